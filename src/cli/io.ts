@@ -1,0 +1,18 @@
+/** Where a command writes: stdout for results, stderr for progress and messages. Swappable in tests. */
+export type Io = {
+  out(text: string): void;
+  err(text: string): void;
+  /** True when stderr is a terminal, so progress can redraw in place. */
+  isTty: boolean;
+};
+
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Prints a value as indented JSON on stdout. */
+export function printJson(io: Io, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}

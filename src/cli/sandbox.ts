@@ -1,0 +1,93 @@
+/** `iam2sso sandbox up|manifest`: the local sandbox cloud. */
+import { renameSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type SandboxInfo, startSandbox } from '../sandbox/index.js';
+import { buildScenario } from '../sandbox/scenarios/index.js';
+import { type Io, printJson } from './io.js';
+import { parseIntFlag, parseRateFlag } from './parse.js';
+
+type UpFlags = {
+  port: number;
+  infoFile?: string;
+  scenario: string;
+  seed: number;
+  accounts?: number;
+  usersPerAccount?: number;
+  latencyMs: number;
+  throttleRate: number;
+  errorRate: number;
+};
+
+/** The `export AWS_...` lines a shell can eval to talk to the sandbox. */
+export function exportLines(info: SandboxInfo): string {
+  return [
+    `export AWS_ENDPOINT_URL=${info.endpoint}`,
+    `export AWS_ACCESS_KEY_ID=${info.credentials.accessKeyId}`,
+    `export AWS_SECRET_ACCESS_KEY=${info.credentials.secretAccessKey}`,
+    `export AWS_REGION=${info.region}`,
+    `export AWS_DEFAULT_REGION=${info.region}`,
+  ].join('\n');
+}
+
+function scenarioFlags(cmd: Command): Command {
+  return cmd
+    .option('--scenario <name>', 'small, medium, large, or the path of a scenario YAML file', 'small')
+    .option('--seed <n>', 'random seed: the same seed builds the same estate', parseIntFlag('--seed', 0), 1)
+    .option('--accounts <n>', 'number of accounts (overrides the scenario)', parseIntFlag('--accounts', 1, 500))
+    .option(
+      '--users-per-account <n>',
+      'IAM users per account (overrides the scenario)',
+      parseIntFlag('--users-per-account', 0, 5000),
+    );
+}
+
+export function registerSandbox(program: Command, io: Io): void {
+  const sandbox = program.command('sandbox').description('the local sandbox cloud (AWS and Entra wire protocols)');
+
+  scenarioFlags(
+    sandbox
+      .command('up')
+      .description('serve the sandbox on 127.0.0.1 until interrupted')
+      .option('--port <n>', 'port to listen on (0 picks a free one)', parseIntFlag('--port', 0, 65535), 4566)
+      .option('--info-file <path>', 'write connection details as JSON once the server answers'),
+  )
+    .option('--latency-ms <n>', 'delay added to every AWS call', parseIntFlag('--latency-ms', 0, 60000), 0)
+    .option(
+      '--throttle-rate <r>',
+      'share of AWS calls refused as throttled (0..1)',
+      parseRateFlag('--throttle-rate'),
+      0,
+    )
+    .option(
+      '--error-rate <r>',
+      'share of AWS calls failing with a server error (0..1)',
+      parseRateFlag('--error-rate'),
+      0,
+    )
+    .action(async (flags: UpFlags) => {
+      const running = await startSandbox({ ...flags, scenario: flags.scenario });
+      if (flags.infoFile) {
+        const tmp = `${flags.infoFile}.tmp-${process.pid}`;
+        writeFileSync(tmp, `${JSON.stringify(running.info, null, 2)}\n`, { mode: 0o600 });
+        renameSync(tmp, flags.infoFile);
+        io.err(`sandbox listening on ${running.info.endpoint}; connection details in ${flags.infoFile}`);
+      } else {
+        io.out(exportLines(running.info));
+        io.err(`# sandbox listening on ${running.info.endpoint}; press Ctrl-C to stop`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await running.close();
+    });
+
+  scenarioFlags(
+    sandbox.command('manifest').description("print the scenario's estate with each user's intended category"),
+  )
+    .option('--json', 'print JSON (the only format)', true)
+    .action((flags: UpFlags) => {
+      printJson(io, buildScenario(flags).manifest);
+    });
+}

@@ -1,0 +1,41 @@
+/** Starts the sandbox cloud: builds the scenario's world and serves every protocol on one HTTP server. */
+import { sandboxRoutes } from './routes.js';
+import type { SandboxContext } from './sandbox-context.js';
+import { buildScenario } from './scenarios/index.js';
+import type { ScenarioOptions } from './scenarios/types.js';
+import { startServer } from './server/server.js';
+import type { FaultConfig } from './world/world.js';
+
+export type SandboxOptions = ScenarioOptions & Partial<FaultConfig> & { port: number; host?: string };
+
+/** What `sandbox up --info-file` writes: enough for any client to connect. */
+export type SandboxInfo = {
+  endpoint: string;
+  region: string;
+  managementAccountId: string;
+  accounts: { id: string; name: string; email: string }[];
+  credentials: { accessKeyId: string; secretAccessKey: string };
+};
+
+export type RunningSandbox = SandboxContext & { info: SandboxInfo; close(): Promise<void> };
+
+/** Builds the world and starts serving it; resolves once the server answers. */
+export async function startSandbox(options: SandboxOptions): Promise<RunningSandbox> {
+  const built = buildScenario(options);
+  built.world.faults = {
+    latencyMs: options.latencyMs ?? 0,
+    throttleRate: options.throttleRate ?? 0,
+    errorRate: options.errorRate ?? 0,
+  };
+  const context: SandboxContext = { ...built, endpoint: '' };
+  const server = await startServer(sandboxRoutes(context), options.port, options.host);
+  context.endpoint = server.url;
+  const info: SandboxInfo = {
+    endpoint: server.url,
+    region: built.world.region,
+    managementAccountId: built.manifest.managementAccountId,
+    accounts: built.manifest.accounts.map(({ id, name, email }) => ({ id, name, email })),
+    credentials: { ...built.operator },
+  };
+  return Object.assign(context, { info, close: () => server.close() });
+}

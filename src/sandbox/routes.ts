@@ -1,0 +1,16 @@
+/** Every protocol front end of the sandbox, in the order they are asked to claim a request. */
+import { createAwsRoute } from './aws/dispatch.js';
+import { stsService } from './aws/sts/service.js';
+import { createControlRoute } from './control.js';
+import type { SandboxContext } from './sandbox-context.js';
+import type { Route } from './server/http-types.js';
+
+export function sandboxRoutes(sandbox: SandboxContext): Route[] {
+  return [
+    createControlRoute(sandbox),
+    createAwsRoute(sandbox.world, {
+      query: [stsService],
+      json: [],
+    }),
+  ];
+}
