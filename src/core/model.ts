@@ -1,0 +1,137 @@
+/**
+ * The domain records every stage shares. Adapters produce them, the store keeps them, the pure core reads
+ * them. Dates are ISO-8601 strings so snapshots serialize without loss.
+ */
+
+export type Iso = string;
+
+export type AccessKeyRecord = {
+  id: string;
+  status: 'Active' | 'Inactive';
+  createdAt: Iso;
+  lastUsedAt: Iso | null;
+  lastUsedService: string | null;
+  lastUsedRegion: string | null;
+};
+
+export type PolicyRef = { arn: string; name: string };
+
+export type InlinePolicy = { name: string; document: string };
+
+export type GroupRecord = {
+  name: string;
+  arn: string;
+  attachedPolicies: PolicyRef[];
+  inlinePolicies: InlinePolicy[];
+};
+
+export type ManagedPolicyRecord = {
+  arn: string;
+  name: string;
+  path: string;
+  awsManaged: boolean;
+  defaultVersionId: string;
+  /** The default version's document, as JSON text. */
+  document: string;
+};
+
+/** What CloudTrail says about how a user's credentials were used (empty when not looked up). */
+export type ActivityEvidence = {
+  consoleSignIns: number;
+  lastConsoleSignIn: Iso | null;
+  apiCalls: number;
+  userAgents: string[];
+  sourceIps: string[];
+};
+
+export type UserRecord = {
+  accountId: string;
+  userName: string;
+  userId: string;
+  arn: string;
+  path: string;
+  createdAt: Iso;
+  tags: Record<string, string>;
+  consoleEnabled: boolean;
+  passwordLastUsed: Iso | null;
+  mfaDevices: string[];
+  accessKeys: AccessKeyRecord[];
+  attachedPolicies: PolicyRef[];
+  inlinePolicies: InlinePolicy[];
+  groups: string[];
+  permissionsBoundary: string | null;
+  sshPublicKeys: { id: string; status: string; uploadedAt: Iso }[];
+  signingCertificates: { id: string; status: string; uploadedAt: Iso }[];
+  serviceSpecificCredentials: { id: string; serviceName: string; status: string; createdAt: Iso }[];
+  activity?: ActivityEvidence;
+};
+
+export type RootRecord = {
+  mfaActive: boolean;
+  accessKeysPresent: boolean;
+  accessKeys: { active: boolean; lastUsedAt: Iso | null }[];
+  passwordLastUsed: Iso | null;
+};
+
+export type AccountSnapshot = {
+  accountId: string;
+  name: string;
+  alias: string | null;
+  status: 'ok' | 'unreachable';
+  /** Why the account could not be audited, when status is 'unreachable'. */
+  error?: string;
+  users: UserRecord[];
+  groups: GroupRecord[];
+  /** Managed policies in use by users or groups of this account (AWS managed ones included). */
+  policies: ManagedPolicyRecord[];
+  roles: { name: string; arn: string; trustPolicy: string }[];
+  samlProviders: { arn: string; validUntil: Iso | null }[];
+  root: RootRecord | null;
+};
+
+/** One audit: every account as it was at `takenAt`. */
+export type AuditSnapshot = {
+  runId: string;
+  takenAt: Iso;
+  managementAccountId: string | null;
+  accounts: AccountSnapshot[];
+};
+
+export type Category = 'human-console' | 'human-programmatic' | 'service' | 'break-glass' | 'stale';
+export type Confidence = 'high' | 'medium' | 'low';
+
+export type Classification = {
+  accountId: string;
+  userName: string;
+  category: Category;
+  confidence: Confidence;
+  /** Human-readable reasons, strongest first. */
+  evidence: string[];
+  /** The rule or override that decided it. */
+  decidedBy: string;
+};
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+export type FindingKind =
+  | 'console-without-mfa'
+  | 'admin-attached-directly'
+  | 'key-older-than-90-days'
+  | 'key-unused-90-days'
+  | 'key-never-used'
+  | 'two-active-keys'
+  | 'password-unused-90-days'
+  | 'console-and-keys'
+  | 'root-access-keys'
+  | 'root-without-mfa';
+
+export type Finding = {
+  /** Stable id: `<kind>:<accountId>:<userName or root>[:<keyId>]`. */
+  id: string;
+  kind: FindingKind;
+  severity: Severity;
+  accountId: string;
+  userName: string | null;
+  message: string;
+  fix: string;
+};
