@@ -4,12 +4,21 @@ export class AwsError extends Error {
   readonly status: number;
   /** Query protocol: `Sender` for client faults, `Receiver` for server faults. */
   readonly fault: 'Sender' | 'Receiver';
+  /** Extra members of a JSON error body, e.g. Organizations' `Reason` (ignored by the Query protocol). */
+  readonly fields?: Record<string, unknown>;
 
-  constructor(code: string, message: string, status = 400, fault: 'Sender' | 'Receiver' = 'Sender') {
+  constructor(
+    code: string,
+    message: string,
+    status = 400,
+    fault: 'Sender' | 'Receiver' = 'Sender',
+    fields?: Record<string, unknown>,
+  ) {
     super(message);
     this.code = code;
     this.status = status;
     this.fault = fault;
+    this.fields = fields;
   }
 }
 

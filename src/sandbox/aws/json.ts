@@ -3,7 +3,7 @@ import type { AwsError } from './errors.js';
 
 /** The error body JSON services return; the SDKs read `__type`, the CLI also reads `x-amzn-ErrorType`. */
 export function jsonErrorBody(error: AwsError, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ __type: error.code, message: error.message, ...extra });
+  return JSON.stringify({ __type: error.code, message: error.message, ...error.fields, ...extra });
 }
 
 /** Serializes a JSON-protocol result: Date values become epoch seconds, as these services send timestamps. */
