@@ -1,4 +1,5 @@
 /** What a protocol handler knows about the request it serves. */
+import type { TrailResource } from '../world/cloudtrail-state.js';
 import type { AccountState, Principal, World } from '../world/world.js';
 
 export type Caller = {
@@ -23,6 +24,8 @@ export type AwsContext = {
   requestId: string;
   sourceIp: string;
   userAgent: string;
+  /** What a handler adds to the CloudTrail record of its call (the dispatcher writes the record). */
+  trail?: { responseElements?: Record<string, unknown>; resources?: TrailResource[] };
 };
 
 /** Query-protocol parameters: the flattened form fields (`Tags.member.1.Key=...`). */

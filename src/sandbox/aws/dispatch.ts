@@ -4,14 +4,14 @@
  * protocol's wire format, and records the call in CloudTrail.
  */
 import { header, type Route, type SandboxRequest, type SandboxResponse } from '../server/http-types.js';
-import { parseSigV4Header } from '../server/sigv4.js';
+import { parseSigV4Header, type SigV4Header } from '../server/sigv4.js';
 import type { World } from '../world/world.js';
 import { type AuthFailure, authError, authenticate } from './caller.js';
 import type { AwsContext, Caller, JsonService, QueryService } from './context.js';
 import { AwsError } from './errors.js';
 import { jsonErrorBody, jsonResultBody } from './json.js';
 import { parseQueryBody, queryErrorXml, queryResponseXml } from './query.js';
-import { recordApiCall, redactParameters } from './trail-recorder.js';
+import { recordApiCall, recordFailedAuthentication, redactParameters } from './trail-recorder.js';
 
 /** Actions that AWS serves without a signature (the caller proves itself with a token instead). */
 export type AnonymousHandler = (
@@ -91,7 +91,11 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
         );
       const fail = (e: AwsError) => jsonResponse(e.status, jsonErrorBody(e), requestId, e.code);
       const caller = auth ? authenticate(world, request, auth) : 'missing';
-      if (typeof caller === 'string') return fail(authError(caller as AuthFailure | 'missing', 'json'));
+      if (typeof caller === 'string') {
+        const error = authError(caller as AuthFailure | 'missing', 'json');
+        if (auth) recordRefusal(auth, service.eventSource, action, error, request, requestId);
+        return fail(error);
+      }
       let input: unknown;
       try {
         input = request.body.length ? JSON.parse(request.body.toString('utf8')) : {};
@@ -121,7 +125,11 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
     if (!auth) return fail(authError('missing', 'query'));
     if (!service) return fail(new AwsError('InvalidAction', `Service ${auth.service} is not available in the sandbox`));
     const caller = authenticate(world, request, auth);
-    if (typeof caller === 'string') return fail(authError(caller, 'query'));
+    if (typeof caller === 'string') {
+      const error = authError(caller, 'query');
+      recordRefusal(auth, `${service.service}.amazonaws.com`, action, error, request, requestId);
+      return fail(error);
+    }
     const ctx = contextFor(world, caller, service.service, action, auth.region, requestId, sourceIp, userAgent);
     const handler = service.handlers[action];
     const result = await run(ctx, () => {
@@ -152,6 +160,31 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       requestParameters: input && typeof input === 'object' ? redactParameters(input) : null,
       errorCode: error?.code,
       errorMessage: error?.message,
+      responseElements: error ? null : ctx.trail?.responseElements,
+      resources: ctx.trail?.resources,
+    });
+  }
+
+  /** A call refused at authentication still leaves an event in the account that owns the key or session. */
+  function recordRefusal(
+    auth: SigV4Header,
+    eventSource: string,
+    action: string,
+    error: AwsError,
+    request: SandboxRequest,
+    requestId: string,
+  ): void {
+    if (error.code === 'SignatureDoesNotMatch' || error.code === 'InvalidSignatureException') return;
+    recordFailedAuthentication(world, {
+      accessKeyId: auth.accessKeyId,
+      service: eventSource.replace(/\.amazonaws\.com$/, ''),
+      action,
+      region: auth.region,
+      sourceIp: request.sourceIp,
+      userAgent: header(request, 'user-agent') ?? 'unknown',
+      requestId,
+      errorCode: error.code,
+      errorMessage: error.message,
     });
   }
 

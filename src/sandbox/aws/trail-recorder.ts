@@ -1,6 +1,12 @@
 /** Turns served AWS calls (and simulated sign-ins) into CloudTrail events in the right account. */
 import { randomUUID } from 'node:crypto';
-import { appendTrailEvent, type TrailRecord, type UserIdentity } from '../world/cloudtrail-state.js';
+import {
+  appendTrailEvent,
+  type TrailEvent,
+  type TrailRecord,
+  type TrailResource,
+  type UserIdentity,
+} from '../world/cloudtrail-state.js';
 import type { Principal, World } from '../world/world.js';
 import { describePrincipal } from './caller.js';
 
@@ -77,6 +83,12 @@ export type ApiCallEvent = {
   errorCode?: string;
   errorMessage?: string;
   time?: Date;
+  /** What the call returned, as CloudTrail logs it (secrets left out). */
+  responseElements?: Record<string, unknown> | null;
+  /** Resources the call acted on (LookupEvents' Resources; the record's `resources` for those with an ARN). */
+  resources?: TrailResource[];
+  /** Fixed event id, for deterministic history; a random UUID otherwise. */
+  eventId?: string;
 };
 
 /** Records one API call as CloudTrail does, in the account of the resources it acted on. */
@@ -84,10 +96,11 @@ export function recordApiCall(world: World, call: ApiCallEvent): void {
   const account = world.accounts.get(call.accountId);
   if (!account) return;
   const time = call.time ?? world.clock.now();
+  const withArn = (call.resources ?? []).filter((r) => r.arn);
   const record: TrailRecord = {
     eventVersion: '1.09',
     userIdentity: userIdentityFor(world, call.principal, call.accessKeyId),
-    eventTime: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    eventTime: trailTime(time),
     eventSource: `${call.service}.amazonaws.com`,
     eventName: call.action,
     awsRegion: call.region,
@@ -95,14 +108,132 @@ export function recordApiCall(world: World, call: ApiCallEvent): void {
     userAgent: call.userAgent,
     ...(call.errorCode ? { errorCode: call.errorCode, errorMessage: call.errorMessage } : {}),
     requestParameters: call.requestParameters,
-    responseElements: null,
+    responseElements: call.responseElements ?? null,
     requestID: call.requestId,
-    eventID: randomUUID(),
+    eventID: call.eventId ?? randomUUID(),
     readOnly: READ_ONLY.test(call.action),
     eventType: 'AwsApiCall',
     managementEvent: true,
     recipientAccountId: call.accountId,
     eventCategory: 'Management',
+    ...(withArn.length
+      ? { resources: withArn.map((r) => ({ ARN: r.arn, accountId: r.accountId ?? call.accountId, type: r.type })) }
+      : {}),
   };
-  appendTrailEvent(account.trail, { time, record, username: lookupUsername(call.principal), resources: [] });
+  appendTrailEvent(account.trail, {
+    time,
+    record,
+    username: lookupUsername(call.principal),
+    resources: lookupResources(call.resources),
+  });
+}
+
+/** CloudTrail's eventTime: ISO-8601 to the second. */
+function trailTime(time: Date): string {
+  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function lookupResources(resources: TrailResource[] | undefined): TrailEvent['resources'] {
+  return (resources ?? []).map((r) => ({ resourceType: r.type, resourceName: r.name }));
+}
+
+export type ConsoleSignIn = {
+  accountId: string;
+  /** The IAM user signing in, or null for the root user. */
+  userName: string | null;
+  success: boolean;
+  mfaUsed: boolean;
+  sourceIp: string;
+  userAgent: string;
+  time?: Date;
+  /** The console URL signed in to (AdditionalEventData.LoginTo). */
+  loginTo?: string;
+  mobileVersion?: boolean;
+  /** When false, a failed sign-in names a user that does not exist: CloudTrail hides the name. */
+  knownUser?: boolean;
+  eventId?: string;
+};
+
+const DEFAULT_LOGIN_TO = 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true';
+
+/**
+ * Records a console sign-in (ConsoleLogin, eventType AwsConsoleSignIn) as CloudTrail does, in the account
+ * signed in to, and notes a successful IAM user sign-in as the password's last use.
+ */
+export function recordConsoleSignIn(world: World, signIn: ConsoleSignIn): void {
+  const account = world.accounts.get(signIn.accountId);
+  if (!account) return;
+  const time = signIn.time ?? world.clock.now();
+  const hidden = signIn.knownUser === false;
+  const principal: Principal =
+    signIn.userName === null
+      ? { kind: 'root', accountId: signIn.accountId }
+      : { kind: 'user', accountId: signIn.accountId, userName: signIn.userName };
+  const identity: UserIdentity = hidden
+    ? { type: 'IAMUser', accountId: signIn.accountId, accessKeyId: '', userName: 'HIDDEN_DUE_TO_SECURITY_REASONS' }
+    : { ...userIdentityFor(world, principal), accessKeyId: '' };
+  const record: TrailRecord = {
+    eventVersion: '1.09',
+    userIdentity: identity,
+    eventTime: trailTime(time),
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: world.region,
+    sourceIPAddress: signIn.sourceIp,
+    userAgent: signIn.userAgent,
+    ...(signIn.success ? {} : { errorMessage: 'Failed authentication' }),
+    requestParameters: null,
+    responseElements: { ConsoleLogin: signIn.success ? 'Success' : 'Failure' },
+    additionalEventData: {
+      LoginTo: signIn.loginTo ?? DEFAULT_LOGIN_TO,
+      MobileVersion: signIn.mobileVersion ? 'Yes' : 'No',
+      MFAUsed: signIn.mfaUsed ? 'Yes' : 'No',
+    },
+    eventID: signIn.eventId ?? randomUUID(),
+    readOnly: false,
+    eventType: 'AwsConsoleSignIn',
+    managementEvent: true,
+    recipientAccountId: signIn.accountId,
+    eventCategory: 'Management',
+  };
+  const username = hidden ? 'HIDDEN_DUE_TO_SECURITY_REASONS' : lookupUsername(principal);
+  appendTrailEvent(account.trail, { time, record, username, resources: [] });
+  if (!signIn.success || hidden) return;
+  if (signIn.userName === null) account.iam.root.passwordLastUsed = time;
+  else {
+    const user = account.iam.users.get(signIn.userName);
+    if (user) user.passwordLastUsed = time;
+  }
+}
+
+export type RefusedCall = Omit<ApiCallEvent, 'accountId' | 'principal' | 'requestParameters'> & {
+  accessKeyId: string;
+  errorCode: string;
+  errorMessage: string;
+  requestParameters?: Record<string, unknown> | null;
+};
+
+/**
+ * Records a call refused at authentication (an inactive or deleted key, an expired session) in the account
+ * that owns the credentials, as CloudTrail does. Returns false when the key was never issued here.
+ */
+export function recordFailedAuthentication(world: World, call: RefusedCall): boolean {
+  const owner = world.keyOwners.get(call.accessKeyId);
+  let principal: Principal | undefined;
+  if (owner) {
+    principal =
+      owner.userName === null
+        ? { kind: 'root', accountId: owner.accountId }
+        : { kind: 'user', accountId: owner.accountId, userName: owner.userName };
+  } else {
+    principal = world.sessions.get(call.accessKeyId)?.principal;
+  }
+  if (!principal || !world.accounts.has(principal.accountId)) return false;
+  recordApiCall(world, {
+    ...call,
+    requestParameters: call.requestParameters ?? null,
+    accountId: principal.accountId,
+    principal,
+  });
+  return true;
 }

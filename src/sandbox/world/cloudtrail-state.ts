@@ -50,10 +50,23 @@ export type TrailEvent = {
 /** Virtual-time retention of LookupEvents. */
 export const TRAIL_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
-export type TrailState = { events: TrailEvent[] };
+/** A resource an event acted on: LookupEvents' ResourceType/ResourceName, and the record's `resources` when it has an ARN. */
+export type TrailResource = { type: string; name: string; arn?: string; accountId?: string };
 
+export type TrailState = {
+  events: TrailEvent[];
+  /** Virtual-clock instants (ms) of recent LookupEvents calls, for the optional per-account rate limit. */
+  lookupCalls: number[];
+};
+
+/** An account's empty CloudTrail history. */
 export function createTrailState(): TrailState {
-  return { events: [] };
+  return { events: [], lookupCalls: [] };
+}
+
+/** Events still within LookupEvents' 90-day window at `nowMs`. */
+export function isWithinRetention(event: TrailEvent, nowMs: number): boolean {
+  return event.time.getTime() >= nowMs - TRAIL_RETENTION_MS;
 }
 
 /** Appends an event, keeping the list ordered by time (events recorded out of order are inserted in place). */
