@@ -1,0 +1,142 @@
+/**
+ * The target state a plan asks for, derived from the plan file's content: permission sets, Entra groups
+ * with the members allowed to migrate, and account assignments. Users who cannot migrate yet (no UPN,
+ * unacknowledged parity gap) are left out of every group and reported as skipped.
+ */
+import { createHash } from 'node:crypto';
+
+export type BoundaryRef = { managedPolicyArn: string } | { customerManagedPolicy: { name: string; path: string } };
+
+/** The slice of the plan file that apply reconciles (field names are the plan file's). */
+export type PlanForApply = {
+  formatVersion: number;
+  permissionSets: {
+    name: string;
+    description?: string;
+    sessionDuration: string;
+    managedPolicies: string[];
+    customerManagedPolicies: { name: string; path: string }[];
+    inlinePolicy: string | null;
+    permissionsBoundary: string | BoundaryRef | null;
+  }[];
+  groups: { name: string; members: string[]; assignments: { accountId: string; permissionSet: string }[] }[];
+  users: {
+    accountId: string;
+    userName: string;
+    upn: string | null;
+    action: 'migrate' | 'replace' | 'keep' | 'decommission';
+    parity?: { gaps: unknown[]; acknowledged?: unknown[] | boolean };
+  }[];
+};
+
+export type DesiredPermissionSet = {
+  name: string;
+  description: string;
+  sessionDuration: string;
+  managedPolicies: string[];
+  customerManagedPolicies: { name: string; path: string }[];
+  inlinePolicy: string | null;
+  permissionsBoundary: BoundaryRef | null;
+};
+
+export type DesiredGroup = { name: string; members: string[] };
+
+export type DesiredAssignment = { accountId: string; permissionSet: string; group: string };
+
+export type Skipped = { item: string; reason: string };
+
+export type DesiredState = {
+  permissionSets: DesiredPermissionSet[];
+  groups: DesiredGroup[];
+  assignments: DesiredAssignment[];
+  skipped: Skipped[];
+};
+
+/** A stable content hash of any JSON value (object keys sorted). */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 16);
+}
+
+/** JSON with object keys sorted, so equal content gives equal text. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** An inline policy in canonical minified form (null stays null), so formatting never counts as a change. */
+export function canonicalPolicy(text: string | null | undefined): string | null {
+  if (!text) return null;
+  return JSON.stringify(JSON.parse(text));
+}
+
+function normalizeBoundary(boundary: string | BoundaryRef | null | undefined): BoundaryRef | null {
+  if (!boundary) return null;
+  if (typeof boundary === 'string') return { managedPolicyArn: boundary };
+  return boundary;
+}
+
+/** Why a user of the plan cannot be migrated yet, or null when they can. */
+export function blockingReason(user: PlanForApply['users'][number]): string | null {
+  if (user.action !== 'migrate') return null;
+  if (!user.upn) return 'no Entra user mapped (set upn in the plan or a mapping file)';
+  const gaps = user.parity?.gaps ?? [];
+  const ack = user.parity?.acknowledged;
+  if (gaps.length > 0 && ack !== true && (!Array.isArray(ack) || ack.length < gaps.length)) {
+    return `${gaps.length} access parity gap(s) not acknowledged`;
+  }
+  return null;
+}
+
+/** Derives the target state from a plan. */
+export function desiredStateFromPlan(plan: PlanForApply): DesiredState {
+  const skipped: Skipped[] = [];
+  const blockedUpns = new Set<string>();
+  const allowedUpns = new Set<string>();
+  for (const user of plan.users) {
+    const reason = blockingReason(user);
+    if (reason) {
+      skipped.push({ item: `user ${user.accountId}/${user.userName}`, reason });
+      if (user.upn) blockedUpns.add(user.upn.toLowerCase());
+    } else if (user.upn && user.action === 'migrate') {
+      allowedUpns.add(user.upn.toLowerCase());
+    }
+  }
+  const permissionSets = plan.permissionSets
+    .map((ps) => ({
+      name: ps.name,
+      description: ps.description ?? `iam2sso: ${ps.name}`,
+      sessionDuration: ps.sessionDuration,
+      managedPolicies: [...new Set(ps.managedPolicies)].sort(),
+      customerManagedPolicies: [...ps.customerManagedPolicies].sort((a, b) =>
+        `${a.path}${a.name}` < `${b.path}${b.name}` ? -1 : 1,
+      ),
+      inlinePolicy: canonicalPolicy(ps.inlinePolicy),
+      permissionsBoundary: normalizeBoundary(ps.permissionsBoundary),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const groups: DesiredGroup[] = [];
+  const assignments: DesiredAssignment[] = [];
+  for (const group of plan.groups) {
+    // A UPN blocked in one account stays out only if no other account of the same person may migrate.
+    const members = [...new Set(group.members.map((m) => m.toLowerCase()))]
+      .filter((upn) => allowedUpns.has(upn) || !blockedUpns.has(upn))
+      .sort();
+    groups.push({ name: group.name, members });
+    for (const a of group.assignments)
+      assignments.push({ accountId: a.accountId, permissionSet: a.permissionSet, group: group.name });
+  }
+  groups.sort((a, b) => (a.name < b.name ? -1 : 1));
+  assignments.sort((a, b) => (assignmentKey(a) < assignmentKey(b) ? -1 : 1));
+  return { permissionSets, groups, assignments, skipped };
+}
+
+/** The identity of an assignment: account, permission set and group. */
+export function assignmentKey(a: { accountId: string; permissionSet: string; group: string }): string {
+  return `${a.accountId}|${a.permissionSet}|${a.group}`;
+}
