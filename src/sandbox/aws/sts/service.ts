@@ -1,5 +1,6 @@
 /** STS over the Query protocol. */
 import type { QueryService } from '../context.js';
+import { assumeRole } from './assume-role.js';
 
 export const stsService: QueryService = {
   service: 'sts',
@@ -7,5 +8,6 @@ export const stsService: QueryService = {
   xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/',
   handlers: {
     GetCallerIdentity: (ctx) => ({ UserId: ctx.caller.userId, Account: ctx.caller.accountId, Arn: ctx.caller.arn }),
+    AssumeRole: assumeRole,
   },
 };
