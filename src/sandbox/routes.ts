@@ -3,11 +3,14 @@ import { createAwsRoute } from './aws/dispatch.js';
 import { stsService } from './aws/sts/service.js';
 import { createControlRoute } from './control.js';
 import type { SandboxContext } from './sandbox-context.js';
+import { createIdentityCenterControlRoute, createScimRoute } from './scim/scim-route.js';
 import type { Route } from './server/http-types.js';
 
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
+    createIdentityCenterControlRoute(sandbox),
     createControlRoute(sandbox),
+    createScimRoute(sandbox),
     createAwsRoute(sandbox.world, {
       query: [stsService],
       json: [],
