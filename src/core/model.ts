@@ -54,6 +54,8 @@ export type UserRecord = {
   tags: Record<string, string>;
   consoleEnabled: boolean;
   passwordLastUsed: Iso | null;
+  /** When the console password was last set (credential report), null when unknown or no password. */
+  passwordLastChanged?: Iso | null;
   mfaDevices: string[];
   accessKeys: AccessKeyRecord[];
   attachedPolicies: PolicyRef[];
