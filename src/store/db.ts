@@ -1,0 +1,26 @@
+/** Opens the state database (one SQLite file, `.iam2sso/state.db` by default), creating and migrating it. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { loadMigrations, migrate } from './migrations.js';
+
+/** The default state database path, relative to the working directory. */
+export const DEFAULT_STATE_PATH = '.iam2sso/state.db';
+
+export type StateDb = Database.Database;
+
+/** Opens (and creates, with its directory) the state database at `path`, migrated to the current schema. */
+export async function openStateDb(path: string): Promise<StateDb> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  try {
+    migrate(db, await loadMigrations());
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
