@@ -16,7 +16,13 @@ export type AccessKey = {
   lastUsed?: KeyLastUsed;
 };
 
-export type LoginProfile = { createDate: Date; passwordResetRequired: boolean; password: string };
+export type LoginProfile = {
+  createDate: Date;
+  passwordResetRequired: boolean;
+  password: string;
+  /** When the password was last set (the credential report's password_last_changed); createDate if unset. */
+  passwordLastChanged?: Date;
+};
 
 export type SshPublicKey = {
   sshPublicKeyId: string;
@@ -86,6 +92,8 @@ export type ManagedPolicy = {
   updateDate: Date;
   versions: PolicyVersion[];
   tags: Tag[];
+  /** Number of the next version (IAM never reuses a deleted version's id). */
+  nextVersion?: number;
 };
 
 export type IamRole = {
