@@ -1,5 +1,9 @@
 /** Every protocol front end of the sandbox, in the order they are asked to claim a request. */
+import { cloudTrailService } from './aws/cloudtrail/service.js';
 import { createAwsRoute } from './aws/dispatch.js';
+import { identityStoreService } from './aws/identitystore/service.js';
+import { organizationsService } from './aws/organizations/service.js';
+import { ssoAdminService } from './aws/sso-admin/service.js';
 import { stsService } from './aws/sts/service.js';
 import { createControlRoute } from './control.js';
 import type { SandboxContext } from './sandbox-context.js';
@@ -13,7 +17,7 @@ export function sandboxRoutes(sandbox: SandboxContext): Route[] {
     createScimRoute(sandbox),
     createAwsRoute(sandbox.world, {
       query: [stsService],
-      json: [],
+      json: [ssoAdminService, identityStoreService, organizationsService, cloudTrailService],
     }),
   ];
 }

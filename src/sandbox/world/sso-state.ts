@@ -6,13 +6,34 @@
 
 export type IdentityStoreEmail = { value: string; type?: string; primary?: boolean };
 
+export type IdentityStoreAddress = {
+  streetAddress?: string;
+  locality?: string;
+  region?: string;
+  postalCode?: string;
+  country?: string;
+  formatted?: string;
+  type?: string;
+  primary?: boolean;
+};
+
 export type IdentityStoreUser = {
   userId: string;
   identityStoreId: string;
   userName: string;
   displayName: string;
-  name: { givenName?: string; familyName?: string; formatted?: string; middleName?: string };
+  name: {
+    givenName?: string;
+    familyName?: string;
+    formatted?: string;
+    middleName?: string;
+    honorificPrefix?: string;
+    honorificSuffix?: string;
+  };
   emails: IdentityStoreEmail[];
+  /** At most one each, as the Identity Store allows. */
+  addresses?: IdentityStoreAddress[];
+  phoneNumbers?: IdentityStoreEmail[];
   /** ExternalIds: issuer + id (SCIM sets issuer to the SCIM client, externalId the Entra object id). */
   externalIds: { issuer: string; id: string }[];
   active: boolean;
@@ -27,6 +48,9 @@ export type IdentityStoreUser = {
   createdBy: 'identitystore' | 'scim';
   createdAt: Date;
   updatedAt: Date;
+  /** ARN of the principal that created / last changed it (the API's CreatedBy / UpdatedBy). */
+  createdByArn?: string;
+  updatedByArn?: string;
 };
 
 export type IdentityStoreGroup = {
@@ -38,9 +62,17 @@ export type IdentityStoreGroup = {
   createdBy: 'identitystore' | 'scim';
   createdAt: Date;
   updatedAt: Date;
+  createdByArn?: string;
+  updatedByArn?: string;
 };
 
-export type GroupMembership = { membershipId: string; groupId: string; userId: string };
+export type GroupMembership = {
+  membershipId: string;
+  groupId: string;
+  userId: string;
+  createdAt?: Date;
+  createdByArn?: string;
+};
 
 export type PermissionSet = {
   permissionSetArn: string;
@@ -80,10 +112,15 @@ export type AsyncOperation = {
   permissionSetArn?: string;
   principalType?: 'USER' | 'GROUP';
   principalId?: string;
+  /** Provisioning: one account (accountId) or every account the permission set is provisioned to. */
+  targetType?: 'AWS_ACCOUNT' | 'ALL_PROVISIONED_ACCOUNTS';
 };
 
 export type SsoState = {
   instanceArn: string;
+  /** Optional instance name and creation date, as DescribeInstance reports them. */
+  name?: string;
+  createdDate?: Date;
   identityStoreId: string;
   ownerAccountId: string;
   region: string;
@@ -93,4 +130,13 @@ export type SsoState = {
   permissionSets: Map<string, PermissionSet>;
   assignments: AccountAssignment[];
   operations: Map<string, AsyncOperation>;
+  /**
+   * Token-bucket limit in requests per second shared by the SSO Admin and Identity Store APIs (AWS: 20);
+   * null or absent means unlimited, so tests run fast.
+   */
+  rateLimitPerSecond?: number | null;
+  /** State of that token bucket. */
+  rateBucket?: { tokens: number; atMs: number };
+  /** How long (ms of virtual time) an asynchronous operation stays IN_PROGRESS; 250 when absent. */
+  asyncDelayMs?: number;
 };

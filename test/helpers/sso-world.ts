@@ -1,0 +1,94 @@
+/**
+ * Test builder for Identity Center: a sandbox with the instance enabled in the management account,
+ * an extra member account to assign to, SDK clients, and polling of asynchronous SSO Admin requests.
+ */
+
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import {
+  DescribeAccountAssignmentCreationStatusCommand,
+  DescribeAccountAssignmentDeletionStatusCommand,
+  DescribePermissionSetProvisioningStatusCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { createSsoInstance } from '../../src/sandbox/world/bootstrap.js';
+import type { SsoState } from '../../src/sandbox/world/sso-state.js';
+import type { AccountState } from '../../src/sandbox/world/world.js';
+import { sdkConfig, startTestSandbox } from './sandbox.js';
+
+export type SsoWorld = {
+  sandbox: RunningSandbox;
+  sso: SsoState;
+  member: AccountState;
+  admin: SSOAdminClient;
+  store: IdentitystoreClient;
+};
+
+/** Starts a sandbox with Identity Center enabled and a member account `999900000001`. */
+export async function startSsoWorld(): Promise<SsoWorld> {
+  const sandbox = await startTestSandbox();
+  const world = sandbox.world;
+  const sso = world.sso ?? createSsoInstance(world, sandbox.info.managementAccountId);
+  sso.asyncDelayMs = 150;
+  const member =
+    world.accounts.get('999900000001') ?? world.addAccount('999900000001', 'sso-member', 'sso-member@example.com');
+  return {
+    sandbox,
+    sso,
+    member,
+    admin: new SSOAdminClient(sdkConfig(sandbox)),
+    store: new IdentitystoreClient(sdkConfig(sandbox)),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Status = { Status?: string; FailureReason?: string };
+
+async function pollUntilDone(read: () => Promise<Status | undefined>): Promise<Status> {
+  for (let i = 0; i < 100; i++) {
+    const s = await read();
+    if (s && s.Status !== 'IN_PROGRESS') return s;
+    await sleep(50);
+  }
+  throw new Error('asynchronous request did not finish');
+}
+
+/** Polls an assignment creation until it is SUCCEEDED or FAILED. */
+export function waitForCreation(w: SsoWorld, requestId: string): Promise<Status> {
+  return pollUntilDone(async () => {
+    const r = await w.admin.send(
+      new DescribeAccountAssignmentCreationStatusCommand({
+        InstanceArn: w.sso.instanceArn,
+        AccountAssignmentCreationRequestId: requestId,
+      }),
+    );
+    return r.AccountAssignmentCreationStatus;
+  });
+}
+
+/** Polls an assignment deletion until it is SUCCEEDED or FAILED. */
+export function waitForDeletion(w: SsoWorld, requestId: string): Promise<Status> {
+  return pollUntilDone(async () => {
+    const r = await w.admin.send(
+      new DescribeAccountAssignmentDeletionStatusCommand({
+        InstanceArn: w.sso.instanceArn,
+        AccountAssignmentDeletionRequestId: requestId,
+      }),
+    );
+    return r.AccountAssignmentDeletionStatus;
+  });
+}
+
+/** Polls a permission set provisioning until it is SUCCEEDED or FAILED. */
+export function waitForProvisioning(w: SsoWorld, requestId: string): Promise<Status> {
+  return pollUntilDone(async () => {
+    const r = await w.admin.send(
+      new DescribePermissionSetProvisioningStatusCommand({
+        InstanceArn: w.sso.instanceArn,
+        ProvisionPermissionSetRequestId: requestId,
+      }),
+    );
+    return r.PermissionSetProvisioningStatus;
+  });
+}
