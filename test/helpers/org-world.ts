@@ -79,7 +79,7 @@ export function addUserWithKey(world: World, account: AccountState, userName: st
   return { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
 }
 
-/** Builds the world: ids 111111111111 (management), 222222222222... (members), 999999999999 (outsider). */
+/** Builds the world: ids 111111111111 (management), 222222222222, 222222222223... (members), 999999999999 (outsider). */
 export function buildOrgWorld(options: OrgWorldOptions = {}): OrgWorld {
   const world = new World({ seed: 7 });
   const management = world.addAccount('111111111111', 'management', 'aws-management@example.com');
@@ -91,7 +91,7 @@ export function buildOrgWorld(options: OrgWorldOptions = {}): OrgWorld {
     const org = createOrganization(world, management);
     workloadsOuId = addOrganizationalUnit(world, 'Workloads', org.rootId);
     for (let i = 0; i < (options.members ?? 2); i++) {
-      const id = String(i + 2).repeat(12);
+      const id = String(222_222_222_222 + i);
       const member = world.addAccount(id, `member-${i + 1}`, `aws-member-${i + 1}@example.com`);
       addAccountToOrganization(world, member, workloadsOuId);
       addRole(world, member, 'OrganizationAccountAccessRole', trustAccount(management.id));

@@ -39,7 +39,13 @@ export type Principal =
 
 export type SessionCredential = { accessKeyId: string; secretAccessKey: string; principal: Principal };
 
-export type FaultConfig = { latencyMs: number; throttleRate: number; errorRate: number };
+export type FaultConfig = {
+  latencyMs: number;
+  throttleRate: number;
+  errorRate: number;
+  /** CloudTrail LookupEvents calls allowed per second per account (AWS allows 2); unset: not limited. */
+  lookupEventsPerSecond?: number;
+};
 
 export type WorldOptions = { seed: number; region?: string; start?: Date };
 

@@ -1,0 +1,203 @@
+/**
+ * CloudTrail LookupEvents over the caller's account history: at most one lookup attribute, 1-50 results per
+ * page (default 50), newest first, only the last 90 days of virtual time, tokens bound to the query that made
+ * them, and AWS's per-account rate limit when the sandbox is told to enforce it.
+ */
+import { createHash } from 'node:crypto';
+import {
+  isWithinRetention,
+  TRAIL_RETENTION_MS,
+  type TrailEvent,
+  type TrailState,
+} from '../../world/cloudtrail-state.js';
+import type { AwsContext, JsonHandler } from '../context.js';
+import { AwsError } from '../errors.js';
+
+const MAX_RESULTS = 50;
+const ATTRIBUTE_KEYS = new Set([
+  'EventId',
+  'EventName',
+  'ReadOnly',
+  'Username',
+  'ResourceType',
+  'ResourceName',
+  'EventSource',
+  'AccessKeyId',
+]);
+
+type Attribute = { key: string; value: string };
+type Query = { attribute?: Attribute; startMs: number; endMs: number; region: string };
+
+function invalidAttributes(message: string): AwsError {
+  return new AwsError('InvalidLookupAttributesException', message, 400);
+}
+
+function parseAttributes(value: unknown): Attribute | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalidAttributes('LookupAttributes must be a list.');
+  if (value.length === 0) return undefined;
+  if (value.length > 1) throw invalidAttributes('You can specify only one lookup attribute.');
+  const { AttributeKey: key, AttributeValue: v } = value[0] ?? {};
+  if (typeof key !== 'string' || !ATTRIBUTE_KEYS.has(key)) {
+    throw invalidAttributes(`The attribute key ${String(key)} is not valid.`);
+  }
+  if (typeof v !== 'string' || v.length < 1 || v.length > 2000) {
+    throw invalidAttributes('The attribute value must be between 1 and 2000 characters.');
+  }
+  if (key === 'ReadOnly' && v !== 'true' && v !== 'false') {
+    throw invalidAttributes('The value for the ReadOnly attribute must be true or false.');
+  }
+  return { key, value: v };
+}
+
+/** JSON timestamps arrive as epoch seconds (SDK, CLI); ISO strings are accepted too. */
+function parseTime(value: unknown, name: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const ms =
+    typeof value === 'number'
+      ? value * 1000
+      : /^\d+(\.\d+)?$/.test(String(value))
+        ? Number(value) * 1000
+        : Date.parse(String(value));
+  if (!Number.isFinite(ms))
+    throw new AwsError('InvalidTimeRangeException', `The ${name} is not a valid timestamp.`, 400);
+  return ms;
+}
+
+function parseMaxResults(value: unknown): number {
+  if (value === undefined || value === null) return MAX_RESULTS;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RESULTS) {
+    throw new AwsError('InvalidMaxResultsException', `MaxResults must be between 1 and ${MAX_RESULTS}.`, 400);
+  }
+  return n;
+}
+
+function attributeMatches(event: TrailEvent, attribute: Attribute | undefined): boolean {
+  if (!attribute) return true;
+  const { key, value } = attribute;
+  const r = event.record;
+  switch (key) {
+    case 'EventId':
+      return r.eventID === value;
+    case 'EventName':
+      return r.eventName === value;
+    case 'ReadOnly':
+      return String(r.readOnly) === value;
+    case 'Username':
+      return event.username === value;
+    case 'ResourceType':
+      return event.resources.some((res) => res.resourceType === value);
+    case 'ResourceName':
+      return event.resources.some((res) => res.resourceName === value);
+    case 'EventSource':
+      return r.eventSource === value;
+    case 'AccessKeyId':
+      return r.userIdentity.accessKeyId === value;
+    default:
+      return false;
+  }
+}
+
+function queryHash(query: Query): string {
+  return createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
+}
+
+function encodeToken(query: Query, event: TrailEvent): string {
+  const cursor = { q: queryHash(query), t: event.time.getTime(), id: event.record.eventID };
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+/** Index of the newest event at or before `ms` (-1 when none). */
+function lastIndexAtOrBefore(events: TrailEvent[], ms: number): number {
+  let lo = 0;
+  let hi = events.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (events[mid].time.getTime() <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Where the page after a token starts: just older than the event the token names. */
+function resumeIndex(events: TrailEvent[], query: Query, token: string): number {
+  const invalid = new AwsError('InvalidNextTokenException', 'Invalid NextToken.', 400);
+  let cursor: { q?: string; t?: number; id?: string };
+  try {
+    cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid;
+  }
+  if (cursor.q !== queryHash(query) || typeof cursor.t !== 'number' || typeof cursor.id !== 'string') throw invalid;
+  for (let i = lastIndexAtOrBefore(events, cursor.t); i >= 0 && events[i].time.getTime() === cursor.t; i--) {
+    if (events[i].record.eventID === cursor.id) return i - 1;
+  }
+  throw invalid;
+}
+
+function eventView(event: TrailEvent) {
+  const r = event.record;
+  return {
+    EventId: r.eventID,
+    EventName: r.eventName,
+    ReadOnly: String(r.readOnly),
+    ...(r.userIdentity.accessKeyId ? { AccessKeyId: r.userIdentity.accessKeyId } : {}),
+    EventTime: event.time,
+    EventSource: r.eventSource,
+    ...(event.username ? { Username: event.username } : {}),
+    Resources: event.resources.map((res) => ({ ResourceType: res.resourceType, ResourceName: res.resourceName })),
+    CloudTrailEvent: JSON.stringify(r),
+  };
+}
+
+/** Refuses the call when the sandbox enforces AWS's per-account LookupEvents rate and it is exceeded. */
+function throttle(ctx: AwsContext, trail: TrailState): void {
+  const limit = ctx.world.faults.lookupEventsPerSecond;
+  if (!limit || limit <= 0) return;
+  const now = ctx.world.clock.nowMs();
+  trail.lookupCalls = trail.lookupCalls.filter((t) => t > now - 1000);
+  if (trail.lookupCalls.length >= limit) throw new AwsError('ThrottlingException', 'Rate exceeded', 429);
+  trail.lookupCalls.push(now);
+}
+
+/** The LookupEvents handler. */
+export const lookupEvents: JsonHandler = (ctx, input) => {
+  const trail = ctx.caller.account.trail;
+  throttle(ctx, trail);
+  const attribute = parseAttributes(input.LookupAttributes);
+  const maxResults = parseMaxResults(input.MaxResults);
+  const nowMs = ctx.world.clock.nowMs();
+  const endMs = parseTime(input.EndTime, 'EndTime') ?? nowMs;
+  const startMs = parseTime(input.StartTime, 'StartTime') ?? nowMs - TRAIL_RETENTION_MS;
+  if (startMs > endMs) {
+    throw new AwsError('InvalidTimeRangeException', 'Start time must not be after end time.', 400);
+  }
+  if (input.EventCategory !== undefined && input.EventCategory !== null) {
+    if (input.EventCategory !== 'insight') {
+      throw new AwsError('InvalidEventCategoryException', 'The event category is not valid.', 400);
+    }
+    // The sandbox has no Insights events.
+    return { Events: [] };
+  }
+  const query: Query = { attribute, startMs, endMs, region: ctx.region };
+  const events = trail.events;
+  const token = typeof input.NextToken === 'string' && input.NextToken ? input.NextToken : undefined;
+  let i = token ? resumeIndex(events, query, token) : lastIndexAtOrBefore(events, endMs);
+  const page: TrailEvent[] = [];
+  let more = false;
+  for (; i >= 0; i--) {
+    const event = events[i];
+    if (event.time.getTime() < startMs || !isWithinRetention(event, nowMs)) break;
+    if (event.time.getTime() > endMs) continue;
+    if (event.record.awsRegion !== ctx.region || !attributeMatches(event, attribute)) continue;
+    if (page.length === maxResults) {
+      more = true;
+      break;
+    }
+    page.push(event);
+  }
+  const result: { Events: unknown[]; NextToken?: string } = { Events: page.map(eventView) };
+  if (more) result.NextToken = encodeToken(query, page[page.length - 1]);
+  return result;
+};
