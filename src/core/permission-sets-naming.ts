@@ -1,0 +1,57 @@
+/**
+ * Readable, deterministic permission set names within AWS's rules (1-32 characters of `[\w+=,.@-]`):
+ * the AWS managed policy's own name, the IAM group's, or the policy's, with a short hash suffix when a name
+ * is too long or two different bundles would otherwise share it.
+ */
+import type { Bundle } from './permission-sets-bundle.js';
+import { hashText } from './policy/compile.js';
+
+const MAX = 32;
+
+/** Turns any text into a valid name stem (invalid characters become `-`). */
+export function sanitizeName(text: string): string {
+  const cleaned = text.replace(/[^\w+=,.@-]+/g, '-').replace(/^-+|-+$/g, '');
+  return cleaned.length > 0 ? cleaned : 'PermissionSet';
+}
+
+/** `stem` + `suffix` within 32 characters, shortening the stem and adding a hash of `seed` when needed. */
+export function fitName(stem: string, suffix: string, seed: string, forceHash = false): string {
+  const base = sanitizeName(stem);
+  if (!forceHash && base.length + suffix.length <= MAX) return base + suffix;
+  const hash = `-${hashText(seed, 6)}`;
+  return base.slice(0, MAX - hash.length - suffix.length).replace(/-+$/, '') + hash + suffix;
+}
+
+/** The name a bundle suggests for one of its users: what their access is recognisably made of. */
+export function candidateName(bundle: Bundle): string {
+  const sources = bundle.sources;
+  const vias = new Set(sources.map((s) => s.via));
+  if (
+    bundle.managedPolicies.length === 1 &&
+    bundle.inline.length === 0 &&
+    bundle.customerManagedPolicies.length === 0
+  ) {
+    return nameOfArn(bundle.managedPolicies[0]);
+  }
+  if (vias.size === 1 && !vias.has('user')) return [...vias][0].slice('group '.length);
+  const custom = sources.filter((s) => s.kind !== 'aws-managed');
+  if (custom.length === 1 && bundle.managedPolicies.length === 0) return custom[0].name;
+  const parts = [...bundle.managedPolicies.map(nameOfArn), ...custom.map((s) => s.name)];
+  return parts.length > 0 ? parts.join('-') : 'Custom';
+}
+
+function nameOfArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/** Gives each key a unique valid name; keys whose preferred names collide all get hash suffixes. */
+export function assignNames(wanted: { key: string; stem: string; suffix: string }[]): Map<string, string> {
+  const first = wanted.map((w) => ({ ...w, name: fitName(w.stem, w.suffix, w.key) }));
+  const counts = new Map<string, number>();
+  for (const w of first) counts.set(w.name.toLowerCase(), (counts.get(w.name.toLowerCase()) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const w of first) {
+    out.set(w.key, (counts.get(w.name.toLowerCase()) ?? 0) > 1 ? fitName(w.stem, w.suffix, w.key, true) : w.name);
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+/**
+ * The migration plan: what `iam2sso plan` proposes and `iam2sso apply` makes. The JSON field names are a
+ * contract with apply and with the plan file people edit; `formatVersion` changes when they do.
+ */
+import type { Category } from './model.js';
+
+/** The plan file format this code reads and writes. */
+export const PLAN_FORMAT_VERSION = 1;
+
+/** A permissions boundary as Identity Center takes it: an AWS managed ARN or a customer managed reference. */
+export type PermissionsBoundaryRef =
+  | { managedPolicyArn: string }
+  | { customerManagedPolicy: { name: string; path: string } };
+
+/** How strong a permission set is; decides its default session duration. */
+export type PermissionSetKind = 'admin' | 'power-user' | 'read-only';
+
+export type PlannedPermissionSet = {
+  /** Stable id from the policy content it was made from; edits are kept by it. */
+  key: string;
+  name: string;
+  /** ISO-8601 duration, PT1H..PT12H. */
+  sessionDuration: string;
+  kind: PermissionSetKind;
+  managedPolicies: string[];
+  customerManagedPolicies: { name: string; path: string }[];
+  /** Minified policy JSON, or null. */
+  inlinePolicy: string | null;
+  permissionsBoundary: PermissionsBoundaryRef | null;
+  /** Why it exists, where it came from, and why it was split if it was. */
+  reason: string;
+};
+
+export type PlannedAssignment = { accountId: string; permissionSet: string };
+
+export type PlannedGroup = {
+  key: string;
+  name: string;
+  description: string;
+  /** Entra user principal names. */
+  members: string[];
+  assignments: PlannedAssignment[];
+};
+
+export type UserAction = 'migrate' | 'replace' | 'keep' | 'decommission';
+
+/** How a user's Entra UPN was found. */
+export type UpnSource = 'plan-file' | 'mapping-file' | 'tag' | 'template' | 'directory' | 'none';
+
+export type UserParity = {
+  /** Access the user has today and would lose (`action` or `action on resource`). */
+  gaps: string[];
+  /** Access the user would gain. */
+  excess: string[];
+  /** Statements that cannot be compared statically (conditions, NotResource, scoped Deny). */
+  needsReview: string[];
+  /** Gaps accepted by a reviewer (exact entries or IAM-style wildcards, e.g. `s3:*`). */
+  acknowledged: string[];
+};
+
+export type PlannedUser = {
+  accountId: string;
+  userName: string;
+  category: Category;
+  upn: string | null;
+  upnSource: UpnSource;
+  action: UserAction;
+  permissionSets: string[];
+  groups: string[];
+  parity: UserParity;
+  /** Why apply must skip this user for now (empty: ready). */
+  blockedBy: string[];
+  notes: string[];
+};
+
+export type ServiceRecommendation =
+  | 'iam-role-on-compute'
+  | 'github-actions-oidc'
+  | 'iam-roles-anywhere'
+  | 'keep-with-rotation';
+
+export type PlannedServiceAccount = {
+  accountId: string;
+  userName: string;
+  recommendation: ServiceRecommendation;
+  reason: string;
+  /** Trust policy JSON for the replacement role, or null. */
+  trustPolicy: string | null;
+  /** The policy the replacement (or the kept user) should have: minified JSON, or null. */
+  policy: string | null;
+};
+
+/** What the plan was made from, so apply can refuse a plan made from a state that has since changed. */
+export type PlanFingerprint = {
+  runId: string;
+  takenAt: string;
+  accounts: { accountId: string; hash: string }[];
+};
+
+/** Something about the plan as a whole a reviewer should know (a policy that could not be read, ...). */
+export type PlanProblem = { id: string; message: string; accountId?: string; userName?: string };
+
+export type MigrationPlan = {
+  formatVersion: number;
+  createdAt: string;
+  fingerprint: PlanFingerprint;
+  permissionSets: PlannedPermissionSet[];
+  groups: PlannedGroup[];
+  users: PlannedUser[];
+  serviceAccounts: PlannedServiceAccount[];
+  problems: PlanProblem[];
+};
