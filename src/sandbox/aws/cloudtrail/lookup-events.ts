@@ -26,7 +26,9 @@ const ATTRIBUTE_KEYS = new Set([
 ]);
 
 type Attribute = { key: string; value: string };
-type Query = { attribute?: Attribute; startMs: number; endMs: number; region: string };
+/** What a NextToken is bound to: the request's own parameters (not the defaults filled in from the clock). */
+type Query = { attribute?: Attribute; start?: number; end?: number; region: string };
+type Window = { startMs: number; endMs: number };
 
 function invalidAttributes(message: string): AwsError {
   return new AwsError('InvalidLookupAttributesException', message, 400);
@@ -103,8 +105,14 @@ function queryHash(query: Query): string {
   return createHash('sha256').update(JSON.stringify(query)).digest('base64url').slice(0, 16);
 }
 
-function encodeToken(query: Query, event: TrailEvent): string {
-  const cursor = { q: queryHash(query), t: event.time.getTime(), id: event.record.eventID };
+function encodeToken(query: Query, window: Window, event: TrailEvent): string {
+  const cursor = {
+    q: queryHash(query),
+    s: window.startMs,
+    e: window.endMs,
+    t: event.time.getTime(),
+    id: event.record.eventID,
+  };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
@@ -120,18 +128,19 @@ function lastIndexAtOrBefore(events: TrailEvent[], ms: number): number {
   return lo - 1;
 }
 
-/** Where the page after a token starts: just older than the event the token names. */
-function resumeIndex(events: TrailEvent[], query: Query, token: string): number {
+/** Where the page after a token starts (just older than the event it names), and the window of its first page. */
+function resume(events: TrailEvent[], query: Query, token: string): { index: number; window: Window } {
   const invalid = new AwsError('InvalidNextTokenException', 'Invalid NextToken.', 400);
-  let cursor: { q?: string; t?: number; id?: string };
+  let cursor: { q?: string; s?: number; e?: number; t?: number; id?: string };
   try {
     cursor = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     throw invalid;
   }
-  if (cursor.q !== queryHash(query) || typeof cursor.t !== 'number' || typeof cursor.id !== 'string') throw invalid;
-  for (let i = lastIndexAtOrBefore(events, cursor.t); i >= 0 && events[i].time.getTime() === cursor.t; i--) {
-    if (events[i].record.eventID === cursor.id) return i - 1;
+  const { q, s, e, t, id } = cursor;
+  if (q !== queryHash(query) || typeof s !== 'number' || typeof e !== 'number' || typeof t !== 'number') throw invalid;
+  for (let i = lastIndexAtOrBefore(events, t); i >= 0 && events[i].time.getTime() === t; i--) {
+    if (events[i].record.eventID === id) return { index: i - 1, window: { startMs: s, endMs: e } };
   }
   throw invalid;
 }
@@ -168,9 +177,9 @@ export const lookupEvents: JsonHandler = (ctx, input) => {
   const attribute = parseAttributes(input.LookupAttributes);
   const maxResults = parseMaxResults(input.MaxResults);
   const nowMs = ctx.world.clock.nowMs();
-  const endMs = parseTime(input.EndTime, 'EndTime') ?? nowMs;
-  const startMs = parseTime(input.StartTime, 'StartTime') ?? nowMs - TRAIL_RETENTION_MS;
-  if (startMs > endMs) {
+  const end = parseTime(input.EndTime, 'EndTime');
+  const start = parseTime(input.StartTime, 'StartTime');
+  if (start !== undefined && start > (end ?? nowMs)) {
     throw new AwsError('InvalidTimeRangeException', 'Start time must not be after end time.', 400);
   }
   if (input.EventCategory !== undefined && input.EventCategory !== null) {
@@ -180,10 +189,14 @@ export const lookupEvents: JsonHandler = (ctx, input) => {
     // The sandbox has no Insights events.
     return { Events: [] };
   }
-  const query: Query = { attribute, startMs, endMs, region: ctx.region };
+  const query: Query = { attribute, start, end, region: ctx.region };
   const events = trail.events;
   const token = typeof input.NextToken === 'string' && input.NextToken ? input.NextToken : undefined;
-  let i = token ? resumeIndex(events, query, token) : lastIndexAtOrBefore(events, endMs);
+  const first: Window = { startMs: start ?? nowMs - TRAIL_RETENTION_MS, endMs: end ?? nowMs };
+  const resumed = token ? resume(events, query, token) : undefined;
+  const window = resumed?.window ?? first;
+  const { startMs, endMs } = window;
+  let i = resumed ? resumed.index : lastIndexAtOrBefore(events, endMs);
   const page: TrailEvent[] = [];
   let more = false;
   for (; i >= 0; i--) {
@@ -198,6 +211,6 @@ export const lookupEvents: JsonHandler = (ctx, input) => {
     page.push(event);
   }
   const result: { Events: unknown[]; NextToken?: string } = { Events: page.map(eventView) };
-  if (more) result.NextToken = encodeToken(query, page[page.length - 1]);
+  if (more) result.NextToken = encodeToken(query, window, page[page.length - 1]);
   return result;
 };
