@@ -92,3 +92,35 @@ export function waitForProvisioning(w: SsoWorld, requestId: string): Promise<Sta
     return r.PermissionSetProvisioningStatus;
   });
 }
+
+/** Adds a customer managed policy to an account's IAM, as a user would before referencing it in a permission set. */
+export function addCustomerPolicy(account: AccountState, name: string, path = '/'): string {
+  const arn = `arn:aws:iam::${account.id}:policy${path}${name}`;
+  const now = new Date();
+  account.iam.policies.set(arn, {
+    arn,
+    policyName: name,
+    policyId: `ANPA${name
+      .toUpperCase()
+      .replace(/[^A-Z2-7]/g, 'A')
+      .padEnd(16, 'A')
+      .slice(0, 16)}`,
+    path,
+    description: '',
+    createDate: now,
+    updateDate: now,
+    versions: [
+      {
+        versionId: 'v1',
+        document: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }],
+        }),
+        createDate: now,
+        isDefault: true,
+      },
+    ],
+    tags: [],
+  });
+  return arn;
+}

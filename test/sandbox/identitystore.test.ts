@@ -294,7 +294,9 @@ describe('sandbox Identity Store', () => {
     const { GroupId } = await w.store.send(
       new CreateGroupCommand({ IdentityStoreId: storeId, DisplayName: 'Leavers' }),
     );
-    await w.store.send(new CreateGroupMembershipCommand({ IdentityStoreId: storeId, GroupId, MemberId: { UserId } }));
+    await w.store.send(
+      new CreateGroupMembershipCommand({ IdentityStoreId: storeId, GroupId, MemberId: { UserId: UserId! } }),
+    );
     await w.store.send(new DeleteUserCommand({ IdentityStoreId: storeId, UserId }));
     const members = await w.store.send(new ListGroupMembershipsCommand({ IdentityStoreId: storeId, GroupId }));
     assert.deepEqual(members.GroupMemberships, []);
