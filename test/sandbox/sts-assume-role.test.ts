@@ -54,6 +54,28 @@ describe('sandbox STS AssumeRole', () => {
       }),
       { maxSessionDuration: 7200 },
     );
+    addRole(
+      org.world,
+      org.members[0],
+      'VendorAudit',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: '999999999999' },
+            Action: 'sts:AssumeRole',
+            Condition: { StringEquals: { 'sts:ExternalId': 'vendor-7731' } },
+          },
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sts:AssumeRole',
+            Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+          },
+        ],
+      }),
+    );
     sandbox = await serveOrgWorld(org);
   });
   after(() => sandbox.close());
@@ -113,6 +135,17 @@ describe('sandbox STS AssumeRole', () => {
       sts(sandbox, memberUser).send(new AssumeRoleCommand({ RoleArn: roleArn(member), RoleSessionName: 'x1' })),
       { name: 'AccessDenied' },
     );
+  });
+
+  it('evaluates trust policy conditions such as sts:ExternalId', async () => {
+    const outsider = userCredentials(org.world, '999999999999', 'outsider-user');
+    const arn = roleArn(member, 'VendorAudit');
+    const attempt = (ExternalId?: string) =>
+      sts(sandbox, outsider).send(new AssumeRoleCommand({ RoleArn: arn, RoleSessionName: 'vendor', ExternalId }));
+    await assert.rejects(attempt(), { name: 'AccessDenied' });
+    await assert.rejects(attempt('wrong'), { name: 'AccessDenied' });
+    const ok = await attempt('vendor-7731');
+    assert.equal(ok.AssumedRoleUser?.Arn, `arn:aws:sts::${member}:assumed-role/VendorAudit/vendor`);
   });
 
   it('refuses a role that does not exist, or a wrong path, with AccessDenied', async () => {
