@@ -1,6 +1,7 @@
 /** Every protocol front end of the sandbox, in the order they are asked to claim a request. */
 import { cloudTrailService } from './aws/cloudtrail/service.js';
 import { createAwsRoute } from './aws/dispatch.js';
+import { iamService } from './aws/iam/service.js';
 import { identityStoreService } from './aws/identitystore/service.js';
 import { organizationsService } from './aws/organizations/service.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
@@ -16,7 +17,7 @@ export function sandboxRoutes(sandbox: SandboxContext): Route[] {
     createControlRoute(sandbox),
     createScimRoute(sandbox),
     createAwsRoute(sandbox.world, {
-      query: [stsService],
+      query: [iamService, stsService],
       json: [ssoAdminService, identityStoreService, organizationsService, cloudTrailService],
     }),
   ];
