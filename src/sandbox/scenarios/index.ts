@@ -1,30 +1,82 @@
-/** Builds a sandbox world from scenario options. */
+/** Builds a sandbox world from scenario options: a seeded built-in size or a YAML file describing an estate. */
 
-import { makeAwsId } from '../rng.js';
-import { newIamUser } from '../world/iam-state.js';
 import { World } from '../world/world.js';
-import type { Manifest, OperatorCredentials, ScenarioOptions } from './types.js';
+import { generateEstate, operatorUser, SIZES } from './generate.js';
+import { generateHistory } from './history.js';
+import { type MaterializeContext, materializeAccountIam, type UserActivity } from './materialize-iam.js';
+import { materializeOrganization } from './materialize-org.js';
+import type { EstateSpec } from './spec.js';
+import { rootTraits, userTraits } from './traits.js';
+import type { Manifest, ManifestUser, OperatorCredentials, ScenarioName, ScenarioOptions } from './types.js';
+import { loadScenarioFile } from './yaml-load.js';
 
 export type BuiltScenario = { world: World; manifest: Manifest; operator: OperatorCredentials };
 
-/** A world with the organization, accounts, people and history the options describe. */
-export function buildScenario(options: ScenarioOptions): BuiltScenario {
-  const world = new World({ seed: options.seed });
-  const mgmt = world.addAccount('111111111111', 'management', 'aws-management@example.com');
-  const admin = newIamUser('sandbox-operator', makeAwsId(world.rng, 'AIDA'), world.clock.now());
-  admin.attachedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess');
-  const key = world.issueAccessKey(mgmt.id, admin.userName, world.clock.now());
-  admin.accessKeys.push(key);
-  mgmt.iam.users.set(admin.userName, admin);
+/** True when `scenario` names a built-in size rather than a file. */
+export function isBuiltInScenario(scenario: string): scenario is ScenarioName {
+  return Object.hasOwn(SIZES, scenario);
+}
+
+function manifestUser(a: UserActivity, traits: ManifestUser['traits']): ManifestUser {
+  const { spec } = a;
+  const entry: ManifestUser = { accountId: a.accountId, userName: a.user.userName, category: spec.category, traits };
+  if (spec.upn) entry.upn = spec.upn;
+  if (spec.givenName) entry.givenName = spec.givenName;
+  if (spec.surname) entry.surname = spec.surname;
+  if (spec.leaver) entry.leaver = true;
+  if (spec.operator) entry.operator = true;
+  return entry;
+}
+
+function ensureOperator(estate: EstateSpec): void {
+  const management = estate.accounts.find((a) => a.management)!;
+  if (!management.users.some((u) => u.name === 'sandbox-operator')) management.users.unshift(operatorUser());
+}
+
+/** Turns an estate into world state, CloudTrail history and the manifest that describes it. */
+export function materializeEstate(world: World, estate: EstateSpec, options: ScenarioOptions, at: Date): BuiltScenario {
+  ensureOperator(estate);
+  const ctx: MaterializeContext = { world, rng: world.rng, nowMs: Math.floor(at.getTime() / 1000) * 1000 };
+  const now = new Date(ctx.nowMs);
+  const accounts = materializeOrganization(ctx, estate);
+  const activities = estate.accounts.flatMap((spec, i) => materializeAccountIam(ctx, accounts[i], spec));
+  generateHistory(ctx, accounts, activities);
+  const management = accounts[estate.accounts.findIndex((a) => a.management)];
+  const operatorKey = management.iam.users.get('sandbox-operator')!.accessKeys[0];
+  const manifest: Manifest = {
+    seed: options.seed,
+    scenario: options.scenario,
+    domain: estate.domain,
+    managementAccountId: management.id,
+    accounts: estate.accounts.map((spec, i) => ({
+      id: accounts[i].id,
+      name: spec.name,
+      email: spec.email,
+      ...(spec.alias ? { alias: spec.alias } : {}),
+      ou: spec.ou,
+      rootTraits: rootTraits(accounts[i].iam),
+    })),
+    users: activities.map((a) => manifestUser(a, userTraits(a.user, world.account(a.accountId).iam, now))),
+  };
   return {
     world,
-    manifest: {
-      seed: options.seed,
-      scenario: options.scenario,
-      managementAccountId: mgmt.id,
-      accounts: [{ id: mgmt.id, name: mgmt.name, email: mgmt.email }],
-      users: [],
-    },
-    operator: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey },
+    manifest,
+    operator: { accessKeyId: operatorKey.accessKeyId, secretAccessKey: operatorKey.secretAccessKey },
   };
+}
+
+/** A world with the organization, accounts, people and history the options describe. */
+export function buildScenario(options: ScenarioOptions): BuiltScenario {
+  const at = options.now ?? new Date();
+  const world = new World({ seed: options.seed, start: at });
+  let estate: EstateSpec;
+  if (isBuiltInScenario(options.scenario)) {
+    const size = SIZES[options.scenario];
+    const accounts = options.accounts ?? size.accounts;
+    const users = options.usersPerAccount ?? size.usersPerAccount;
+    estate = generateEstate(world.rng, accounts, users);
+  } else {
+    estate = loadScenarioFile(options.scenario, world.rng);
+  }
+  return materializeEstate(world, estate, options, at);
 }
