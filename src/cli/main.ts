@@ -1,7 +1,10 @@
 /** The iam2sso program: builds the command tree and runs it with one error handler at the top. */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './audit.js';
 import { reportError, UsageError } from './errors.js';
+import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
+import { registerReport } from './report.js';
 import { registerSandbox } from './sandbox.js';
 
 /** Builds the command tree writing to `io`. */
@@ -13,6 +16,9 @@ export function buildProgram(io: Io): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerSandbox(program, io);
+  registerAudit(program, io);
+  registerInventory(program, io);
+  registerReport(program, io);
   return program;
 }
 

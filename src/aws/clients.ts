@@ -1,0 +1,121 @@
+/**
+ * AWS clients for the audit: one client per account and service, adaptive retries, the standard credential
+ * chain and endpoint settings, and a counter middleware so every request sent is counted.
+ */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+
+/** Counts requests per `service:Operation` (attempts, so retries after throttling count too). */
+export class ApiCallCounter {
+  readonly attempts = new Map<string, number>();
+  readonly calls = new Map<string, number>();
+  /** Total requests sent, retries included. */
+  get total(): number {
+    let n = 0;
+    for (const v of this.attempts.values()) n += v;
+    return n;
+  }
+  /** Requests that were retries of an earlier attempt (throttling, server errors). */
+  get retries(): number {
+    let n = 0;
+    for (const v of this.calls.values()) n += v;
+    return this.total - n;
+  }
+  /** Requests per operation, sorted by name. */
+  byOperation(): Record<string, number> {
+    return Object.fromEntries([...this.attempts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
+
+/** How to reach AWS: region, optional endpoint override, base credentials, retry budget. */
+export type AwsSettings = {
+  region: string;
+  /** Overrides the endpoint of every service (the `--endpoint-url` flag); AWS_ENDPOINT_URL also works. */
+  endpoint?: string;
+  credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
+  maxAttempts: number;
+  counter: ApiCallCounter;
+};
+
+/** Settings from the environment: AWS_REGION (or AWS_DEFAULT_REGION), the default credential chain. */
+export function awsSettingsFromEnv(overrides: Partial<AwsSettings> = {}): AwsSettings {
+  return {
+    region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    credentials: fromNodeProviderChain(),
+    maxAttempts: 10,
+    counter: new ApiCallCounter(),
+    ...overrides,
+  };
+}
+
+type Countable = {
+  middlewareStack: {
+    add(mw: unknown, options: { step: string; name: string; priority?: string }): void;
+    addRelativeTo(mw: unknown, options: { relation: string; toMiddleware: string; name: string }): void;
+  };
+};
+
+function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
+  const stack = (client as unknown as Countable).middlewareStack;
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  stack.add(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      bump(counter.calls, `${service}:${(context.commandName ?? '?').replace(/Command$/, '')}`);
+      return next(args);
+    },
+    { step: 'initialize', name: 'iam2ssoCallCounter', priority: 'high' },
+  );
+  stack.addRelativeTo(
+    (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      bump(counter.attempts, `${service}:${(context.commandName ?? '?').replace(/Command$/, '')}`);
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'iam2ssoAttemptCounter' },
+  );
+  return client;
+}
+
+function config(settings: AwsSettings, credentials: AwsSettings['credentials']) {
+  return {
+    region: settings.region,
+    credentials,
+    retryMode: 'adaptive' as const,
+    maxAttempts: settings.maxAttempts,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  };
+}
+
+/** The clients of one account, all signing with the same credentials. */
+export type AccountClients = { iam: IAMClient; cloudtrail: CloudTrailClient };
+
+/** Creates the clients of one account (the management account uses the base credentials). */
+export function createAccountClients(
+  settings: AwsSettings,
+  credentials: AwsSettings['credentials'] = settings.credentials,
+): AccountClients {
+  return {
+    iam: instrument(new IAMClient(config(settings, credentials)), 'iam', settings.counter),
+    cloudtrail: instrument(new CloudTrailClient(config(settings, credentials)), 'cloudtrail', settings.counter),
+  };
+}
+
+/** The clients that act with the base credentials: STS (identity, assume role) and Organizations. */
+export function createBaseClients(settings: AwsSettings): { sts: STSClient; organizations: OrganizationsClient } {
+  return {
+    sts: instrument(new STSClient(config(settings, settings.credentials)), 'sts', settings.counter),
+    organizations: instrument(
+      new OrganizationsClient(config(settings, settings.credentials)),
+      'organizations',
+      settings.counter,
+    ),
+  };
+}
+
+/** Closes the clients' connection pools. */
+export function destroyClients(clients: Record<string, { destroy(): void }>): void {
+  for (const c of Object.values(clients)) c.destroy();
+}

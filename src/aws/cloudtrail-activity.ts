@@ -1,0 +1,81 @@
+/**
+ * CloudTrail evidence for classification: who uses a user's keys (user agents, source IPs, console sign-ins).
+ * Bounded on purpose: LookupEvents allows 2 requests per second per account and region, so only users whose
+ * keys are in use and who do not sign in to the console (the ones a person cannot tell apart from automation
+ * by the credential report) get a lookup, one page of their newest 50 events each.
+ */
+import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { ActivityEvidence, UserRecord } from '../core/model.js';
+
+export type ActivityOptions = { activityDays: number; now: () => Date };
+
+/** True when CloudTrail could tell something the credential report does not. */
+export function wantsActivity(user: UserRecord, now: Date, days: number): boolean {
+  const since = now.getTime() - days * 86_400_000;
+  const keyInUse = user.accessKeys.some(
+    (k) => k.status === 'Active' && k.lastUsedAt && Date.parse(k.lastUsedAt) >= since,
+  );
+  const consoleInUse =
+    user.consoleEnabled && user.passwordLastUsed !== null && Date.parse(user.passwordLastUsed) >= since;
+  return keyInUse && !consoleInUse;
+}
+
+/** Summarizes CloudTrail records (the JSON in each event's CloudTrailEvent) into activity evidence. */
+export function summarizeEvents(
+  records: { eventName?: string; eventTime?: string; userAgent?: string; sourceIPAddress?: string }[],
+): ActivityEvidence {
+  const agents = new Map<string, number>();
+  const ips = new Set<string>();
+  let consoleSignIns = 0;
+  let lastConsoleSignIn: string | null = null;
+  let apiCalls = 0;
+  for (const r of records) {
+    if (r.eventName === 'ConsoleLogin') {
+      consoleSignIns++;
+      if (r.eventTime && (!lastConsoleSignIn || r.eventTime > lastConsoleSignIn)) lastConsoleSignIn = r.eventTime;
+      continue;
+    }
+    apiCalls++;
+    if (r.userAgent) agents.set(r.userAgent, (agents.get(r.userAgent) ?? 0) + 1);
+    if (r.sourceIPAddress) ips.add(r.sourceIPAddress);
+  }
+  return {
+    consoleSignIns,
+    lastConsoleSignIn,
+    apiCalls,
+    userAgents: [...agents]
+      .sort((a, b) => b[1] - a[1])
+      .map(([ua]) => ua)
+      .slice(0, 10),
+    sourceIps: [...ips].slice(0, 10),
+  };
+}
+
+/** Adds `activity` to the users that need it, one LookupEvents page each, sequentially (2 TPS limit). */
+export async function collectActivity(
+  cloudtrail: CloudTrailClient,
+  users: UserRecord[],
+  options: ActivityOptions,
+): Promise<void> {
+  const now = options.now();
+  const start = new Date(now.getTime() - options.activityDays * 86_400_000);
+  for (const user of users) {
+    if (!wantsActivity(user, now, options.activityDays)) continue;
+    const out = await cloudtrail.send(
+      new LookupEventsCommand({
+        LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: user.userName }],
+        StartTime: start,
+        EndTime: now,
+        MaxResults: 50,
+      }),
+    );
+    const records = (out.Events ?? []).flatMap((e) => {
+      try {
+        return [JSON.parse(e.CloudTrailEvent ?? '{}')];
+      } catch {
+        return [];
+      }
+    });
+    user.activity = summarizeEvents(records.filter((r) => r.userIdentity?.type === 'IAMUser'));
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Collects one account's snapshot with as few calls as AWS allows: the credential report, one paginated
+ * GetAccountAuthorizationDetails, four small account-wide lists, then per-user calls only where those sources
+ * are silent (see iam-user-credentials.ts), and CloudTrail user agents when asked.
+ */
+import type { AccountSnapshot, UserRecord } from '../core/model.js';
+import type { AccountClients } from './clients.js';
+import { collectActivity } from './cloudtrail-activity.js';
+import { mapLimit } from './fan-out.js';
+import {
+  fetchAccountAlias,
+  fetchSamlProviders,
+  fetchServiceCredentialsAllUsers,
+  fetchVirtualMfaByUser,
+} from './iam-account-lists.js';
+import { fetchAuthorizationDetails, policiesInUse } from './iam-authorization.js';
+import { type CredentialReport, fetchCredentialReport } from './iam-credential-report.js';
+import { collectUserCredentials, needsUserCalls } from './iam-user-credentials.js';
+
+export type CollectOptions = {
+  keyIds: boolean;
+  sshKeys: boolean;
+  /** Look up CloudTrail user agents for users whose keys are in use (bounded: one page per user). */
+  activity: boolean;
+  activityDays: number;
+  /** Per-user calls in flight within one account. */
+  userConcurrency: number;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+};
+
+/** Progress of one account: a phase name and, in the per-user phase, done of total. */
+export type AccountProgress = { phase: string; done: number; total: number };
+
+function rootRecord(report: CredentialReport, mfa: Map<string, string[]>): AccountSnapshot['root'] {
+  const r = report.root;
+  if (!r) return null;
+  return {
+    mfaActive: r.mfaActive || (mfa.get('<root>')?.length ?? 0) > 0,
+    accessKeysPresent: r.keys.some((k) => k.active),
+    accessKeys: r.keys.map((k) => ({ active: k.active, lastUsedAt: k.lastUsedAt })),
+    passwordLastUsed: r.passwordLastUsed,
+  };
+}
+
+/** Audits one reachable account. */
+export async function collectAccount(
+  account: { id: string; name: string },
+  clients: AccountClients,
+  options: CollectOptions,
+  progress: (p: AccountProgress) => void,
+): Promise<AccountSnapshot> {
+  const { iam } = clients;
+  progress({ phase: 'reading account', done: 0, total: 1 });
+  const [report, details, alias, samlProviders, virtualMfa, serviceCreds] = await Promise.all([
+    fetchCredentialReport(iam, options.sleep),
+    fetchAuthorizationDetails(iam),
+    fetchAccountAlias(iam),
+    fetchSamlProviders(iam),
+    fetchVirtualMfaByUser(iam),
+    fetchServiceCredentialsAllUsers(iam),
+  ]);
+  const total = details.users.filter((u) =>
+    needsUserCalls(report.users.get(u.userName), virtualMfa.get(u.userName) ?? [], options),
+  ).length;
+  let done = 0;
+  progress({ phase: 'users', done, total });
+  const users: UserRecord[] = await mapLimit(details.users, options.userConcurrency, async (u) => {
+    const row = report.users.get(u.userName);
+    const mfa = virtualMfa.get(u.userName) ?? [];
+    const creds = await collectUserCredentials(iam, u.userName, row, mfa, options);
+    if (needsUserCalls(row, mfa, options)) progress({ phase: 'users', done: ++done, total });
+    return {
+      accountId: account.id,
+      ...u,
+      ...creds,
+      serviceSpecificCredentials: serviceCreds?.get(u.userName) ?? [],
+    };
+  });
+  if (options.activity) {
+    progress({ phase: 'cloudtrail', done: 0, total: 1 });
+    await collectActivity(clients.cloudtrail, users, options);
+  }
+  progress({ phase: 'done', done: 1, total: 1 });
+  return {
+    accountId: account.id,
+    name: account.name,
+    alias,
+    status: 'ok',
+    users,
+    groups: details.groups,
+    policies: policiesInUse(details),
+    roles: details.roles,
+    samlProviders,
+    root: rootRecord(report, virtualMfa),
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The IAM credential report: one CSV row per user (and the root user) with password, MFA, access key and
+ * certificate facts. Generating it is asynchronous; AWS reuses a report younger than four hours.
+ */
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { Iso } from '../core/model.js';
+
+/** One key slot of a report row (the report has no key ids, only slots 1 and 2). */
+export type ReportKey = {
+  slot: 1 | 2;
+  active: boolean;
+  /** Creation (or last rotation) time; matches the key's CreateDate. */
+  lastRotated: Iso;
+  lastUsedAt: Iso | null;
+  lastUsedRegion: string | null;
+  lastUsedService: string | null;
+};
+
+export type ReportRow = {
+  user: string;
+  arn: string;
+  createdAt: Iso | null;
+  /** Root: 'not_supported' in the report means the root has a password; we read it as true. */
+  passwordEnabled: boolean;
+  passwordLastUsed: Iso | null;
+  passwordLastChanged: Iso | null;
+  mfaActive: boolean;
+  keys: ReportKey[];
+  /** Certificate slots that hold a certificate (active or not). */
+  certificates: { active: boolean; lastRotated: Iso }[];
+};
+
+export type CredentialReport = { generatedAt: Iso | null; root: ReportRow | null; users: Map<string, ReportRow> };
+
+export const ROOT_ROW = '<root_account>';
+
+/** Splits one CSV line (the report quotes nothing, but be safe about quoted fields). */
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
+
+function date(value: string | undefined): Iso | null {
+  if (!value || value === 'N/A' || value === 'no_information' || value === 'not_supported') return null;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+function text(value: string | undefined): string | null {
+  return !value || value === 'N/A' || value === 'no_information' ? null : value;
+}
+
+/** Parses the report CSV. Unknown columns are ignored, so newer report formats still read. */
+export function parseCredentialReport(csv: string, generatedAt: Iso | null = null): CredentialReport {
+  const lines = csv.split(/\r?\n/).filter((l) => l.length > 0);
+  const header = splitCsv(lines[0] ?? '');
+  const users = new Map<string, ReportRow>();
+  let root: ReportRow | null = null;
+  for (const line of lines.slice(1)) {
+    const cells = splitCsv(line);
+    const col = (name: string) => cells[header.indexOf(name)];
+    const keys: ReportKey[] = [];
+    for (const slot of [1, 2] as const) {
+      const lastRotated = date(col(`access_key_${slot}_last_rotated`));
+      if (!lastRotated) continue;
+      keys.push({
+        slot,
+        active: col(`access_key_${slot}_active`) === 'true',
+        lastRotated,
+        lastUsedAt: date(col(`access_key_${slot}_last_used_date`)),
+        lastUsedRegion: text(col(`access_key_${slot}_last_used_region`)),
+        lastUsedService: text(col(`access_key_${slot}_last_used_service`)),
+      });
+    }
+    const certificates = [1, 2].flatMap((slot) => {
+      const lastRotated = date(col(`cert_${slot}_last_rotated`));
+      return lastRotated ? [{ active: col(`cert_${slot}_active`) === 'true', lastRotated }] : [];
+    });
+    const row: ReportRow = {
+      user: col('user') ?? '',
+      arn: col('arn') ?? '',
+      createdAt: date(col('user_creation_time')),
+      passwordEnabled: col('password_enabled') === 'true' || col('password_enabled') === 'not_supported',
+      passwordLastUsed: date(col('password_last_used')),
+      passwordLastChanged: date(col('password_last_changed')),
+      mfaActive: col('mfa_active') === 'true',
+      keys,
+      certificates,
+    };
+    if (row.user === ROOT_ROW) root = row;
+    else users.set(row.user, row);
+  }
+  return { generatedAt, root, users };
+}
+
+const NOT_READY = new Set(['CredentialReportNotReadyException', 'ReportInProgress']);
+const MISSING = new Set([
+  'CredentialReportNotPresentException',
+  'ReportNotPresent',
+  'CredentialReportExpiredException',
+  'ReportExpired',
+]);
+
+/**
+ * Generates (or reuses, when AWS has one younger than four hours) the report and downloads it. Polls with
+ * GenerateCredentialReport, which both starts a report and tells its state, backing off up to 5 s.
+ */
+export async function fetchCredentialReport(
+  iam: IAMClient,
+  sleep: (ms: number) => Promise<void>,
+  timeoutMs = 10 * 60_000,
+): Promise<CredentialReport> {
+  const started = Date.now();
+  let wait = 500;
+  for (;;) {
+    const gen = await iam.send(new GenerateCredentialReportCommand({}));
+    if (gen.State === 'COMPLETE') {
+      try {
+        const got = await iam.send(new GetCredentialReportCommand({}));
+        const csv = new TextDecoder().decode(got.Content ?? new Uint8Array());
+        return parseCredentialReport(csv, got.GeneratedTime?.toISOString() ?? null);
+      } catch (error) {
+        const name = (error as Error).name;
+        if (!NOT_READY.has(name) && !MISSING.has(name)) throw error;
+      }
+    }
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`the credential report was not ready after ${Math.round(timeoutMs / 1000)} s`);
+    await sleep(wait);
+    wait = Math.min(wait * 2, 5000);
+  }
+}
