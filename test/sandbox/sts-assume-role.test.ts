@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import {
@@ -106,6 +107,17 @@ describe('sandbox STS AssumeRole', () => {
     assert.equal(id.Arn, out.AssumedRoleUser?.Arn);
     assert.equal(id.UserId, out.AssumedRoleUser?.AssumedRoleId);
     assert.ok(role.roleLastUsed, 'the role records its last use');
+  });
+
+  it("sees only the member account's IAM users through the assumed role", async () => {
+    const session = await assumeInto(sandbox, org.operator, roleArn(member));
+    const iam = new IAMClient({ ...sdkConfig(sandbox), credentials: session });
+    const { Users } = await iam.send(new ListUsersCommand({}));
+    const names = (Users ?? []).map((u) => u.UserName).sort();
+    assert.deepEqual(names, [...org.members[0].iam.users.keys()].sort());
+    assert.ok(names.length > 0);
+    assert.ok(!names.includes('sandbox-operator'), 'no management account users');
+    assert.ok((Users ?? []).every((u) => u.Arn?.startsWith(`arn:aws:iam::${member}:user/`)));
   });
 
   it('refuses a session whose token is missing or altered', async () => {
@@ -259,6 +271,19 @@ describe('sandbox STS AssumeRole', () => {
     });
     assert.equal(id.status, 0, id.stderr);
     assert.equal(id.json<{ Account: string }>().Account, member);
+    const users = await awsCli(sandbox, ['iam', 'list-users'], {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+    });
+    assert.equal(users.status, 0, users.stderr);
+    assert.deepEqual(
+      users
+        .json<{ Users: { UserName: string }[] }>()
+        .Users.map((u) => u.UserName)
+        .sort(),
+      [...org.members[0].iam.users.keys()].sort(),
+    );
     const outsider = userCredentials(org.world, '999999999999', 'outsider-user');
     const refused = await awsCli(
       sandbox,
