@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CreateUserCommand, DescribeUserCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { createSsoInstance } from '../../src/sandbox/world/bootstrap.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
+import { sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
 
 type Json = Record<string, unknown>;
 type Reply = { status: number; body: Json };
@@ -96,6 +97,33 @@ describe('sandbox Identity Center SCIM endpoint', () => {
     const got = await scim('GET', `/Users/${r.body.id}`);
     assert.equal(got.body.externalId, 'entra-ada');
     assert.equal(got.body.active, true);
+  });
+
+  it('shares users with the Identity Store API in both directions', async () => {
+    const identityStore = new IdentitystoreClient(sdkConfig(sandbox));
+    const IdentityStoreId = sandbox.world.sso!.identityStoreId;
+    const body = userBody('grace@example.com', {
+      phoneNumbers: [{ value: '+1 555 0199', type: 'work', primary: true }],
+    });
+    const created = await scim('POST', '/Users', body);
+    const described = await identityStore.send(
+      new DescribeUserCommand({ IdentityStoreId, UserId: created.body.id as string }),
+    );
+    assert.equal(described.UserName, 'grace@example.com');
+    assert.equal(described.Name?.FamilyName, 'Family');
+    assert.equal(described.Emails?.[0].Value, 'grace@example.com');
+    assert.equal(described.PhoneNumbers?.[0].Value, '+1 555 0199');
+    const { UserId } = await identityStore.send(
+      new CreateUserCommand({
+        IdentityStoreId,
+        UserName: 'viaapi@example.com',
+        DisplayName: 'Via Api',
+        Name: { GivenName: 'Via', FamilyName: 'Api' },
+      }),
+    );
+    const listed = await scim('GET', `/Users?filter=${encodeURIComponent('userName eq "viaapi@example.com"')}`);
+    assert.equal((listed.body.Resources as Json[])[0].id, UserId);
+    assert.equal(((listed.body.Resources as Json[])[0].name as Json).givenName, 'Via');
   });
 
   it('answers 409 with a SCIM error on a duplicate userName, whatever its case', async () => {

@@ -1,7 +1,7 @@
 /**
  * The SCIM side of Identity Center that the Identity Store does not hold: the tenant id of the SCIM endpoint,
- * the bearer tokens (kept as hashes only) and the SCIM-only user attributes (addresses, phone numbers, the
- * enterprise extension). Users and groups themselves live in `world.sso`, shared with the Identity Store API.
+ * the bearer tokens (kept as hashes only) and the SCIM-only user attributes (the enterprise extension and
+ * roles). Users and groups themselves live in `world.sso`, shared with the Identity Store API.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SsoState } from '../world/sso-state.js';
@@ -14,11 +14,8 @@ type StoredToken = ScimTokenInfo & { hash: string };
 
 /** SCIM attributes Identity Center keeps for a user beyond the Identity Store's fields. */
 export type ScimUserExtras = {
-  addresses?: Record<string, unknown>[];
-  phoneNumbers?: Record<string, unknown>[];
   roles?: Record<string, unknown>[];
   enterprise?: Record<string, unknown>;
-  name?: { honorificPrefix?: string; honorificSuffix?: string };
 };
 
 export type ScimState = {

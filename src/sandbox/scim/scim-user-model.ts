@@ -35,7 +35,7 @@ export function toScimUser(world: World, user: IdentityStoreUser): Json {
     meta: { resourceType: 'User', created: user.createdAt.toISOString(), lastModified: user.updatedAt.toISOString() },
     schemas: extras.enterprise ? [USER_SCHEMA, ENTERPRISE_SCHEMA] : [USER_SCHEMA],
     userName: user.userName,
-    name: { ...dropEmpty(user.name), ...dropEmpty(extras.name ?? {}) },
+    name: dropEmpty(user.name),
     displayName: user.displayName,
     active: user.active,
     emails: user.emails.map((e) => ({ value: e.value, type: e.type, primary: e.primary ?? false })),
@@ -43,8 +43,9 @@ export function toScimUser(world: World, user: IdentityStoreUser): Json {
   const externalId = externalIdOf(user.externalIds);
   if (externalId !== undefined) out.externalId = externalId;
   for (const key of SIMPLE_STRINGS) if (user[key] !== undefined) out[key] = user[key];
-  if (extras.addresses?.length) out.addresses = extras.addresses;
-  if (extras.phoneNumbers?.length) out.phoneNumbers = extras.phoneNumbers;
+  if (user.addresses?.length) out.addresses = user.addresses.map((a) => ({ ...a, primary: a.primary ?? true }));
+  if (user.phoneNumbers?.length)
+    out.phoneNumbers = user.phoneNumbers.map((p) => ({ ...p, primary: p.primary ?? true }));
   if (extras.roles?.length) out.roles = extras.roles;
   if (extras.enterprise) out[ENTERPRISE_SCHEMA] = extras.enterprise;
   return out;
@@ -80,6 +81,8 @@ export type UserInput = {
   displayName: string;
   name: IdentityStoreUser['name'];
   emails: IdentityStoreUser['emails'];
+  addresses: NonNullable<IdentityStoreUser['addresses']>;
+  phoneNumbers: NonNullable<IdentityStoreUser['phoneNumbers']>;
   externalId?: string;
   active: boolean;
   strings: Partial<Record<(typeof SIMPLE_STRINGS)[number], string>>;
@@ -122,22 +125,31 @@ export function readUserInput(body: unknown, currentActive = true): UserInput {
       familyName: requiredString(name.familyName, 'name.familyName'),
       formatted: optionalString(name.formatted),
       middleName: optionalString(name.middleName),
+      honorificPrefix: optionalString(name.honorificPrefix),
+      honorificSuffix: optionalString(name.honorificSuffix),
     },
     emails,
+    addresses: readAddresses(b.addresses),
+    phoneNumbers: ((b.phoneNumbers as Json[] | undefined) ?? []).map((p) => ({
+      value: requiredString(p.value, 'phoneNumbers.value'),
+      type: optionalString(p.type),
+      primary: readBoolean(p.primary, true),
+    })),
     externalId: optionalString(b.externalId),
     active: readBoolean(b.active, currentActive),
     strings,
-    extras: {
-      addresses: b.addresses as Json[] | undefined,
-      phoneNumbers: b.phoneNumbers as Json[] | undefined,
-      roles: b.roles as Json[] | undefined,
-      enterprise: enterprise as Json | undefined,
-      name: {
-        honorificPrefix: optionalString(name.honorificPrefix),
-        honorificSuffix: optionalString(name.honorificSuffix),
-      },
-    },
+    extras: { roles: b.roles as Json[] | undefined, enterprise: enterprise as Json | undefined },
   };
+}
+
+const ADDRESS_FIELDS = ['streetAddress', 'locality', 'region', 'postalCode', 'country', 'formatted', 'type'] as const;
+
+function readAddresses(value: unknown): NonNullable<IdentityStoreUser['addresses']> {
+  return ((value as Json[] | undefined) ?? []).map((a) => {
+    const address: NonNullable<IdentityStoreUser['addresses']>[number] = { primary: readBoolean(a.primary, true) };
+    for (const f of ADDRESS_FIELDS) address[f] = optionalString(a[f]);
+    return dropEmpty(address);
+  });
 }
 
 /** Throws a 409 when another user already has this userName (compared without case). */
@@ -155,6 +167,8 @@ export function writeUser(world: World, user: IdentityStoreUser, input: UserInpu
   user.displayName = input.displayName;
   user.name = dropEmpty(input.name);
   user.emails = input.emails;
+  user.addresses = input.addresses.length ? input.addresses : undefined;
+  user.phoneNumbers = input.phoneNumbers.length ? input.phoneNumbers : undefined;
   user.active = input.active;
   const others = user.externalIds.filter((e) => e.issuer !== SCIM_EXTERNAL_ID_ISSUER);
   user.externalIds =
