@@ -107,7 +107,7 @@ describe('sandbox IAM credential report', () => {
       assert.equal(e.name, 'CredentialReportNotReadyException');
       return true;
     });
-    let state = first.State;
+    let state: string | undefined = first.State;
     for (let i = 0; i < 40 && state !== 'COMPLETE'; i++) {
       await sleep(100);
       state = (await iam.send(new GenerateCredentialReportCommand({}))).State;
