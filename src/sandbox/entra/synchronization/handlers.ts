@@ -161,7 +161,7 @@ const jobHandlers: GraphHandler[] = [
 const controlHandlers: GraphHandler[] = [
   {
     method: 'POST',
-    pattern: new RegExp(`^${JOB}/start$`),
+    pattern: new RegExp(`^${JOB}/(?:microsoft\\.graph\\.)?start$`),
     permissions: WRITE,
     handle(request, match) {
       const j = job(request, match);
@@ -179,7 +179,7 @@ const controlHandlers: GraphHandler[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^${JOB}/pause$`),
+    pattern: new RegExp(`^${JOB}/(?:microsoft\\.graph\\.)?pause$`),
     permissions: WRITE,
     handle(request, match) {
       const j = job(request, match);
@@ -191,7 +191,7 @@ const controlHandlers: GraphHandler[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^${JOB}/restart$`),
+    pattern: new RegExp(`^${JOB}/(?:microsoft\\.graph\\.)?restart$`),
     permissions: WRITE,
     handle(request, match) {
       const j = job(request, match);
@@ -215,7 +215,7 @@ const controlHandlers: GraphHandler[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^${JOB}/validateCredentials$`),
+    pattern: new RegExp(`^${JOB}/(?:microsoft\\.graph\\.)?validateCredentials$`),
     permissions: WRITE,
     handle(request, match) {
       const j = job(request, match);
@@ -224,7 +224,7 @@ const controlHandlers: GraphHandler[] = [
   },
   {
     method: 'POST',
-    pattern: new RegExp(`^${JOB}/provisionOnDemand$`),
+    pattern: new RegExp(`^${JOB}/(?:microsoft\\.graph\\.)?provisionOnDemand$`),
     permissions: WRITE,
     handle(request, match) {
       const j = job(request, match);
