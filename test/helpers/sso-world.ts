@@ -11,7 +11,7 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { createSsoInstance } from '../../src/sandbox/world/bootstrap.js';
+import { addAccountToOrganization, createSsoInstance } from '../../src/sandbox/world/bootstrap.js';
 import type { SsoState } from '../../src/sandbox/world/sso-state.js';
 import type { AccountState } from '../../src/sandbox/world/world.js';
 import { sdkConfig, startTestSandbox } from './sandbox.js';
@@ -30,8 +30,12 @@ export async function startSsoWorld(): Promise<SsoWorld> {
   const world = sandbox.world;
   const sso = world.sso ?? createSsoInstance(world, sandbox.info.managementAccountId);
   sso.asyncDelayMs = 150;
-  const member =
-    world.accounts.get('999900000001') ?? world.addAccount('999900000001', 'sso-member', 'sso-member@example.com');
+  let member = world.accounts.get('999900000001');
+  if (!member) {
+    member = world.addAccount('999900000001', 'sso-member', 'sso-member@example.com');
+    const org = world.organization;
+    if (org) addAccountToOrganization(world, member, org.rootId);
+  }
   return {
     sandbox,
     sso,

@@ -52,35 +52,23 @@ describe('sandbox Identity Store', () => {
     assert.equal(created.status, 0, created.stderr);
     const userId = created.json<{ UserId: string }>().UserId;
 
-    const byName = await awsCli(w.sandbox, [
-      'identitystore',
-      'get-user-id',
-      '--identity-store-id',
-      storeId,
-      '--alternate-identifier',
-      JSON.stringify({ UniqueAttribute: { AttributePath: 'userName', AttributeValue: 'alice' } }),
+    const lookup = (AttributePath: string, AttributeValue: string) =>
+      awsCli(w.sandbox, [
+        'identitystore',
+        'get-user-id',
+        '--identity-store-id',
+        storeId,
+        '--alternate-identifier',
+        JSON.stringify({ UniqueAttribute: { AttributePath, AttributeValue } }),
+      ]);
+    const [byName, byEmail, described] = await Promise.all([
+      lookup('userName', 'alice'),
+      lookup('emails.value', 'alice@example.com'),
+      awsCli(w.sandbox, ['identitystore', 'describe-user', '--identity-store-id', storeId, '--user-id', userId]),
     ]);
     assert.equal(byName.status, 0, byName.stderr);
     assert.equal(byName.json<{ UserId: string }>().UserId, userId);
-
-    const byEmail = await awsCli(w.sandbox, [
-      'identitystore',
-      'get-user-id',
-      '--identity-store-id',
-      storeId,
-      '--alternate-identifier',
-      JSON.stringify({ UniqueAttribute: { AttributePath: 'emails.value', AttributeValue: 'alice@example.com' } }),
-    ]);
     assert.equal(byEmail.json<{ UserId: string }>().UserId, userId);
-
-    const described = await awsCli(w.sandbox, [
-      'identitystore',
-      'describe-user',
-      '--identity-store-id',
-      storeId,
-      '--user-id',
-      userId,
-    ]);
     const user = described.json<{ UserName: string; Name: { GivenName: string }; Emails: { Value: string }[] }>();
     assert.equal(user.UserName, 'alice');
     assert.equal(user.Name.GivenName, 'Alice');
@@ -94,25 +82,18 @@ describe('sandbox Identity Store', () => {
     const { UserId } = await w.store.send(new CreateUserCommand(userInput(storeId, 'scim-bob')));
     // The SCIM endpoint stores the Entra object id as the user's external id.
     w.sso.users.get(UserId!)!.externalIds.push({ issuer: 'https://scim.example/entra', id: 'entra-object-42' });
-    const r = await awsCli(w.sandbox, [
-      'identitystore',
-      'get-user-id',
-      '--identity-store-id',
-      storeId,
-      '--alternate-identifier',
-      JSON.stringify({ ExternalId: { Issuer: 'https://scim.example/entra', Id: 'entra-object-42' } }),
-    ]);
+    const byExternalId = (Id: string) =>
+      awsCli(w.sandbox, [
+        'identitystore',
+        'get-user-id',
+        '--identity-store-id',
+        storeId,
+        '--alternate-identifier',
+        JSON.stringify({ ExternalId: { Issuer: 'https://scim.example/entra', Id } }),
+      ]);
+    const [r, missing] = await Promise.all([byExternalId('entra-object-42'), byExternalId('nobody')]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.json<{ UserId: string }>().UserId, UserId);
-
-    const missing = await awsCli(w.sandbox, [
-      'identitystore',
-      'get-user-id',
-      '--identity-store-id',
-      storeId,
-      '--alternate-identifier',
-      JSON.stringify({ ExternalId: { Issuer: 'https://scim.example/entra', Id: 'nobody' } }),
-    ]);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /ResourceNotFoundException/);
   });
@@ -195,47 +176,41 @@ describe('sandbox Identity Store', () => {
     const again = await cli(['create-group-membership', '--group-id', g1, '--member-id', `UserId=${UserId}`]);
     assert.match(again.stderr, /ConflictException/);
 
-    const listed = (await cli(['list-group-memberships', '--group-id', g1])).json<{
-      GroupMemberships: { MemberId: { UserId: string }; MembershipId: string }[];
-    }>();
+    // Independent reads, run side by side to keep the test quick.
+    const [listed, forMember, inGroups, idOf, gid, filtered] = await Promise.all([
+      cli(['list-group-memberships', '--group-id', g1]),
+      cli(['list-group-memberships-for-member', '--member-id', `UserId=${UserId}`]),
+      cli(['is-member-in-groups', '--member-id', `UserId=${UserId}`, '--group-ids', g1, g2]),
+      cli(['get-group-membership-id', '--group-id', g1, '--member-id', `UserId=${UserId}`]),
+      cli([
+        'get-group-id',
+        '--alternate-identifier',
+        JSON.stringify({ UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'Auditors' } }),
+      ]),
+      cli(['list-groups', '--filters', 'AttributePath=DisplayName,AttributeValue=Engineers']),
+    ]);
+    type Memberships = { GroupMemberships: { MemberId: { UserId: string }; GroupId: string }[] };
     assert.deepEqual(
-      listed.GroupMemberships.map((x) => x.MemberId.UserId),
+      listed.json<Memberships>().GroupMemberships.map((x) => x.MemberId.UserId),
       [UserId],
     );
-    const forMember = (await cli(['list-group-memberships-for-member', '--member-id', `UserId=${UserId}`])).json<{
-      GroupMemberships: { GroupId: string }[];
-    }>();
     assert.deepEqual(
-      forMember.GroupMemberships.map((x) => x.GroupId),
+      forMember.json<Memberships>().GroupMemberships.map((x) => x.GroupId),
       [g1],
     );
-    const inGroups = (
-      await cli(['is-member-in-groups', '--member-id', `UserId=${UserId}`, '--group-ids', g1, g2])
-    ).json<{ Results: { GroupId: string; MembershipExists: boolean }[] }>();
     assert.deepEqual(
-      inGroups.Results.map((r) => [r.GroupId, r.MembershipExists]),
+      inGroups
+        .json<{ Results: { GroupId: string; MembershipExists: boolean }[] }>()
+        .Results.map((r) => [r.GroupId, r.MembershipExists]),
       [
         [g1, true],
         [g2, false],
       ],
     );
-    const idOf = (await cli(['get-group-membership-id', '--group-id', g1, '--member-id', `UserId=${UserId}`])).json<{
-      MembershipId: string;
-    }>();
-    assert.equal(idOf.MembershipId, membershipId);
-    const gid = await cli([
-      'get-group-id',
-      '--alternate-identifier',
-      JSON.stringify({ UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'Auditors' } }),
-    ]);
+    assert.equal(idOf.json<{ MembershipId: string }>().MembershipId, membershipId);
     assert.equal(gid.json<{ GroupId: string }>().GroupId, g2);
-    const filtered = (
-      await cli(['list-groups', '--filters', 'AttributePath=DisplayName,AttributeValue=Engineers'])
-    ).json<{
-      Groups: { GroupId: string }[];
-    }>();
     assert.deepEqual(
-      filtered.Groups.map((g) => g.GroupId),
+      filtered.json<{ Groups: { GroupId: string }[] }>().Groups.map((g) => g.GroupId),
       [g1],
     );
   });

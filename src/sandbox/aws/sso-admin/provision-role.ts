@@ -96,7 +96,8 @@ function provisioningBlocker(ps: PermissionSet, account: AccountState): string |
  */
 export function provisionRole(world: World, sso: SsoState, ps: PermissionSet, accountId: string): string | undefined {
   const account = world.accounts.get(accountId);
-  if (!account) return `The account ${accountId} is not a member of the organization.`;
+  const inOrganization = !world.organization || world.organization.accounts.has(accountId);
+  if (!account || !inOrganization) return `The account ${accountId} is not a member of the organization.`;
   const blocker = provisioningBlocker(ps, account);
   if (blocker) return blocker;
   const samlArn = ensureSamlProvider(world, sso, account);
