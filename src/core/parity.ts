@@ -25,13 +25,20 @@ export function compareAccess(
     for (const u of a.unknown) afterUnknown.add(u);
   }
   const gaps = describeActions(difference(before.actions, afterActions), catalog);
-  for (const u of before.unknown) if (!afterUnknown.has(u)) gaps.push(u);
+  for (const u of before.unknown) if (!afterUnknown.has(u) && !after.some((a) => allowsName(a, u))) gaps.push(u);
   const excessAll = describeActions(difference(afterActions, before.actions), catalog);
-  for (const u of afterUnknown) if (!before.unknown.has(u)) excessAll.push(u);
+  for (const u of afterUnknown) if (!before.unknown.has(u) && !allowsName(before, u)) excessAll.push(u);
   gaps.push(...resourceGaps(before, after, afterActions, catalog));
   const excess = [...excessAll.slice(0, EXCESS_LIMIT), ...resourceExcess(before, after, catalog)];
   if (excessAll.length > EXCESS_LIMIT) excess.push(`… and ${excessAll.length - EXCESS_LIMIT} more`);
   return { gaps, excess, needsReview: reviews(before, after) };
+}
+
+/** True when an access allows the action named `name` (one the catalog does not know) by some pattern. */
+function allowsName(access: Access, name: string): boolean {
+  return access.allows.some((g) =>
+    g.notPatterns ? !g.notPatterns.some((p) => globMatches(p, name)) : g.patterns.some((p) => globMatches(p, name)),
+  );
 }
 
 /** Actions as names, a whole service as `service:*`. */

@@ -8,8 +8,18 @@ import type { Bitset } from './bitset.js';
 import { type PolicyProblem, parsePolicyDocument, type Statement, statementKey } from './document.js';
 import type { ActionExpander } from './expand.js';
 
-/** Actions allowed (or denied) on a list of resource patterns. */
-export type Grant = { actions: Bitset; unknown: string[]; resources: string[]; key: string };
+/**
+ * Actions allowed (or denied) on a list of resource patterns. `patterns`/`notPatterns` are the statement's
+ * own Action or NotAction list, used to match action names the catalog does not know.
+ */
+export type Grant = {
+  actions: Bitset;
+  unknown: string[];
+  resources: string[];
+  key: string;
+  patterns: string[];
+  notPatterns: string[] | null;
+};
 
 /** A statement compared only by its exact text: present after the migration or flagged for review. */
 export type OpaqueStatement = {
@@ -69,7 +79,14 @@ function compileDocument(document: string, hash: string, expander: ActionExpande
       out.opaque.push({ key, effect: s.effect, actions: set.bits, why, summary: summarize(s, why) });
       continue;
     }
-    const grant = { actions: set.bits, unknown: set.unknown, resources: s.resources ?? ['*'], key };
+    const grant: Grant = {
+      actions: set.bits,
+      unknown: set.unknown,
+      resources: s.resources ?? ['*'],
+      key,
+      patterns: s.actions ?? [],
+      notPatterns: s.notActions,
+    };
     (s.effect === 'Allow' ? out.allows : out.denies).push(grant);
   }
   return out;
