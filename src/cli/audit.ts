@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { type AuditOptions, collectAudit } from '../aws/audit-collector.js';
 import { awsSettingsFromEnv } from '../aws/clients.js';
+import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import { summarizeAudit } from '../core/audit-summary.js';
 import { classifySnapshot } from '../core/classify.js';
@@ -102,6 +103,9 @@ async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
           ? `${names.get(a.accountId)}: ${a.users.length} users`
           : `${names.get(a.accountId)}: UNREACHABLE ${a.error}`,
       ),
+  }).catch((error) => {
+    progress.close();
+    throw toCloudError(error, 'aws');
   });
   progress.close();
   const classifications = classifySnapshot(snapshot, config.classification, now);

@@ -13,8 +13,12 @@ export type TagRule = { key: string; value?: string; category?: Category };
 /** A person's decision about one user; it wins over every rule. */
 export type Override = { account: string; user: string; category: Category; reason?: string };
 
-/** User agent patterns (regular expression sources, case-insensitive) that tell a person from automation. */
-export type UserAgentRules = { cli: string[]; sdk: string[]; console: string[] };
+/**
+ * User agent patterns (regular expression sources, case-insensitive) that tell a person from automation:
+ * the tool (CLI, SDK, console) and the host it runs on (a desktop OS is a person's laptop; a server OS or a
+ * CI runner is automation, even when it runs the AWS CLI).
+ */
+export type UserAgentRules = { cli: string[]; sdk: string[]; console: string[]; desktop: string[]; server: string[] };
 
 export type ClassificationRules = {
   /** Days without any use after which a user is stale (and findings call a key or password unused). */
@@ -81,6 +85,21 @@ export function defaultClassificationRules(): ClassificationRules {
         'apn/1\\.0',
       ],
       console: ['console\\.amazonaws\\.com', 'signin\\.amazonaws\\.com', '^mozilla/'],
+      desktop: ['darwin', 'os/macos', 'mac os x', 'windows', 'os/win'],
+      server: [
+        'amzn',
+        '-aws\\b',
+        '-azure',
+        '-gcp',
+        'exec-env/',
+        'jenkins',
+        'github',
+        'gitlab',
+        'circleci',
+        'codebuild',
+        'configure-aws-credentials',
+        'kubernetes',
+      ],
     },
     overrides: [],
   };

@@ -52,21 +52,38 @@ export function groupVerdict(
   return undefined;
 }
 
-export type AgentVerdict = { kind: 'cli' | 'sdk' | 'console' | 'none'; mixed: boolean; evidence: string };
+export type AgentVerdict = { kind: 'person' | 'automation' | 'console' | 'none'; mixed: boolean; evidence: string };
 
-/** What the user agents seen in CloudTrail say about who uses the keys. CLI wins ties: it is a person. */
+const short = (agent: string) => agent.split(' ')[0];
+
+/**
+ * What the user agents seen in CloudTrail say about who uses the keys. The host decides first (a desktop OS
+ * is a person's laptop; a cloud kernel or CI runner is automation, even running the AWS CLI); on an unknown
+ * host the tool decides (the CLI is a person, an SDK is a program).
+ */
 export function agentVerdict(agents: string[], rules: UserAgentRules): AgentVerdict {
-  const cli = agents.filter((a) => matchesAny(a, rules.cli));
-  const sdk = agents.filter((a) => !cli.includes(a) && matchesAny(a, rules.sdk));
-  const consoleAgents = agents.filter((a) => !cli.includes(a) && !sdk.includes(a) && matchesAny(a, rules.console));
-  if (cli.length > 0)
+  const desktop = agents.filter((a) => matchesAny(a, rules.desktop) && !matchesAny(a, rules.console));
+  const server = agents.filter((a) => !desktop.includes(a) && matchesAny(a, rules.server));
+  const rest = agents.filter((a) => !desktop.includes(a) && !server.includes(a));
+  const cli = rest.filter((a) => matchesAny(a, rules.cli));
+  const sdk = rest.filter((a) => !cli.includes(a) && matchesAny(a, rules.sdk));
+  if (desktop.length > 0)
     return {
-      kind: 'cli',
-      mixed: sdk.length > 0,
-      evidence: `keys used from the AWS CLI (${cli[0].split(' ')[0]})${sdk.length ? ` and from SDKs (${sdk[0].split(' ')[0]})` : ''}`,
+      kind: 'person',
+      mixed: server.length > 0,
+      evidence: `keys used from a desktop OS (${short(desktop[0])} on macOS/Windows)${server.length ? `, and also from servers (${short(server[0])})` : ''}`,
     };
+  if (server.length > 0)
+    return {
+      kind: 'automation',
+      mixed: cli.length > 0,
+      evidence: `keys used from servers or CI runners (${short(server[0])})${cli.length ? `, and from the AWS CLI elsewhere` : ''}`,
+    };
+  if (cli.length > 0)
+    return { kind: 'person', mixed: sdk.length > 0, evidence: `keys used from the AWS CLI (${short(cli[0])})` };
   if (sdk.length > 0)
-    return { kind: 'sdk', mixed: false, evidence: `keys used only from SDKs or tools (${sdk[0].split(' ')[0]})` };
-  if (consoleAgents.length > 0) return { kind: 'console', mixed: false, evidence: 'seen only in the console' };
+    return { kind: 'automation', mixed: false, evidence: `keys used only from SDKs or tools (${short(sdk[0])})` };
+  if (agents.some((a) => matchesAny(a, rules.console)))
+    return { kind: 'console', mixed: false, evidence: 'seen only in the console' };
   return { kind: 'none', mixed: false, evidence: '' };
 }

@@ -87,7 +87,7 @@ function activeDecision(user: UserRecord, facts: UserFacts, rules: Classificatio
   const agents = agentVerdict(user.activity?.userAgents ?? [], rules.userAgents);
   const consoleUsed = user.consoleEnabled && facts.lastConsoleUse !== null;
   if (serviceName) {
-    const clean = !user.consoleEnabled && !facts.hasMfa && agents.kind !== 'cli';
+    const clean = !user.consoleEnabled && !facts.hasMfa && agents.kind !== 'person';
     return {
       category: 'service',
       confidence: clean ? 'high' : 'medium',
@@ -105,9 +105,9 @@ function activeDecision(user: UserRecord, facts: UserFacts, rules: Classificatio
       decidedBy: 'console-use',
       evidence: [`signs in to the console (last ${facts.lastConsoleUse?.slice(0, 10)})`],
     };
-  if (agents.kind === 'cli' || agents.kind === 'sdk')
+  if (agents.kind === 'person' || agents.kind === 'automation')
     return {
-      category: agents.kind === 'cli' ? 'human-programmatic' : 'service',
+      category: agents.kind === 'person' ? 'human-programmatic' : 'service',
       confidence: agents.mixed ? 'medium' : 'high',
       decidedBy: `user-agent:${agents.kind}`,
       evidence: [agents.evidence],
@@ -146,7 +146,7 @@ function weakDecision(user: UserRecord, facts: UserFacts, rules: ClassificationR
     evidence: [
       user.consoleEnabled
         ? 'has a console password and keys but no MFA, no telling name, group or user agent: review'
-        : 'access keys only, with no MFA, telling name, group or user agent to tell a person from automation: review (run with --activity for CloudTrail user agents)',
+        : 'access keys only, with no MFA, telling name, group or user agent to tell a person from automation: review (audit with --activity to read CloudTrail user agents)',
     ],
   };
 }

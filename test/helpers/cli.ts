@@ -1,0 +1,34 @@
+/** Runs the iam2sso CLI in a child process (asynchronously, so an in-process sandbox keeps answering). */
+import { fileURLToPath } from 'node:url';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { type CliResult, runAsync } from './sandbox.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The environment that points the AWS SDK's standard chain at a sandbox (and nothing from the host's config). */
+export function sandboxEnv(sandbox: RunningSandbox, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    AWS_ENDPOINT_URL: sandbox.info.endpoint,
+    AWS_ACCESS_KEY_ID: sandbox.info.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sandbox.info.credentials.secretAccessKey,
+    AWS_REGION: sandbox.info.region,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    NODE_NO_WARNINGS: '1',
+    ...extra,
+  };
+}
+
+/** Runs `iam2sso <args>` with `env` (see sandboxEnv); resolves with status, stdout, stderr and `json()`. */
+export function runIam2sso(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
+  return runAsync(
+    process.execPath,
+    ['--import', 'tsx', MAIN, ...args],
+    { ...env, NODE_PATH: `${ROOT}node_modules` },
+    timeoutMs,
+  );
+}
