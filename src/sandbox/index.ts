@@ -1,4 +1,5 @@
 /** Starts the sandbox cloud: builds the scenario's world and serves every protocol on one HTTP server. */
+import { startTlsFront } from './entra/tls-front.js';
 import { sandboxRoutes } from './routes.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { buildScenario } from './scenarios/index.js';
@@ -15,6 +16,18 @@ export type SandboxInfo = {
   managementAccountId: string;
   accounts: { id: string; name: string; email: string }[];
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * The Entra tenant and the app registration the product signs in as. authorityHost and graphEndpoint are
+   * https (msal-node and the Graph client refuse http): trust `tlsCertificatePem` as a CA to reach them.
+   */
+  entra?: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    authorityHost: string;
+    graphEndpoint: string;
+    tlsCertificatePem: string;
+  };
 };
 
 export type RunningSandbox = SandboxContext & { info: SandboxInfo; close(): Promise<void> };
@@ -30,6 +43,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const context: SandboxContext = { ...built, endpoint: '' };
   const server = await startServer(sandboxRoutes(context), options.port, options.host);
   context.endpoint = server.url;
+  const tls = await startTlsFront(server.port, options.host);
   const info: SandboxInfo = {
     endpoint: server.url,
     region: built.world.region,
@@ -37,5 +51,23 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     accounts: built.manifest.accounts.map(({ id, name, email }) => ({ id, name, email })),
     credentials: { ...built.operator },
   };
-  return Object.assign(context, { info, close: () => server.close() });
+  const entra = built.world.entra;
+  if (entra) {
+    entra.httpsEndpoint = tls.url;
+    entra.tlsCertificatePem = tls.certificatePem;
+    const { tenantId, clientId, clientSecret } = entra;
+    info.entra = {
+      tenantId,
+      clientId,
+      clientSecret,
+      authorityHost: tls.url,
+      graphEndpoint: tls.url,
+      tlsCertificatePem: tls.certificatePem,
+    };
+  }
+  const close = async () => {
+    await tls.close();
+    await server.close();
+  };
+  return Object.assign(context, { info, close });
 }

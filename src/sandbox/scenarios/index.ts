@@ -1,5 +1,6 @@
 /** Builds a sandbox world from scenario options: a seeded built-in size or a YAML file describing an estate. */
 
+import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
@@ -58,6 +59,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
     })),
     users: activities.map((a) => manifestUser(a, userTraits(a.user, world.account(a.accountId).iam, now))),
   };
+  buildEntraTenant(world, manifest);
   return {
     world,
     manifest,

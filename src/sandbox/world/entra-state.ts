@@ -17,6 +17,9 @@ export type EntraUser = {
   createdDateTime: Date;
   /** Set when the user is deleted (soft-deleted users stay for delta queries). */
   deletedDateTime?: Date;
+  mailNickname?: string;
+  employeeId?: string | null;
+  usageLocation?: string | null;
 };
 
 export type EntraGroup = {
@@ -57,6 +60,10 @@ export type EntraApplication = {
   /** Graph application permissions granted to this app (e.g. 'User.Read.All'). */
   grantedPermissions: string[];
   templateId?: string;
+  signInAudience?: string;
+  /** Set by `instantiate`: Graph answers 404 for the object until then, as Entra's replication does. */
+  visibleAfter?: Date;
+  deletedDateTime?: Date;
 };
 
 export type SigningCertificate = {
@@ -96,6 +103,44 @@ export type ServicePrincipal = {
   createdDateTime: Date;
   /** Instantiated from a gallery template; visible a few seconds after `instantiate`, as in Entra. */
   visibleAfter?: Date;
+  accountEnabled?: boolean;
+  appRoleAssignmentRequired?: boolean;
+  servicePrincipalType?: string;
+  tags?: string[];
+  loginUrl?: string | null;
+  notificationEmailAddresses?: string[];
+  /** Object id of the application registration (absent for Microsoft's own service principals). */
+  applicationObjectId?: string;
+  deletedDateTime?: Date;
+};
+
+/** One change to a group's direct members, for `members@delta` in group delta queries. */
+export type MemberChange = { seq: number; groupId: string; memberId: string; removed: boolean };
+
+/** The tenant's key that signs access tokens (published at the discovery document's jwks_uri). */
+export type TokenSigningKey = { kid: string; privateKeyPem: string; certificateBase64: string };
+
+/** Graph throttling: a request budget per app and a fault-injection knob. */
+export type GraphThrottle = {
+  /** Requests allowed per app in each window; null means unlimited (the default). */
+  limit: number | null;
+  windowMs: number;
+  retryAfterSeconds: number;
+  /** The next N Graph requests are answered with 429 regardless of the budget. */
+  failNext: number;
+};
+
+/** What the tenant builder decided per person, for tests to compare the product's matching against. */
+export type EntraScenarioTruth = {
+  /** Manifest UPN to the Entra user id it became (null when the person has no Entra account). */
+  people: Map<string, string | null>;
+  /** Manifest UPNs of leavers whose Entra account is disabled, and of those deleted. */
+  disabledLeavers: string[];
+  deletedLeavers: string[];
+  /** UPNs of Entra users with no IAM user. */
+  nobodies: string[];
+  /** People whose mail or display name is spelled differently from their UPN. */
+  differentSpellings: string[];
 };
 
 export type EntraState = {
@@ -112,4 +157,17 @@ export type EntraState = {
   changeSeq: number;
   /** Object id to the change sequence and virtual time of its last change. */
   changes: Map<string, { seq: number; at: Date; kind: 'user' | 'group' }>;
+  /** Direct-member additions and removals in change order (see MemberChange). */
+  memberChanges?: MemberChange[];
+  tokenSigningKey?: TokenSigningKey;
+  graphThrottle?: GraphThrottle;
+  /** Access token lifetime in seconds (default 3599, as Entra issues). */
+  tokenLifetimeSeconds?: number;
+  /** How long an instantiated gallery app stays invisible to Graph (default 5000 ms of virtual time). */
+  instantiateDelayMs?: number;
+  /** HTTPS endpoint of the sandbox (Graph and the authority), once the TLS front is listening. */
+  httpsEndpoint?: string;
+  /** PEM of the certificate the HTTPS endpoint presents (self-signed: clients trust it as a CA). */
+  tlsCertificatePem?: string;
+  scenarioTruth?: EntraScenarioTruth;
 };
