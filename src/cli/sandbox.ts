@@ -1,8 +1,10 @@
 /** `iam2sso sandbox up|manifest`: the local sandbox cloud. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type SandboxInfo, startSandbox } from '../sandbox/index.js';
-import { buildScenario } from '../sandbox/scenarios/index.js';
+import { type RunningSandbox, type SandboxInfo, startSandbox } from '../sandbox/index.js';
+import { buildScenario, isBuiltInScenario } from '../sandbox/scenarios/index.js';
+import { ScenarioFileError } from '../sandbox/scenarios/yaml-reader.js';
+import { UsageError, ValidationFailed } from './errors.js';
 import { type Io, printJson } from './io.js';
 import { parseIntFlag, parseRateFlag } from './parse.js';
 
@@ -27,6 +29,26 @@ export function exportLines(info: SandboxInfo): string {
     `export AWS_REGION=${info.region}`,
     `export AWS_DEFAULT_REGION=${info.region}`,
   ].join('\n');
+}
+
+/** Refuses a scenario that is neither a built-in size nor an existing file. */
+function checkScenario(flags: UpFlags, io: Io): void {
+  if (isBuiltInScenario(flags.scenario)) return;
+  if (!existsSync(flags.scenario))
+    throw new UsageError(`--scenario takes small, medium, large or the path of a YAML file, not "${flags.scenario}"`);
+  if (flags.accounts !== undefined || flags.usersPerAccount !== undefined)
+    io.err('note: --accounts and --users-per-account apply to built-in scenarios; the scenario file decides');
+}
+
+/** A bad scenario file becomes a validation error listing every problem with its line. */
+function asValidation(error: unknown): never {
+  if (error instanceof ScenarioFileError) throw new ValidationFailed(error.problems);
+  throw error;
+}
+
+function describeBuilt(running: RunningSandbox, ms: number): string {
+  const { accounts, users } = running.manifest;
+  return `scenario ${running.manifest.scenario} (seed ${running.manifest.seed}): ${accounts.length} accounts, ${users.length} IAM users, built in ${Math.round(ms)} ms`;
 }
 
 function scenarioFlags(cmd: Command): Command {
@@ -65,7 +87,10 @@ export function registerSandbox(program: Command, io: Io): void {
       0,
     )
     .action(async (flags: UpFlags) => {
-      const running = await startSandbox({ ...flags, scenario: flags.scenario });
+      const started = performance.now();
+      checkScenario(flags, io);
+      const running = await startSandbox({ ...flags, scenario: flags.scenario }).catch(asValidation);
+      io.err(`# ${describeBuilt(running, performance.now() - started)}`);
       if (flags.infoFile) {
         const tmp = `${flags.infoFile}.tmp-${process.pid}`;
         writeFileSync(tmp, `${JSON.stringify(running.info, null, 2)}\n`, { mode: 0o600 });
@@ -88,6 +113,11 @@ export function registerSandbox(program: Command, io: Io): void {
   )
     .option('--json', 'print JSON (the only format)', true)
     .action((flags: UpFlags) => {
-      printJson(io, buildScenario(flags).manifest);
+      checkScenario(flags, io);
+      try {
+        printJson(io, buildScenario(flags).manifest);
+      } catch (error) {
+        asValidation(error);
+      }
     });
 }

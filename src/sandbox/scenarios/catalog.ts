@@ -148,6 +148,7 @@ export const GROUP_INLINE_DOCS: Record<string, PolicyDocument> = {
   ManageOwnCredentials: doc({
     Effect: 'Allow',
     Action: ['iam:ChangePassword', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:ListAccessKeys'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
     Resource: 'arn:aws:iam::*:user/${aws:username}',
   }),
 };

@@ -2,7 +2,7 @@
  * Builders for each kind of IAM user in a generated estate. Variations (no MFA, old keys, a second key,
  * AdministratorAccess attached directly...) cycle on an organization-wide counter per category, so that
  * every variation appears even in the small scenario; seeded draws pick names, ages and clients.
- * Every age keeps clear of the 90-day threshold: "recent" is under 70 days, "old" is over 150.
+ * Every age keeps clear of the 90-day threshold: "recent" is at most 60 days, "old" at least 150.
  */
 import type { Rng } from '../rng.js';
 import { DEV_S3_EC2_DOC, FULL_ACCESS_INLINE_DOC, serviceInlineDoc } from './catalog.js';
@@ -56,7 +56,7 @@ function pickGroups(ctx: AccountContext): string[] {
 }
 
 function recentKey(rng: Rng, client: string, maxLastUsed: number, old: boolean): KeySpec {
-  const ageDays = old ? range(rng, 150, 700) : range(rng, 12, 70);
+  const ageDays = old ? range(rng, 150, 700) : range(rng, 12, 60);
   return { ageDays, lastUsedDaysAgo: range(rng, 0.02, Math.min(maxLastUsed, ageDays - 1)), status: 'Active', client };
 }
 
@@ -116,7 +116,7 @@ export function serviceUser(ctx: AccountContext): UserSpec {
   user.path = s % 5 === 2 ? '/service-accounts/' : '/';
   const client = identity.client;
   const main: KeySpec = {
-    ageDays: s % 2 === 0 ? range(rng, 200, 1000) : range(rng, 15, 80),
+    ageDays: s % 2 === 0 ? range(rng, 200, 1000) : range(rng, 15, 60),
     lastUsedDaysAgo: range(rng, 0.002, 2),
     status: 'Active',
     client,
@@ -124,11 +124,11 @@ export function serviceUser(ctx: AccountContext): UserSpec {
   user.keys.push(main);
   if (s % 10 === 9) user.keys.push({ ageDays: range(rng, 10, 40), status: 'Active', client });
   else if (s % 4 === 1) user.keys.push({ ...main, ageDays: range(rng, 5, 30), lastUsedDaysAgo: range(rng, 0.002, 1) });
-  if (s % 6 === 3) {
+  if (s % 6 === 3 && user.keys.length === 1) {
     // Rotated: the current key replaced one that is now deactivated (and was used until the switch).
     main.ageDays = range(rng, 10, 30);
     const switched = main.ageDays - range(rng, 0.5, 2);
-    user.keys.unshift({ ageDays: range(rng, 45, 70), lastUsedDaysAgo: switched, status: 'Inactive', client });
+    user.keys.unshift({ ageDays: range(rng, 40, 60), lastUsedDaysAgo: switched, status: 'Inactive', client });
   }
   if (s % 7 === 5) user.policies.push('AdministratorAccess');
   else user.policies.push(...PURPOSE_POLICIES[identity.purpose]);

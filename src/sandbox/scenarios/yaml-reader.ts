@@ -138,6 +138,7 @@ export class YamlReader {
 
   /** Throws every problem collected, if there are any. */
   finish(): void {
-    if (this.problems.length) throw new ScenarioFileError(this.problems);
+    if (!this.problems.length) return;
+    throw new ScenarioFileError([...this.problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   }
 }
