@@ -1,5 +1,5 @@
 /** Compact JWS (RS256) signing and verification with node:crypto, for access tokens and client assertions. */
-import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { constants, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
 
 export type JwtHeader = { alg: string; typ?: string; kid?: string; x5t?: string; 'x5t#S256'?: string };
 
@@ -34,10 +34,19 @@ export function decodeJwt(
   }
 }
 
-/** True when the JWT is RS256 and its signature verifies with the public key (or certificate PEM). */
+/**
+ * True when the JWT is RS256 or PS256 (msal-node signs client assertions with PS256) and its signature
+ * verifies with the public key (or certificate PEM).
+ */
 export function verifyJwtSignature(token: string, publicKey: KeyObject | string): boolean {
   const decoded = decodeJwt(token);
-  if (decoded?.header.alg !== 'RS256') return false;
+  if (!decoded) return false;
   const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-  return verify('sha256', Buffer.from(decoded!.input), key, decoded!.signature);
+  const input = Buffer.from(decoded.input);
+  if (decoded.header.alg === 'RS256') return verify('sha256', input, key, decoded.signature);
+  if (decoded.header.alg === 'PS256') {
+    const pss = { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST };
+    return verify('sha256', input, pss, decoded.signature);
+  }
+  return false;
 }
