@@ -40,7 +40,7 @@ export function sandboxCredential(sandbox: RunningSandbox, secret?: string): Cli
   });
 }
 
-type FetchContext = { request: RequestInfo; options?: RequestInit; response?: Response };
+type FetchContext = { request: string | Request; options?: RequestInit; response?: Response };
 
 /** The Graph client's last middleware: the HTTP call, over node:https with the sandbox CA trusted. */
 class SandboxHttpsHandler {
@@ -50,7 +50,7 @@ class SandboxHttpsHandler {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     const options = context.options ?? {};
     const headers: Record<string, string> = {};
-    new Headers(options.headers as HeadersInit).forEach((value, key) => {
+    new Headers(options.headers).forEach((value, key) => {
       headers[key] = value;
     });
     const body = options.body === undefined || options.body === null ? undefined : String(options.body);
