@@ -4,6 +4,7 @@ import { registerAudit } from './audit.js';
 import { reportError, UsageError } from './errors.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
+import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerSandbox } from './sandbox.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(io: Io): Command {
   registerAudit(program, io);
   registerInventory(program, io);
   registerReport(program, io);
+  registerPlan(program, io);
   return program;
 }
 

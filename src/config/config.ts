@@ -7,23 +7,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { type Problem, ValidationFailed } from '../cli/errors.js';
 import { type ClassificationRules, defaultClassificationRules } from '../core/classify-rules.js';
+import { defaultPlanSettings, type PlanSettings } from '../core/plan-settings.js';
 import { classificationSection, overridesSection } from './classification-section.js';
+import { planSection } from './plan-section.js';
 import { problem, type ReadContext, readMap } from './read.js';
 
 /** The whole configuration. */
 export type Iam2ssoConfig = {
   classification: ClassificationRules;
+  plan: PlanSettings;
 };
 
 /** Reads one top-level section into the config, recording problems in the context. */
 export type ConfigSection = { key: string; read(ctx: ReadContext, node: unknown, config: Iam2ssoConfig): void };
 
 /** Every section the file may have. */
-export const configSections: ConfigSection[] = [classificationSection, overridesSection];
+export const configSections: ConfigSection[] = [classificationSection, overridesSection, planSection];
 
 /** The configuration when there is no file. */
 export function defaultConfig(): Iam2ssoConfig {
-  return { classification: defaultClassificationRules() };
+  return { classification: defaultClassificationRules(), plan: defaultPlanSettings() };
 }
 
 /** The file iam2sso reads when `--config` is not given. */

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import ExcelJS from 'exceljs';
+import { unacknowledgedGaps } from '../../src/core/parity.js';
+import type { MigrationPlan } from '../../src/core/plan-types.js';
+import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
+import { parsePlanText } from '../../src/plan-file/read.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
+
+describe('iam2sso plan against the sandbox (audit, then plan)', () => {
+  let sandbox: RunningSandbox;
+  let dir: string;
+  let env: Record<string, string>;
+  let plan: MigrationPlan;
+  const planFile = () => join(dir, 'migration-plan.yaml');
+  const state = () => join(dir, 'state.db');
+
+  before(async () => {
+    sandbox = await startTestSandbox({ scenario: 'small', seed: 11 });
+    dir = mkdtempSync(join(tmpdir(), 'iam2sso-plan-'));
+    env = sandboxEnv(sandbox);
+    const audit = await runIam2sso(['audit', '--state', state(), '--no-progress'], env);
+    assert.equal(audit.status, 0, audit.stderr);
+    const rows = sandbox.manifest.users.filter((u) => u.upn).map((u) => `${u.accountId},${u.userName},${u.upn}`);
+    writeFileSync(join(dir, 'people.csv'), `account,user,upn\n${rows.join('\n')}\n`);
+    const run = await runIam2sso(
+      ['plan', '--state', state(), '--out', planFile(), '--mapping', join(dir, 'people.csv'), '--json'],
+      env,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    plan = run.json<MigrationPlan>();
+  });
+  after(async () => {
+    await sandbox?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the plan file validates strictly and holds the same content as --json', () => {
+    const read = parsePlanText(readFileSync(planFile(), 'utf8'), planFile(), { quota: 10, strict: true });
+    assert.deepEqual(read.problems, []);
+    assert.deepEqual(read.plan?.permissionSets, plan.permissionSets);
+    assert.equal(read.plan?.users.length, plan.users.length);
+    assert.equal(plan.formatVersion, 1);
+    assert.ok(plan.fingerprint.accounts.length >= 2);
+  });
+
+  test('every permission set fits AWS limits', () => {
+    assert.ok(plan.permissionSets.length > 0);
+    for (const ps of plan.permissionSets) {
+      assert.match(ps.name, PERMISSION_SET_NAME);
+      assert.ok(ps.managedPolicies.length + ps.customerManagedPolicies.length <= 10, ps.name);
+      if (ps.inlinePolicy) assert.ok(measureInlinePolicy(ps.inlinePolicy).fits, ps.name);
+      assert.match(ps.sessionDuration, /^PT\d+H$/);
+    }
+  });
+
+  test('humans migrate with the UPN the mapping gives and no unacknowledged parity gap', () => {
+    const humans = sandbox.manifest.users.filter(
+      (u) => u.category === 'human-console' || u.category === 'human-programmatic',
+    );
+    const migrating = plan.users.filter((u) => u.action === 'migrate');
+    assert.ok(migrating.length > 0);
+    for (const u of migrating) {
+      assert.deepEqual(unacknowledgedGaps(u.parity.gaps, u.parity.acknowledged), [], `${u.accountId}/${u.userName}`);
+      assert.ok(!u.blockedBy.some((b) => b.startsWith('parity')), `${u.userName}: ${u.blockedBy}`);
+      const intended = humans.find((h) => h.accountId === u.accountId && h.userName === u.userName);
+      if (intended?.upn) assert.equal(u.upn, intended.upn.toLowerCase());
+    }
+    for (const g of plan.groups)
+      for (const a of g.assignments) assert.ok(plan.permissionSets.some((p) => p.name === a.permissionSet));
+    const services = plan.serviceAccounts.map((s) => s.recommendation);
+    assert.ok(
+      services.length > 0 &&
+        services.every((r) =>
+          ['iam-role-on-compute', 'github-actions-oidc', 'iam-roles-anywhere', 'keep-with-rotation'].includes(r),
+        ),
+    );
+  });
+
+  test('re-running keeps a renamed permission set, a session duration and an acknowledgement, and says so', async () => {
+    const text = readFileSync(planFile(), 'utf8');
+    const target = plan.permissionSets[0];
+    const user = plan.users.find((u) => u.action === 'migrate' && u.permissionSets.includes(target.name))!;
+    const edited = text
+      .replace(`name: ${target.name}\n`, `name: Renamed-By-Reviewer\n`)
+      .replace(/(name: Renamed-By-Reviewer\n\s+sessionDuration: )PT\d+H/, '$1PT2H');
+    assert.notEqual(edited, text);
+    const withAck = edited.replace(
+      new RegExp(`(userName: ${user.userName}\\n[\\s\\S]*?acknowledged:) \\[\\]`),
+      '$1\n        - "s3:*"',
+    );
+    writeFileSync(planFile(), `# reviewed by the security team\n${withAck}`);
+    const run = await runIam2sso(
+      ['plan', '--state', state(), '--out', planFile(), '--mapping', join(dir, 'people.csv'), '--json'],
+      env,
+    );
+    assert.equal(run.status, 0, run.stderr);
+    const again = run.json<MigrationPlan>();
+    const renamed = again.permissionSets.find((p) => p.key === target.key)!;
+    assert.equal(renamed.name, 'Renamed-By-Reviewer');
+    assert.equal(renamed.sessionDuration, 'PT2H');
+    assert.ok(
+      again.users
+        .find((u) => u.accountId === user.accountId && u.userName === user.userName)!
+        .permissionSets.includes('Renamed-By-Reviewer'),
+    );
+    assert.ok(again.groups.some((g) => g.assignments.some((a) => a.permissionSet === 'Renamed-By-Reviewer')));
+    assert.match(run.stderr, /Changes since the last plan/);
+    assert.match(run.stderr, /Kept \d+ edits?/);
+    assert.match(run.stderr, /name Renamed-By-Reviewer/);
+  });
+
+  test('invalid edits are all reported with file and line, exit 1', async () => {
+    const text = readFileSync(planFile(), 'utf8');
+    const bad = text
+      .replace(/sessionDuration: PT\d+H/, 'sessionDuration: PT20H')
+      .replace(/action: migrate/, 'action: teleport')
+      .replace(/name: Renamed-By-Reviewer/, `name: ${'x'.repeat(33)}`);
+    const badFile = join(dir, 'bad-plan.yaml');
+    writeFileSync(badFile, bad);
+    const run = await runIam2sso(['plan', '--state', state(), '--out', badFile], env);
+    assert.equal(run.status, 1, run.stderr);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('bad-plan.yaml:'));
+    assert.equal(lines.length, 3, run.stderr);
+    assert.ok(lines.some((l) => /sessionDuration.*PT1H to PT12H/.test(l)));
+    assert.ok(lines.some((l) => /action must be one of/.test(l)));
+    assert.ok(lines.some((l) => /1-32 characters/.test(l)));
+    for (const l of lines) assert.match(l, /bad-plan\.yaml:\d+: /);
+  });
+
+  test('exports Terraform, CSV and XLSX from the plan', async () => {
+    const tf = await runIam2sso(['plan', 'export', '--format', 'terraform', '--plan', planFile()], env);
+    assert.equal(tf.status, 0, tf.stderr);
+    assert.match(tf.stdout, /resource "aws_ssoadmin_permission_set" "\w+" \{\n {2}name {13}= "/);
+    assert.match(tf.stdout, /resource "aws_ssoadmin_account_assignment"/);
+    assert.match(tf.stdout, /resource "aws_identitystore_group"/);
+    const csv = await runIam2sso(['plan', 'export', '--format', 'csv', '--plan', planFile(), '--state', state()], env);
+    assert.equal(csv.status, 0, csv.stderr);
+    const rows = csv.stdout.trim().split('\r\n');
+    assert.match(rows[0], /^Username,Account,Category,Policies,Equivalent Permission Set,Target Entra Group/);
+    assert.equal(rows.length, plan.users.length + 1);
+    const xlsxFile = join(dir, 'plan.xlsx');
+    const xlsx = await runIam2sso(
+      ['plan', 'export', '--format', 'xlsx', '--plan', planFile(), '--state', state(), '--out', xlsxFile],
+      env,
+    );
+    assert.equal(xlsx.status, 0, xlsx.stderr);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(xlsxFile);
+    assert.equal(book.getWorksheet('Migration')?.rowCount, plan.users.length + 1);
+  });
+});
