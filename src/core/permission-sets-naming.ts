@@ -37,7 +37,16 @@ export function candidateName(bundle: Bundle): string {
   const custom = sources.filter((s) => s.kind !== 'aws-managed');
   if (custom.length === 1 && bundle.managedPolicies.length === 0) return custom[0].name;
   const parts = [...bundle.managedPolicies.map(nameOfArn), ...custom.map((s) => s.name)];
-  return parts.length > 0 ? parts.join('-') : 'Custom';
+  return parts.length > 0 ? parts.map(abbreviate).join('-') : 'Custom';
+}
+
+/** Shortens AWS managed policy names for combined names: AmazonS3FullAccess → S3Full. */
+function abbreviate(name: string): string {
+  return name
+    .replace(/^(Amazon|AWS)/, '')
+    .replace(/FullAccess$/, 'Full')
+    .replace(/ReadOnlyAccess$/, 'ReadOnly')
+    .replace(/Access$/, '');
 }
 
 function nameOfArn(arn: string): string {

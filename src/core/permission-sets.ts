@@ -105,13 +105,19 @@ export function durationFor(kind: PermissionSetKind, settings: PlanSettings): st
   return settings.sessionDurations.powerUser;
 }
 
+const READ_ONLY_MANAGED = /ReadOnly|ViewOnly|^SecurityAudit$/;
+
 /** admin (everything, or AdministratorAccess), read-only (nothing that writes), else power-user. */
 export function kindOf(bundle: Bundle, compiler: PolicyCompiler): PermissionSetKind {
   if (bundle.managedPolicies.some((a) => a.endsWith(':policy/AdministratorAccess'))) return 'admin';
   const catalog = compiler.expander.catalog;
   const all = emptyBitset(catalog.size);
   let writesOpaque = false;
-  const docs = bundle.sources.filter((s) => s.kind === 'aws-managed' && s.document).map((s) => s.document as string);
+  // AWS's read-only job functions include a few actions the catalog rates Write (e.g. starting queries);
+  // their names are the better signal. Everything else is judged by the actions it allows.
+  const docs = bundle.sources
+    .filter((s) => s.kind === 'aws-managed' && s.document && !READ_ONLY_MANAGED.test(s.name))
+    .map((s) => s.document as string);
   if (bundle.inline.length > 0) docs.push(policyJson(bundle.inline));
   for (const doc of docs) {
     const compiled = compiler.compile(doc);

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { assignNames, fitName } from '../../src/core/permission-sets-naming.js';
+import { defaultPlanSettings } from '../../src/core/plan-settings.js';
+import type { PolicyCompiler } from '../../src/core/policy/compile.js';
+import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
+import { fullCompiler, planOf, SEED_INLINE } from '../helpers/plan-kit.js';
+import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
+
+const MANAGED_15 = [
+  'AmazonS3ReadOnlyAccess',
+  'AmazonEC2ReadOnlyAccess',
+  'AmazonDynamoDBReadOnlyAccess',
+  'AmazonSQSReadOnlyAccess',
+  'AmazonSNSReadOnlyAccess',
+  'AmazonRDSReadOnlyAccess',
+  'AWSLambda_ReadOnlyAccess',
+  'CloudWatchReadOnlyAccess',
+  'AmazonVPCReadOnlyAccess',
+  'AmazonRoute53ReadOnlyAccess',
+  'IAMReadOnlyAccess',
+  'AmazonECS_FullAccess',
+  'AmazonKinesisReadOnlyAccess',
+  'AWSCloudFormationReadOnlyAccess',
+  'AmazonSSMReadOnlyAccess',
+];
+
+describe('permission sets', () => {
+  let compiler: PolicyCompiler;
+  before(async () => {
+    compiler = await fullCompiler();
+  });
+
+  test('AWS managed job functions keep their names and get the session duration of their kind', async () => {
+    const b = new SnapshotBuilder();
+    b.account('111111111111', 'prod', 'prod')
+      .user('admin', { managed: ['AdministratorAccess'] })
+      .user('reader', { managed: ['ReadOnlyAccess'] })
+      .user('viewer', { managed: ['ViewOnlyAccess'] })
+      .user('power', { managed: ['PowerUserAccess'] })
+      .user('auditor', { managed: ['SecurityAudit'] });
+    const { plan } = await planOf(b.build(), { compiler });
+    const byName = new Map(plan.permissionSets.map((p) => [p.name, p]));
+    assert.equal(byName.get('AdministratorAccess')?.sessionDuration, 'PT1H');
+    assert.equal(byName.get('ReadOnlyAccess')?.sessionDuration, 'PT12H');
+    assert.equal(byName.get('ViewOnlyAccess')?.sessionDuration, 'PT12H');
+    assert.equal(byName.get('SecurityAudit')?.sessionDuration, 'PT12H');
+    assert.equal(byName.get('PowerUserAccess')?.sessionDuration, 'PT8H');
+    assert.deepEqual(byName.get('ViewOnlyAccess')?.managedPolicies, [
+      'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess',
+    ]);
+  });
+
+  test('identical bundles across users and accounts become one permission set', async () => {
+    const b = new SnapshotBuilder();
+    for (const id of ['111111111111', '222222222222', '333333333333']) {
+      const a = b.account(id, `acct-${id.slice(0, 1)}`);
+      a.group('Developers', { inline: { app: SEED_INLINE } });
+      a.user(`dev-${id.slice(0, 1)}`, { groups: ['Developers'] });
+      a.user('also-dev', { inline: { same: SEED_INLINE } });
+    }
+    const { plan } = await planOf(b.build(), { compiler });
+    assert.equal(plan.permissionSets.length, 1);
+    assert.equal(plan.permissionSets[0].name, 'Developers');
+    assert.deepEqual(JSON.parse(plan.permissionSets[0].inlinePolicy!), SEED_INLINE);
+    assert.match(plan.permissionSets[0].reason, /6 users in 3 accounts/);
+  });
+
+  test('customer managed and inline policies merge into one minified inline policy; boundaries carry over', async () => {
+    const b = new SnapshotBuilder();
+    const a = b.account('111111111111', 'prod');
+    const cmp = a.customerPolicy(
+      'TeamDynamo',
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*' }] },
+      '/team/',
+    );
+    a.user('dana', {
+      managed: [cmp, 'AmazonS3ReadOnlyAccess'],
+      inline: { ec2: { Statement: [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }] } },
+      boundary: 'PowerUserAccess',
+    });
+    const { plan } = await planOf(b.build(), { compiler });
+    const ps = plan.permissionSets[0];
+    assert.deepEqual(ps.managedPolicies, ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']);
+    assert.deepEqual(JSON.parse(ps.inlinePolicy!).Statement, [
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: '*' },
+    ]);
+    assert.ok(!ps.inlinePolicy!.includes(' '));
+    assert.deepEqual(ps.permissionsBoundary, { managedPolicyArn: 'arn:aws:iam::aws:policy/PowerUserAccess' });
+    assert.deepEqual(plan.users[0].parity.gaps, []);
+  });
+
+  test('with customerManagedPolicies: reference, customer managed policies are referenced by name and path', async () => {
+    const b = new SnapshotBuilder();
+    const a = b.account('111111111111', 'prod');
+    const cmp = a.customerPolicy(
+      'TeamDynamo',
+      { Statement: [{ Effect: 'Allow', Action: 'dynamodb:Query', Resource: '*' }] },
+      '/team/',
+    );
+    a.user('dana', { managed: [cmp] });
+    const settings = { ...defaultPlanSettings(), customerManagedPolicies: 'reference' as const };
+    const { plan } = await planOf(b.build(), { compiler, settings });
+    assert.deepEqual(plan.permissionSets[0].customerManagedPolicies, [{ name: 'TeamDynamo', path: '/team/' }]);
+    assert.equal(plan.permissionSets[0].inlinePolicy, null);
+    assert.deepEqual(plan.users[0].parity.gaps, []);
+  });
+
+  for (const [count, parts] of [
+    [10, 1],
+    [11, 2],
+  ] as const) {
+    test(`${count} managed policies make ${parts} permission set${parts > 1 ? 's' : ''} at the default quota of 10`, async () => {
+      const b = new SnapshotBuilder();
+      b.account('111111111111', 'prod').user('many', { managed: MANAGED_15.slice(0, count) });
+      const { plan } = await planOf(b.build(), { compiler });
+      assert.equal(plan.permissionSets.length, parts);
+      for (const ps of plan.permissionSets) assert.ok(ps.managedPolicies.length <= 10);
+      if (parts > 1) assert.match(plan.permissionSets[0].reason, /exceed the quota of 10/);
+      assert.equal(plan.users[0].permissionSets.length, parts);
+      assert.deepEqual(plan.users[0].parity.gaps, [], 'the parts together give the same access');
+    });
+  }
+
+  test('a raised quota of 25 keeps 15 managed policies in one permission set', async () => {
+    const b = new SnapshotBuilder();
+    b.account('111111111111', 'prod').user('many', { managed: MANAGED_15 });
+    const { plan } = await planOf(b.build(), {
+      compiler,
+      settings: { ...defaultPlanSettings(), managedPoliciesQuota: 25 },
+    });
+    assert.equal(plan.permissionSets.length, 1);
+  });
+
+  test('an inline policy past 10,240 non-whitespace characters is split, Denies kept in every part, parity intact', async () => {
+    const statements = Array.from({ length: 50 }, (_, i) => ({
+      Effect: 'Allow',
+      Action: ['s3:GetObject', 's3:PutObject'],
+      Resource: `arn:aws:s3:::team-bucket-${i}-${'x'.repeat(200)}/*`,
+    }));
+    const b = new SnapshotBuilder();
+    b.account('111111111111', 'prod').user('big', {
+      inline: {
+        buckets: {
+          Version: '2012-10-17',
+          Statement: [...statements, { Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }],
+        },
+      },
+    });
+    const { plan } = await planOf(b.build(), { compiler });
+    assert.ok(plan.permissionSets.length >= 2);
+    for (const ps of plan.permissionSets) {
+      assert.ok(measureInlinePolicy(ps.inlinePolicy!).fits);
+      assert.ok(ps.inlinePolicy!.includes('"Deny"'));
+      assert.match(
+        ps.reason,
+        /Part \d of \d+: the merged inline policy needs [\d,]+ non-whitespace characters \(limit 10,240\)/,
+      );
+      assert.match(ps.name, PERMISSION_SET_NAME);
+    }
+    assert.deepEqual(plan.users[0].parity.gaps, []);
+    assert.deepEqual(plan.users[0].parity.excess, []);
+  });
+
+  test('names: 32 characters are kept, 33 are shortened with a hash; invalid characters are replaced', () => {
+    const n32 = 'A'.repeat(32);
+    const n33 = 'B'.repeat(33);
+    assert.equal(fitName(n32, '', 'k1'), n32);
+    const short = fitName(n33, '', 'k2');
+    assert.equal(short.length, 32);
+    assert.match(short, /^B{25}-[0-9a-f]{6}$/);
+    assert.match(fitName('Team Data/Eng (prod)', '', 'k3'), PERMISSION_SET_NAME);
+    assert.equal(fitName('Team Data/Eng (prod)', '', 'k3'), 'Team-Data-Eng-prod');
+    assert.equal(fitName(n33, '-2', 'k2').length, 32);
+  });
+
+  test('names: two different bundles that want the same name both get a hash suffix', () => {
+    const names = assignNames([
+      { key: 'aaa', stem: 'Developers', suffix: '' },
+      { key: 'bbb', stem: 'Developers', suffix: '' },
+      { key: 'ccc', stem: 'Ops', suffix: '' },
+    ]);
+    assert.notEqual(names.get('aaa'), names.get('bbb'));
+    assert.match(names.get('aaa')!, /^Developers-[0-9a-f]{6}$/);
+    assert.equal(names.get('ccc'), 'Ops');
+  });
+});
