@@ -1,0 +1,112 @@
+/**
+ * The Graph implementations of the write ports. Every write goes through `writeIdempotently` where Graph can
+ * answer "already there" (members, assignments, jobs) so re-running a command never fails on its own work.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  addSigningCertificate,
+  instantiateApp,
+  type ReplicationWait,
+  setPreferredThumbprint,
+  setSamlMode,
+  setSamlUrls,
+} from './graph-app.js';
+import type { GraphApi } from './graph-client.js';
+import {
+  createSyncJob,
+  listSyncJobs,
+  provisionOnDemand,
+  saveScimCredentials,
+  startSyncJob,
+} from './graph-provisioning.js';
+import { writeIdempotently } from './idempotent.js';
+import type { AppWriter, DirectoryWriter, EntraGroup } from './ports.js';
+
+/** A mailNickname Graph accepts, derived from a display name: ASCII letters, digits, `-`, `_`, `.`; at most 64. */
+export function mailNicknameFor(displayName: string): string {
+  const ascii = displayName.normalize('NFKD').replace(/[^\x20-\x7e]/g, '');
+  const cleaned = ascii
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 64);
+  return cleaned || 'group';
+}
+
+/** Writes to groups and app assignments. */
+export function graphDirectoryWriter(graph: GraphApi): DirectoryWriter {
+  const directoryObject = (id: string) => `${graph.endpoint}/v1.0/directoryObjects/${encodeURIComponent(id)}`;
+  return {
+    async createSecurityGroup({ displayName, description }) {
+      const raw = await graph.post<Record<string, unknown>>('/groups', 'groups.create', {
+        displayName,
+        description,
+        mailEnabled: false,
+        securityEnabled: true,
+        mailNickname: mailNicknameFor(displayName),
+      });
+      return {
+        id: String(raw.id),
+        displayName: String(raw.displayName),
+        description: (raw.description as string | null) ?? null,
+        mailNickname: String(raw.mailNickname),
+        securityEnabled: true,
+        mailEnabled: false,
+      } satisfies EntraGroup;
+    },
+    addMember: (groupId, memberId) =>
+      writeIdempotently('create', () =>
+        graph.post(`/groups/${encodeURIComponent(groupId)}/members/$ref`, 'groups.members.write', {
+          '@odata.id': directoryObject(memberId),
+        }),
+      ),
+    removeMember: (groupId, memberId) =>
+      writeIdempotently('delete', () =>
+        graph.delete(
+          `/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(memberId)}/$ref`,
+          'groups.members.write',
+        ),
+      ),
+    assignToApp: (servicePrincipalId, principalId, appRoleId) =>
+      writeIdempotently('create', () =>
+        graph.post(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/appRoleAssignedTo`, 'apps.assign', {
+          principalId,
+          resourceId: servicePrincipalId,
+          appRoleId,
+        }),
+      ),
+  };
+}
+
+/** Writes to the enterprise app and its provisioning. */
+export function graphAppWriter(
+  graph: GraphApi,
+  fetchText: (url: string) => Promise<string>,
+  federationMetadataUrl: (appId: string) => string,
+  wait: ReplicationWait,
+): AppWriter {
+  const directory = graphDirectoryWriter(graph);
+  return {
+    instantiate: (templateId, displayName) => instantiateApp(graph, templateId, displayName, wait),
+    setSamlMode: (spId) => setSamlMode(graph, spId),
+    setSamlUrls: (appObjectId, entityId, acsUrl) => setSamlUrls(graph, appObjectId, entityId, acsUrl),
+    addSigningCertificate: (spId, displayName, end) => addSigningCertificate(graph, spId, displayName, end),
+    setPreferredThumbprint: (spId, thumbprint) => setPreferredThumbprint(graph, spId, thumbprint),
+    async saveFederationMetadata(appId, path) {
+      const xml = await fetchText(federationMetadataUrl(appId));
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, xml);
+    },
+    async createSyncJob(spId, templateId) {
+      let created: Awaited<ReturnType<typeof createSyncJob>> | undefined;
+      await writeIdempotently('create', async () => {
+        created = await createSyncJob(graph, spId, templateId);
+      });
+      return created ?? (await listSyncJobs(graph, spId)).find((j) => j.templateId === templateId)!;
+    },
+    saveScimCredentials: (spId, jobId, credentials) => saveScimCredentials(graph, spId, jobId, credentials),
+    startSyncJob: (spId, jobId) => startSyncJob(graph, spId, jobId),
+    assign: (spId, principalId, appRoleId) => directory.assignToApp(spId, principalId, appRoleId),
+    provisionOnDemand: (spId, jobId, ruleId, userId) => provisionOnDemand(graph, spId, jobId, ruleId, userId),
+  };
+}
