@@ -8,7 +8,9 @@ import { LineCounter, parseDocument } from 'yaml';
 import { type Problem, ValidationFailed } from '../cli/errors.js';
 import { type ClassificationRules, defaultClassificationRules } from '../core/classify-rules.js';
 import { defaultPlanSettings, type PlanSettings } from '../core/plan-settings.js';
+import type { EntraConfig } from '../entra/settings.js';
 import { classificationSection, overridesSection } from './classification-section.js';
+import { entraSection } from './entra-section.js';
 import { planSection } from './plan-section.js';
 import { problem, type ReadContext, readMap } from './read.js';
 
@@ -16,13 +18,15 @@ import { problem, type ReadContext, readMap } from './read.js';
 export type Iam2ssoConfig = {
   classification: ClassificationRules;
   plan: PlanSettings;
+  /** The `entra:` section (absent when the file has none). */
+  entra?: EntraConfig;
 };
 
 /** Reads one top-level section into the config, recording problems in the context. */
 export type ConfigSection = { key: string; read(ctx: ReadContext, node: unknown, config: Iam2ssoConfig): void };
 
 /** Every section the file may have. */
-export const configSections: ConfigSection[] = [classificationSection, overridesSection, planSection];
+export const configSections: ConfigSection[] = [classificationSection, overridesSection, planSection, entraSection];
 
 /** The configuration when there is no file. */
 export function defaultConfig(): Iam2ssoConfig {

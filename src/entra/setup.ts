@@ -19,7 +19,7 @@ async function metadataFileState(
   app: EnterpriseApp | null,
   path: string | null,
 ): Promise<SetupLive['metadataFile']> {
-  if (!path || !app || !app.preferredTokenSigningKeyThumbprint) return 'unknown';
+  if (!path || !app?.preferredTokenSigningKeyThumbprint) return 'unknown';
   const onDisk = await readFile(path, 'utf8').catch(() => null);
   if (onDisk === null) return 'missing';
   const published = await apps.federationMetadata(app.appId).catch(() => null);
