@@ -44,7 +44,7 @@ export function readPlanSection(ctx: ReadContext, node: unknown, settings: PlanS
     const entry = m.get(key);
     if (!entry) continue;
     const s = readString(ctx, entry.value, `plan.${key}`);
-    if (s !== undefined && s.includes('{permissionSet}')) settings[key] = s;
+    if (s?.includes('{permissionSet}')) settings[key] = s;
     else if (s !== undefined) problem(ctx, entry.value, `plan.${key} must contain {permissionSet}`);
   }
   const quota = m.get('managedPoliciesQuota');
@@ -72,7 +72,7 @@ function readIdentity(ctx: ReadContext, node: unknown, out: PlanSettings['identi
   const template = m.get('template');
   if (template) {
     const s = readString(ctx, template.value, 'plan.identity.template');
-    if (s !== undefined && s.includes('{user}') && s.includes('@')) out.template = s;
+    if (s?.includes('{user}') && s.includes('@')) out.template = s;
     else if (s !== undefined) problem(ctx, template.value, 'plan.identity.template must look like {user}@example.com');
   }
   const file = m.get('mappingFile');

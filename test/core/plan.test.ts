@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { parseConfig } from '../../src/config/config.js';
 import { type DirectoryLookup, type DirectoryUser, resolveIdentities } from '../../src/core/identity-map.js';
 import { diffPlans } from '../../src/core/plan-diff.js';
 import { fingerprintSnapshot, staleAccounts } from '../../src/core/plan-fingerprint.js';
@@ -298,5 +299,31 @@ describe('planMigration', () => {
     assert.equal(before.runId, built.snapshot.runId);
     assert.deepEqual(staleAccounts(before, after), [built.snapshot.accounts[1].accountId]);
     assert.deepEqual(staleAccounts(before, before), []);
+  });
+
+  test('the plan: section of iam2sso.yaml sets durations, templates, identity and quota; bad values are reported with lines', () => {
+    const good = parseConfig(
+      [
+        'plan:',
+        '  sessionDurations: { admin: PT2H, readOnly: PT10H }',
+        '  groupNameTemplate: "AZ-{account}-{permissionSet}"',
+        '  identity: { tagKeys: [mail, email], template: "{user}@corp.example.com", directoryLookup: true }',
+        '  managedPoliciesQuota: 20',
+        '  customerManagedPolicies: reference',
+      ].join('\n'),
+      'iam2sso.yaml',
+    );
+    assert.deepEqual(good.problems, []);
+    assert.deepEqual(good.config.plan.sessionDurations, { admin: 'PT2H', powerUser: 'PT8H', readOnly: 'PT10H' });
+    assert.equal(good.config.plan.groupNameTemplate, 'AZ-{account}-{permissionSet}');
+    assert.deepEqual(good.config.plan.identity.tagKeys, ['mail', 'email']);
+    assert.equal(good.config.plan.identity.template, '{user}@corp.example.com');
+    assert.equal(good.config.plan.managedPoliciesQuota, 20);
+    assert.equal(good.config.plan.customerManagedPolicies, 'reference');
+    const bad = parseConfig(
+      'plan:\n  sessionDurations: { admin: PT13H }\n  managedPoliciesQuota: 26\n  groupNameTemplate: AWS-{account}\n',
+      'iam2sso.yaml',
+    );
+    assert.deepEqual(bad.problems.map((p) => p.line).sort(), [2, 3, 4]);
   });
 });
