@@ -34,6 +34,8 @@ export class ApiCallCounter {
 /** How to reach AWS: region, optional endpoint override, base credentials, retry budget. */
 export type AwsSettings = {
   region: string;
+  /** 'adaptive' unless AWS_RETRY_MODE says otherwise (the SDK's own setting, honoured as users expect). */
+  retryMode: 'adaptive' | 'standard' | 'legacy';
   /** Overrides the endpoint of every service (the `--endpoint-url` flag); AWS_ENDPOINT_URL also works. */
   endpoint?: string;
   credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity;
@@ -45,8 +47,9 @@ export type AwsSettings = {
 export function awsSettingsFromEnv(overrides: Partial<AwsSettings> = {}): AwsSettings {
   return {
     region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    retryMode: (['standard', 'legacy'] as const).find((m) => m === process.env.AWS_RETRY_MODE) ?? 'adaptive',
     credentials: fromNodeProviderChain(),
-    maxAttempts: 10,
+    maxAttempts: Number(process.env.AWS_MAX_ATTEMPTS) > 0 ? Number(process.env.AWS_MAX_ATTEMPTS) : 10,
     counter: new ApiCallCounter(),
     ...overrides,
   };
@@ -83,7 +86,7 @@ function config(settings: AwsSettings, credentials: AwsSettings['credentials']) 
   return {
     region: settings.region,
     credentials,
-    retryMode: 'adaptive' as const,
+    retryMode: settings.retryMode,
     maxAttempts: settings.maxAttempts,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   };
@@ -118,4 +121,14 @@ export function createBaseClients(settings: AwsSettings): { sts: STSClient; orga
 /** Closes the clients' connection pools. */
 export function destroyClients(clients: Record<string, { destroy(): void }>): void {
   for (const c of Object.values(clients)) c.destroy();
+}
+
+/** Adds the request counter to a client built elsewhere (Identity Center, Identity Store). */
+export function countRequests<T>(client: T, service: string, counter: ApiCallCounter): T {
+  return instrument(client, service, counter);
+}
+
+/** The configuration every AWS client of the product uses: region, base credentials, retries, endpoint. */
+export function clientConfig(settings: AwsSettings) {
+  return config(settings, settings.credentials);
 }

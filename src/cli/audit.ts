@@ -1,35 +1,10 @@
 /** `iam2sso audit`: every IAM user in every account, classified, with findings, stored as a snapshot. */
-import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { type AuditOptions, collectAudit } from '../aws/audit-collector.js';
-import { awsSettingsFromEnv } from '../aws/clients.js';
-import { toCloudError } from '../aws/errors.js';
-import { loadConfig } from '../config/config.js';
-import { summarizeAudit } from '../core/audit-summary.js';
-import { classifySnapshot } from '../core/classify.js';
-import { findSnapshotFindings } from '../core/findings.js';
-import { textTable } from '../report/text-table.js';
-import { saveAuditRun } from '../store/audit-repo.js';
-import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
-import { CloudError, UsageError } from './errors.js';
-import { type Io, printJson } from './io.js';
+import { DEFAULT_STATE_PATH } from '../store/db.js';
+import type { AuditFlags } from './audit-run.js';
+import { UsageError } from './errors.js';
+import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
-import { AccountProgress } from './progress.js';
-
-type AuditFlags = {
-  state: string;
-  config?: string;
-  assumeRole: string;
-  accounts?: string[];
-  concurrency: number;
-  endpointUrl?: string;
-  activity: boolean;
-  activityDays: number;
-  keyIds: boolean;
-  sshKeys: boolean;
-  json: boolean;
-  progress: boolean;
-};
 
 function parseAccounts(value: string): string[] {
   const ids = value
@@ -40,14 +15,6 @@ function parseAccounts(value: string): string[] {
   if (ids.length === 0 || bad.length)
     throw new UsageError(`--accounts takes 12-digit account ids separated by commas, not "${bad.join(',') || value}"`);
   return ids;
-}
-
-/** A run id that sorts by time: `audit-20250601T120000Z-1a2b`. */
-export function newRunId(now: Date): string {
-  return `audit-${now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(2).toString('hex')}`;
 }
 
 export function registerAudit(program: Command, io: Io): void {
@@ -66,119 +33,5 @@ export function registerAudit(program: Command, io: Io): void {
     .option('--ssh-keys', 'also list SSH public keys (one call per user; CodeCommit only)', false)
     .option('--no-progress', 'no progress output on stderr')
     .option('--json', 'print the summary as JSON', false)
-    .action(async (flags: AuditFlags) => runAudit(flags, io));
-}
-
-async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
-  const { config } = loadConfig(flags.config);
-  const started = Date.now();
-  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
-  const now = new Date();
-  const options: AuditOptions = {
-    runId: newRunId(now),
-    assumeRole: flags.assumeRole,
-    accounts: flags.accounts,
-    concurrency: flags.concurrency,
-    keyIds: flags.keyIds,
-    sshKeys: flags.sshKeys,
-    activity: flags.activity,
-    activityDays: flags.activityDays,
-    userConcurrency: 4,
-    now: () => now,
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  };
-  const progress = new AccountProgress(io, flags.progress);
-  const names = new Map<string, string>();
-  const snapshot = await collectAudit(settings, options, {
-    accountsFound(accounts, note) {
-      for (const a of accounts) names.set(a.id, `${a.name} ${a.id}`);
-      if (note && flags.progress) io.err(`note: ${note}`);
-      progress.start(accounts.length);
-    },
-    progress: (id, p) => progress.update(id, names.get(id) ?? id, p.phase, p.done, p.total),
-    accountDone: (a) =>
-      progress.finish(
-        a.accountId,
-        a.status === 'ok'
-          ? `${names.get(a.accountId)}: ${a.users.length} users`
-          : `${names.get(a.accountId)}: UNREACHABLE ${a.error}`,
-      ),
-  }).catch((error) => {
-    progress.close();
-    throw toCloudError(error, 'aws');
-  });
-  progress.close();
-  const classifications = classifySnapshot(snapshot, config.classification, now);
-  const findings = findSnapshotFindings(snapshot, now);
-  const durationMs = Date.now() - started;
-  const meta = {
-    durationMs,
-    apiCalls: settings.counter.total,
-    apiCallsByOperation: settings.counter.byOperation(),
-    options: { keyIds: flags.keyIds, sshKeys: flags.sshKeys, activity: flags.activity, assumeRole: flags.assumeRole },
-  };
-  const db = await openStateDb(flags.state);
-  try {
-    saveAuditRun(db, { snapshot, classifications, findings, meta });
-  } finally {
-    db.close();
-  }
-  const summary = summarizeAudit(snapshot, classifications, findings);
-  if (flags.json) {
-    printJson(io, {
-      runId: snapshot.runId,
-      takenAt: snapshot.takenAt,
-      accounts: summary.accounts,
-      users: summary.users,
-      byCategory: summary.byCategory,
-      lowConfidence: summary.lowConfidence,
-      findings: summary.findings,
-      apiCalls: settings.counter.total,
-      retries: settings.counter.retries,
-      apiCallsByOperation: meta.apiCallsByOperation,
-      durationMs,
-      state: flags.state,
-    });
-  } else {
-    io.out(
-      textTable(
-        ['Account', 'Name', 'Status', 'Users'],
-        summary.accounts.map((a) => [
-          a.id,
-          a.name,
-          a.status === 'ok' ? 'ok' : `unreachable: ${a.error}`,
-          String(a.users),
-        ]),
-        90,
-      ),
-    );
-    io.out('');
-    io.out(
-      textTable(
-        ['Category', 'Users'],
-        Object.entries(summary.byCategory).map(([k, v]) => [k, String(v)]),
-      ),
-    );
-    io.out('');
-    io.out(
-      textTable(
-        ['Severity', 'Findings'],
-        Object.entries(summary.findings.bySeverity).map(([k, v]) => [k, String(v)]),
-      ),
-    );
-    io.out('');
-    io.out(
-      `${summary.users} users in ${summary.accounts.length} accounts; ${summary.lowConfidence} need review (low confidence). ` +
-        `${settings.counter.total} API calls (${settings.counter.retries} retries) in ${(durationMs / 1000).toFixed(1)} s.`,
-    );
-    io.out(`Saved as ${snapshot.runId} in ${flags.state}. Next: iam2sso inventory --format xlsx --out inventory.xlsx`);
-  }
-  if (summary.accounts.length > 0 && summary.accounts.every((a) => a.status !== 'ok'))
-    throw new CloudError(
-      'aws',
-      'NoAccountAudited',
-      'no account could be audited',
-      undefined,
-      'check the credentials and that --assume-role names a role the caller may assume',
-    );
+    .action(async (flags: AuditFlags) => (await import('./audit-run.js')).runAudit(flags, io));
 }

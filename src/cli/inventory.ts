@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { inventoryCsv } from '../report/csv.js';
 import { buildInventoryRows, describeKey } from '../report/inventory-rows.js';
 import { textTable } from '../report/text-table.js';
-import { inventoryXlsx } from '../report/xlsx.js';
 import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { UsageError } from './errors.js';
@@ -45,7 +44,7 @@ export function registerInventory(program: Command, io: Io): void {
       const run = await loadRunOrFail(flags.state, flags.run);
       const rows = buildInventoryRows(run);
       let body: string | Buffer;
-      if (format === 'xlsx') body = await inventoryXlsx(run, rows);
+      if (format === 'xlsx') body = await (await import('../report/xlsx.js')).inventoryXlsx(run, rows);
       else if (format === 'csv') body = inventoryCsv(rows);
       else if (format === 'json')
         body = `${JSON.stringify({ runId: run.snapshot.runId, takenAt: run.snapshot.takenAt, rows }, null, 2)}\n`;
