@@ -60,6 +60,8 @@ export function parseConfig(text: string, file: string): { config: Iam2ssoConfig
     }
     section.read(ctx, entry.value, config);
   }
+  // In file order, so a reader can fix them top to bottom.
+  ctx.problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { config, problems: ctx.problems };
 }
 
