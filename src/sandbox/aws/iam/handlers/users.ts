@@ -2,11 +2,11 @@
 import type { QueryHandler } from '../../context.js';
 import { listParam, requireParam } from '../../query.js';
 import {
-  compareNames,
   createUser,
   deleteUser,
   putUserPermissionsBoundary,
   requireUser,
+  sortByName,
   tagEntity,
   untagEntity,
   updateUser,
@@ -51,9 +51,11 @@ export const userHandlers: Record<string, QueryHandler> = {
   ListUsers: (ctx, params) => {
     const scope = scopeOf(ctx);
     const prefix = checkPathPrefix(params.get('PathPrefix'));
-    const users = [...scope.account.iam.users.values()]
-      .filter((u) => u.path.startsWith(prefix))
-      .sort((a, b) => compareNames(a.userName, b.userName));
+    const all = scope.account.iam.users.values();
+    const users = sortByName(
+      prefix === '/' ? all : [...all].filter((u) => u.path.startsWith(prefix)),
+      (u) => u.userName,
+    );
     const page = pageOf(users, params);
     return { Users: page.items.map((u) => userXml(scope, u)), ...pageFields(page) };
   },

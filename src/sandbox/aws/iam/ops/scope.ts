@@ -63,3 +63,15 @@ export function compareNames(a: string, b: string): number {
   const lb = b.toLowerCase();
   return la < lb ? -1 : la > lb ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Sorts entities in IAM's listing order (case-insensitive name), computing each sort key once. */
+export function sortByName<T>(items: Iterable<T>, nameOf: (item: T) => string): T[] {
+  const keyed = [...items].map((item) => {
+    const name = nameOf(item);
+    return { item, name, lower: name.toLowerCase() };
+  });
+  keyed.sort((a, b) =>
+    a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  return keyed.map((k) => k.item);
+}

@@ -1,0 +1,171 @@
+/**
+ * Requests per second the sandbox serves for simple signed IAM reads (GetUser, ListUsers with MaxItems=5).
+ * The sandbox runs in this process; worker processes load it over keep-alive HTTP, each request SigV4-signed.
+ *
+ *   node --import tsx bench/sandbox-rps.ts [--seconds 10] [--workers 2] [--connections 16]
+ */
+import { fork } from 'node:child_process';
+import { createHash, createHmac } from 'node:crypto';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+type WorkerJob = {
+  endpoint: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  seconds: number;
+  connections: number;
+};
+
+type WorkerResult = { ok: number; failed: number; statuses: Record<string, number> };
+
+const BODIES = ['Action=GetUser&Version=2010-05-08', 'Action=ListUsers&MaxItems=5&Version=2010-05-08'];
+
+function hmac(key: Buffer | string, data: string): Buffer {
+  return createHmac('sha256', key).update(data).digest();
+}
+
+/** SigV4 headers for a form POST to IAM, signed now. */
+function signedHeaders(job: WorkerJob, host: string, body: string): Record<string, string> {
+  const amzDate = new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const day = amzDate.slice(0, 8);
+  const contentType = 'application/x-www-form-urlencoded; charset=utf-8';
+  const payloadHash = createHash('sha256').update(body).digest('hex');
+  const canonical = [
+    'POST',
+    '/',
+    '',
+    `content-type:${contentType}\nhost:${host}\nx-amz-date:${amzDate}\n`,
+    'content-type;host;x-amz-date',
+    payloadHash,
+  ].join('\n');
+  const scope = `${day}/${job.region}/iam/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+  let key = hmac(`AWS4${job.secretAccessKey}`, day);
+  for (const part of [job.region, 'iam', 'aws4_request']) key = hmac(key, part);
+  const signature = hmac(key, toSign).toString('hex');
+  return {
+    'content-type': contentType,
+    host,
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${job.accessKeyId}/${scope}, SignedHeaders=content-type;host;x-amz-date, Signature=${signature}`,
+  };
+}
+
+async function runWorker(job: WorkerJob): Promise<WorkerResult> {
+  const url = new URL(job.endpoint);
+  const agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  const deadline = Date.now() + job.seconds * 1000;
+  const result: WorkerResult = { ok: 0, failed: 0, statuses: {} };
+  let n = 0;
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const body = BODIES[n++ % BODIES.length];
+      const req = request(
+        {
+          agent,
+          host: url.hostname,
+          port: url.port,
+          method: 'POST',
+          path: '/',
+          headers: signedHeaders(job, url.host, body),
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            const s = String(res.statusCode);
+            result.statuses[s] = (result.statuses[s] ?? 0) + 1;
+            if (res.statusCode === 200) result.ok++;
+            else result.failed++;
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        result.failed++;
+        resolve();
+      });
+      req.end(body);
+    });
+  const loop = async () => {
+    while (Date.now() < deadline) await one();
+  };
+  await Promise.all(Array.from({ length: job.connections }, loop));
+  agent.destroy();
+  return result;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      workers: { type: 'string', default: '2' },
+      connections: { type: 'string', default: '16' },
+      scenario: { type: 'string', default: 'small' },
+    },
+  });
+  const { startSandbox } = await import('../src/sandbox/index.js');
+  const sandbox = await startSandbox({ scenario: values.scenario as 'small', seed: 1, port: 0 });
+  const job: WorkerJob = {
+    endpoint: sandbox.info.endpoint,
+    region: sandbox.info.region,
+    ...sandbox.info.credentials,
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+  };
+  const workers = Number(values.workers);
+  console.log(
+    `sandbox at ${job.endpoint}; ${workers} worker processes x ${job.connections} keep-alive connections, ${job.seconds}s of signed GetUser / ListUsers(MaxItems=5)`,
+  );
+  const started = Date.now();
+  const cpuBefore = process.cpuUsage();
+  const results = await Promise.all(
+    Array.from(
+      { length: workers },
+      () =>
+        new Promise<WorkerResult>((resolve, reject) => {
+          const child = fork(fileURLToPath(import.meta.url), ['--worker'], {
+            execArgv: ['--import', 'tsx'],
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          });
+          child.once('message', (m) => resolve(m as WorkerResult));
+          child.once('error', reject);
+          child.send(job);
+        }),
+    ),
+  );
+  const elapsed = (Date.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  await sandbox.close();
+  const ok = results.reduce((s, r) => s + r.ok, 0);
+  const failed = results.reduce((s, r) => s + r.failed, 0);
+  const statuses: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  const rps = ok / job.seconds;
+  console.log(
+    `requests: ${ok} ok, ${failed} failed (statuses ${JSON.stringify(statuses)}) in ${elapsed.toFixed(1)}s wall`,
+  );
+  console.log(`throughput: ${Math.round(rps)} simple IAM reads per second (target: over 2,000)`);
+  const cpuPerRequest = (cpu.user + cpu.system) / Math.max(ok + failed, 1);
+  console.log(
+    `sandbox CPU per request: ${cpuPerRequest.toFixed(0)} µs (user ${(cpu.user / 1e6).toFixed(2)}s, system ${(cpu.system / 1e6).toFixed(2)}s); one core serves at most ~${Math.round(1e6 / cpuPerRequest)} req/s`,
+  );
+  console.log(
+    `command: node --import tsx bench/sandbox-rps.ts --seconds ${values.seconds} --workers ${values.workers} --connections ${values.connections}`,
+  );
+  if (failed > 0) process.exitCode = 1;
+}
+
+if (process.argv.includes('--worker')) {
+  process.once('message', async (job) => {
+    const result = await runWorker(job as WorkerJob);
+    process.send?.(result, () => process.exit(0));
+  });
+} else {
+  await main();
+}
