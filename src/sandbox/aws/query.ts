@@ -61,8 +61,11 @@ function lowerFirst(s: string): string {
   return s.charAt(0).toLowerCase() + s.slice(1);
 }
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Escapes text for XML element content. */
 export function escapeXml(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -71,9 +74,17 @@ export function escapeXml(value: string): string {
     .replace(/'/g, '&apos;');
 }
 
+/** Formatted timestamps of the (never mutated) Dates held in state, which responses repeat often. */
+const isoCache = new WeakMap<Date, string>();
+
 /** AWS's ISO-8601 timestamp with milliseconds and Z. */
 export function isoTime(date: Date): string {
-  return date.toISOString();
+  let text = isoCache.get(date);
+  if (text === undefined) {
+    text = date.toISOString();
+    isoCache.set(date, text);
+  }
+  return text;
 }
 
 function writeXml(name: string, value: XmlValue, out: string[]): void {

@@ -130,8 +130,17 @@ export function recordApiCall(world: World, call: ApiCallEvent): void {
 
 /** CloudTrail's eventTime: ISO-8601 to the second. */
 function trailTime(time: Date): string {
-  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(time.getTime() / 1000);
+  if (second !== lastTrailSecond) {
+    lastTrailSecond = second;
+    lastTrailTime = time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastTrailTime;
 }
+
+/** The last eventTime formatted: calls come many per second, so most reuse it. */
+let lastTrailSecond = Number.NaN;
+let lastTrailTime = '';
 
 function lookupResources(resources: TrailResource[] | undefined): TrailEvent['resources'] {
   return (resources ?? []).map((r) => ({ resourceType: r.type, resourceName: r.name }));

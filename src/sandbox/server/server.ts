@@ -26,8 +26,10 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, response: SandboxResponse): void {
-  const body = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
-  res.writeHead(response.status, { ...response.headers, 'content-length': String(body.length) });
+  const body = response.body;
+  // A string body goes out in one write together with the head (a Buffer would take a second chunk).
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  res.writeHead(response.status, { ...response.headers, 'content-length': String(length) });
   res.end(body);
 }
 

@@ -57,6 +57,20 @@ function canonicalPath(rawPath: string): string {
   return segments.map((s) => rfc3986(s)).join('/') || '/';
 }
 
+/** Derived signing keys by secret and scope: they change once a day, so most requests reuse one. */
+const signingKeys = new Map<string, Buffer>();
+
+function signingKey(secretAccessKey: string, auth: SigV4Header): Buffer {
+  const id = `${auth.date}/${auth.region}/${auth.service}/${secretAccessKey}`;
+  let key = signingKeys.get(id);
+  if (key) return key;
+  key = createHmac('sha256', `AWS4${secretAccessKey}`).update(auth.date).digest();
+  for (const part of [auth.region, auth.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+  if (signingKeys.size >= 10_000) signingKeys.clear();
+  signingKeys.set(id, key);
+  return key;
+}
+
 export type SignedRequest = {
   method: string;
   /** Path and query exactly as received. */
@@ -93,9 +107,7 @@ export function verifySigV4(request: SignedRequest, auth: SigV4Header, secretAcc
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join(
     '\n',
   );
-  let key = createHmac('sha256', `AWS4${secretAccessKey}`).update(auth.date).digest();
-  for (const part of [auth.region, auth.service, 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
-  const expected = createHmac('sha256', key).update(stringToSign).digest();
+  const expected = createHmac('sha256', signingKey(secretAccessKey, auth)).update(stringToSign).digest();
   const given = Buffer.from(auth.signature, 'hex');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
