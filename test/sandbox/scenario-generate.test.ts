@@ -56,6 +56,22 @@ describe('scenario generator', () => {
       assert.equal(custom.manifest.users.filter((u) => u.accountId === account.id && !u.operator).length, 9);
   });
 
+  it('builds tiny and lopsided estates: one account, no users, few users, many users', () => {
+    for (const [accounts, usersPerAccount] of [
+      [1, 0],
+      [1, 1],
+      [2, 2],
+      [3, 5],
+      [2, 120],
+    ]) {
+      const { world, manifest } = buildScenario({ scenario: 'small', seed: 3, now: NOW, accounts, usersPerAccount });
+      assert.equal(manifest.accounts.length, accounts);
+      assert.equal(manifest.users.length, accounts * usersPerAccount + 1, `${accounts} x ${usersPerAccount}`);
+      for (const u of manifest.users) assert.ok(world.account(u.accountId).iam.users.has(u.userName));
+      assert.equal(manifest.accounts.flatMap((a) => a.rootTraits).length, 2);
+    }
+  });
+
   it('makes large 50 accounts of 100 users (generation time printed)', () => {
     const started = performance.now();
     const large = buildScenario({ scenario: 'large', seed: 1, now: NOW });

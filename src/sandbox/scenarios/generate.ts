@@ -126,8 +126,8 @@ export function operatorUser(owner?: Person): UserSpec {
 export function generateEstate(rng: Rng, accounts: number, usersPerAccount: number): EstateSpec {
   const counts = categoryCounts(usersPerAccount);
   const humansPerAccount = counts.console + counts.programmatic;
-  const activeCount = Math.max(humansPerAccount + 2, Math.ceil(humansPerAccount * accounts * 0.6));
-  const leaverCount = Math.max(counts.stale, Math.ceil(counts.stale * accounts * 0.5));
+  const activeCount = Math.max(humansPerAccount + 2, Math.min(20_000, Math.ceil(humansPerAccount * accounts * 0.6)));
+  const leaverCount = Math.max(counts.stale + 1, Math.ceil(counts.stale * accounts * 0.5));
   const everyone = drawPeople(rng, activeCount + leaverCount, DOMAIN);
   const active = everyone.slice(0, activeCount);
   const leavers = everyone.slice(activeCount);
