@@ -157,6 +157,10 @@ describe('scenario generator', () => {
     }
     assert.ok(manifest.accounts.filter((a) => a.alias).length >= manifest.accounts.length * 0.7);
     assert.equal(world.sso?.ownerAccountId, manifest.managementAccountId);
+    const unassigned = [...world.accounts.values()]
+      .flatMap((a) => [...a.iam.mfaDevices.values()])
+      .filter((d) => !d.userName);
+    assert.equal(unassigned.length, 1, 'one virtual MFA device was created and never assigned');
   });
 
   it('attaches only real AWS managed policy ARNs and existing customer managed policies', () => {

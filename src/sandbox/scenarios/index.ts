@@ -4,7 +4,12 @@ import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
-import { type MaterializeContext, materializeAccountIam, type UserActivity } from './materialize-iam.js';
+import {
+  addAbandonedMfaDevices,
+  type MaterializeContext,
+  materializeAccountIam,
+  type UserActivity,
+} from './materialize-iam.js';
 import { materializeOrganization } from './materialize-org.js';
 import type { EstateSpec } from './spec.js';
 import { rootTraits, userTraits } from './traits.js';
@@ -41,6 +46,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
   const now = new Date(ctx.nowMs);
   const accounts = materializeOrganization(ctx, estate);
   const activities = estate.accounts.flatMap((spec, i) => materializeAccountIam(ctx, accounts[i], spec));
+  for (const account of accounts) addAbandonedMfaDevices(ctx, account, estate.abandonedMfaDevices?.[account.id] ?? []);
   generateHistory(ctx, accounts, activities);
   const management = accounts[estate.accounts.findIndex((a) => a.management)];
   const operatorKey = management.iam.users.get('sandbox-operator')!.accessKeys[0];

@@ -146,6 +146,20 @@ function addMfa(ctx: MaterializeContext, account: AccountState, user: IamUser): 
   user.mfaDevices.push(serialNumber);
 }
 
+/** Virtual MFA devices created and never assigned (someone started setting up MFA and gave up). */
+export function addAbandonedMfaDevices(ctx: MaterializeContext, account: AccountState, names: string[]): void {
+  for (const name of names) {
+    const serialNumber = `arn:aws:iam::${account.id}:mfa/${name}`;
+    const createDate = daysAgo(ctx, 20 + ctx.rng.next() * 40);
+    account.iam.mfaDevices.set(serialNumber, {
+      serialNumber,
+      base32Seed: ctx.rng.chars(64, BASE32),
+      createDate,
+      tags: [],
+    });
+  }
+}
+
 /** The oldest the user can be: older than its keys and its password. */
 function userAge(spec: UserSpec): number {
   const ages = [spec.createdDaysAgo, ...spec.keys.map((k) => k.ageDays + 1)];
