@@ -1,12 +1,19 @@
 /** The tenant's access-token signing key, published as a JWKS the way Entra publishes its keys. */
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { TokenSigningKey } from '../../world/entra-state.js';
 import { createSelfSignedCertificate } from '../crypto/x509.js';
+
+/**
+ * One RSA key pair per process for token signing: generating a 2048-bit key costs about half a second,
+ * and every sandbox world built in a process (tests build many) would otherwise pay it again.
+ */
+let processKeys: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
 
 /** Makes a signing key with a self-signed certificate; its kid is the certificate's base64url SHA-1 (x5t). */
 export function createTokenSigningKey(now: Date): TokenSigningKey {
   const cert = createSelfSignedCertificate({
     commonName: 'accounts.accesscontrol.windows.net',
+    keys: (processKeys ??= generateKeyPairSync('rsa', { modulusLength: 2048 })),
     notBefore: new Date(now.getTime() - 86_400_000),
     notAfter: new Date(now.getTime() + 5 * 365 * 86_400_000),
   });
