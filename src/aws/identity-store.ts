@@ -116,4 +116,3 @@ export function identityStoreAdapter(client: IdentitystoreClient, storeId: () =>
     },
   };
 }
-

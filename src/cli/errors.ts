@@ -33,8 +33,21 @@ export class CloudError extends Error {
   }
 }
 
+/** A command's outcome that is an exit code, not an error (e.g. `plan --detailed-exitcode`: 2 = changes pending). */
+export class ExitCode extends Error {
+  readonly code: number;
+  constructor(code: number, message = '') {
+    super(message);
+    this.code = code;
+  }
+}
+
 /** Prints an error the way its class asks and returns the exit code. */
 export function reportError(error: unknown, write: (line: string) => void): number {
+  if (error instanceof ExitCode) {
+    if (error.message) write(error.message);
+    return error.code;
+  }
   if (error instanceof UsageError) {
     write(`error: ${error.message}`);
     return 2;

@@ -1,5 +1,6 @@
 /** The iam2sso program: builds the command tree and runs it with one error handler at the top. */
 import { Command, CommanderError } from 'commander';
+import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { reportError, UsageError } from './errors.js';
 import { registerInventory } from './inventory.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: Io): Command {
   registerInventory(program, io);
   registerReport(program, io);
   registerPlan(program, io);
+  registerApply(program, io);
   return program;
 }
 

@@ -4,6 +4,7 @@
  * unacknowledged parity gap) are left out of every group and reported as skipped.
  */
 import { createHash } from 'node:crypto';
+import { unacknowledgedGaps } from '../parity.js';
 
 export type BoundaryRef = { managedPolicyArn: string } | { customerManagedPolicy: { name: string; path: string } };
 
@@ -85,11 +86,11 @@ function normalizeBoundary(boundary: string | BoundaryRef | null | undefined): B
 export function blockingReason(user: PlanForApply['users'][number]): string | null {
   if (user.action !== 'migrate') return null;
   if (!user.upn) return 'no Entra user mapped (set upn in the plan or a mapping file)';
-  const gaps = user.parity?.gaps ?? [];
+  const gaps = (user.parity?.gaps ?? []).map(String);
   const ack = user.parity?.acknowledged;
-  if (gaps.length > 0 && ack !== true && (!Array.isArray(ack) || ack.length < gaps.length)) {
-    return `${gaps.length} access parity gap(s) not acknowledged`;
-  }
+  if (gaps.length === 0 || ack === true) return null;
+  const open = unacknowledgedGaps(gaps, Array.isArray(ack) ? ack.map(String) : []);
+  if (open.length > 0) return `${open.length} access parity gap(s) not acknowledged (e.g. ${open[0]})`;
   return null;
 }
 

@@ -1,0 +1,71 @@
+/**
+ * Apply's Entra port over the Entra adapter (src/entra): users and groups read once, direct members through
+ * `$batch`, the Identity Center gallery app found by its template id, idempotent writes. Deleting a group (only
+ * ones the product created) is the one call the adapter's writer does not have; it goes through its Graph client.
+ */
+import type { EntraAdapter } from '../entra/adapter.js';
+import { AWS_GALLERY_TEMPLATE_ID } from '../entra/setup-plan.js';
+import type { EntraAppInfo, EntraPort } from './ports.js';
+
+/** The default display name of the gallery app (as `iam2sso entra setup` creates it). */
+export const DEFAULT_APP_NAME = 'AWS IAM Identity Center';
+
+/** The Entra port for apply over the adapter. */
+export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): EntraPort {
+  return {
+    async listUsers() {
+      return (await adapter.reader.listUsers()).map((u) => ({
+        id: u.id,
+        userPrincipalName: u.userPrincipalName,
+        displayName: u.displayName,
+        givenName: u.givenName,
+        surname: u.surname,
+        mail: u.mail,
+        accountEnabled: u.accountEnabled,
+      }));
+    },
+    async listGroups() {
+      return (await adapter.reader.listGroups()).map((g) => ({
+        id: g.id,
+        displayName: g.displayName,
+        description: g.description,
+      }));
+    },
+    async listGroupMembers(groupId) {
+      const members = (await adapter.reader.directMembersOf([groupId])).get(groupId) ?? [];
+      return members.filter((m) => m.type === 'user').map((m) => m.id);
+    },
+    async findIdentityCenterApp(): Promise<EntraAppInfo | null> {
+      const [app] = await adapter.apps.findApps(appName, AWS_GALLERY_TEMPLATE_ID);
+      if (!app) return null;
+      const role = app.appRoles.find((r) => r.displayName === 'User' || r.value === 'User') ?? app.appRoles[0];
+      return role
+        ? { servicePrincipalId: app.servicePrincipalId, appRoleId: role.id, displayName: app.displayName }
+        : null;
+    },
+    async listAppAssignedGroups(servicePrincipalId) {
+      return (await adapter.apps.listAssignments(servicePrincipalId)).map((a) => a.principalId);
+    },
+    async createGroup(displayName, description) {
+      const existing = (await adapter.reader.findGroupsByName(displayName))[0];
+      if (existing) return existing.id;
+      return (await adapter.writer.createSecurityGroup({ displayName, description })).id;
+    },
+    async deleteGroup(groupId) {
+      try {
+        await adapter.graph.delete(`/groups/${encodeURIComponent(groupId)}`, 'groups.create');
+      } catch (error) {
+        if ((error as { failure?: { status?: number } }).failure?.status !== 404) throw error;
+      }
+    },
+    async addGroupMember(groupId, userId) {
+      await adapter.writer.addMember(groupId, userId);
+    },
+    async removeGroupMember(groupId, userId) {
+      await adapter.writer.removeMember(groupId, userId);
+    },
+    async assignGroupToApp(app, groupId) {
+      await adapter.writer.assignToApp(app.servicePrincipalId, groupId, app.appRoleId);
+    },
+  };
+}

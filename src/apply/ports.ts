@@ -1,0 +1,149 @@
+/**
+ * The narrow ports apply reconciles through: only the calls the product makes. The AWS SDK adapters
+ * (src/aws/identity-center.ts, identity-store.ts), the Graph adapter and the dry-run wrappers implement them;
+ * `iam2sso sync` reuses the Identity Store port.
+ */
+import type { BoundaryRef } from '../core/reconcile/desired.js';
+
+/** A permission set as listed: its ARN, name, settings and tags. */
+export type PermissionSetInfo = {
+  arn: string;
+  name: string;
+  description: string;
+  sessionDuration: string;
+  tags: Record<string, string>;
+};
+
+/** The policies attached to a permission set. */
+export type PermissionSetPolicies = {
+  managedPolicies: string[];
+  customerManagedPolicies: { name: string; path: string }[];
+  inlinePolicy: string | null;
+  permissionsBoundary: BoundaryRef | null;
+};
+
+/** An account assignment of a permission set to an Identity Store principal. */
+export type AssignmentRef = {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: 'GROUP' | 'USER';
+  principalId: string;
+};
+
+/** The state of an asynchronous Identity Center request. */
+export type AsyncStatus = { status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED'; failureReason?: string };
+
+/** Which asynchronous operation a request id belongs to. */
+export type AsyncKind = 'create-assignment' | 'delete-assignment' | 'provision';
+
+/** Identity Center reads. */
+export type IdentityCenterReader = {
+  /** The instance ARN and the Identity Store id of the (first) Identity Center instance. */
+  instance(): Promise<{ instanceArn: string; identityStoreId: string }>;
+  listPermissionSets(): Promise<PermissionSetInfo[]>;
+  readPolicies(permissionSetArn: string): Promise<PermissionSetPolicies>;
+  /** Accounts the permission set is provisioned to; `outdated` only those not at its latest version. */
+  provisionedAccounts(permissionSetArn: string, outdated: boolean): Promise<string[]>;
+  listAssignments(accountId: string, permissionSetArn: string): Promise<AssignmentRef[]>;
+  asyncStatus(kind: AsyncKind, requestId: string): Promise<AsyncStatus>;
+  /** Request ids of asynchronous operations of a kind still IN_PROGRESS, with what they act on. */
+  inProgress(kind: AsyncKind): Promise<{ requestId: string; target: Partial<AssignmentRef> }[]>;
+};
+
+/** Identity Center writes; every one is idempotent (already there / already gone is success). */
+export type IdentityCenterWriter = {
+  createPermissionSet(p: {
+    name: string;
+    description: string;
+    sessionDuration: string;
+    tags: Record<string, string>;
+  }): Promise<string>;
+  updatePermissionSet(arn: string, p: { description: string; sessionDuration: string }): Promise<void>;
+  deletePermissionSet(arn: string): Promise<void>;
+  attachManagedPolicy(arn: string, policyArn: string): Promise<void>;
+  detachManagedPolicy(arn: string, policyArn: string): Promise<void>;
+  attachCustomerManagedPolicy(arn: string, ref: { name: string; path: string }): Promise<void>;
+  detachCustomerManagedPolicy(arn: string, ref: { name: string; path: string }): Promise<void>;
+  putInlinePolicy(arn: string, document: string): Promise<void>;
+  deleteInlinePolicy(arn: string): Promise<void>;
+  putPermissionsBoundary(arn: string, boundary: BoundaryRef): Promise<void>;
+  deletePermissionsBoundary(arn: string): Promise<void>;
+  /** Starts the creation; returns the request id to poll. */
+  createAssignment(a: AssignmentRef): Promise<string>;
+  /** Starts the deletion; returns the request id to poll (null when it was already gone). */
+  deleteAssignment(a: AssignmentRef): Promise<string | null>;
+  /** Starts provisioning the permission set's latest version to one account; returns the request id. */
+  provision(permissionSetArn: string, accountId: string): Promise<string>;
+};
+
+export type IdentityCenterPort = IdentityCenterReader & IdentityCenterWriter;
+
+/** An Identity Store user as sync and apply create it from an Entra user. */
+export type StoreUserInput = {
+  userName: string;
+  displayName: string;
+  givenName: string;
+  familyName: string;
+  email: string | null;
+};
+
+export type StoreGroup = { id: string; displayName: string; description: string | null };
+export type StoreUser = { id: string; userName: string };
+export type StoreMembership = { membershipId: string; groupId: string; userId: string };
+
+/** Identity Store reads and idempotent writes. */
+export type IdentityStorePort = {
+  listGroups(): Promise<StoreGroup[]>;
+  listUsers(): Promise<StoreUser[]>;
+  listMemberships(groupId: string): Promise<StoreMembership[]>;
+  /** Creates the group, or returns the id of the one with that display name. */
+  createGroup(displayName: string, description: string): Promise<string>;
+  /** Creates the user, or returns the id of the one with that user name. */
+  createUser(user: StoreUserInput): Promise<string>;
+  /** Adds the membership (already a member is success). */
+  addMembership(groupId: string, userId: string): Promise<void>;
+  removeMembership(membershipId: string): Promise<void>;
+  deleteGroup(groupId: string): Promise<void>;
+};
+
+/** An Entra user as apply needs it. */
+export type EntraUserInfo = {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  accountEnabled: boolean;
+};
+
+export type EntraGroupInfo = { id: string; displayName: string; description: string | null };
+
+/** The enterprise app groups are assigned to (AWS IAM Identity Center from the gallery). */
+export type EntraAppInfo = { servicePrincipalId: string; appRoleId: string; displayName: string };
+
+/** Entra reads and idempotent writes: groups, their members, the app assignment. */
+export type EntraPort = {
+  listUsers(): Promise<EntraUserInfo[]>;
+  listGroups(): Promise<EntraGroupInfo[]>;
+  /** Direct members of a group that are users (object ids). */
+  listGroupMembers(groupId: string): Promise<string[]>;
+  /** The Identity Center enterprise app, or null when it has not been set up. */
+  findIdentityCenterApp(): Promise<EntraAppInfo | null>;
+  /** Group object ids assigned to the app. */
+  listAppAssignedGroups(servicePrincipalId: string): Promise<string[]>;
+  createGroup(displayName: string, description: string): Promise<string>;
+  deleteGroup(groupId: string): Promise<void>;
+  addGroupMember(groupId: string, userId: string): Promise<void>;
+  removeGroupMember(groupId: string, userId: string): Promise<void>;
+  assignGroupToApp(app: EntraAppInfo, groupId: string): Promise<void>;
+};
+
+/** Everything apply talks to. */
+export type ApplyPorts = { identityCenter: IdentityCenterPort; identityStore: IdentityStorePort; entra: EntraPort };
+
+/** The tag that marks what iam2sso created (only those are ever deleted). */
+export const MANAGED_TAG = { key: 'managed-by', value: 'iam2sso' } as const;
+
+/** The marker in descriptions of Entra and Identity Store groups iam2sso created (groups have no tags). */
+export const MANAGED_MARKER = '[managed by iam2sso]';

@@ -1,0 +1,142 @@
+/**
+ * Reads the live state apply reconciles against, through the ports: the permission sets the plan names or the
+ * product tagged (with their policies, provisioned accounts and assignments), the Identity Store groups, users
+ * and memberships, the Entra users, groups, members and the app's assigned groups. Returns the pure LiveApplyState
+ * plus the id lookups the executor needs.
+ */
+import { mapLimit } from '../aws/fan-out.js';
+import type { EntraPerson, LiveApplyState, LiveStoreGroup } from '../core/reconcile/apply-diff.js';
+import type { DesiredState } from '../core/reconcile/desired.js';
+import type { LiveAssignment, LiveGroup, LivePermissionSet } from '../core/reconcile/diff.js';
+import { type ApplyPorts, type EntraAppInfo, type EntraUserInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
+
+/** The live state and the ids behind its names. */
+export type LiveContext = {
+  state: LiveApplyState;
+  people: EntraPerson[];
+  permissionSetArns: Map<string, string>;
+  /** Lower-cased names and UPNs to ids. */
+  storeGroupIds: Map<string, string>;
+  storeUserIds: Map<string, string>;
+  entraGroupIds: Map<string, string>;
+  entraUsers: Map<string, EntraUserInfo>;
+  app: EntraAppInfo | null;
+};
+
+const lower = (s: string) => s.toLowerCase();
+
+async function readPermissionSets(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+  const wanted = new Set(desired.permissionSets.map((p) => p.name));
+  const all = await ports.identityCenter.listPermissionSets();
+  const relevant = all.filter((p) => wanted.has(p.name) || p.tags[MANAGED_TAG.key] === MANAGED_TAG.value);
+  const sets = await mapLimit(relevant, concurrency, async (p) => {
+    const [policies, accounts, outdated] = await Promise.all([
+      ports.identityCenter.readPolicies(p.arn),
+      ports.identityCenter.provisionedAccounts(p.arn, false),
+      ports.identityCenter.provisionedAccounts(p.arn, true),
+    ]);
+    const live: LivePermissionSet = {
+      arn: p.arn,
+      name: p.name,
+      description: p.description,
+      sessionDuration: p.sessionDuration,
+      ...policies,
+      managedPolicies: [...policies.managedPolicies].sort(),
+      managedByTool: p.tags[MANAGED_TAG.key] === MANAGED_TAG.value,
+    };
+    return { live, accounts, outdated };
+  });
+  return sets;
+}
+
+async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+  const wanted = new Set(desired.groups.map((g) => lower(g.name)));
+  const [groups, users] = await Promise.all([ports.identityStore.listGroups(), ports.identityStore.listUsers()]);
+  const userNames = new Map(users.map((u) => [u.id, u.userName]));
+  const relevant = groups.filter(
+    (g) => wanted.has(lower(g.displayName)) || (g.description ?? '').includes(MANAGED_MARKER),
+  );
+  const liveGroups: LiveStoreGroup[] = await mapLimit(relevant, concurrency, async (g) => ({
+    id: g.id,
+    name: g.displayName,
+    managedByTool: (g.description ?? '').includes(MANAGED_MARKER),
+    members: (await ports.identityStore.listMemberships(g.id))
+      .filter((m) => userNames.has(m.userId))
+      .map((m) => ({ upn: lower(userNames.get(m.userId)!), membershipId: m.membershipId })),
+  }));
+  return { groups, users, liveGroups };
+}
+
+async function readEntra(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+  const wanted = new Set(desired.groups.map((g) => lower(g.name)));
+  const [users, groups, app] = await Promise.all([
+    ports.entra.listUsers(),
+    ports.entra.listGroups(),
+    ports.entra.findIdentityCenterApp(),
+  ]);
+  const upnOf = new Map(users.map((u) => [u.id, lower(u.userPrincipalName)]));
+  const relevant = groups.filter(
+    (g) => wanted.has(lower(g.displayName)) || (g.description ?? '').includes(MANAGED_MARKER),
+  );
+  const liveGroups: LiveGroup[] = await mapLimit(relevant, concurrency, async (g) => ({
+    id: g.id,
+    name: g.displayName,
+    managedByTool: (g.description ?? '').includes(MANAGED_MARKER),
+    members: (await ports.entra.listGroupMembers(g.id)).filter((id) => upnOf.has(id)).map((id) => upnOf.get(id)!),
+  }));
+  let assigned: string[] | null = null;
+  if (app) {
+    const nameOf = new Map(groups.map((g) => [g.id, g.displayName]));
+    const ids = await ports.entra.listAppAssignedGroups(app.servicePrincipalId);
+    assigned = ids.filter((id) => nameOf.has(id)).map((id) => nameOf.get(id)!);
+  }
+  return { users, groups: relevant, liveGroups, app, assigned };
+}
+
+/** Reads everything apply compares the plan with. */
+export async function readLiveState(
+  ports: ApplyPorts,
+  desired: DesiredState,
+  concurrency: number,
+): Promise<LiveContext> {
+  await ports.identityCenter.instance();
+  const [sets, store, entra] = await Promise.all([
+    readPermissionSets(ports, desired, concurrency),
+    readStore(ports, desired, concurrency),
+    readEntra(ports, desired, concurrency),
+  ]);
+  const groupName = new Map(store.groups.map((g) => [g.id, g.displayName]));
+  const pairs = sets.flatMap((s) => s.accounts.map((accountId) => ({ set: s.live, accountId })));
+  const assignments: LiveAssignment[] = (
+    await mapLimit(pairs, concurrency, async ({ set, accountId }) =>
+      (
+        await ports.identityCenter.listAssignments(accountId, set.arn)
+      )
+        .filter((a) => a.principalType === 'GROUP')
+        .map((a) => ({
+          accountId,
+          permissionSet: set.name,
+          group: groupName.get(a.principalId) ?? `unknown group ${a.principalId}`,
+          managedByTool: set.managedByTool,
+        })),
+    )
+  ).flat();
+  const state: LiveApplyState = {
+    permissionSets: sets.map((s) => s.live),
+    groups: entra.liveGroups,
+    assignments,
+    store: { groups: store.liveGroups, users: store.users.map((u) => u.userName) },
+    provisioned: sets.map((s) => ({ permissionSet: s.live.name, accounts: s.accounts, outdated: s.outdated })),
+    appAssignedGroups: entra.assigned,
+  };
+  return {
+    state,
+    people: entra.users.map((u) => ({ upn: u.userPrincipalName, enabled: u.accountEnabled })),
+    permissionSetArns: new Map(sets.map((s) => [s.live.name, s.live.arn])),
+    storeGroupIds: new Map(store.groups.map((g) => [lower(g.displayName), g.id])),
+    storeUserIds: new Map(store.users.map((u) => [lower(u.userName), u.id])),
+    entraGroupIds: new Map(entra.groups.map((g) => [lower(g.displayName), g.id])),
+    entraUsers: new Map(entra.users.map((u) => [lower(u.userPrincipalName), u])),
+    app: entra.app,
+  };
+}

@@ -1,0 +1,35 @@
+/** `iam2sso apply`: makes the plan true in Identity Center and Entra (the work is in src/apply, loaded lazily). */
+import type { Command } from 'commander';
+import type { ApplyFlags } from '../apply/command.js';
+import { DEFAULT_STATE_PATH } from '../store/db.js';
+import type { Io } from './io.js';
+import { parseIntFlag } from './parse.js';
+
+export function registerApply(program: Command, io: Io): void {
+  program
+    .command('apply')
+    .description('reconcile Identity Center (permission sets, assignments) and Entra (groups, members) to the plan')
+    .option('--plan <file>', 'plan file to apply', 'migration-plan.yaml')
+    .option('--auto-approve', 'apply without asking', false)
+    .option('--dry-run', 'show the writes apply would make, make none', false)
+    .option('--json', 'print the result as JSON', false)
+    .option('--state <path>', 'state database (journal)', DEFAULT_STATE_PATH)
+    .option('--concurrency <n>', 'changes in flight at once', parseIntFlag('--concurrency', 1, 64), 8)
+    .option(
+      '--rate <n>',
+      'Identity Center requests per second, shared by SSO Admin and Identity Store (AWS allows about 20)',
+      parseIntFlag('--rate', 1, 1000),
+      20,
+    )
+    .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
+    .option('--endpoint-url <url>', 'AWS endpoint for every service (AWS_ENDPOINT_URL also works)')
+    .option(
+      '--assume-role <name>',
+      'role to read member accounts with (stale-plan check)',
+      'OrganizationAccountAccessRole',
+    )
+    .action(async (flags: ApplyFlags) => {
+      const { runApplyCommand } = await import('../apply/command.js');
+      await runApplyCommand(flags, io);
+    });
+}
