@@ -27,6 +27,17 @@ function hmac(key: Buffer | string, data: string): Buffer {
   return createHmac('sha256', key).update(data).digest();
 }
 
+let cachedKey: { day: string; key: Buffer } | undefined;
+
+/** The derived SigV4 key changes once a day; SDKs cache it the same way. */
+function signingKey(job: WorkerJob, day: string): Buffer {
+  if (cachedKey?.day === day) return cachedKey.key;
+  let key = hmac(`AWS4${job.secretAccessKey}`, day);
+  for (const part of [job.region, 'iam', 'aws4_request']) key = hmac(key, part);
+  cachedKey = { day, key };
+  return key;
+}
+
 /** SigV4 headers for a form POST to IAM, signed now. */
 function signedHeaders(job: WorkerJob, host: string, body: string): Record<string, string> {
   const amzDate = new Date()
@@ -46,9 +57,7 @@ function signedHeaders(job: WorkerJob, host: string, body: string): Record<strin
   ].join('\n');
   const scope = `${day}/${job.region}/iam/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
-  let key = hmac(`AWS4${job.secretAccessKey}`, day);
-  for (const part of [job.region, 'iam', 'aws4_request']) key = hmac(key, part);
-  const signature = hmac(key, toSign).toString('hex');
+  const signature = hmac(signingKey(job, day), toSign).toString('hex');
   return {
     'content-type': contentType,
     host,

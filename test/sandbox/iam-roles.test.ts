@@ -10,6 +10,7 @@ import {
   DeleteRoleCommand,
   DeleteSAMLProviderCommand,
   DetachRolePolicyCommand,
+  GetAccountSummaryCommand,
   GetRoleCommand,
   GetSAMLProviderCommand,
   IAMClient,
@@ -17,6 +18,7 @@ import {
   ListRolesCommand,
   ListRoleTagsCommand,
   ListSAMLProvidersCommand,
+  ListUsersCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -254,5 +256,21 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
       'NoSuchEntityException',
       404,
     );
+  });
+
+  it('summarizes usage and quotas with GetAccountSummary', async () => {
+    const summary = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
+    const users = (await iam.send(new ListUsersCommand({ MaxItems: 1000 }))).Users ?? [];
+    const roles = (await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? [];
+    assert.equal(summary.Users, users.length);
+    assert.equal(summary.Roles, roles.length);
+    assert.equal(summary.AccessKeysPerUserQuota, 2);
+    assert.equal(summary.PolicySizeQuota, 6144);
+    assert.equal(summary.UserPolicySizeQuota, 2048);
+    if (hasAwsCli) {
+      const r = await awsCli(sandbox, ['iam', 'get-account-summary']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.deepEqual(r.json<{ SummaryMap: Record<string, number> }>().SummaryMap, summary);
+    }
   });
 });

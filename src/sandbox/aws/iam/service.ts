@@ -8,6 +8,7 @@ import { groupHandlers } from './handlers/groups.js';
 import { mfaHandlers } from './handlers/mfa.js';
 import { policyHandlers } from './handlers/policies.js';
 import { roleHandlers } from './handlers/roles.js';
+import { summaryHandlers } from './handlers/summary.js';
 import { userKeyHandlers } from './handlers/user-keys.js';
 import { userHandlers } from './handlers/users.js';
 
@@ -27,5 +28,6 @@ export const iamService: QueryService = {
     ...userKeyHandlers,
     ...accountHandlers,
     ...authorizationDetailsHandlers,
+    ...summaryHandlers,
   },
 };

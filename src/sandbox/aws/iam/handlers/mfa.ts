@@ -8,6 +8,7 @@ import {
   deleteVirtualMfaDevice,
   enableMfaDevice,
   requireUser,
+  tagEntity,
 } from '../ops.js';
 import { pageFields, pageOf } from '../paging.js';
 import { tagsXml, userXml } from '../shapes.js';
@@ -16,11 +17,12 @@ import { impliedUser, scopeOf, tagsParam } from './common.js';
 /** Handlers for the MFA device calls. */
 export const mfaHandlers: Record<string, QueryHandler> = {
   CreateVirtualMFADevice: (ctx, params) => {
+    const tags = tagEntity([], tagsParam(params));
     const device = createVirtualMfaDevice(scopeOf(ctx), {
       name: requireParam(params, 'VirtualMFADeviceName'),
       path: params.get('Path'),
     });
-    device.tags = tagsParam(params);
+    device.tags = tags;
     return {
       VirtualMFADevice: {
         SerialNumber: device.serialNumber,

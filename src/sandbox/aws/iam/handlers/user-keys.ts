@@ -144,7 +144,11 @@ export const userKeyHandlers: Record<string, QueryHandler> = {
     const user = requireUser(scopeOf(ctx).account.iam, impliedIamUser(ctx, params));
     const service = params.get('ServiceName');
     const creds = user.serviceSpecificCredentials.filter((c) => !service || c.serviceName === service);
-    return { ServiceSpecificCredentials: creds.map((c) => credentialXml(user.userName, c, false)) };
+    const page = pageOf(creds, params);
+    return {
+      ServiceSpecificCredentials: page.items.map((c) => credentialXml(user.userName, c, false)),
+      ...pageFields(page),
+    };
   },
 
   UpdateServiceSpecificCredential: (ctx, params) => {
