@@ -39,9 +39,19 @@ export type JsonHandler = (ctx: AwsContext, input: any) => unknown | Promise<unk
 
 /**
  * A value to serialize as XML: scalars become text, Dates become ISO-8601, arrays become `<member>`
- * lists, objects become nested elements; undefined and null fields are left out.
+ * lists, Maps become `<entry><key/><value/></entry>` maps, objects become nested elements; undefined and null
+ * fields are left out.
  */
-export type XmlValue = string | number | boolean | Date | null | undefined | XmlValue[] | { [key: string]: XmlValue };
+export type XmlValue =
+  | string
+  | number
+  | boolean
+  | Date
+  | null
+  | undefined
+  | XmlValue[]
+  | Map<string, XmlValue>
+  | { [key: string]: XmlValue };
 
 /** The service table a protocol module exports. */
 export type QueryService = { service: string; version: string; xmlns: string; handlers: Record<string, QueryHandler> };

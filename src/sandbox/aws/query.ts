@@ -95,6 +95,14 @@ function writeXml(name: string, value: XmlValue, out: string[]): void {
     out.push(`</${name}>`);
   } else if (value instanceof Date) {
     out.push(`<${name}>${isoTime(value)}</${name}>`);
+  } else if (value instanceof Map) {
+    out.push(`<${name}>`);
+    for (const [k, v] of value) {
+      out.push(`<entry><key>${escapeXml(k)}</key>`);
+      writeXml('value', v, out);
+      out.push('</entry>');
+    }
+    out.push(`</${name}>`);
   } else if (typeof value === 'object') {
     out.push(`<${name}>`);
     for (const [k, v] of Object.entries(value)) writeXml(k, v, out);
