@@ -2,12 +2,14 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerEntra } from './entra.js';
 import { reportError, UsageError } from './errors.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerSandbox } from './sandbox.js';
+import { registerSync } from './sync.js';
 
 /** Builds the command tree writing to `io`. */
 export function buildProgram(io: Io): Command {
@@ -23,6 +25,8 @@ export function buildProgram(io: Io): Command {
   registerReport(program, io);
   registerPlan(program, io);
   registerApply(program, io);
+  registerEntra(program, io);
+  registerSync(program, io);
   return program;
 }
 

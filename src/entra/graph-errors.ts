@@ -98,3 +98,23 @@ export function toCloudError(error: GraphCallError, clientId: string | null): Cl
   else if (failure.status === 429) hint = 'Graph kept throttling after the retries; run the command again later';
   return new CloudError('graph', failure.code, failure.message, failure.requestId ?? undefined, hint);
 }
+
+/** Any error from the Entra side as the CLI should show it: Graph refusals and sign-in failures become CloudErrors. */
+export function entraCloudError(error: unknown, clientId: string | null): unknown {
+  if (error instanceof GraphCallError) return toCloudError(error, clientId);
+  const name = (error as { name?: unknown })?.name;
+  if (
+    name === 'AuthenticationError' ||
+    name === 'AuthenticationRequiredError' ||
+    name === 'CredentialUnavailableError'
+  ) {
+    return new CloudError(
+      'entra',
+      String(name),
+      (error as Error).message.split('\n')[0],
+      undefined,
+      'check the tenant (AZURE_TENANT_ID), the client id (AZURE_CLIENT_ID) and the credential (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or az login)',
+    );
+  }
+  return error;
+}

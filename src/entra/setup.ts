@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../cli/errors.js';
 import type { AppReader, AppWriter, EnterpriseApp, ScimCredentials } from './ports.js';
+import { type IdpMetadata, parseIdpMetadata } from './saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, planSetup, type SetupDesired, type SetupLive, type SetupStep } from './setup-plan.js';
 
 /** Progress callbacks: before a step runs, and after. */
@@ -23,7 +24,8 @@ async function metadataFileState(
   const onDisk = await readFile(path, 'utf8').catch(() => null);
   if (onDisk === null) return 'missing';
   const published = await apps.federationMetadata(app.appId).catch(() => null);
-  return published === null ? 'unknown' : published === onDisk ? 'same' : 'different';
+  if (published === null) return 'unknown';
+  return sameIdp(published, onDisk) ? 'same' : 'different';
 }
 
 /** Reads everything the plan depends on. Ambiguity (two apps with the name) is a usage error. */
@@ -41,6 +43,16 @@ export async function readSetupLive(apps: AppReader, desired: SetupDesired, now:
   const credentialsWork = app && job ? await apps.savedCredentialsWork(app.servicePrincipalId, job.id) : null;
   const metadataFile = await metadataFileState(apps, app, desired.federationMetadataOut);
   return { app, jobs, syncTemplateIds, credentialsWork, metadataFile, now };
+}
+
+/** Same issuer, sign-in URLs and signing certificates (the signature itself differs on every download). */
+function sameIdp(published: string, onDisk: string): boolean {
+  const a = parseIdpMetadata(published);
+  const b = parseIdpMetadata(onDisk);
+  if (!a.ok || !b.ok) return false;
+  const key = (m: IdpMetadata) =>
+    JSON.stringify([m.entityId, m.singleSignOnUrls, m.signingCertificates.map((c) => c.thumbprint).sort()]);
+  return key(a.value) === key(b.value);
 }
 
 type Context = { app: EnterpriseApp | null; thumbprint: string | null; jobId: string | null };
