@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
@@ -143,5 +144,19 @@ describe('sandbox IAM access keys and passwords', () => {
     const got = await iam.send(new GetLoginProfileCommand({ UserName: 'k-robot' }));
     assert.equal(got.LoginProfile?.PasswordResetRequired, false);
     assert.equal(JSON.stringify(got).includes('Str0ng-Enough!'), false);
+  });
+
+  it("names the user and key it acted on in each call's CloudTrail event", async () => {
+    const trail = new CloudTrailClient(sdkConfig(sandbox));
+    const events = await trail.send(
+      new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'k-robot' }] }),
+    );
+    const names = new Set((events.Events ?? []).map((e) => e.EventName));
+    for (const action of ['CreateUser', 'CreateAccessKey', 'UpdateAccessKey', 'DeleteAccessKey', 'CreateLoginProfile'])
+      assert.ok(names.has(action), `${action} is found by the user name`);
+    const update = events.Events?.find((e) => e.EventName === 'UpdateAccessKey');
+    assert.ok(
+      update?.Resources?.some((r) => r.ResourceType === 'AWS::IAM::AccessKey' && /^AKIA/.test(r.ResourceName ?? '')),
+    );
   });
 });
