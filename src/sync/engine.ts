@@ -1,0 +1,190 @@
+/**
+ * The sync engine: one run reads Entra's changes through Graph delta (all of it the first time, or when the
+ * stored delta link expired), brings the mirror up to date, diffs it against the Identity Store (read again on a
+ * full resync, otherwise as the last run left it), shows the change summary, writes, and saves the new state.
+ */
+import { diffSync, syncCounts } from '../core/sync/diff.js';
+import { groupsInScope } from '../core/sync/scope.js';
+import type { LeaverAction, MatchRule, StoreState, SyncConflict, SyncDiff, SyncScope } from '../core/sync/types.js';
+import type { StateDb } from '../store/db.js';
+import { loadSyncState, type SyncStateRecord, saveSyncState } from '../store/sync-repo.js';
+import { applyGroupsRound, applyUsersRound, type EntraMirror, emptyMirror } from './mirror.js';
+import type { SyncDirectory, SyncStoreReader, SyncStoreWriter } from './ports.js';
+import { applySyncDiff, runPool, type StoreMirror, type WriteFailure } from './writes.js';
+
+export type SyncRunOptions = {
+  /** Which state to use: the Entra tenant and the identity store, e.g. `tenant/d-1234567890`. */
+  profile: string;
+  scope: SyncScope;
+  leavers: LeaverAction;
+  /** Ignore the stored delta links and the stored Identity Store: read everything again. */
+  full: boolean;
+  /** True when the writer only logs: nothing is saved either, so the next real run sees the same changes. */
+  dryRun: boolean;
+  /** Identity Store calls in flight at once (the rate limiter paces them). */
+  concurrency: number;
+  now: () => Date;
+};
+
+export type SyncRunDeps = {
+  directory: SyncDirectory;
+  reader: SyncStoreReader;
+  writer: SyncStoreWriter;
+  db: StateDb;
+  /** Called with the diff before the first write (the change summary). */
+  onPlan?: (diff: SyncDiff, mode: SyncMode) => void;
+  onWrite?: (done: number, total: number) => void;
+  /** Progress lines (reading, writing). */
+  log?: (line: string) => void;
+};
+
+export type SyncMode = { kind: 'initial' | 'incremental' | 'full-resync'; reason: string | null };
+
+export type SyncRunResult = {
+  mode: SyncMode;
+  dryRun: boolean;
+  counts: ReturnType<typeof syncCounts>;
+  conflicts: SyncConflict[];
+  matchedBy: Partial<Record<MatchRule, number>>;
+  writes: number;
+  failed: WriteFailure[];
+  /** Identity Store reads made (a full resync reads every user, group and relevant membership). */
+  storeReads: { users: number; groups: number; membershipLists: number };
+  durationMs: number;
+};
+
+function mirrorOf(prior: SyncStateRecord | null): EntraMirror {
+  const mirror = emptyMirror();
+  for (const u of prior?.users ?? []) mirror.users.set(u.id, u);
+  for (const g of prior?.groups ?? []) mirror.groups.set(g.id, g);
+  return mirror;
+}
+
+async function readStore(
+  reader: SyncStoreReader,
+  mirror: EntraMirror,
+  scope: SyncScope,
+  prior: SyncStateRecord | null,
+  concurrency: number,
+): Promise<StoreState> {
+  const [users, groups] = await Promise.all([reader.listUsers(), reader.listGroups()]);
+  const scoped = groupsInScope(mirror.groups.values(), scope);
+  const names = new Set(scoped.map((g) => g.displayName.toLowerCase()));
+  const ids = new Set(scoped.map((g) => g.id));
+  const linked = new Set((prior?.links ?? []).filter((l) => l.kind === 'group').map((l) => l.targetId));
+  const relevant = groups.filter(
+    (g) => linked.has(g.groupId) || names.has(g.displayName.toLowerCase()) || g.externalIds.some((e) => ids.has(e)),
+  );
+  const memberships: StoreState['memberships'] = [];
+  await runPool(relevant, concurrency, async (g) => {
+    memberships.push(...(await reader.listMemberships(g.groupId)));
+  });
+  return { users, groups, memberships };
+}
+
+function modeOf(
+  prior: SyncStateRecord | null,
+  full: boolean,
+  expired: boolean,
+  scopeChanged: boolean,
+): SyncMode & { readStore: boolean } {
+  if (!prior) return { kind: 'initial', reason: null, readStore: true };
+  if (full) return { kind: 'full-resync', reason: 'requested with --full', readStore: true };
+  if (expired) return { kind: 'full-resync', reason: 'the Graph delta link expired', readStore: true };
+  if (scopeChanged)
+    return { kind: 'incremental', reason: 'the scope changed: Identity Store read again', readStore: true };
+  return { kind: 'incremental', reason: null, readStore: false };
+}
+
+/** Runs one sync. */
+export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promise<SyncRunResult> {
+  const started = Date.now();
+  const log = deps.log ?? (() => undefined);
+  const prior = loadSyncState(deps.db, options.profile);
+  const links = options.full
+    ? {}
+    : { users: prior?.usersDeltaLink ?? undefined, groups: prior?.groupsDeltaLink ?? undefined };
+  log(
+    prior && !options.full
+      ? 'reading Entra changes since the last sync (Graph delta)'
+      : 'reading Entra users and groups (Graph delta, full round)',
+  );
+  let [usersRound, groupsRound] = await Promise.all([
+    deps.directory.usersDelta(links.users),
+    deps.directory.groupsDelta(links.groups),
+  ]);
+  const expired = Boolean(prior) && !options.full && (usersRound.fullResync || groupsRound.fullResync);
+  // One expired link means a full resync of both halves: the mirror starts over.
+  if (expired && !usersRound.fullResync) usersRound = await deps.directory.usersDelta(undefined);
+  if (expired && !groupsRound.fullResync) groupsRound = await deps.directory.groupsDelta(undefined);
+  const mirror = mirrorOf(options.full || expired ? null : prior);
+  applyUsersRound(mirror, usersRound);
+  applyGroupsRound(mirror, groupsRound);
+  const scopeChanged = JSON.stringify(prior?.scope) !== JSON.stringify(options.scope);
+  const mode = modeOf(prior, options.full, expired, scopeChanged);
+  log(
+    `Entra: ${usersRound.changed.length + usersRound.removed.length} user and ${groupsRound.changed.length + groupsRound.removed.length} group changes` +
+      (mode.reason ? ` (${mode.kind}: ${mode.reason})` : ''),
+  );
+  let store: StoreState;
+  if (mode.readStore) {
+    log('reading the Identity Store');
+    store = await readStore(deps.reader, mirror, options.scope, prior, options.concurrency);
+  } else store = prior!.store;
+  const storeReads = mode.readStore
+    ? {
+        users: store.users.length,
+        groups: store.groups.length,
+        membershipLists: new Set(store.memberships.map((m) => m.groupId)).size,
+      }
+    : { users: 0, groups: 0, membershipLists: 0 };
+  const diff = diffSync({
+    users: [...mirror.users.values()],
+    groups: [...mirror.groups.values()],
+    store,
+    links: prior?.links ?? [],
+    scope: options.scope,
+    leavers: options.leavers,
+  });
+  deps.onPlan?.(diff, { kind: mode.kind, reason: mode.reason });
+  const storeMirror: StoreMirror = {
+    users: new Map(store.users.map((u) => [u.userId, { ...u }])),
+    groups: new Map(store.groups.map((g) => [g.groupId, { ...g }])),
+    memberships: new Map(store.memberships.map((m) => [m.membershipId, m])),
+  };
+  const outcome = await applySyncDiff(diff, deps.writer, storeMirror, {
+    concurrency: options.concurrency,
+    onWrite: deps.onWrite,
+  });
+  const matchedBy: Partial<Record<MatchRule, number>> = {};
+  for (const m of diff.matches) matchedBy[m.rule] = (matchedBy[m.rule] ?? 0) + 1;
+  const result: SyncRunResult = {
+    mode: { kind: mode.kind, reason: mode.reason },
+    dryRun: options.dryRun,
+    counts: { ...syncCounts(diff), conflicts: diff.conflicts.length + outcome.conflicts.length },
+    conflicts: [...diff.conflicts, ...outcome.conflicts],
+    matchedBy,
+    writes: outcome.writes,
+    failed: outcome.failed,
+    storeReads,
+    durationMs: Date.now() - started,
+  };
+  if (!options.dryRun) {
+    saveSyncState(deps.db, options.profile, {
+      scope: options.scope,
+      usersDeltaLink: usersRound.deltaLink,
+      groupsDeltaLink: groupsRound.deltaLink,
+      users: [...mirror.users.values()],
+      groups: [...mirror.groups.values()],
+      links: outcome.links,
+      store: {
+        users: [...storeMirror.users.values()],
+        groups: [...storeMirror.groups.values()],
+        memberships: [...storeMirror.memberships.values()],
+      },
+      lastRunAt: options.now().toISOString(),
+      lastResult: { mode: result.mode, counts: result.counts, writes: result.writes, failed: result.failed.length },
+    });
+  }
+  return result;
+}

@@ -1,0 +1,170 @@
+/**
+ * Carries out a sync diff through the write port, in the order the Identity Store needs (groups and users
+ * before memberships, memberships before deletes), a bounded number of calls at a time. Each success updates the
+ * mirror of the store and the links; a failure is recorded with its reason and the rest goes on.
+ */
+import type { StoreGroup, StoreMembership, StoreUser, SyncConflict, SyncDiff, SyncLink } from '../core/sync/types.js';
+import type { SyncStoreWriter } from './ports.js';
+
+/** The Identity Store as the sync knows it, changed as writes succeed. */
+export type StoreMirror = {
+  users: Map<string, StoreUser>;
+  groups: Map<string, StoreGroup>;
+  memberships: Map<string, StoreMembership>;
+};
+
+export type WriteFailure = { item: string; error: string };
+export type WriteOutcome = {
+  writes: number;
+  failed: WriteFailure[];
+  /** Renames the store refused as duplicates (someone holds the name since the store was last read). */
+  conflicts: SyncConflict[];
+  links: SyncLink[];
+};
+
+/** Runs `fn` over `items`, at most `limit` at once. */
+export async function runPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function message(error: unknown): string {
+  const e = error as { name?: string; message?: string };
+  return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(error)}`;
+}
+
+/** Applies the diff; returns how many writes were made, what failed, and the links to keep. */
+export async function applySyncDiff(
+  diff: SyncDiff,
+  writer: SyncStoreWriter,
+  mirror: StoreMirror,
+  options: { concurrency: number; onWrite?: (done: number, total: number) => void },
+): Promise<WriteOutcome> {
+  const links = new Map(diff.links.map((l) => [l.entraId, l]));
+  // Objects to delete keep their link until the delete succeeds, so a failed delete is tried again next run.
+  for (const u of diff.users.delete)
+    links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: u.userId, origin: 'created' });
+  for (const g of diff.groups.delete)
+    links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: g.groupId, origin: 'created' });
+  const groupIds = new Map<string, string>();
+  const userIds = new Map<string, string>();
+  for (const m of diff.matches) (m.kind === 'user' ? userIds : groupIds).set(m.entraId, m.targetId);
+  const failed: WriteFailure[] = [];
+  const total =
+    diff.groups.create.length +
+    diff.groups.update.length +
+    diff.groups.delete.length +
+    diff.users.create.length +
+    diff.users.update.length +
+    diff.users.delete.length +
+    diff.memberships.add.length +
+    diff.memberships.remove.length;
+  let writes = 0;
+  const step = async (item: string, call: () => Promise<undefined | false>) => {
+    try {
+      if ((await call()) === false) return;
+      writes++;
+      options.onWrite?.(writes, total);
+    } catch (error) {
+      failed.push({ item, error: message(error) });
+    }
+  };
+  const pool = <T>(items: T[], fn: (item: T) => Promise<void>) => runPool(items, options.concurrency, fn);
+
+  await pool(diff.groups.create, (g) =>
+    step(`create group ${g.displayName}`, async () => {
+      const groupId = await writer.createGroup(g.displayName, g.description);
+      groupIds.set(g.entraId, groupId);
+      mirror.groups.set(groupId, { groupId, displayName: g.displayName, description: g.description, externalIds: [] });
+      links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
+    }),
+  );
+  await pool(diff.users.create, (u) =>
+    step(`create user ${u.attributes.userName}`, async () => {
+      const userId = await writer.createUser(u.attributes);
+      userIds.set(u.entraId, userId);
+      const a = u.attributes;
+      mirror.users.set(userId, {
+        userId,
+        userName: a.userName,
+        displayName: a.displayName,
+        givenName: a.givenName,
+        familyName: a.familyName,
+        emails: a.email ? [a.email] : [],
+        externalIds: [],
+      });
+      links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
+    }),
+  );
+  const conflicts: SyncConflict[] = [];
+  await pool(diff.users.update, (u) =>
+    step(`update user ${u.attributes.userName}`, async () => {
+      try {
+        await writer.updateUser(u.userId, u.attributes, u.changes);
+      } catch (error) {
+        if ((error as Error).name !== 'ConflictException' || !u.changes.includes('userName')) throw error;
+        conflicts.push({
+          id: 'user-name-held-by-other',
+          entraId: u.entraId,
+          name: u.attributes.userName,
+          targetIds: [u.userId],
+          message: `cannot rename ${u.userId} to ${u.attributes.userName}: another Identity Store user has that userName`,
+        });
+        return false;
+      }
+      const current = mirror.users.get(u.userId);
+      const a = u.attributes;
+      if (current) {
+        Object.assign(current, {
+          userName: a.userName,
+          displayName: a.displayName,
+          givenName: a.givenName,
+          familyName: a.familyName,
+          emails: a.email ? [a.email] : [],
+        });
+      }
+    }),
+  );
+  await pool(diff.groups.update, (g) =>
+    step(`update group ${g.displayName}`, async () => {
+      await writer.updateGroup(g.groupId, g.displayName, g.description);
+      const current = mirror.groups.get(g.groupId);
+      if (current) Object.assign(current, { displayName: g.displayName, description: g.description });
+    }),
+  );
+  await pool(diff.memberships.add, async (m) => {
+    const groupId = groupIds.get(m.groupEntraId);
+    const userId = userIds.get(m.userEntraId);
+    if (!groupId || !userId) return;
+    await step(`add ${userId} to ${groupId}`, async () => {
+      const membershipId = await writer.addMembership(groupId, userId);
+      mirror.memberships.set(membershipId, { membershipId, groupId, userId });
+    });
+  });
+  await pool(diff.memberships.remove, (m) =>
+    step(`remove ${m.userId} from ${m.groupId}`, async () => {
+      await writer.removeMembership(m.membershipId);
+      mirror.memberships.delete(m.membershipId);
+    }),
+  );
+  await pool(diff.users.delete, (u) =>
+    step(`delete user ${u.userName}`, async () => {
+      await writer.deleteUser(u.userId);
+      mirror.users.delete(u.userId);
+      for (const [id, m] of mirror.memberships) if (m.userId === u.userId) mirror.memberships.delete(id);
+      links.delete(u.entraId);
+    }),
+  );
+  await pool(diff.groups.delete, (g) =>
+    step(`delete group ${g.displayName}`, async () => {
+      await writer.deleteGroup(g.groupId);
+      mirror.groups.delete(g.groupId);
+      for (const [id, m] of mirror.memberships) if (m.groupId === g.groupId) mirror.memberships.delete(id);
+      links.delete(g.entraId);
+    }),
+  );
+  return { writes, failed, conflicts, links: [...links.values()] };
+}

@@ -1,0 +1,82 @@
+/**
+ * Helpers for the sync end-to-end tests: the CLI's environment for both clouds of a sandbox (the sandbox's TLS
+ * certificate trusted through NODE_EXTRA_CA_CERTS), what the Identity Store holds as the AWS CLI lists it, and
+ * what it should hold according to the sandbox's Entra tenant.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findUser, transitiveMemberIds } from '../../src/sandbox/entra/directory.js';
+import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { sandboxEnv } from '../helpers/cli.js';
+import { awsCli } from '../helpers/sandbox.js';
+
+/** A temporary directory with the state database path and the environment for `iam2sso sync`. */
+export function syncEnv(sandbox: RunningSandbox): { dir: string; state: string; env: Record<string, string> } {
+  const entra = sandbox.info.entra!;
+  const dir = mkdtempSync(join(tmpdir(), 'iam2sso-sync-'));
+  const ca = join(dir, 'sandbox-ca.pem');
+  writeFileSync(ca, entra.tlsCertificatePem);
+  const env = sandboxEnv(sandbox, {
+    AZURE_TENANT_ID: entra.tenantId,
+    AZURE_CLIENT_ID: entra.clientId,
+    AZURE_CLIENT_SECRET: entra.clientSecret,
+    AZURE_AUTHORITY_HOST: entra.authorityHost,
+    IAM2SSO_GRAPH_ENDPOINT: entra.graphEndpoint,
+    NODE_EXTRA_CA_CERTS: ca,
+  });
+  return { dir, state: join(dir, 'state.db'), env };
+}
+
+async function cliJson<T>(sandbox: RunningSandbox, args: string[]): Promise<T> {
+  const r = await awsCli(sandbox, args);
+  if (r.status !== 0) throw new Error(`aws ${args.join(' ')} failed: ${r.stderr}`);
+  return r.json<T>();
+}
+
+/** Group name to the sorted userNames of its members, as `aws identitystore list-group-memberships` shows. */
+export async function storeMembershipsByCli(sandbox: RunningSandbox): Promise<Map<string, string[]>> {
+  const storeId = sandbox.world.sso!.identityStoreId;
+  const { Users } = await cliJson<{ Users: { UserId: string; UserName: string }[] }>(sandbox, [
+    'identitystore',
+    'list-users',
+    '--identity-store-id',
+    storeId,
+  ]);
+  const names = new Map(Users.map((u) => [u.UserId, u.UserName]));
+  const { Groups } = await cliJson<{ Groups: { GroupId: string; DisplayName: string }[] }>(sandbox, [
+    'identitystore',
+    'list-groups',
+    '--identity-store-id',
+    storeId,
+  ]);
+  const out = new Map<string, string[]>();
+  for (const g of Groups) {
+    const { GroupMemberships } = await cliJson<{ GroupMemberships: { MemberId: { UserId: string } }[] }>(sandbox, [
+      'identitystore',
+      'list-group-memberships',
+      '--identity-store-id',
+      storeId,
+      '--group-id',
+      g.GroupId,
+    ]);
+    out.set(g.DisplayName, GroupMemberships.map((m) => names.get(m.MemberId.UserId) ?? m.MemberId.UserId).sort());
+  }
+  return out;
+}
+
+/** Group name to the sorted UPNs of its enabled transitive user members, from the sandbox's tenant. */
+export function expectedMemberships(sandbox: RunningSandbox, groupNames: string[]): Map<string, string[]> {
+  const entra = sandbox.world.entra!;
+  const out = new Map<string, string[]>();
+  for (const name of groupNames) {
+    const group = [...entra.groups.values()].find((g) => g.displayName === name && !g.deletedDateTime)!;
+    const upns = transitiveMemberIds(entra, group)
+      .map((id) => findUser(entra, id))
+      .filter((u) => u?.accountEnabled)
+      .map((u) => u!.userPrincipalName)
+      .sort();
+    out.set(name, upns);
+  }
+  return out;
+}
