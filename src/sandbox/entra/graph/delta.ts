@@ -9,6 +9,9 @@ import { ok, READ_GROUPS, READ_USERS, tenantOf } from './context.js';
 import { GROUP_SPEC, groupRecord, USER_SPEC, userRecord } from './directory-records.js';
 import { type CollectionSpec, decodeToken, encodePagingToken, linkWith, pageSize, selectFields } from './odata.js';
 
+/** Group delta also takes `members` in `$select`: that is how Graph is asked for `members@delta`. */
+const GROUP_DELTA_SPEC: CollectionSpec = { ...GROUP_SPEC, selectable: [...GROUP_SPEC.selectable, 'members'] };
+
 /** How long a delta link stays valid (Graph: 7 days for identity resources). */
 export const DELTA_LINK_LIFETIME_MS = 7 * 86_400_000;
 
@@ -52,7 +55,10 @@ function roundItems(request: GraphRequest, state: SkipState, spec: CollectionSpe
     const record = state.k === 'user' ? userRecord(entra.users.get(id)!) : groupRecord(entra.groups.get(id)!);
     const item = selectFields(request, record, spec);
     item.id = id;
-    if (state.k === 'group') item['members@delta'] = membersDelta(entra, id, state.from, state.snap);
+    if (state.k === 'group') {
+      delete item.members;
+      item['members@delta'] = membersDelta(entra, id, state.from, state.snap);
+    }
     out.push(item);
   }
   return out;
@@ -60,7 +66,7 @@ function roundItems(request: GraphRequest, state: SkipState, spec: CollectionSpe
 
 function deltaPage(request: GraphRequest, kind: Kind) {
   const entra = tenantOf(request);
-  const spec = kind === 'user' ? USER_SPEC : GROUP_SPEC;
+  const spec = kind === 'user' ? USER_SPEC : GROUP_DELTA_SPEC;
   const now = request.sandbox.world.clock.nowMs();
   const context = `${request.baseUrl}/$metadata#${spec.context}`;
   let state: SkipState;
