@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import {
   DetachUserPolicyCommand,
   EnableMFADeviceCommand,
   GetGroupCommand,
+  GetSSHPublicKeyCommand,
   GetUserCommand,
   IAMClient,
   ListAttachedUserPoliciesCommand,
@@ -69,8 +70,8 @@ function totp(base32: string, atMs: number): string {
   return ((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }
 
-/** An `ssh-rsa` public key line made from a fresh RSA key. */
-function sshRsaPublicKey(): string {
+/** An `ssh-rsa` public key line made from a fresh RSA key, with the key's modulus. */
+function sshRsaPublicKey(): { line: string; modulus: string } {
   const jwk = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
   const mpint = (b64: string) => {
     let b = Buffer.from(b64, 'base64url');
@@ -83,7 +84,7 @@ function sshRsaPublicKey(): string {
   const tlen = Buffer.alloc(4);
   tlen.writeUInt32BE(type.length);
   const blob = Buffer.concat([tlen, type, mpint(jwk.e!), mpint(jwk.n!)]);
-  return `ssh-rsa ${blob.toString('base64')} test@example`;
+  return { line: `ssh-rsa ${blob.toString('base64')} test@example`, modulus: jwk.n! };
 }
 
 /** A self-signed X.509 certificate (PEM) made with openssl. */
@@ -243,8 +244,14 @@ describe('sandbox IAM users', () => {
         AuthenticationCode2: totp(seed, now),
       }),
     );
-    const ssh = await iam.send(new UploadSSHPublicKeyCommand({ UserName: user, SSHPublicKeyBody: sshRsaPublicKey() }));
+    const sshKey = sshRsaPublicKey();
+    const ssh = await iam.send(new UploadSSHPublicKeyCommand({ UserName: user, SSHPublicKeyBody: sshKey.line }));
     assert.match(ssh.SSHPublicKey?.Fingerprint ?? '', /^([0-9a-f]{2}:){15}[0-9a-f]{2}$/);
+    const pem = await iam.send(
+      new GetSSHPublicKeyCommand({ UserName: user, SSHPublicKeyId: ssh.SSHPublicKey?.SSHPublicKeyId, Encoding: 'PEM' }),
+    );
+    const parsed = createPublicKey(pem.SSHPublicKey?.SSHPublicKeyBody ?? '').export({ format: 'jwk' });
+    assert.equal(parsed.n, sshKey.modulus, 'the PEM encoding holds the uploaded key');
     await iam.send(
       new UploadSigningCertificateCommand({ UserName: user, CertificateBody: await selfSignedCertificate() }),
     );

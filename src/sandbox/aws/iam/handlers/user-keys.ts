@@ -1,12 +1,14 @@
 /** IAM Query handlers for SSH public keys, signing certificates and service-specific credentials. */
 import type { ServiceSpecificCredential } from '../../../world/iam-state.js';
 import type { QueryHandler } from '../../context.js';
+import { AwsError } from '../../errors.js';
 import { requireParam } from '../../query.js';
 import {
   createServiceSpecificCredential,
   deleteServiceSpecificCredential,
   deleteSigningCertificate,
   deleteSshPublicKey,
+  encodeSshPublicKey,
   requireServiceSpecificCredential,
   requireSigningCertificate,
   requireSshPublicKey,
@@ -65,14 +67,19 @@ export const userKeyHandlers: Record<string, QueryHandler> = {
   GetSSHPublicKey: (ctx, params) => {
     const scope = scopeOf(ctx);
     const user = requireUser(scope.account.iam, requireParam(params, 'UserName'));
-    requireParam(params, 'Encoding');
+    const encoding = requireParam(params, 'Encoding');
+    if (encoding !== 'SSH' && encoding !== 'PEM')
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value '${encoding}' at 'encoding' failed to satisfy constraint: Member must satisfy enum value set: [SSH, PEM]`,
+      );
     const key = requireSshPublicKey(scope, user.userName, requireParam(params, 'SSHPublicKeyId'));
     return {
       SSHPublicKey: {
         UserName: user.userName,
         SSHPublicKeyId: key.sshPublicKeyId,
         Fingerprint: key.fingerprint,
-        SSHPublicKeyBody: key.body,
+        SSHPublicKeyBody: encodeSshPublicKey(key.body, encoding),
         Status: key.status,
         UploadDate: key.uploadDate,
       },

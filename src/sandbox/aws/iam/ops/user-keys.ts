@@ -1,5 +1,5 @@
 /** A user's other credentials: SSH public keys, signing certificates, service-specific credentials. */
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, createPublicKey, X509Certificate } from 'node:crypto';
 import { makeAwsId, makeSecret } from '../../../rng.js';
 import type { ServiceSpecificCredential, SigningCertificate, SshPublicKey } from '../../../world/iam-state.js';
 import { AwsError, noSuchEntity } from '../../errors.js';
@@ -23,6 +23,46 @@ function sshKeyBlob(body: string): Buffer | undefined {
   }
   const pem = /^-----BEGIN (RSA )?PUBLIC KEY-----([\s\S]+)-----END (RSA )?PUBLIC KEY-----$/.exec(text);
   return pem ? Buffer.from(pem[2].replace(/\s+/g, ''), 'base64') : undefined;
+}
+
+function sshString(parts: Buffer[]): Buffer {
+  return Buffer.concat(
+    parts.flatMap((p) => {
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(p.length);
+      return [len, p];
+    }),
+  );
+}
+
+function mpint(b64url: string): Buffer {
+  const b = Buffer.from(b64url, 'base64url');
+  return b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b;
+}
+
+function readSshStrings(blob: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let o = 0; o + 4 <= blob.length; ) {
+    const len = blob.readUInt32BE(o);
+    out.push(blob.subarray(o + 4, o + 4 + len));
+    o += 4 + len;
+  }
+  return out;
+}
+
+/** A stored SSH public key in the encoding GetSSHPublicKey asks for (`SSH`: ssh-rsa line, `PEM`: SPKI PEM). */
+export function encodeSshPublicKey(body: string, encoding: 'SSH' | 'PEM'): string {
+  const isPem = body.startsWith('-----BEGIN');
+  if ((encoding === 'PEM') === isPem) return body;
+  if (isPem) {
+    const jwk = createPublicKey(body).export({ format: 'jwk' });
+    const blob = sshString([Buffer.from('ssh-rsa'), mpint(jwk.e ?? ''), mpint(jwk.n ?? '')]);
+    return `ssh-rsa ${blob.toString('base64')}`;
+  }
+  const [, e, n] = readSshStrings(Buffer.from(body.split(/\s+/)[1], 'base64'));
+  const strip = (b: Buffer) => (b[0] === 0 ? b.subarray(1) : b).toString('base64url');
+  const key = createPublicKey({ key: { kty: 'RSA', e: strip(e), n: strip(n) }, format: 'jwk' });
+  return key.export({ type: 'spki', format: 'pem' }).toString().trim();
 }
 
 /** Uploads an SSH public key (ssh-rsa or PEM) for a user. */
