@@ -9,6 +9,9 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
+/** The app id iam2sso puts in its user agent. */
+export const IAM2SSO_APP_ID = 'iam2sso';
+
 /** Counts requests per `service:Operation` (attempts, so retries after throttling count too). */
 export class ApiCallCounter {
   readonly attempts = new Map<string, number>();
@@ -87,6 +90,8 @@ function config(settings: AwsSettings, credentials: AwsSettings['credentials']) 
     region: settings.region,
     credentials,
     retryMode: settings.retryMode,
+    // Names iam2sso in every user agent (`app/iam2sso`), so its own calls are recognisable in CloudTrail.
+    userAgentAppId: IAM2SSO_APP_ID,
     maxAttempts: settings.maxAttempts,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   };

@@ -30,6 +30,8 @@ export function summarizeEvents(
   let lastConsoleSignIn: string | null = null;
   let apiCalls = 0;
   for (const r of records) {
+    // iam2sso's own calls (audits run with this user's key) say nothing about who owns the key.
+    if (r.userAgent && /\bapp\/iam2sso\b/.test(r.userAgent)) continue;
     if (r.eventName === 'ConsoleLogin') {
       consoleSignIns++;
       if (r.eventTime && (!lastConsoleSignIn || r.eventTime > lastConsoleSignIn)) lastConsoleSignIn = r.eventTime;

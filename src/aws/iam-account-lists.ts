@@ -24,7 +24,10 @@ export async function fetchSamlProviders(iam: IAMClient): Promise<{ arn: string;
 /** Serial numbers of assigned virtual MFA devices, by user name (root's device is keyed by '<root>'). */
 export async function fetchVirtualMfaByUser(iam: IAMClient): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for await (const page of paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Assigned' }))
+  for await (const page of paginateListVirtualMFADevices(
+    { client: iam, pageSize: 1000 },
+    { AssignmentStatus: 'Assigned' },
+  ))
     for (const d of page.VirtualMFADevices ?? []) {
       const user = d.User?.Arn?.endsWith(':root') ? '<root>' : d.User?.UserName;
       if (!user) continue;

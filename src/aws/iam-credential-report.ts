@@ -119,8 +119,9 @@ const MISSING = new Set([
 ]);
 
 /**
- * Generates (or reuses, when AWS has one younger than four hours) the report and downloads it. Polls with
- * GenerateCredentialReport, which both starts a report and tells its state, backing off up to 5 s.
+ * Generates (or reuses, when AWS has one younger than four hours) the report and downloads it. When AWS says
+ * the report was started, waits before asking for it (a report takes seconds), then polls GetCredentialReport
+ * itself, backing off to 5 s: usually two calls in all.
  */
 export async function fetchCredentialReport(
   iam: IAMClient,
@@ -128,22 +129,26 @@ export async function fetchCredentialReport(
   timeoutMs = 10 * 60_000,
 ): Promise<CredentialReport> {
   const started = Date.now();
-  let wait = 500;
+  let wait = 2000;
+  let generate = true;
   for (;;) {
-    const gen = await iam.send(new GenerateCredentialReportCommand({}));
-    if (gen.State === 'COMPLETE') {
-      try {
-        const got = await iam.send(new GetCredentialReportCommand({}));
-        const csv = new TextDecoder().decode(got.Content ?? new Uint8Array());
-        return parseCredentialReport(csv, got.GeneratedTime?.toISOString() ?? null);
-      } catch (error) {
-        const name = (error as Error).name;
-        if (!NOT_READY.has(name) && !MISSING.has(name)) throw error;
-      }
+    if (generate) {
+      const gen = await iam.send(new GenerateCredentialReportCommand({}));
+      generate = false;
+      if (gen.State !== 'COMPLETE') await sleep(wait);
+    }
+    try {
+      const got = await iam.send(new GetCredentialReportCommand({}));
+      const csv = new TextDecoder().decode(got.Content ?? new Uint8Array());
+      return parseCredentialReport(csv, got.GeneratedTime?.toISOString() ?? null);
+    } catch (error) {
+      const name = (error as Error).name;
+      if (MISSING.has(name)) generate = true;
+      else if (!NOT_READY.has(name)) throw error;
     }
     if (Date.now() - started > timeoutMs)
       throw new Error(`the credential report was not ready after ${Math.round(timeoutMs / 1000)} s`);
+    wait = Math.min(wait * 1.5, 5000);
     await sleep(wait);
-    wait = Math.min(wait * 2, 5000);
   }
 }

@@ -4,7 +4,9 @@
  *   events and to deactivate later). Only for users whose report row shows a key. GetAccessKeyLastUsed only
  *   when a key cannot be matched to its report slot by creation time.
  * - ListMFADevices: only when the report says MFA is active but no virtual device is assigned (hardware/FIDO).
- * - ListSigningCertificates: only when the report's cert columns show a certificate.
+ * - Signing certificates come from the report's cert columns (status and date; named cert-1/cert-2): their ids
+ *   matter only when deleting the user, and decommission lists them then. ListSigningCertificates is called
+ *   only for users without a report row.
  * - ListSSHPublicKeys: no report column and no account-wide list exists; CodeCommit-only credentials, so only
  *   with `--ssh-keys` (decommission must list them anyway, since DeleteUser refuses while they exist).
  * - Users created after the report was generated have no row: for them GetLoginProfile, ListAccessKeys,
@@ -110,8 +112,12 @@ export async function collectUserCredentials(
       : keysFromReport(row);
   const mfaActive = row ? row.mfaActive : true;
   const mfa = virtualMfa.length > 0 || !mfaActive ? virtualMfa : await mfaDevices(iam, userName);
-  const signingCertificates: Credentials['signingCertificates'] = [];
-  if (!row || row.certificates.length > 0)
+  const signingCertificates: Credentials['signingCertificates'] = (row?.certificates ?? []).map((c, i) => ({
+    id: `cert-${i + 1}`,
+    status: c.active ? 'Active' : 'Inactive',
+    uploadedAt: c.lastRotated,
+  }));
+  if (!row)
     for await (const page of paginateListSigningCertificates({ client: iam }, { UserName: userName }))
       for (const c of page.Certificates ?? [])
         signingCertificates.push({ id: c.CertificateId!, status: c.Status!, uploadedAt: c.UploadDate!.toISOString() });
@@ -138,7 +144,5 @@ export function needsUserCalls(
   options: UserCredentialOptions,
 ): boolean {
   if (!row || options.sshKeys) return true;
-  return (
-    (options.keyIds && row.keys.length > 0) || (row.mfaActive && virtualMfa.length === 0) || row.certificates.length > 0
-  );
+  return (options.keyIds && row.keys.length > 0) || (row.mfaActive && virtualMfa.length === 0);
 }
