@@ -99,15 +99,15 @@ export function toCloudError(error: GraphCallError, clientId: string | null): Cl
   return new CloudError('graph', failure.code, failure.message, failure.requestId ?? undefined, hint);
 }
 
+const SIGN_IN_ERRORS = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError'];
+
 /** Any error from the Entra side as the CLI should show it: Graph refusals and sign-in failures become CloudErrors. */
 export function entraCloudError(error: unknown, clientId: string | null): unknown {
   if (error instanceof GraphCallError) return toCloudError(error, clientId);
-  const name = (error as { name?: unknown })?.name;
-  if (
-    name === 'AuthenticationError' ||
-    name === 'AuthenticationRequiredError' ||
-    name === 'CredentialUnavailableError'
-  ) {
+  // The Graph client wraps a credential's failure in a GraphError whose code is the credential error's name.
+  const e = error as { name?: unknown; code?: unknown };
+  const name = SIGN_IN_ERRORS.includes(String(e?.code)) ? e.code : e?.name;
+  if (SIGN_IN_ERRORS.includes(String(name))) {
     return new CloudError(
       'entra',
       String(name),
