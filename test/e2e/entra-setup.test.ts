@@ -196,4 +196,22 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.ok(await identityStoreUser(direct.userPrincipalName), 'the direct member is provisioned by the cycle');
     assert.equal(await identityStoreUser(nestedOnly.userPrincipalName), undefined);
   });
+
+  test('names the Graph permission to grant when the app registration lacks it', async () => {
+    const entra = sandbox.world.entra!;
+    const product = [...entra.applications.values()].find((a) => a.appId === entra.clientId)!;
+    const granted = product.grantedPermissions;
+    product.grantedPermissions = granted.filter((p) => p !== 'Application.ReadWrite.All');
+    try {
+      const run = await runIam2sso(
+        ['entra', 'setup', '--app-name', 'Second AWS app', '--federation-metadata-out', join(dir, 'b.xml')],
+        env,
+      );
+      assert.equal(run.status, 1, run.stderr);
+      assert.match(run.stderr, /error: graph Authorization_RequestDenied/);
+      assert.match(run.stderr, /grant the Microsoft Graph application permission Application\.ReadWrite\.All to app /);
+    } finally {
+      product.grantedPermissions = granted;
+    }
+  });
 });
