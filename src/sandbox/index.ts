@@ -27,6 +27,8 @@ export type SandboxInfo = {
     authorityHost: string;
     graphEndpoint: string;
     tlsCertificatePem: string;
+    /** The same certificate as a file, for NODE_EXTRA_CA_CERTS (written by `sandbox up`). */
+    tlsCertificateFile?: string;
   };
 };
 
