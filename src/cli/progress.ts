@@ -49,12 +49,12 @@ export class AccountProgress {
     else this.io.err(`[${this.finished}/${this.total}] ${line}`);
   }
 
-  /** Clears the live bars (call before printing results). */
+  /** Replaces the live bars with the final count line (call before printing results). */
   close(): void {
-    if (this.enabled && this.io.isTty) {
-      this.clear();
-      this.drawn = 0;
-    }
+    if (!this.enabled || !this.io.isTty || this.drawn === 0) return;
+    this.active.clear();
+    this.redraw();
+    this.drawn = 0;
   }
 
   private clear(): string {

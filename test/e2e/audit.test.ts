@@ -105,6 +105,28 @@ describe('iam2sso audit against the sandbox organization', () => {
     }
   });
 
+  it('audits just the account of the credentials when they cannot list the organization', async () => {
+    const member = sandbox.manifest.accounts.find((a) => a.id !== sandbox.manifest.managementAccountId)!;
+    const user = sandbox.manifest.users.find((u) => u.accountId === member.id)!;
+    const iamUser = sandbox.world.account(member.id).iam.users.get(user.userName)!;
+    const key = sandbox.world.issueAccessKey(member.id, user.userName, sandbox.world.clock.now());
+    iamUser.accessKeys.push(key);
+    try {
+      const memberEnv = { ...env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+      const r = await runIam2sso(['audit', '--json', '--state', state()], memberEnv);
+      assert.equal(r.status, 0, r.stderr);
+      const summary = r.json<AuditJson>();
+      assert.deepEqual(
+        summary.accounts.map((a) => [a.id, a.status]),
+        [[member.id, 'ok']],
+      );
+      assert.equal(summary.users, sandbox.manifest.users.filter((u) => u.accountId === member.id).length);
+      assert.match(r.stderr, /not allowed to list the organization/);
+    } finally {
+      iamUser.accessKeys.splice(iamUser.accessKeys.indexOf(key), 1);
+    }
+  });
+
   it('audits only the accounts named with --accounts, and prints a summary table without --json', async () => {
     const member = sandbox.manifest.accounts.find((a) => a.id !== sandbox.manifest.managementAccountId)!;
     const r = await runIam2sso(['audit', '--accounts', member.id, '--state', state()], env);
