@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
 import { reportError, UsageError } from './errors.js';
 import { registerInventory } from './inventory.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: Io): Command {
   registerApply(program, io);
   registerEntra(program, io);
   registerSync(program, io);
+  registerDemo(program, io);
   return program;
 }
 

@@ -86,9 +86,12 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
       continue;
     }
     const current = storeById.get(match.targetId)!;
+    const link = input.links.find((l) => l.kind === 'group' && l.entraId === group.id && l.targetId === match.targetId);
     const changes: string[] = [];
     if (current.displayName !== group.displayName) changes.push('displayName');
-    if ((current.description ?? null) !== (group.description ?? null)) changes.push('description');
+    // The description of a group someone else made (apply, a person) is theirs: only the sync's own follow Entra.
+    const own = link?.origin === 'created';
+    if (own && (current.description ?? null) !== (group.description ?? null)) changes.push('description');
     if (changes.length > 0) {
       out.groups.update.push({
         entraId: group.id,
