@@ -101,7 +101,7 @@ describe('iam2sso sandbox up', () => {
         'export lines',
         () => {
           const lines = started.stdout().split('\n');
-          if (!lines.some((l) => l.startsWith('export AWS_DEFAULT_REGION='))) return undefined;
+          if (!lines.some((l) => l.startsWith('export NODE_EXTRA_CA_CERTS='))) return undefined;
           return Object.fromEntries(
             lines.filter((l) => l.startsWith('export ')).map((l) => l.slice(7).split(/=(.*)/s).slice(0, 2)),
           ) as Record<string, string>;
@@ -114,7 +114,15 @@ describe('iam2sso sandbox up', () => {
         'AWS_ENDPOINT_URL',
         'AWS_REGION',
         'AWS_SECRET_ACCESS_KEY',
+        'AZURE_AUTHORITY_HOST',
+        'AZURE_CLIENT_ID',
+        'AZURE_CLIENT_SECRET',
+        'AZURE_TENANT_ID',
+        'IAM2SSO_GRAPH_ENDPOINT',
+        'NODE_EXTRA_CA_CERTS',
       ]);
+      assert.match(readFileSync(env.NODE_EXTRA_CA_CERTS, 'utf8'), /^-----BEGIN CERTIFICATE-----/);
+      assert.match(env.AZURE_AUTHORITY_HOST, /^https:\/\/127\.0\.0\.1:\d+$/);
       const sts = new STSClient({
         endpoint: env.AWS_ENDPOINT_URL,
         region: env.AWS_REGION,
