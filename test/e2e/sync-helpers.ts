@@ -6,10 +6,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  IdentitystoreClient,
+  paginateListGroupMemberships,
+  paginateListGroups,
+  paginateListUsers,
+} from '@aws-sdk/client-identitystore';
 import { findUser, transitiveMemberIds } from '../../src/sandbox/entra/directory.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { sandboxEnv } from '../helpers/cli.js';
-import { awsCli } from '../helpers/sandbox.js';
+import { awsCli, sdkConfig } from '../helpers/sandbox.js';
 
 /** A temporary directory with the state database path and the environment for `iam2sso sync`. */
 export function syncEnv(sandbox: RunningSandbox): { dir: string; state: string; env: Record<string, string> } {
@@ -62,6 +68,29 @@ export async function storeMembershipsByCli(sandbox: RunningSandbox): Promise<Ma
     ]);
     out.set(g.DisplayName, GroupMemberships.map((m) => names.get(m.MemberId.UserId) ?? m.MemberId.UserId).sort());
   }
+  return out;
+}
+
+/** The same view through the AWS SDK v3 (faster than a CLI process per call, for the checks in between). */
+export async function storeMembershipsBySdk(sandbox: RunningSandbox): Promise<Map<string, string[]>> {
+  const client = new IdentitystoreClient(sdkConfig(sandbox));
+  const IdentityStoreId = sandbox.world.sso!.identityStoreId;
+  const names = new Map<string, string>();
+  for await (const page of paginateListUsers({ client }, { IdentityStoreId }))
+    for (const u of page.Users ?? []) names.set(u.UserId!, u.UserName!);
+  const out = new Map<string, string[]>();
+  for await (const page of paginateListGroups({ client }, { IdentityStoreId })) {
+    for (const g of page.Groups ?? []) {
+      const members: string[] = [];
+      for await (const m of paginateListGroupMemberships({ client }, { IdentityStoreId, GroupId: g.GroupId! }))
+        for (const gm of m.GroupMemberships ?? []) {
+          const userId = gm.MemberId && 'UserId' in gm.MemberId ? gm.MemberId.UserId! : '';
+          members.push(names.get(userId) ?? userId);
+        }
+      out.set(g.DisplayName!, members.sort());
+    }
+  }
+  client.destroy();
   return out;
 }
 

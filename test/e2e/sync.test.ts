@@ -4,7 +4,7 @@ import { addMember, deleteUser, markChanged } from '../../src/sandbox/entra/dire
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { runIam2sso } from '../helpers/cli.js';
 import { awsCli, hasAwsCli, startTestSandbox } from '../helpers/sandbox.js';
-import { expectedMemberships, storeMembershipsByCli, syncEnv } from './sync-helpers.js';
+import { expectedMemberships, storeMembershipsByCli, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
 const SCOPE = ['Engineering', 'Security'];
 
@@ -116,14 +116,14 @@ describe('iam2sso sync against the sandbox', { skip: !hasAwsCli && 'AWS CLI v2 n
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ advanceMs: 8 * 86_400_000 }),
     });
-    const before = await storeMembershipsByCli(sandbox);
+    const before = await storeMembershipsBySdk(sandbox);
     const { json } = await sync();
     assert.equal(json.mode, 'full-resync');
     assert.match(json.reason ?? '', /expired/);
     assert.equal(json.writes, 0);
     assert.equal(json.users.create + json.users.update + json.users.deactivate, 0);
     assert.ok((json.matchedBy.state ?? 0) > 0, 'users found again through the links the state database kept');
-    assert.deepEqual(await storeMembershipsByCli(sandbox), before);
+    assert.deepEqual(await storeMembershipsBySdk(sandbox), before);
   });
 
   it('reports a UPN conflict instead of making a duplicate', async () => {
@@ -171,18 +171,18 @@ describe('iam2sso sync against the sandbox', { skip: !hasAwsCli && 'AWS CLI v2 n
       (u) => !u.deletedDateTime && u.accountEnabled && !inScope.has(u.userPrincipalName),
     )!;
     admin.addToGroup('Security', newcomer.id);
-    const before = await storeMembershipsByCli(sandbox);
+    const before = await storeMembershipsBySdk(sandbox);
     const dry = await sync('--dry-run');
     assert.equal(dry.json.dryRun, true);
     assert.equal(dry.json.users.create, 1);
     assert.equal(dry.json.memberships.add, 1);
     assert.equal(dry.json.writes, 2, 'the writes the dry run logged');
     assert.match(dry.stderr, /would add/);
-    assert.deepEqual(await storeMembershipsByCli(sandbox), before, 'nothing written');
+    assert.deepEqual(await storeMembershipsBySdk(sandbox), before, 'nothing written');
 
     const real = await sync();
     assert.equal(real.json.users.create, 1, 'the dry run did not advance the delta link');
     assert.equal(real.json.memberships.add, 1);
-    assert.ok((await storeMembershipsByCli(sandbox)).get('Security')!.includes(newcomer.userPrincipalName));
+    assert.ok((await storeMembershipsBySdk(sandbox)).get('Security')!.includes(newcomer.userPrincipalName));
   });
 });
