@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     const rows: [string, AuditResult][] = [];
     for (const [name, extra] of [
       ['iam2sso audit', []],
-      ['iam2sso audit --no-key-ids', ['--no-key-ids']],
+      ['iam2sso audit --key-ids', ['--key-ids']],
       ['iam2sso audit --activity', ['--activity']],
     ] as [string, string[]][]) {
       // Let the previous run's credential reports expire (4 hours), so every run generates its own.

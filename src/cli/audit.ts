@@ -29,7 +29,11 @@ export function registerAudit(program: Command, io: Io): void {
     .option('--endpoint-url <url>', 'AWS endpoint for every service (AWS_ENDPOINT_URL also works)')
     .option('--activity', 'read CloudTrail user agents for users whose keys are in use (one call each)', false)
     .option('--activity-days <n>', 'CloudTrail look-back for --activity', parseIntFlag('--activity-days', 1, 90), 90)
-    .option('--no-key-ids', 'skip ListAccessKeys: keys are named key-1/key-2 from the credential report')
+    .option(
+      '--key-ids',
+      'list access key ids (one ListAccessKeys per user with keys); without it keys are named key-1/key-2 by their credential report slot',
+      false,
+    )
     .option('--ssh-keys', 'also list SSH public keys (one call per user; CodeCommit only)', false)
     .option('--no-progress', 'no progress output on stderr')
     .option('--json', 'print the summary as JSON', false)

@@ -68,7 +68,7 @@ describe('iam2sso inventory and report', () => {
     dir = mkdtempSync(join(tmpdir(), 'iam2sso-e2e-inventory-'));
     env = sandboxEnv(sandbox);
     state = join(dir, 'state.db');
-    const r = await runIam2sso(['audit', '--json', '--state', state], env);
+    const r = await runIam2sso(['audit', '--json', '--key-ids', '--state', state], env);
     assert.equal(r.status, 0, r.stderr);
     runId = r.json<{ runId: string }>().runId;
   });
