@@ -23,7 +23,7 @@ import { applyChanges } from './executor.js';
 import { memoryJournal, stateJournal } from './journal.js';
 import { renderDiffLines, renderSummary } from './render.js';
 import { resumeOpenEntries } from './resume.js';
-import { computeChanges, createApplyRuntime } from './run.js';
+import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
 import { findStaleAccounts } from './stale-check.js';
 
 /** The flags of `iam2sso apply`. */
@@ -34,7 +34,7 @@ export type ApplyFlags = {
   json: boolean;
   state: string;
   concurrency: number;
-  rate: number;
+  rate?: number;
   config?: string;
   endpointUrl?: string;
   assumeRole: string;
@@ -92,20 +92,25 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const plan = readPlanForApply(flags.plan, config.plan.managedPoliciesQuota);
   const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
   const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
-  const runtime = createApplyRuntime(settings, entra, flags.rate);
+  const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   try {
-    await refuseIfStale(plan, flags, db, settings, io);
+    // The stale check re-reads IAM while the live Identity Center state is read; nothing is written before both end.
+    const staleCheck = refuseIfStale(plan, flags, db, settings, io);
+    staleCheck.catch(() => undefined);
     const planHash = contentHash(plan);
     const runId = `apply-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, planHash);
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
     if (!flags.dryRun)
       for (const line of await resumeOpenEntries(journal, runtime.ports.identityCenter, sleep)) io.err(line);
-    const { diff, live } = await computeChanges(plan, runtime.ports, flags.concurrency).catch((e) => {
+    const computed = computeChanges(plan, runtime.ports, flags.concurrency).catch((e) => {
       throw toCloudError(e, 'sso');
     });
+    computed.catch(() => undefined);
+    await staleCheck;
+    const { diff, live } = await computed;
     const lines = renderDiffLines(diff);
     for (const line of lines) show(line);
     for (const s of diff.skipped) io.err(`  skipped ${s.item}: ${s.reason}`);

@@ -17,6 +17,12 @@ import { type LiveContext, readLiveState } from './read-live.js';
 /** Identity Center's shared request rate (requests per second) across SSO Admin and Identity Store. */
 export const IDENTITY_CENTER_RPS = 20;
 
+/** The rate from IAM2SSO_IDENTITY_CENTER_RPS (for instances whose quota is raised, or a sandbox), else 20. */
+export function rateFromEnv(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.IAM2SSO_IDENTITY_CENTER_RPS);
+  return Number.isFinite(n) && n > 0 ? n : IDENTITY_CENTER_RPS;
+}
+
 /** The ports over real clients, and how to close them. */
 export type ApplyRuntime = { ports: ApplyPorts; close(): void };
 

@@ -17,9 +17,8 @@ export function registerApply(program: Command, io: Io): void {
     .option('--concurrency <n>', 'changes in flight at once', parseIntFlag('--concurrency', 1, 64), 8)
     .option(
       '--rate <n>',
-      'Identity Center requests per second, shared by SSO Admin and Identity Store (AWS allows about 20)',
+      'Identity Center requests per second, shared by SSO Admin and Identity Store (AWS allows about 20; default 20 or IAM2SSO_IDENTITY_CENTER_RPS)',
       parseIntFlag('--rate', 1, 1000),
-      20,
     )
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
     .option('--endpoint-url <url>', 'AWS endpoint for every service (AWS_ENDPOINT_URL also works)')

@@ -38,6 +38,7 @@ type PlanFlags = {
   mapping?: string;
   json: boolean;
   reset: boolean;
+  detailedExitcode: boolean;
 };
 type ExportFlags = { format: string; out?: string; plan: string; state: string; config?: string; azuread: boolean };
 
@@ -52,7 +53,16 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--mapping <file>', 'identity mapping file, CSV or YAML rows of account,user,upn')
     .option('--reset', 'ignore edits in the existing plan file and regenerate everything', false)
     .option('--json', 'print the plan as JSON on stdout', false)
-    .action(async (flags: PlanFlags) => runPlan(flags, io));
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when Identity Center and Entra match the plan, 2 while changes are pending',
+      false,
+    )
+    .action(async (flags: PlanFlags) =>
+      flags.detailedExitcode
+        ? (await import('../apply/pending.js')).withDetailedExitcode(() => runPlan(flags, io))
+        : runPlan(flags, io),
+    );
   plan
     .command('export')
     .description('write the plan as Terraform (aws_ssoadmin_*), CSV or XLSX')
@@ -113,6 +123,10 @@ async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   writeAtomically(flags.out, renderPlanYaml(plan, previousText));
   if (flags.json) printJson(io, plan);
   for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
+  if (flags.detailedExitcode) {
+    const { exitWithPendingChanges } = await import('../apply/pending.js');
+    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
+  }
 }
 
 async function loadRun(statePath: string, runId: string | undefined) {

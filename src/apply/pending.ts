@@ -1,0 +1,49 @@
+/**
+ * `iam2sso plan --detailed-exitcode`: after writing the plan, compares it with the live state through apply's
+ * own diff and exits 0 when nothing is pending, 2 while changes are (Terraform's convention); errors exit 1.
+ */
+import { awsSettingsFromEnv } from '../aws/clients.js';
+import { toCloudError } from '../aws/errors.js';
+import { ExitCode, UsageError } from '../cli/errors.js';
+import type { Io } from '../cli/io.js';
+import { isApplyDiffEmpty } from '../core/reconcile/apply-diff.js';
+import type { PlanForApply } from '../core/reconcile/desired.js';
+import { createEntraAdapter } from '../entra/adapter.js';
+import type { EntraConfig } from '../entra/settings.js';
+import { resolveEntraSettings } from '../entra/settings.js';
+import { renderDiffLines, renderSummary } from './render.js';
+import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
+
+/** Prints the pending changes and throws ExitCode(2) when there are any. */
+export async function exitWithPendingChanges(
+  plan: PlanForApply,
+  entraConfig: EntraConfig | undefined,
+  io: Io,
+): Promise<void> {
+  const settings = awsSettingsFromEnv();
+  const entra = createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env });
+  const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
+  try {
+    const { diff } = await computeChanges(plan, runtime.ports, 8).catch((e) => {
+      throw toCloudError(e, 'sso');
+    });
+    if (isApplyDiffEmpty(diff)) {
+      io.err('Identity Center and Entra match the plan: no changes pending.');
+      return;
+    }
+    for (const line of renderDiffLines(diff)) io.err(line);
+    throw new ExitCode(2, `Changes pending: ${renderSummary(diff)} Run \`iam2sso apply\` to make them.`);
+  } finally {
+    runtime.close();
+  }
+}
+
+/** Runs the plan command so that its errors exit 1 (2 means "changes pending" under --detailed-exitcode). */
+export async function withDetailedExitcode(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof UsageError) throw new ExitCode(1, `error: ${error.message}`);
+    throw error;
+  }
+}
