@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { assertExact } from '../apply/exact.js';
+import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
+
+const KILLS = 8;
+
+function killAfter(w: ApplyWorld, ms: number): Promise<'killed' | 'finished'> {
+  return new Promise((resolve) => {
+    const child = w.spawnApply();
+    let done = false;
+    const timer = setTimeout(() => {
+      if (!done) child.kill('SIGKILL');
+    }, ms);
+    child.on('exit', (_code, signal) => {
+      done = true;
+      clearTimeout(timer);
+      resolve(signal === 'SIGKILL' ? 'killed' : 'finished');
+    });
+  });
+}
+
+describe('iam2sso apply killed with SIGKILL at random points', () => {
+  let w: ApplyWorld;
+  before(async () => {
+    w = await startApplyWorld();
+    // Slow the clouds down so kills land in the middle of the work, not before or after it.
+    w.sandbox.world.faults = { ...w.sandbox.world.faults, latencyMs: 12 };
+    w.sandbox.world.sso!.asyncDelayMs = 250;
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('resumes and finishes with no duplicate and nothing skipped', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < KILLS; i++) outcomes.push(await killAfter(w, 1500 + Math.floor(Math.random() * 4000)));
+    assert.ok(outcomes.includes('killed'), `some runs were killed: ${outcomes}`);
+    const r = await w.apply(['--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json<{ failed: unknown[] }>().failed, []);
+    await assertExact(w, { cli: false });
+    const again = await w.apply(['--json']);
+    const report = again.json<{ created: string[]; updated: string[]; deleted: string[] }>();
+    assert.deepEqual([report.created, report.updated, report.deleted], [[], [], []]);
+    const db = new Database(w.statePath, { readonly: true });
+    try {
+      const open = db
+        .prepare("SELECT COUNT(*) AS n FROM apply_journal WHERE status IN ('intent', 'submitted')")
+        .get() as {
+        n: number;
+      };
+      assert.equal(open.n, 0, 'every journal entry a killed run left open was settled');
+      const created = db
+        .prepare(
+          "SELECT step_id, COUNT(*) AS n FROM apply_journal WHERE kind = 'ps.create' AND status = 'done' GROUP BY step_id HAVING n > 1",
+        )
+        .all();
+      assert.deepEqual(created, [], 'no permission set was created twice');
+    } finally {
+      db.close();
+    }
+  });
+});
