@@ -119,10 +119,13 @@ async function main(): Promise<void> {
   const entra = sandbox.world.entra!;
   const info = sandbox.info.entra!;
   sandbox.world.sso!.rateLimitPerSecond = null;
+  // mulberry32: integer arithmetic, so picks spread over every user (a float LCG loses bits and repeats).
   let seed = 42;
   const rng = () => {
-    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-    return seed / 2 ** 31;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
   const { users, groups } = buildTenant(entra, sandbox.world.clock.now(), rng);
   const state = `/tmp/iam2sso-bench-sync-${process.pid}.db`;
