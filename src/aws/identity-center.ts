@@ -185,37 +185,49 @@ export function identityCenterAdapter(client: SSOAdminClient): IdentityCenterPor
     };
   };
 
-  const asyncStatus = async (kind: AsyncKind, requestId: string): Promise<AsyncStatus> => {
+  type RawStatus = {
+    Status?: string;
+    FailureReason?: string;
+    TargetId?: string;
+    PermissionSetArn?: string;
+    PrincipalType?: string;
+    PrincipalId?: string;
+  };
+  const describeAsync = async (kind: AsyncKind, requestId: string): Promise<RawStatus> => {
     const InstanceArn = await arn();
-    let s: { Status?: string; FailureReason?: string } | undefined;
     if (kind === 'create-assignment')
-      s = (
-        await client.send(
-          new DescribeAccountAssignmentCreationStatusCommand({
-            InstanceArn,
-            AccountAssignmentCreationRequestId: requestId,
-          }),
-        )
-      ).AccountAssignmentCreationStatus;
-    else if (kind === 'delete-assignment')
-      s = (
-        await client.send(
-          new DescribeAccountAssignmentDeletionStatusCommand({
-            InstanceArn,
-            AccountAssignmentDeletionRequestId: requestId,
-          }),
-        )
-      ).AccountAssignmentDeletionStatus;
-    else
-      s = (
-        await client.send(
-          new DescribePermissionSetProvisioningStatusCommand({
-            InstanceArn,
-            ProvisionPermissionSetRequestId: requestId,
-          }),
-        )
-      ).PermissionSetProvisioningStatus;
-    return { status: (s?.Status ?? 'IN_PROGRESS') as AsyncStatus['status'], failureReason: s?.FailureReason };
+      return (
+        (
+          await client.send(
+            new DescribeAccountAssignmentCreationStatusCommand({
+              InstanceArn,
+              AccountAssignmentCreationRequestId: requestId,
+            }),
+          )
+        ).AccountAssignmentCreationStatus ?? {}
+      );
+    if (kind === 'delete-assignment')
+      return (
+        (
+          await client.send(
+            new DescribeAccountAssignmentDeletionStatusCommand({
+              InstanceArn,
+              AccountAssignmentDeletionRequestId: requestId,
+            }),
+          )
+        ).AccountAssignmentDeletionStatus ?? {}
+      );
+    const p = (
+      await client.send(
+        new DescribePermissionSetProvisioningStatusCommand({ InstanceArn, ProvisionPermissionSetRequestId: requestId }),
+      )
+    ).PermissionSetProvisioningStatus;
+    return { ...p, TargetId: p?.AccountId };
+  };
+
+  const asyncStatus = async (kind: AsyncKind, requestId: string): Promise<AsyncStatus> => {
+    const s = await describeAsync(kind, requestId);
+    return { status: (s.Status ?? 'IN_PROGRESS') as AsyncStatus['status'], failureReason: s.FailureReason };
   };
 
   const inProgress = async (kind: AsyncKind) => {
@@ -241,45 +253,11 @@ export function identityCenterAdapter(client: SSOAdminClient): IdentityCenterPor
   };
 
   const describeTarget = async (kind: AsyncKind, requestId: string): Promise<Partial<AssignmentRef>> => {
-    const InstanceArn = await arn();
-    const s =
-      kind === 'create-assignment'
-        ? (
-            await client.send(
-              new DescribeAccountAssignmentCreationStatusCommand({
-                InstanceArn,
-                AccountAssignmentCreationRequestId: requestId,
-              }),
-            )
-          ).AccountAssignmentCreationStatus
-        : kind === 'delete-assignment'
-          ? (
-              await client.send(
-                new DescribeAccountAssignmentDeletionStatusCommand({
-                  InstanceArn,
-                  AccountAssignmentDeletionRequestId: requestId,
-                }),
-              )
-            ).AccountAssignmentDeletionStatus
-          : (
-              await client.send(
-                new DescribePermissionSetProvisioningStatusCommand({
-                  InstanceArn,
-                  ProvisionPermissionSetRequestId: requestId,
-                }),
-              )
-            ).PermissionSetProvisioningStatus;
-    const v = (s ?? {}) as {
-      TargetId?: string;
-      AccountId?: string;
-      PermissionSetArn?: string;
-      PrincipalType?: 'GROUP' | 'USER';
-      PrincipalId?: string;
-    };
+    const v = await describeAsync(kind, requestId);
     return {
-      accountId: v.TargetId ?? v.AccountId,
+      accountId: v.TargetId,
       permissionSetArn: v.PermissionSetArn,
-      principalType: v.PrincipalType,
+      principalType: v.PrincipalType as AssignmentRef['principalType'] | undefined,
       principalId: v.PrincipalId,
     };
   };
