@@ -1,7 +1,7 @@
 /** `iam2sso apply`: makes the plan true in Identity Center and Entra (the work is in src/apply, loaded lazily). */
 import type { Command } from 'commander';
 import type { ApplyFlags } from '../apply/command.js';
-import { DEFAULT_STATE_PATH } from '../store/db.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
 

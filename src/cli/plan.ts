@@ -1,46 +1,15 @@
 /**
  * `iam2sso plan`: from the latest (or a given) audit to migration-plan.yaml, keeping a reviewer's edits and
- * saying what changed; `iam2sso plan export`: the plan as Terraform, CSV or XLSX.
+ * saying what changed; `iam2sso plan export`: the plan as Terraform, CSV or XLSX. The work is in plan-run.ts,
+ * loaded when a plan command runs, so other commands start without the policy engine.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadActionCatalog } from '../catalog/action-catalog.js';
-import { awsManagedDocuments } from '../catalog/managed-policies.js';
-import { loadConfig } from '../config/config.js';
-import { type MappingEntry, resolveIdentities } from '../core/identity-map.js';
-import type { AuditSnapshot } from '../core/model.js';
-import { planMigration } from '../core/plan.js';
-import { describeDiff, diffPlans } from '../core/plan-diff.js';
-import type { PlanSettings } from '../core/plan-settings.js';
-import type { MigrationPlan } from '../core/plan-types.js';
-import { createPolicyCompiler } from '../core/policy/compile.js';
-import { createExpander } from '../core/policy/expand.js';
-import { readMappingFile } from '../plan-file/mapping-file.js';
-import { parsePlanText } from '../plan-file/read.js';
-import { renderPlanYaml } from '../plan-file/render.js';
-import { renderPlanCsv } from '../report/plan-export-rows.js';
-import { renderPlanTerraform } from '../report/plan-export-terraform.js';
-import { renderPlanXlsx } from '../report/plan-export-xlsx.js';
-import { loadAuditRun } from '../store/audit-repo.js';
-import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
-import { UsageError, ValidationFailed } from './errors.js';
-import { type Io, printJson } from './io.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
+import type { Io } from './io.js';
+import type { ExportFlags, PlanFlags } from './plan-run.js';
 
 /** The plan file `iam2sso plan` writes and `apply` reads when none is named. */
 export const DEFAULT_PLAN_FILE = 'migration-plan.yaml';
-
-type PlanFlags = {
-  out: string;
-  state: string;
-  run?: string;
-  config?: string;
-  mapping?: string;
-  json: boolean;
-  reset: boolean;
-  detailedExitcode: boolean;
-};
-type ExportFlags = { format: string; out?: string; plan: string; state: string; config?: string; azuread: boolean };
 
 export function registerPlan(program: Command, io: Io): void {
   const plan = program
@@ -58,11 +27,12 @@ export function registerPlan(program: Command, io: Io): void {
       'exit 0 when Identity Center and Entra match the plan, 2 while changes are pending',
       false,
     )
-    .action(async (flags: PlanFlags) =>
-      flags.detailedExitcode
-        ? (await import('../apply/pending.js')).withDetailedExitcode(() => runPlan(flags, io))
-        : runPlan(flags, io),
-    );
+    .action(async (flags: PlanFlags) => {
+      const { runPlan } = await import('./plan-run.js');
+      if (!flags.detailedExitcode) return runPlan(flags, io);
+      const { withDetailedExitcode } = await import('../apply/pending.js');
+      return withDetailedExitcode(() => runPlan(flags, io));
+    });
   plan
     .command('export')
     .description('write the plan as Terraform (aws_ssoadmin_*), CSV or XLSX')
@@ -72,150 +42,8 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--state <path>', 'state database (for the policies column of the spreadsheet)', DEFAULT_STATE_PATH)
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
     .option('--azuread', 'terraform: groups as azuread_group resources instead of aws_identitystore_group', false)
-    .action(async (flags: ExportFlags, cmd: Command) => runExport(withParentFlags(flags, cmd), io));
-}
-
-/**
- * `plan` and `plan export` share --out, --state and --config; commander hands them to the parent when given
- * after `export`, so take the parent's value when it came from the command line.
- */
-function withParentFlags(flags: ExportFlags, cmd: Command): ExportFlags {
-  const parent = cmd.parent;
-  if (!parent) return flags;
-  const out = { ...flags };
-  for (const key of ['out', 'state', 'config'] as const) {
-    if (parent.getOptionValueSource(key) === 'cli') out[key] = parent.opts()[key] as string;
-  }
-  return out;
-}
-
-/** The `plan:` settings from the config file. */
-function planSettings(configPath: string | undefined): PlanSettings {
-  return loadConfig(configPath).config.plan;
-}
-
-async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
-  const settings = planSettings(flags.config);
-  const { snapshot, classifications } = await loadRun(flags.state, flags.run);
-  const previousText = !flags.reset && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : undefined;
-  let previous: MigrationPlan | null = null;
-  if (previousText !== undefined) {
-    const read = parsePlanText(previousText, flags.out, { quota: settings.managedPoliciesQuota, strict: false });
-    if (read.problems.length > 0) throw new ValidationFailed(read.problems);
-    previous = read.plan;
-  }
-  const mapping = readMapping(flags.mapping ?? settings.identity.mappingFile);
-  const users = snapshot.accounts.filter((a) => a.status === 'ok').flatMap((a) => a.users);
-  if (settings.identity.directoryLookup)
-    io.err('note: Entra directory lookup is not available in this version; mapping without it');
-  const identities = await resolveIdentities(users, { settings: settings.identity, mapping }, null);
-  const compiler = createPolicyCompiler(createExpander(await loadActionCatalog()));
-  const { plan, keptEdits } = planMigration({
-    snapshot,
-    classifications,
-    settings,
-    compiler,
-    managedDocuments: awsManagedDocuments,
-    identities,
-    previous,
-    createdAt: new Date().toISOString(),
-  });
-  writeAtomically(flags.out, renderPlanYaml(plan, previousText));
-  if (flags.json) printJson(io, plan);
-  for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
-  if (flags.detailedExitcode) {
-    const { exitWithPendingChanges } = await import('../apply/pending.js');
-    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
-  }
-}
-
-async function loadRun(statePath: string, runId: string | undefined) {
-  if (!existsSync(statePath)) throw new UsageError(`no state database at ${statePath}: run \`iam2sso audit\` first`);
-  const db = await openStateDb(statePath);
-  try {
-    const run = loadAuditRun(db, runId);
-    if (!run)
-      throw new UsageError(
-        runId ? `no audit run ${runId} in ${statePath}` : `no audit in ${statePath}: run \`iam2sso audit\` first`,
-      );
-    return run;
-  } finally {
-    db.close();
-  }
-}
-
-function readMapping(path: string | null | undefined): MappingEntry[] {
-  if (!path) return [];
-  if (!existsSync(path)) throw new ValidationFailed([{ file: path, message: 'mapping file not found' }]);
-  const { entries, problems } = readMappingFile(path);
-  if (problems.length > 0) throw new ValidationFailed(problems);
-  return entries;
-}
-
-function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: string[], file: string): string[] {
-  const lines: string[] = [];
-  if (previous)
-    lines.push(`Changes since the last plan:`, ...describeDiff(diffPlans(previous, plan)).map((l) => `  ${l}`));
-  if (kept.length)
-    lines.push(`Kept ${kept.length} edit${kept.length === 1 ? '' : 's'} from ${file}:`, ...kept.map((k) => `  ${k}`));
-  const migrating = plan.users.filter((u) => u.action === 'migrate');
-  const blocked = migrating.filter((u) => u.blockedBy.length > 0);
-  lines.push(
-    `Plan written to ${file}: ${plan.permissionSets.length} permission sets, ${plan.groups.length} groups, ` +
-      `${migrating.length} users to migrate (${blocked.length} blocked), ${plan.serviceAccounts.length} service accounts to replace.`,
-  );
-  for (const u of blocked.slice(0, 20)) lines.push(`  blocked ${u.accountId}/${u.userName}: ${u.blockedBy.join('; ')}`);
-  if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more (see blockedBy in the plan)`);
-  for (const p of plan.problems.slice(0, 20)) lines.push(`  problem ${p.id}: ${p.message}`);
-  return lines;
-}
-
-async function runExport(flags: ExportFlags, io: Io): Promise<void> {
-  if (!['terraform', 'csv', 'xlsx'].includes(flags.format))
-    throw new UsageError(`--format takes terraform, csv or xlsx, not "${flags.format}"`);
-  if (flags.format === 'xlsx' && !flags.out) throw new UsageError('--format xlsx needs --out FILE');
-  if (!existsSync(flags.plan)) throw new UsageError(`no plan file ${flags.plan}: run \`iam2sso plan\` first`);
-  const settings = planSettings(flags.config);
-  const read = parsePlanText(readFileSync(flags.plan, 'utf8'), flags.plan, {
-    quota: settings.managedPoliciesQuota,
-    strict: true,
-  });
-  if (read.problems.length > 0) throw new ValidationFailed(read.problems);
-  const plan = read.plan as MigrationPlan;
-  if (flags.format === 'terraform') {
-    emit(io, flags.out, renderPlanTerraform(plan, { azuread: flags.azuread }));
-    return;
-  }
-  const snapshot = await snapshotFor(flags.state, plan.fingerprint.runId);
-  if (flags.format === 'csv') {
-    emit(io, flags.out, renderPlanCsv(plan, snapshot));
-    return;
-  }
-  writeAtomically(flags.out as string, await renderPlanXlsx(plan, snapshot));
-  io.err(`wrote ${flags.out}`);
-}
-
-async function snapshotFor(statePath: string, runId: string): Promise<AuditSnapshot | null> {
-  if (!existsSync(statePath)) return null;
-  const db = await openStateDb(statePath);
-  try {
-    return loadAuditRun(db, runId)?.snapshot ?? null;
-  } finally {
-    db.close();
-  }
-}
-
-function emit(io: Io, out: string | undefined, text: string): void {
-  if (!out) {
-    io.out(text);
-    return;
-  }
-  writeAtomically(out, text);
-  io.err(`wrote ${out}`);
-}
-
-function writeAtomically(path: string, content: string | Buffer): void {
-  const tmp = resolve(dirname(resolve(path)), `.${process.pid}.${Date.now()}.tmp`);
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+    .action(async (flags: ExportFlags, cmd: Command) => {
+      const { runExport, withParentFlags } = await import('./plan-run.js');
+      return runExport(withParentFlags(flags, cmd), io);
+    });
 }

@@ -2,9 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { renderHtmlReport } from '../report/html-report.js';
-import { DEFAULT_STATE_PATH } from '../store/db.js';
-import { loadRunOrFail } from './inventory.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import { type Io, printJson } from './io.js';
 
 type ReportFlags = { state: string; run?: string; out: string; json: boolean };
@@ -18,6 +16,8 @@ export function registerReport(program: Command, io: Io): void {
     .option('--out <dir>', 'directory to write the report into', '.iam2sso/report')
     .option('--json', 'print the written path as JSON', false)
     .action(async (flags: ReportFlags) => {
+      const { loadRunOrFail } = await import('./load-run.js');
+      const { renderHtmlReport } = await import('../report/html-report.js');
       const run = await loadRunOrFail(flags.state, flags.run);
       mkdirSync(flags.out, { recursive: true });
       const file = resolve(join(flags.out, `${run.snapshot.runId}.html`));

@@ -1,81 +1,8 @@
-/** `iam2sso sandbox up|manifest`: the local sandbox cloud. */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+/** `iam2sso sandbox up|manifest`: the local sandbox cloud. The work is in sandbox-run.ts, loaded when these run. */
 import type { Command } from 'commander';
-import { type RunningSandbox, type SandboxInfo, startSandbox } from '../sandbox/index.js';
-import { buildScenario, isBuiltInScenario } from '../sandbox/scenarios/index.js';
-import { ScenarioFileError } from '../sandbox/scenarios/yaml-reader.js';
-import { UsageError, ValidationFailed } from './errors.js';
-import { type Io, printJson } from './io.js';
+import type { Io } from './io.js';
 import { parseIntFlag, parseRateFlag } from './parse.js';
-
-type UpFlags = {
-  port: number;
-  infoFile?: string;
-  scenario: string;
-  seed: number;
-  accounts?: number;
-  usersPerAccount?: number;
-  latencyMs: number;
-  throttleRate: number;
-  errorRate: number;
-};
-
-/**
- * The `export ...` lines a shell can eval to talk to the sandbox: AWS through the standard variables,
- * Entra through @azure/identity's, and the sandbox's TLS certificate trusted through NODE_EXTRA_CA_CERTS.
- */
-export function exportLines(info: SandboxInfo, caFile?: string): string {
-  const lines = [
-    `export AWS_ENDPOINT_URL=${info.endpoint}`,
-    `export AWS_ACCESS_KEY_ID=${info.credentials.accessKeyId}`,
-    `export AWS_SECRET_ACCESS_KEY=${info.credentials.secretAccessKey}`,
-    `export AWS_REGION=${info.region}`,
-    `export AWS_DEFAULT_REGION=${info.region}`,
-  ];
-  if (info.entra) {
-    lines.push(
-      `export AZURE_TENANT_ID=${info.entra.tenantId}`,
-      `export AZURE_CLIENT_ID=${info.entra.clientId}`,
-      `export AZURE_CLIENT_SECRET=${info.entra.clientSecret}`,
-      `export AZURE_AUTHORITY_HOST=${info.entra.authorityHost}`,
-      `export IAM2SSO_GRAPH_ENDPOINT=${info.entra.graphEndpoint}`,
-    );
-    if (caFile) lines.push(`export NODE_EXTRA_CA_CERTS=${caFile}`);
-  }
-  return lines.join('\n');
-}
-
-/** Writes the sandbox's TLS certificate where NODE_EXTRA_CA_CERTS can point; returns the path. */
-function writeCaFile(info: SandboxInfo, infoFile: string | undefined): string | undefined {
-  if (!info.entra) return undefined;
-  const path = infoFile
-    ? `${infoFile}.ca.pem`
-    : join(tmpdir(), `iam2sso-sandbox-${new URL(info.endpoint).port}-ca.pem`);
-  writeFileSync(path, info.entra.tlsCertificatePem, { mode: 0o644 });
-  return path;
-}
-
-/** Refuses a scenario that is neither a built-in size nor an existing file. */
-function checkScenario(flags: UpFlags, io: Io): void {
-  if (isBuiltInScenario(flags.scenario)) return;
-  if (!existsSync(flags.scenario))
-    throw new UsageError(`--scenario takes small, medium, large or the path of a YAML file, not "${flags.scenario}"`);
-  if (flags.accounts !== undefined || flags.usersPerAccount !== undefined)
-    io.err('note: --accounts and --users-per-account apply to built-in scenarios; the scenario file decides');
-}
-
-/** A bad scenario file becomes a validation error listing every problem with its line. */
-function asValidation(error: unknown): never {
-  if (error instanceof ScenarioFileError) throw new ValidationFailed(error.problems);
-  throw error;
-}
-
-function describeBuilt(running: RunningSandbox, ms: number): string {
-  const { accounts, users } = running.manifest;
-  return `scenario ${running.manifest.scenario} (seed ${running.manifest.seed}): ${accounts.length} accounts, ${users.length} IAM users, built in ${Math.round(ms)} ms`;
-}
+import type { UpFlags } from './sandbox-run.js';
 
 function scenarioFlags(cmd: Command): Command {
   return cmd
@@ -112,40 +39,11 @@ export function registerSandbox(program: Command, io: Io): void {
       parseRateFlag('--error-rate'),
       0,
     )
-    .action(async (flags: UpFlags) => {
-      const started = performance.now();
-      checkScenario(flags, io);
-      const running = await startSandbox({ ...flags, scenario: flags.scenario }).catch(asValidation);
-      io.err(`# ${describeBuilt(running, performance.now() - started)}`);
-      const caFile = writeCaFile(running.info, flags.infoFile);
-      if (running.info.entra && caFile) running.info.entra.tlsCertificateFile = caFile;
-      if (flags.infoFile) {
-        const tmp = `${flags.infoFile}.tmp-${process.pid}`;
-        writeFileSync(tmp, `${JSON.stringify(running.info, null, 2)}\n`, { mode: 0o600 });
-        renameSync(tmp, flags.infoFile);
-        io.err(`sandbox listening on ${running.info.endpoint}; connection details in ${flags.infoFile}`);
-      } else {
-        io.out(exportLines(running.info, caFile));
-        io.err(`# sandbox listening on ${running.info.endpoint}; press Ctrl-C to stop`);
-      }
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await running.close();
-    });
+    .action(async (flags: UpFlags) => (await import('./sandbox-run.js')).runSandboxUp(flags, io));
 
   scenarioFlags(
     sandbox.command('manifest').description("print the scenario's estate with each user's intended category"),
   )
     .option('--json', 'print JSON (the only format)', true)
-    .action((flags: UpFlags) => {
-      checkScenario(flags, io);
-      try {
-        printJson(io, buildScenario(flags).manifest);
-      } catch (error) {
-        asValidation(error);
-      }
-    });
+    .action(async (flags: UpFlags) => (await import('./sandbox-run.js')).runSandboxManifest(flags, io));
 }

@@ -4,8 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { loadMigrations, migrate } from './migrations.js';
 
-/** The default state database path, relative to the working directory. */
-export const DEFAULT_STATE_PATH = '.iam2sso/state.db';
+export { DEFAULT_STATE_PATH } from './paths.js';
 
 export type StateDb = Database.Database;
 

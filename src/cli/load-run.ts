@@ -1,0 +1,19 @@
+/** Loading a stored audit run for the commands that report on one. */
+import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
+import { openStateDb } from '../store/db.js';
+import { UsageError } from './errors.js';
+
+/** Loads a stored audit run or fails with a usage error that says what to run first. */
+export async function loadRunOrFail(statePath: string, runId?: string): Promise<AuditRun> {
+  const db = await openStateDb(statePath);
+  try {
+    const run = loadAuditRun(db, runId);
+    if (!run)
+      throw new UsageError(
+        runId ? `no audit run ${runId} in ${statePath}` : `no audit in ${statePath} yet: run \`iam2sso audit\` first`,
+      );
+    return run;
+  } finally {
+    db.close();
+  }
+}
