@@ -111,6 +111,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
       state,
       '--out',
       plan,
+      '--directory-lookup',
       '--json',
     ]);
     await step('apply', 'make the plan true in Identity Center and Entra', [

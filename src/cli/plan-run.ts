@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadActionCatalog } from '../catalog/action-catalog.js';
 import { awsManagedDocuments } from '../catalog/managed-policies.js';
 import { loadConfig } from '../config/config.js';
-import { type MappingEntry, resolveIdentities } from '../core/identity-map.js';
+import { type DirectoryLookup, type MappingEntry, resolveIdentities } from '../core/identity-map.js';
 import type { AuditSnapshot } from '../core/model.js';
 import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
@@ -33,6 +33,7 @@ export type PlanFlags = {
   json: boolean;
   reset: boolean;
   detailedExitcode: boolean;
+  directoryLookup: boolean;
 };
 export type ExportFlags = {
   format: string;
@@ -57,6 +58,18 @@ export function withParentFlags(flags: ExportFlags, cmd: Command): ExportFlags {
   return out;
 }
 
+/**
+ * The Entra directory, for users no mapping file, tag or template places: the same adapter and credentials
+ * as `entra setup` (config `entra:` section and AZURE_* variables).
+ */
+async function entraDirectory(configPath: string | undefined, io: Io): Promise<DirectoryLookup> {
+  const { createEntraAdapter } = await import('../entra/adapter.js');
+  const { resolveEntraSettings } = await import('../entra/settings.js');
+  const settings = resolveEntraSettings(loadConfig(configPath).config.entra, process.env);
+  io.err(`mapping users without a mapping file row, tag or template through Entra tenant ${settings.tenantId}`);
+  return createEntraAdapter({ settings, env: process.env }).lookup;
+}
+
 /** The `plan:` settings from the config file. */
 function planSettings(configPath: string | undefined): PlanSettings {
   return loadConfig(configPath).config.plan;
@@ -74,9 +87,12 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   }
   const mapping = readMapping(flags.mapping ?? settings.identity.mappingFile);
   const users = snapshot.accounts.filter((a) => a.status === 'ok').flatMap((a) => a.users);
-  if (settings.identity.directoryLookup)
-    io.err('note: Entra directory lookup is not available in this version; mapping without it');
-  const identities = await resolveIdentities(users, { settings: settings.identity, mapping }, null);
+  const identitySettings = {
+    ...settings.identity,
+    directoryLookup: flags.directoryLookup || settings.identity.directoryLookup,
+  };
+  const directory = identitySettings.directoryLookup ? await entraDirectory(flags.config, io) : null;
+  const identities = await resolveIdentities(users, { settings: identitySettings, mapping }, directory);
   const compiler = createPolicyCompiler(createExpander(await loadActionCatalog()));
   const { plan, keptEdits } = planMigration({
     snapshot,

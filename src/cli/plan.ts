@@ -20,6 +20,11 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--run <id>', 'audit run to plan from (default: the latest)')
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
     .option('--mapping <file>', 'identity mapping file, CSV or YAML rows of account,user,upn')
+    .option(
+      '--directory-lookup',
+      'look up users no mapping file, tag or template places in the Entra directory (plan.identity.directoryLookup)',
+      false,
+    )
     .option('--reset', 'ignore edits in the existing plan file and regenerate everything', false)
     .option('--json', 'print the plan as JSON on stdout', false)
     .option(
