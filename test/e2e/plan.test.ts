@@ -133,6 +133,36 @@ describe('iam2sso plan against the sandbox (audit, then plan)', () => {
     for (const l of lines) assert.match(l, /bad-plan\.yaml:\d+: /);
   });
 
+  test('--directory-lookup maps users through the Entra directory, never to the wrong person', async () => {
+    const entra = sandbox.info.entra!;
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, entra.tlsCertificatePem);
+    const entraEnv = {
+      ...env,
+      AZURE_TENANT_ID: entra.tenantId,
+      AZURE_CLIENT_ID: entra.clientId,
+      AZURE_CLIENT_SECRET: entra.clientSecret,
+      AZURE_AUTHORITY_HOST: entra.authorityHost,
+      IAM2SSO_GRAPH_ENDPOINT: entra.graphEndpoint,
+      NODE_EXTRA_CA_CERTS: ca,
+    };
+    const out = join(dir, 'directory-plan.yaml');
+    const without = await runIam2sso(['plan', '--state', state(), '--out', join(dir, 'plain.yaml'), '--json'], env);
+    const withDir = await runIam2sso(
+      ['plan', '--state', state(), '--out', out, '--directory-lookup', '--json'],
+      entraEnv,
+    );
+    assert.equal(withDir.status, 0, withDir.stderr);
+    const plain = without.json<MigrationPlan>();
+    const looked = withDir.json<MigrationPlan>();
+    const manifestUpn = new Map(sandbox.manifest.users.map((u) => [`${u.accountId}/${u.userName}`, u.upn ?? null]));
+    const viaDirectory = looked.users.filter((u) => u.upnSource === 'directory');
+    assert.ok(viaDirectory.length > 0, 'some users are placed only by the directory');
+    for (const u of viaDirectory) assert.equal(u.upn, manifestUpn.get(`${u.accountId}/${u.userName}`), u.userName);
+    const mapped = (p: MigrationPlan) => p.users.filter((u) => u.upn).length;
+    assert.ok(mapped(looked) > mapped(plain), 'the directory maps more users than the static rules alone');
+  });
+
   test('exports Terraform, CSV and XLSX from the plan', async () => {
     const tf = await runIam2sso(['plan', 'export', '--format', 'terraform', '--plan', planFile()], env);
     assert.equal(tf.status, 0, tf.stderr);
