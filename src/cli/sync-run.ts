@@ -18,6 +18,7 @@ import { dryRunWriter } from '../sync/dry-run.js';
 import { runSync, type SyncRunResult } from '../sync/engine.js';
 import { CloudError, ValidationFailed } from './errors.js';
 import { type Io, printJson } from './io.js';
+import { DEFAULT_PLAN_FILE } from './plan.js';
 import type { SyncFlags } from './sync.js';
 import { printSyncPlan, printSyncResult } from './sync-output.js';
 
@@ -28,9 +29,6 @@ export type SyncContext = {
   extraCaPem?: string[];
   aws?: Partial<AwsSettings>;
 };
-
-/** The default plan file `sync` takes its scope from. */
-export const DEFAULT_PLAN_FILE = 'migration-plan.yaml';
 
 /** The scope the flags ask for: the plan's groups, named groups, or a prefix. */
 export function scopeFromFlags(
