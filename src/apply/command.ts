@@ -21,6 +21,7 @@ import { openStateDb, type StateDb } from '../store/db.js';
 import { dryRunPorts } from './dry-run.js';
 import { applyChanges } from './executor.js';
 import { memoryJournal, stateJournal } from './journal.js';
+import { type HeldLock, holdApplyLock } from './lock.js';
 import { renderDiffLines, renderSummary } from './render.js';
 import { resumeOpenEntries } from './resume.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
@@ -38,6 +39,8 @@ export type ApplyFlags = {
   config?: string;
   endpointUrl?: string;
   assumeRole: string;
+  /** Take the apply lock even when another run holds it (that run is gone, e.g. on another host). */
+  breakLock?: boolean;
 };
 
 /** Reads and validates a plan file for apply (strict: every referenced permission set must exist). */
@@ -95,12 +98,15 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
+  const runId = `apply-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  let lock: HeldLock | null = null;
   try {
+    // One apply at a time on a state database; a dry run writes nothing, so it does not wait its turn.
+    if (!flags.dryRun) lock = holdApplyLock(db, runId, { breakLock: flags.breakLock, note: (line) => io.err(line) });
     // The stale check re-reads IAM while the live Identity Center state is read; nothing is written before both end.
     const staleCheck = refuseIfStale(plan, flags, db, settings, io);
     staleCheck.catch(() => undefined);
     const planHash = contentHash(plan);
-    const runId = `apply-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, planHash);
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
     if (!flags.dryRun)
@@ -148,6 +154,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
         'fix the cause and run the same command again: it resumes and makes only what is still missing',
       );
   } finally {
+    lock?.release();
     db.close();
     runtime.close();
   }

@@ -27,6 +27,7 @@ export function registerApply(program: Command, io: Io): void {
       'role to read member accounts with (stale-plan check)',
       'OrganizationAccountAccessRole',
     )
+    .option('--break-lock', 'take the apply lock even if another run holds it (only when that run is gone)', false)
     .action(async (flags: ApplyFlags) => {
       const { runApplyCommand } = await import('../apply/command.js');
       await runApplyCommand(flags, io);

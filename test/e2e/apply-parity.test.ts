@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
+import { holdApplyLock } from '../../src/apply/lock.js';
 import { ApiCallCounter, type AwsSettings } from '../../src/aws/clients.js';
 import { loadActionCatalog } from '../../src/catalog/action-catalog.js';
 import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
@@ -199,5 +200,23 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
     } finally {
       world.attachedPolicies = saved;
     }
+  });
+
+  it('refuses a second apply on the same state database while one holds the lock', async () => {
+    const db = await openStateDb(w.statePath);
+    const held = holdApplyLock(db, 'apply-running', { note: () => undefined });
+    try {
+      const r = await w.apply();
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        new RegExp(`another apply holds the lock .*pid ${process.pid} on .* since .*apply-running`),
+      );
+    } finally {
+      held.release();
+      db.close();
+    }
+    const again = await w.apply(['--json']);
+    assert.equal(again.status, 0, again.stderr);
   });
 });
