@@ -225,15 +225,13 @@ describe('sandbox Entra: OAuth and Microsoft Graph through @azure/identity and t
   it('refuses a call the app has no permission for with 403 naming the permission', async () => {
     const graph = sandboxGraphClient(sandbox);
     await assert.rejects(
-      graph
-        .api('/users')
-        .post({
-          displayName: 'X',
-          accountEnabled: true,
-          mailNickname: 'x',
-          userPrincipalName: 'x@example.com',
-          passwordProfile: {},
-        }),
+      graph.api('/users').post({
+        displayName: 'X',
+        accountEnabled: true,
+        mailNickname: 'x',
+        userPrincipalName: 'x@example.com',
+        passwordProfile: {},
+      }),
       (e: GraphError) => {
         assert.equal(e.statusCode, 403);
         assert.equal(e.code, 'Authorization_RequestDenied');

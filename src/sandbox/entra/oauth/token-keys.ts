@@ -9,11 +9,16 @@ import { createSelfSignedCertificate } from '../crypto/x509.js';
  */
 let processKeys: { publicKey: KeyObject; privateKey: KeyObject } | undefined;
 
+function processSigningKeys(): { publicKey: KeyObject; privateKey: KeyObject } {
+  if (!processKeys) processKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return processKeys;
+}
+
 /** Makes a signing key with a self-signed certificate; its kid is the certificate's base64url SHA-1 (x5t). */
 export function createTokenSigningKey(now: Date): TokenSigningKey {
   const cert = createSelfSignedCertificate({
     commonName: 'accounts.accesscontrol.windows.net',
-    keys: (processKeys ??= generateKeyPairSync('rsa', { modulusLength: 2048 })),
+    keys: processSigningKeys(),
     notBefore: new Date(now.getTime() - 86_400_000),
     notAfter: new Date(now.getTime() + 5 * 365 * 86_400_000),
   });
