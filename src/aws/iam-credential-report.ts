@@ -2,7 +2,9 @@
  * The IAM credential report: one CSV row per user (and the root user) with password, MFA, access key and
  * certificate facts. Generating it is asynchronous; AWS reuses a report younger than four hours.
  */
+
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Iso } from '../core/model.js';
 
 /** One key slot of a report row (the report has no key ids, only slots 1 and 2). */
@@ -34,29 +36,6 @@ export type CredentialReport = { generatedAt: Iso | null; root: ReportRow | null
 
 export const ROOT_ROW = '<root_account>';
 
-/** Splits one CSV line (the report quotes nothing, but be safe about quoted fields). */
-function splitCsv(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
 function date(value: string | undefined): Iso | null {
   if (!value || value === 'N/A' || value === 'no_information' || value === 'not_supported') return null;
   const t = Date.parse(value);
@@ -69,13 +48,11 @@ function text(value: string | undefined): string | null {
 
 /** Parses the report CSV. Unknown columns are ignored, so newer report formats still read. */
 export function parseCredentialReport(csv: string, generatedAt: Iso | null = null): CredentialReport {
-  const lines = csv.split(/\r?\n/).filter((l) => l.length > 0);
-  const header = splitCsv(lines[0] ?? '');
+  const records: Record<string, string>[] = parseCsv(csv, { columns: true, skip_empty_lines: true });
   const users = new Map<string, ReportRow>();
   let root: ReportRow | null = null;
-  for (const line of lines.slice(1)) {
-    const cells = splitCsv(line);
-    const col = (name: string) => cells[header.indexOf(name)];
+  for (const record of records) {
+    const col = (name: string): string | undefined => record[name];
     const keys: ReportKey[] = [];
     for (const slot of [1, 2] as const) {
       const lastRotated = date(col(`access_key_${slot}_last_rotated`));

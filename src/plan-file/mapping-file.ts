@@ -2,7 +2,9 @@
  * The identity mapping file: rows of account, IAM user name and Entra UPN, as CSV (`account,user,upn`, header
  * optional, `*` for any account) or YAML (a list of `{account, user, upn}`). Bad rows are reported with lines.
  */
+
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { isUpn, type MappingEntry } from '../core/identity-map.js';
 import type { PlanFileProblem } from './read.js';
@@ -17,13 +19,23 @@ export function readMappingFile(path: string): { entries: MappingEntry[]; proble
 export function parseMappingCsv(text: string, file: string): { entries: MappingEntry[]; problems: PlanFileProblem[] } {
   const entries: MappingEntry[] = [];
   const problems: PlanFileProblem[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parseCsv(text, {
+      info: true,
+      trim: true,
+      skip_empty_lines: true,
+      comment: '#',
+      relax_column_count: true,
+    }) as unknown as typeof records;
+  } catch (error) {
+    const e = error as { message: string; lines?: number };
+    return { entries, problems: [{ file, line: e.lines ?? 1, message: e.message }] };
+  }
+  records.forEach(({ record: cells, info }, i) => {
     if (i === 0 && /^account/i.test(cells[0] ?? '')) return;
-    const row = check(cells[0], cells[1], cells[2], i + 1);
-    if (typeof row === 'string') problems.push({ file, line: i + 1, message: row });
+    const row = check(cells[0], cells[1], cells[2], info.lines);
+    if (typeof row === 'string') problems.push({ file, line: info.lines, message: row });
     else entries.push(row);
   });
   return { entries, problems };

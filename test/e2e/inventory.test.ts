@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
@@ -27,34 +28,6 @@ type Row = {
   }[];
   policies: string[];
 };
-
-/** Splits CSV text into records (quoted fields may hold commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cur);
-      cur = '';
-    } else if (ch === '\n') {
-      row.push(cur.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cur = '';
-    } else cur += ch;
-  }
-  return rows;
-}
 
 describe('iam2sso inventory and report', () => {
   let sandbox: RunningSandbox;
@@ -106,7 +79,7 @@ describe('iam2sso inventory and report', () => {
   it('writes CSV with the seed guide columns, one record per user', async () => {
     const r = await runIam2sso(['inventory', '--format', 'csv', '--state', state], env);
     assert.equal(r.status, 0, r.stderr);
-    const records = parseCsv(r.stdout);
+    const records: string[][] = parseCsv(r.stdout);
     const header = records[0];
     for (const col of [
       'User',
