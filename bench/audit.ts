@@ -31,6 +31,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApiCallCounter } from '../src/aws/clients.js';
+import { sandboxClientEnv } from '../src/sandbox/client-env.js';
 import { type RunningSandbox, startSandbox } from '../src/sandbox/index.js';
 
 const { values: args } = parseArgs({
@@ -50,10 +51,7 @@ function runAuditCli(sandbox: RunningSandbox, state: string, extra: string[]): P
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
-    AWS_ENDPOINT_URL: sandbox.info.endpoint,
-    AWS_ACCESS_KEY_ID: sandbox.info.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandbox.info.credentials.secretAccessKey,
-    AWS_REGION: sandbox.info.region,
+    ...sandboxClientEnv(sandbox.info),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     NODE_NO_WARNINGS: '1',

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sandboxClientEnv } from '../sandbox/client-env.js';
 import { startSandbox } from '../sandbox/index.js';
 import type { DemoFlags } from './demo.js';
 import { type DemoSummary, printDemoSummary, signInRows } from './demo-summary.js';
@@ -70,18 +71,9 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    AWS_ENDPOINT_URL: sandbox.info.endpoint,
-    AWS_ACCESS_KEY_ID: sandbox.info.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandbox.info.credentials.secretAccessKey,
-    AWS_REGION: sandbox.info.region,
+    ...sandboxClientEnv(sandbox.info, ca),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AZURE_TENANT_ID: entra.tenantId,
-    AZURE_CLIENT_ID: entra.clientId,
-    AZURE_CLIENT_SECRET: entra.clientSecret,
-    AZURE_AUTHORITY_HOST: entra.authorityHost,
-    IAM2SSO_GRAPH_ENDPOINT: entra.graphEndpoint,
-    NODE_EXTRA_CA_CERTS: ca,
     NODE_NO_WARNINGS: '1',
   };
   say(`  AWS at ${sandbox.info.endpoint}, ${sandbox.info.accounts.length} accounts; Entra at ${entra.graphEndpoint}`);

@@ -2,6 +2,7 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sandboxClientEnv } from '../sandbox/client-env.js';
 import { type RunningSandbox, type SandboxInfo, startSandbox } from '../sandbox/index.js';
 import { buildScenario, isBuiltInScenario } from '../sandbox/scenarios/index.js';
 import { ScenarioFileError } from '../sandbox/scenarios/yaml-reader.js';
@@ -20,29 +21,11 @@ export type UpFlags = {
   errorRate: number;
 };
 
-/**
- * The `export ...` lines a shell can eval to talk to the sandbox: AWS through the standard variables,
- * Entra through @azure/identity's, and the sandbox's TLS certificate trusted through NODE_EXTRA_CA_CERTS.
- */
+/** The `export ...` lines a shell can eval to use the sandbox (see sandboxClientEnv). */
 export function exportLines(info: SandboxInfo, caFile?: string): string {
-  const lines = [
-    `export AWS_ENDPOINT_URL=${info.endpoint}`,
-    `export AWS_ACCESS_KEY_ID=${info.credentials.accessKeyId}`,
-    `export AWS_SECRET_ACCESS_KEY=${info.credentials.secretAccessKey}`,
-    `export AWS_REGION=${info.region}`,
-    `export AWS_DEFAULT_REGION=${info.region}`,
-  ];
-  if (info.entra) {
-    lines.push(
-      `export AZURE_TENANT_ID=${info.entra.tenantId}`,
-      `export AZURE_CLIENT_ID=${info.entra.clientId}`,
-      `export AZURE_CLIENT_SECRET=${info.entra.clientSecret}`,
-      `export AZURE_AUTHORITY_HOST=${info.entra.authorityHost}`,
-      `export IAM2SSO_GRAPH_ENDPOINT=${info.entra.graphEndpoint}`,
-    );
-    if (caFile) lines.push(`export NODE_EXTRA_CA_CERTS=${caFile}`);
-  }
-  return lines.join('\n');
+  return Object.entries(sandboxClientEnv(info, caFile))
+    .map(([k, v]) => `export ${k}=${v}`)
+    .join('\n');
 }
 
 /** Writes the sandbox's TLS certificate where NODE_EXTRA_CA_CERTS can point; returns the path. */

@@ -12,6 +12,7 @@ import {
   paginateListGroups,
   paginateListUsers,
 } from '@aws-sdk/client-identitystore';
+import { sandboxClientEnv } from '../../src/sandbox/client-env.js';
 import { findUser, transitiveMemberIds } from '../../src/sandbox/entra/directory.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { sandboxEnv } from '../helpers/cli.js';
@@ -23,14 +24,7 @@ export function syncEnv(sandbox: RunningSandbox): { dir: string; state: string; 
   const dir = mkdtempSync(join(tmpdir(), 'iam2sso-sync-'));
   const ca = join(dir, 'sandbox-ca.pem');
   writeFileSync(ca, entra.tlsCertificatePem);
-  const env = sandboxEnv(sandbox, {
-    AZURE_TENANT_ID: entra.tenantId,
-    AZURE_CLIENT_ID: entra.clientId,
-    AZURE_CLIENT_SECRET: entra.clientSecret,
-    AZURE_AUTHORITY_HOST: entra.authorityHost,
-    IAM2SSO_GRAPH_ENDPOINT: entra.graphEndpoint,
-    NODE_EXTRA_CA_CERTS: ca,
-  });
+  const env = sandboxEnv(sandbox, sandboxClientEnv(sandbox.info, ca));
   return { dir, state: join(dir, 'state.db'), env };
 }
 

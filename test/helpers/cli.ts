@@ -1,5 +1,6 @@
 /** Runs the iam2sso CLI in a child process (asynchronously, so an in-process sandbox keeps answering). */
 import { fileURLToPath } from 'node:url';
+import { sandboxClientEnv } from '../../src/sandbox/client-env.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { type CliResult, runAsync } from './sandbox.js';
 
@@ -11,10 +12,7 @@ export function sandboxEnv(sandbox: RunningSandbox, extra: Record<string, string
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
-    AWS_ENDPOINT_URL: sandbox.info.endpoint,
-    AWS_ACCESS_KEY_ID: sandbox.info.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: sandbox.info.credentials.secretAccessKey,
-    AWS_REGION: sandbox.info.region,
+    ...sandboxClientEnv(sandbox.info),
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
