@@ -4,7 +4,8 @@ import Database from 'better-sqlite3';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
 
-const KILLS = 8;
+// Twenty kills at random moments, each followed by a resume; IAM2SSO_KILLS changes the count for a longer soak.
+const KILLS = Number(process.env.IAM2SSO_KILLS ?? 20);
 
 function killAfter(w: ApplyWorld, ms: number): Promise<'killed' | 'finished'> {
   return new Promise((resolve) => {
