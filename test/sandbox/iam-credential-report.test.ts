@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateAccessKeyCommand,
@@ -18,6 +17,7 @@ import {
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { totp } from '../helpers/aws-assert.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
 
 const COLUMNS =
@@ -25,19 +25,6 @@ const COLUMNS =
   'access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,' +
   'access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,' +
   'cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated';
-
-/** RFC 6238 TOTP, written here independently of the sandbox. */
-function totp(base32: string, atMs: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac('sha1', key).update(msg).digest();
-  const o = mac[19] & 0xf;
-  return ((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
 
 /** The report's date convention: seconds, +00:00. */
 function reportDate(d: Date | undefined): string {

@@ -27,17 +27,8 @@ import {
   SetDefaultPolicyVersionCommand,
 } from '@aws-sdk/client-iam';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { rejectsWith } from '../helpers/aws-assert.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
-
-type AwsErr = Error & { $metadata?: { httpStatusCode?: number } };
-
-function rejectsWith(promise: Promise<unknown>, name: string, status: number): Promise<void> {
-  return assert.rejects(promise, (e: AwsErr) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 /** A policy document allowing `actions`, pretty-printed as people write them. */
 function doc(actions: string[], resource = '*'): string {

@@ -26,17 +26,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { createRole, iamScope } from '../../src/sandbox/aws/iam/ops.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { rejectsWith } from '../helpers/aws-assert.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
-
-type AwsErr = Error & { $metadata?: { httpStatusCode?: number } };
-
-function rejectsWith(promise: Promise<unknown>, name: string, status: number): Promise<void> {
-  return assert.rejects(promise, (e: AwsErr) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
 
 function trust(service: string): string {
   return JSON.stringify({

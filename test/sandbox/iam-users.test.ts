@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,30 +45,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { rejectsWith, totp } from '../helpers/aws-assert.js';
 import { awsCli, hasAwsCli, runAsync, sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
-
-type AwsErr = Error & { $metadata?: { httpStatusCode?: number } };
-
-function rejectsWith(promise: Promise<unknown>, name: string, status: number): Promise<void> {
-  return assert.rejects(promise, (e: AwsErr) => {
-    assert.equal(e.name, name, e.message);
-    assert.equal(e.$metadata?.httpStatusCode, status);
-    return true;
-  });
-}
-
-/** RFC 6238 TOTP, written here independently of the sandbox. */
-function totp(base32: string, atMs: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const c of base32) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
-  const mac = createHmac('sha1', key).update(msg).digest();
-  const o = mac[19] & 0xf;
-  return ((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
-}
 
 /** An `ssh-rsa` public key line made from a fresh RSA key, with the key's modulus. */
 function sshRsaPublicKey(): { line: string; modulus: string } {
