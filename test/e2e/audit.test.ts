@@ -3,10 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { buildInventoryRows } from '../../src/report/inventory-rows.js';
 import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { loadAuditRun } from '../../src/store/audit-repo.js';
-import { openStateDb } from '../../src/store/db.js';
+import { storedRows } from '../helpers/audit-store.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 import { startTestSandbox } from '../helpers/sandbox.js';
 
@@ -20,16 +18,6 @@ type AuditJson = {
   retries: number;
   durationMs: number;
 };
-
-/** The inventory rows of the newest run stored in a state file (what `iam2sso inventory` prints). */
-async function storedRows(path: string) {
-  const db = await openStateDb(path);
-  try {
-    return buildInventoryRows(loadAuditRun(db)!);
-  } finally {
-    db.close();
-  }
-}
 
 describe('iam2sso audit against the sandbox organization', () => {
   let sandbox: RunningSandbox;
