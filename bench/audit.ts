@@ -30,9 +30,9 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type RunningSandbox, startSandbox } from '@iam2sso/sandbox';
+import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
 import { ApiCallCounter } from '../src/aws/clients.js';
-import { sandboxClientEnv } from '../src/sandbox/client-env.js';
-import { type RunningSandbox, startSandbox } from '../src/sandbox/index.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,7 +60,18 @@ function runAuditCli(sandbox: RunningSandbox, state: string, extra: string[]): P
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', MAIN, 'audit', '--json', '--no-progress', '--state', state, ...extra],
+      [
+        '--conditions=iam2sso-source',
+        '--import',
+        'tsx',
+        MAIN,
+        'audit',
+        '--json',
+        '--no-progress',
+        '--state',
+        state,
+        ...extra,
+      ],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],

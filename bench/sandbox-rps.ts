@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       scenario: { type: 'string', default: 'small' },
     },
   });
-  const { startSandbox } = await import('../src/sandbox/index.js');
+  const { startSandbox } = await import('@iam2sso/sandbox');
   const sandbox = await startSandbox({ scenario: values.scenario as 'small', seed: 1, port: 0 });
   const job: WorkerJob = {
     endpoint: sandbox.info.endpoint,
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       () =>
         new Promise<WorkerResult>((resolve, reject) => {
           const child = fork(fileURLToPath(import.meta.url), ['--worker'], {
-            execArgv: ['--import', 'tsx'],
+            execArgv: ['--conditions=iam2sso-source', '--import', 'tsx'],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           child.once('message', (m) => resolve(m as WorkerResult));

@@ -8,11 +8,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { startSandbox } from '@iam2sso/sandbox';
+import { addMember, deleteUser, markChanged, removeMember } from '@iam2sso/sandbox/entra/directory.js';
+import type { EntraGroup, EntraState, EntraUser } from '@iam2sso/sandbox/world/entra-state.js';
 import type { SyncFlags } from '../src/cli/sync.js';
 import { runSyncCommand } from '../src/cli/sync-run.js';
-import { addMember, deleteUser, markChanged, removeMember } from '../src/sandbox/entra/directory.js';
-import { startSandbox } from '../src/sandbox/index.js';
-import type { EntraGroup, EntraState, EntraUser } from '../src/sandbox/world/entra-state.js';
 
 const { values } = parseArgs({
   options: {

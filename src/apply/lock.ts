@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { CloudError } from '../cli/errors.js';
+import { CloudError } from '../errors.js';
 import type { StateDb } from '../store/db.js';
 import { acquireLock, type LockHolder, releaseLock } from '../store/lock-repo.js';
 

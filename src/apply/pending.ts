@@ -4,13 +4,13 @@
  */
 import { awsSettingsFromEnv } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
-import { ExitCode, UsageError } from '../cli/errors.js';
 import type { Io } from '../cli/io.js';
 import { isApplyDiffEmpty } from '../core/reconcile/apply-diff.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { renderDiffLines, renderSummary } from './render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
 

@@ -1,5 +1,5 @@
 /** Turns AWS SDK failures that stop a whole command into the CLI's CloudError, with what to do about them. */
-import { CloudError } from '../cli/errors.js';
+import { CloudError } from '../errors.js';
 
 type SdkError = Error & { $metadata?: { requestId?: string }; $fault?: string; $service?: string };
 

@@ -7,10 +7,10 @@ import { loadConfig } from '../config/config.js';
 import { summarizeAudit } from '../core/audit-summary.js';
 import { classifySnapshot } from '../core/classify.js';
 import { findSnapshotFindings } from '../core/findings.js';
+import { CloudError } from '../errors.js';
 import { textTable } from '../report/text-table.js';
 import { saveAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
-import { CloudError } from './errors.js';
 import { type Io, printJson } from './io.js';
 import { AccountProgress } from './progress.js';
 

@@ -1,8 +1,8 @@
 /** `iam2sso audit`: every IAM user in every account, classified, with findings, stored as a snapshot. */
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { AuditFlags } from './audit-run.js';
-import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
 

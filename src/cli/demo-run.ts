@@ -7,11 +7,11 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { sandboxClientEnv } from '../sandbox/client-env.js';
-import { startSandbox } from '../sandbox/index.js';
+import { startSandbox } from '@iam2sso/sandbox';
+import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
+import { CloudError } from '../errors.js';
 import type { DemoFlags } from './demo.js';
 import { type DemoSummary, printDemoSummary, signInRows } from './demo-summary.js';
-import { CloudError } from './errors.js';
 import { type Io, printJson } from './io.js';
 
 type StepResult = { ok: boolean; stdout: string; seconds: number };

@@ -2,7 +2,7 @@
  * The demo's closing summary: what the audit found, what apply and sync created, who can now sign in through
  * SSO (people, accounts, permission sets, read from the sandbox's Identity Center), and where the report is.
  */
-import type { RunningSandbox } from '../sandbox/index.js';
+import type { RunningSandbox } from '@iam2sso/sandbox';
 import type { Io } from './io.js';
 
 /** One person who can sign in through the AWS access portal, and where. */

@@ -10,8 +10,8 @@ import { parseSpMetadata, type SpMetadata } from '../entra/saml-metadata.js';
 import { type CredentialKind, resolveEntraSettings } from '../entra/settings.js';
 import { runSetup, type SetupResult } from '../entra/setup.js';
 import type { SetupStep } from '../entra/setup-plan.js';
+import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { SCIM_TOKEN_ENV } from './entra.js';
-import { CloudError, UsageError, ValidationFailed } from './errors.js';
 import { type Io, printJson } from './io.js';
 
 export type ConnectionFlags = {

@@ -1,9 +1,9 @@
 /** The work behind `iam2sso inventory`, loaded only when it runs. */
 import { writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
 import { inventoryCsv } from '../report/csv.js';
 import { buildInventoryRows, describeKey } from '../report/inventory-rows.js';
 import { textTable } from '../report/text-table.js';
-import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { loadRunOrFail } from './load-run.js';
 

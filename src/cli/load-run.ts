@@ -1,7 +1,8 @@
 /** Loading a stored audit run for the commands that report on one. */
+
+import { UsageError } from '../errors.js';
 import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
-import { UsageError } from './errors.js';
 
 /** Loads a stored audit run or fails with a usage error that says what to run first. */
 export async function loadRunOrFail(statePath: string, runId?: string): Promise<AuditRun> {

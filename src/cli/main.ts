@@ -1,10 +1,10 @@
 /** The iam2sso program: builds the command tree and runs it with one error handler at the top. */
 import { Command, CommanderError } from 'commander';
+import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
-import { reportError, UsageError } from './errors.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';

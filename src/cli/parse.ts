@@ -1,5 +1,5 @@
 /** Flag parsers that fail with a usage error naming the flag. */
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 
 export function parseIntFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {

@@ -13,6 +13,7 @@ import type { PlanSettings } from '../core/plan-settings.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { createPolicyCompiler } from '../core/policy/compile.js';
 import { createExpander } from '../core/policy/expand.js';
+import { UsageError, ValidationFailed } from '../errors.js';
 import { readMappingFile } from '../plan-file/mapping-file.js';
 import { parsePlanText } from '../plan-file/read.js';
 import { renderPlanYaml } from '../plan-file/render.js';
@@ -21,7 +22,6 @@ import { renderPlanTerraform } from '../report/plan-export-terraform.js';
 import { renderPlanXlsx } from '../report/plan-export-xlsx.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
-import { UsageError, ValidationFailed } from './errors.js';
 import { type Io, printJson } from './io.js';
 
 export type PlanFlags = {

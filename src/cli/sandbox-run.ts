@@ -2,11 +2,11 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sandboxClientEnv } from '../sandbox/client-env.js';
-import { type RunningSandbox, type SandboxInfo, startSandbox } from '../sandbox/index.js';
-import { buildScenario, isBuiltInScenario } from '../sandbox/scenarios/index.js';
-import { ScenarioFileError } from '../sandbox/scenarios/yaml-reader.js';
-import { UsageError, ValidationFailed } from './errors.js';
+import { type RunningSandbox, type SandboxInfo, startSandbox } from '@iam2sso/sandbox';
+import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
+import { buildScenario, isBuiltInScenario } from '@iam2sso/sandbox/scenarios/index.js';
+import { ScenarioFileError } from '@iam2sso/sandbox/scenarios/yaml-reader.js';
+import { UsageError, ValidationFailed } from '../errors.js';
 import { type Io, printJson } from './io.js';
 
 export type UpFlags = {

@@ -1,7 +1,7 @@
 /** `iam2sso sync`: keeps the Identity Store in step with Entra's users and groups in scope (flags; work in sync-run.ts). */
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
-import { UsageError } from './errors.js';
 import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
 

@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import { type Problem, ValidationFailed } from '../cli/errors.js';
 import { type ClassificationRules, defaultClassificationRules } from '../core/classify-rules.js';
 import { defaultPlanSettings, type PlanSettings } from '../core/plan-settings.js';
 import type { EntraConfig } from '../entra/settings.js';
+import { type Problem, ValidationFailed } from '../errors.js';
 import { classificationSection, overridesSection } from './classification-section.js';
 import { entraSection } from './entra-section.js';
 import { planSection } from './plan-section.js';

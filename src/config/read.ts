@@ -3,7 +3,7 @@
  * ranges) instead of stopping at the first one.
  */
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { Problem } from '../cli/errors.js';
+import type { Problem } from '../errors.js';
 
 /** Where problems go while a file is read. */
 export type ReadContext = { file: string; lines: LineCounter; problems: Problem[] };

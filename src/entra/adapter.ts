@@ -3,8 +3,8 @@
  * implementation over it. Commands call this once and pass the ports on.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { CloudError } from '../cli/errors.js';
 import type { DirectoryLookup } from '../core/identity-map.js';
+import { CloudError } from '../errors.js';
 import { createCredential } from './credentials.js';
 import { graphDirectoryReader } from './directory-reader.js';
 import { findApps, listAssignments, readApp } from './graph-app.js';

@@ -11,7 +11,7 @@ import {
   ClientSecretCredential,
   DeviceCodeCredential,
 } from '@azure/identity';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { EntraSettings } from './settings.js';
 
 /** Transport options shared by every credential kind. */

@@ -3,7 +3,7 @@
  * either a thrown GraphError or one response of a `$batch`. Also the conversion to the CLI's CloudError,
  * naming the missing permission on 403.
  */
-import { CloudError } from '../cli/errors.js';
+import { CloudError } from '../errors.js';
 import { type GraphOperation, missingPermissionHint } from './permissions.js';
 
 /** One refused Graph call. */

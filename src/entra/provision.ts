@@ -2,7 +2,7 @@
  * Provisioning one user on demand (the seed's "Provision on demand" tip): find the app and its job, optionally
  * assign the user to the app first, and ask Entra to provision the user now. Skips are results, not errors.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { userRoleId } from './groups.js';
 import type { AppReader, AppWriter, DirectoryReader, EnterpriseApp, OnDemandResult, WriteOutcome } from './ports.js';
 import { AWS_GALLERY_TEMPLATE_ID } from './setup-plan.js';

@@ -4,7 +4,7 @@
  * IAM2SSO_GRAPH_ENDPOINT), which wins over the `entra:` section of iam2sso.yaml. Secrets are never settings:
  * they come from the environment (AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH) or the Azure CLI login.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 /** How iam2sso authenticates to Entra. */
 export type CredentialKind = 'client-secret' | 'certificate' | 'azure-cli' | 'device-code';

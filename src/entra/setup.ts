@@ -4,7 +4,7 @@
  * nothing here knows which one it has.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import type { AppReader, AppWriter, EnterpriseApp, ScimCredentials } from './ports.js';
 import { type IdpMetadata, parseIdpMetadata } from './saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, planSetup, type SetupDesired, type SetupLive, type SetupStep } from './setup-plan.js';

@@ -1,6 +1,6 @@
 /** The exactness check every apply test ends with: Identity Center, the Identity Store and IAM hold what the plan says. */
 import assert from 'node:assert/strict';
-import { durationSeconds } from '../../src/sandbox/aws/sso-admin/provision-role.js';
+import { durationSeconds } from '@iam2sso/sandbox/aws/sso-admin/provision-role.js';
 import { type ApplyWorld, expectedState, readBack, reservedRoles } from './kit.js';
 
 /** Asserts the live state equals the plan's (through SDK v3, IAM, and with `cli` the AWS CLI v2 as well). */

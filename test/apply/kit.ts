@@ -28,11 +28,11 @@ import {
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { RunningSandbox, SandboxOptions } from '@iam2sso/sandbox';
 import { parse } from 'yaml';
+import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
-import type { RunningSandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
-import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -86,7 +86,7 @@ export async function startApplyWorld(options: Partial<SandboxOptions> = {}): Pr
     run,
     apply: (extra = []) => run([...applyArgs, ...extra]),
     spawnApply: () =>
-      spawn(process.execPath, ['--import', 'tsx', MAIN, ...applyArgs], {
+      spawn(process.execPath, ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, ...applyArgs], {
         env: { ...env, NODE_PATH: `${ROOT}node_modules` },
         stdio: 'ignore',
       }),

@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { APPLY_LOCK, holdApplyLock, processAlive } from '../../src/apply/lock.js';
-import { CloudError, reportError } from '../../src/cli/errors.js';
+import { CloudError, reportError } from '../../src/errors.js';
 import { openStateDb, type StateDb } from '../../src/store/db.js';
 import { readLock } from '../../src/store/lock-repo.js';
 

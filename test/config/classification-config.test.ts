@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ValidationFailed } from '../../src/cli/errors.js';
+import { ValidationFailed } from '../../src/errors.js';
 import { loadConfig, parseConfig } from '../../src/config/config.js';
 import { classifyUser } from '../../src/core/classify.js';
 import { buildUser, NOW } from '../core/cases/user-builder.js';

@@ -3,12 +3,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
+import { runAsync } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { defaultPlanSettings } from '../../src/core/plan-settings.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { renderPlanCsv } from '../../src/report/plan-export-rows.js';
 import { renderPlanTerraform } from '../../src/report/plan-export-terraform.js';
 import { planOf } from '../helpers/plan-kit.js';
-import { runAsync } from '../helpers/sandbox.js';
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 
 const TERRAFORM = ['/usr/local/bin/terraform', '/usr/bin/terraform'].find((p) => existsSync(p));

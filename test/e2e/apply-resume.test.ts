@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DescribePermissionSetCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import Database from 'better-sqlite3';
+import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
-import { sdkConfig } from '../helpers/sandbox.js';
 
 // Twenty kills at random moments, each followed by a resume; IAM2SSO_KILLS changes the count for a longer soak.
 const KILLS = Number(process.env.IAM2SSO_KILLS ?? 20);

@@ -3,9 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { AttachUserPolicyCommand, DetachUserPolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { parseDocument } from 'yaml';
+import { hasAwsCli, sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
-import { hasAwsCli, sdkConfig } from '../helpers/sandbox.js';
 
 type Report = {
   created: string[];

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '@iam2sso/sandbox';
+import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { storedRows } from '../helpers/audit-store.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
 
 describe('iam2sso audit under injected throttling', () => {
   let sandbox: RunningSandbox;

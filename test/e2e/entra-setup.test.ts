@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DescribeUserCommand, GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import type { RunningSandbox } from '@iam2sso/sandbox';
+import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
 import { userRoleId } from '../../src/entra/groups.js';
 import type { EnterpriseApp, EntraUser } from '../../src/entra/ports.js';
 import { parseIdpMetadata, parseSpMetadata } from '../../src/entra/saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../../src/entra/setup-plan.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { entraCliEnv, sandboxAdapter } from '../entra/adapter-kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
-import { sdkConfig, startTestSandbox } from '../helpers/sandbox.js';
 
 type SetupJson = {
   dryRun: boolean;

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { RunningSandbox } from '@iam2sso/sandbox';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
 
 type Row = {
   accountId: string;

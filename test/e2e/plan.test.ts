@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { RunningSandbox } from '@iam2sso/sandbox';
 import ExcelJS from 'exceljs';
+import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { unacknowledgedGaps } from '../../src/core/parity.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
 import { parsePlanText } from '../../src/plan-file/read.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
-import { startTestSandbox } from '../helpers/sandbox.js';
 
 describe('iam2sso plan against the sandbox (audit, then plan)', () => {
   let sandbox: RunningSandbox;

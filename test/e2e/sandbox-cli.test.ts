@@ -11,10 +11,14 @@ type Started = { child: ChildProcess; stdout: () => string; stderr: () => string
 
 /** Starts `iam2sso sandbox up ...` as a separate process, exactly as a user would. */
 function startCli(args: string[]): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sandbox', 'up', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=iam2sso-source', '--import', 'tsx', 'src/cli/main.ts', 'sandbox', 'up', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d) => {

@@ -12,11 +12,11 @@ import {
   paginateListGroups,
   paginateListUsers,
 } from '@aws-sdk/client-identitystore';
-import { sandboxClientEnv } from '../../src/sandbox/client-env.js';
-import { findUser, transitiveMemberIds } from '../../src/sandbox/entra/directory.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '@iam2sso/sandbox';
+import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
+import { findUser, transitiveMemberIds } from '@iam2sso/sandbox/entra/directory.js';
+import { awsCli, sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { sandboxEnv } from '../helpers/cli.js';
-import { awsCli, sdkConfig } from '../helpers/sandbox.js';
 
 /** A temporary directory with the state database path and the environment for `iam2sso sync`. */
 export function syncEnv(sandbox: RunningSandbox): { dir: string; state: string; env: Record<string, string> } {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { addMember, deleteUser, markChanged } from '../../src/sandbox/entra/directory.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
+import type { RunningSandbox } from '@iam2sso/sandbox';
+import { addMember, deleteUser, markChanged } from '@iam2sso/sandbox/entra/directory.js';
+import { awsCli, hasAwsCli, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { runIam2sso } from '../helpers/cli.js';
-import { awsCli, hasAwsCli, startTestSandbox } from '../helpers/sandbox.js';
 import { expectedMemberships, storeMembershipsByCli, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
 const SCOPE = ['Engineering', 'Security'];

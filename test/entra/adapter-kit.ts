@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunningSandbox } from '@iam2sso/sandbox';
 import { createEntraAdapter, type EntraAdapter } from '../../src/entra/adapter.js';
 import type { EntraSettings } from '../../src/entra/settings.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
 
 /** The sandbox's Entra info. */
 export function entraOf(sandbox: RunningSandbox) {

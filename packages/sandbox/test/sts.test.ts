@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { RunningSandbox } from '../src/index.js';
+import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+
+describe('sandbox STS and request signing', () => {
+  let sandbox: RunningSandbox;
+  before(async () => {
+    sandbox = await startTestSandbox();
+  });
+  after(() => sandbox.close());
+
+  it('answers GetCallerIdentity to the AWS SDK v3 with the operator identity', async () => {
+    const sts = new STSClient(sdkConfig(sandbox));
+    const id = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(id.Account, sandbox.info.managementAccountId);
+    assert.match(id.Arn ?? '', /^arn:aws:iam::\d{12}:user\//);
+    assert.match(id.UserId ?? '', /^AIDA[A-Z2-7]{16}$/);
+  });
+
+  it('refuses an unknown key with InvalidClientTokenId', async () => {
+    const sts = new STSClient(
+      sdkConfig(sandbox, { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x'.repeat(40) }),
+    );
+    await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'InvalidClientTokenId');
+  });
+
+  it('refuses a wrong secret with SignatureDoesNotMatch', async () => {
+    const creds = { ...sandbox.info.credentials, secretAccessKey: 'y'.repeat(40) };
+    const sts = new STSClient(sdkConfig(sandbox, creds));
+    await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'SignatureDoesNotMatch');
+  });
+
+  it('answers the AWS CLI v2', { skip: !hasAwsCli && 'AWS CLI v2 not installed' }, async () => {
+    const r = await awsCli(sandbox, ['sts', 'get-caller-identity']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.json<{ Account: string }>().Account, sandbox.info.managementAccountId);
+  });
+});
