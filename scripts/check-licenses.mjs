@@ -35,6 +35,8 @@ const REVIEWED = new Map([
 const seen = new Map();
 (function walk(deps) {
   for (const [name, dep] of Object.entries(deps ?? {})) {
+    // An optional package for another platform (DuckDB's darwin or win32 bindings) is listed but not installed.
+    if (dep.version === undefined && !dep.path) continue;
     const key = `${name}@${dep.version}`;
     if (seen.has(key)) continue;
     seen.set(key, REVIEWED.get(key) ?? licenseOf(dep));
