@@ -5,6 +5,7 @@ import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
+import { registerExplain } from './explain.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
@@ -29,6 +30,7 @@ export function buildProgram(io: Io): Command {
   registerEntra(program, io);
   registerSync(program, io);
   registerDemo(program, io);
+  registerExplain(program, io);
   return program;
 }
 
