@@ -4,6 +4,7 @@ import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerEntra } from './entra.js';
 import { registerExplain } from './explain.js';
 import { registerInventory } from './inventory.js';
@@ -31,6 +32,7 @@ export function buildProgram(io: Io): Command {
   registerSync(program, io);
   registerDemo(program, io);
   registerExplain(program, io);
+  registerDoctor(program, io);
   return program;
 }
 

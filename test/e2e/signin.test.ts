@@ -117,6 +117,44 @@ describe('signing in after apply and sync', { skip: !hasAwsCli && 'AWS CLI v2 no
     assert.ok(r.json.links.find((l) => l.id === 'sign-ins')?.status === 'ok');
   });
 
+  it('doctor passes a healthy migration, then names each injected fault and exits 1', async () => {
+    const doctor = async (...extra: string[]) => {
+      const r = await runIam2sso(
+        ['doctor', '--idp-metadata', m.metadata, '--state', m.state, '--json', ...extra],
+        m.env,
+      );
+      return { status: r.status, checks: r.json<{ checks: { id: string; status: string }[] }>().checks };
+    };
+    const healthy = await doctor();
+    assert.equal(healthy.status, 0);
+    assert.deepEqual(
+      healthy.checks.filter((c) => c.status !== 'ok'),
+      [],
+    );
+    const [first, second] = people();
+    const sp = [...m.sandbox.world.entra!.servicePrincipals.values()].find(
+      (s) => s.preferredSingleSignOnMode === 'saml',
+    )!;
+    const cert = sp.signingCertificates.find((c) => c.thumbprint === sp.preferredTokenSigningKeyThumbprint)!;
+    const ends = cert.endDateTime;
+    const storeUser = [...m.sandbox.world.sso!.users.values()].find((u) => u.userName === second)!;
+    cert.endDateTime = new Date(Date.now() - 86_400_000);
+    entraUser(first).accountEnabled = false;
+    storeUser.userName = `renamed.${second}`;
+    try {
+      const sick = await doctor();
+      assert.equal(sick.status, 1);
+      const status = new Map(sick.checks.map((c) => [c.id, c.status]));
+      assert.equal(status.get('saml.app-cert'), 'error');
+      assert.equal(status.get('people.disabled'), 'warning');
+      assert.equal(status.get('people.upn-mismatch'), 'error');
+    } finally {
+      cert.endDateTime = ends;
+      entraUser(first).accountEnabled = true;
+      storeUser.userName = second;
+    }
+  });
+
   it('explain names the broken link for a person not assigned to the app', async () => {
     const outsider = [...m.sandbox.world.entra!.users.values()].find(
       (u) => u.accountEnabled && !u.deletedDateTime && !planned.has(u.userPrincipalName),
