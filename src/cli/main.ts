@@ -11,6 +11,7 @@ import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
+import { registerRollout } from './rollout.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
 
@@ -33,6 +34,7 @@ export function buildProgram(io: Io): Command {
   registerDemo(program, io);
   registerExplain(program, io);
   registerDoctor(program, io);
+  registerRollout(program, io);
   return program;
 }
 

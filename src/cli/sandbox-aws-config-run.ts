@@ -10,9 +10,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { awsConfigText, type ProfileTarget, profileName } from '../rollout/aws-config-text.js';
 import type { Io } from './io.js';
 import { printJson } from './io.js';
-import { listPortalAccess, openPortalSession, type PortalAccount, sandboxEndpoint } from './sandbox-signin-run.js';
+import { listPortalAccess, openPortalSession, sandboxEndpoint } from './sandbox-signin-run.js';
 
 export type AwsConfigFlags = { user: string; dir: string; json?: boolean; endpointUrl?: string };
 
@@ -38,38 +39,6 @@ export function fixedEndpointRuleSet(endpoint: string): unknown {
   };
 }
 
-/** A profile name from the account name and permission set, as `aws configure sso` suggests them. */
-export function profileName(account: PortalAccount, roleName: string): string {
-  return `${account.accountName || account.accountId}-${roleName}`.replace(/[^\w.-]+/g, '-');
-}
-
-/** The AWS config file text: the sso-session and one profile per account and role. */
-export function awsConfigText(
-  session: { startUrl: string; region: string },
-  accounts: PortalAccount[],
-  sessionName: string,
-): string {
-  const lines = [
-    `[sso-session ${sessionName}]`,
-    `sso_start_url = ${session.startUrl}`,
-    `sso_region = ${session.region}`,
-    'sso_registration_scopes = sso:account:access',
-    '',
-  ];
-  for (const a of accounts)
-    for (const r of a.roles)
-      lines.push(
-        `[profile ${profileName(a, r.roleName)}]`,
-        `sso_session = ${sessionName}`,
-        `sso_account_id = ${a.accountId}`,
-        `sso_role_name = ${r.roleName}`,
-        `region = ${session.region}`,
-        'output = json',
-        '',
-      );
-  return lines.join('\n');
-}
-
 /** Runs `sandbox aws-config`. */
 export async function runSandboxAwsConfig(flags: AwsConfigFlags, io: Io): Promise<void> {
   const endpoint = sandboxEndpoint(flags.endpointUrl);
@@ -78,7 +47,13 @@ export async function runSandboxAwsConfig(flags: AwsConfigFlags, io: Io): Promis
   const accounts = await listPortalAccess(session, false);
   mkdirSync(dir, { recursive: true });
   const config = join(dir, 'config');
-  writeFileSync(config, awsConfigText(session, accounts, 'iam2sso-sandbox'));
+  const targets: ProfileTarget[] = accounts.flatMap((a) =>
+    a.roles.map((r) => ({ accountId: a.accountId, accountName: a.accountName, permissionSet: r.roleName })),
+  );
+  writeFileSync(
+    config,
+    awsConfigText({ name: 'iam2sso-sandbox', startUrl: session.startUrl, region: session.region }, targets),
+  );
   const models = join(dir, 'models');
   for (const [service, version] of RULE_SET_SERVICES) {
     const at = join(models, service, version);
@@ -92,9 +67,7 @@ export async function runSandboxAwsConfig(flags: AwsConfigFlags, io: Io): Promis
     AWS_ENDPOINT_URL_SSO_OIDC: endpoint,
     AWS_ENDPOINT_URL_STS: endpoint,
   };
-  const profiles = accounts.flatMap((a) =>
-    a.roles.map((r) => ({ profile: profileName(a, r.roleName), accountId: a.accountId, roleName: r.roleName })),
-  );
+  const profiles = targets.map((t) => ({ profile: profileName(t), accountId: t.accountId, roleName: t.permissionSet }));
   if (flags.json) {
     printJson(io, { config, dataPath: models, exports, profiles });
     return;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addMember } from '@iam2sso/sandbox/entra/directory.js';
@@ -108,6 +108,25 @@ describe('signing in after apply and sync', { skip: !hasAwsCli && 'AWS CLI v2 no
       assert.ok(arn.startsWith(`arn:aws:sts::${p.accountId}:assumed-role/${role}`), arn);
       assert.ok(arn.endsWith(`/${upn}`), arn);
     }
+  });
+
+  it('rollout messages writes one e-mail per planned person with their start URL and accounts', async () => {
+    const out = join(m.dir, 'messages');
+    const r = await runIam2sso(
+      ['rollout', 'messages', '--plan', m.plan, '--format', 'eml', '--out', out, '--json'],
+      m.env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const { files } = r.json<{ files: { to: string; file: string }[] }>();
+    const upn = people()[0];
+    const mine = files.find((f) => f.to === upn);
+    assert.ok(mine, `a message for ${upn}`);
+    const eml = readFileSync(mine.file, 'utf8');
+    const text = Buffer.from(eml.split('\r\n\r\n')[2].split('\r\n--')[0].replace(/\r\n/g, ''), 'base64').toString(
+      'utf8',
+    );
+    assert.ok(text.includes(`https://${m.sandbox.world.sso!.identityStoreId}.awsapps.com/start`));
+    for (const pair of planned.get(upn)!) assert.ok(text.includes(pair.split('/')[1]), pair);
   });
 
   it('explain finds every link of a working person and the sign-ins CloudTrail saw', async () => {
