@@ -19,26 +19,26 @@ export function toMarkdown(m: Message): string {
   return out.join('\n');
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 function inline(text: string): string {
-  return escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
 /** HTML. */
 export function toHtml(m: Message): string {
   const body = m.sections
     .map((s) => {
-      const parts = [`<h2>${escape(s.heading)}</h2>`];
+      const parts = [`<h2>${escapeHtml(s.heading)}</h2>`];
       for (const p of s.paragraphs ?? []) parts.push(`<p>${inline(p)}</p>`);
       if (s.items?.length) parts.push(`<ul>${s.items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`);
-      if (s.code) parts.push(`<pre><code>${escape(s.code)}</code></pre>`);
+      if (s.code) parts.push(`<pre><code>${escapeHtml(s.code)}</code></pre>`);
       return parts.join('\n');
     })
     .join('\n');
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escape(m.subject)}</title></head>\n<body><h1>${escape(m.subject)}</h1>\n${body}\n</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(m.subject)}</title></head>\n<body><h1>${escapeHtml(m.subject)}</h1>\n${body}\n</body></html>\n`;
 }
 
 function encodedWord(text: string): string {
