@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { totpCode } from '@iam2sso/sandbox/aws/iam/ops/mfa.js';
 import { addMember } from '@iam2sso/sandbox/entra/directory.js';
+import { chromium } from 'playwright-core';
 import { hasAwsCli } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { Explanation } from '../../src/explain/chain.js';
 import { readPlanFile } from '../../src/plan-file/read.js';
 import { runIam2sso } from '../helpers/cli.js';
 import { type MigratedSandbox, startMigratedSandbox } from './signin-kit.js';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 type SigninJson = {
   userName: string;
@@ -76,6 +80,43 @@ describe('signing in after apply and sync', { skip: !hasAwsCli && 'AWS CLI v2 no
       const pairs = got.accounts.flatMap((a) => a.roles.map((role) => `${a.accountId}/${role.roleName}`)).sort();
       assert.deepEqual(pairs, planned.get(upn));
       assert.ok(got.accounts.every((a) => a.roles.every((role) => role.credentials?.accessKeyId.startsWith('ASIA'))));
+    }
+  });
+
+  it('signs in through the real pages in Chromium: Entra form, authenticator code, SAML post, portal, credentials', {
+    skip: !existsSync(CHROMIUM) && 'no Chromium',
+  }, async () => {
+    const upn = people()[1];
+    const person = m.sandbox.manifest.users.find((u) => u.upn === upn)!;
+    await fetch(`${m.sandbox.info.endpoint}/_sandbox/signin/mfa`, {
+      method: 'PUT',
+      body: JSON.stringify({ required: true }),
+    });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+      await page.goto(`${m.sandbox.info.endpoint}/start`);
+      await page.fill('input[name=login]', upn);
+      await page.fill('input[name=passwd]', person.password!);
+      await page.click('#idSIButton9');
+      await page.fill('input[name=otc]', totpCode(person.totpSeed!, m.sandbox.world.clock.now()));
+      await page.click('#idSubmit_SAOTCC_Continue');
+      await page.waitForSelector('#accounts');
+      assert.equal(await page.textContent('#user'), upn);
+      const links = await page.$$eval('li.account', (items) =>
+        items.flatMap((li) =>
+          [...li.querySelectorAll('li.role a')].map((a) => `${li.getAttribute('data-account-id')}/${a.textContent}`),
+        ),
+      );
+      assert.deepEqual(links.sort(), planned.get(upn));
+      await page.click('li.role a');
+      assert.match((await page.textContent('#AWS_ACCESS_KEY_ID')) ?? '', /^ASIA/);
+    } finally {
+      await browser.close();
+      await fetch(`${m.sandbox.info.endpoint}/_sandbox/signin/mfa`, {
+        method: 'PUT',
+        body: JSON.stringify({ required: false }),
+      });
     }
   });
 
