@@ -56,7 +56,7 @@ export function redirectToIdentitySource(sandbox: SandboxContext, request: Sandb
     return htmlPage(
       400,
       'AWS access portal',
-      '<h1>Something went wrong</h1><p id="error">IAM Identity Center has no external identity provider configured.</p>',
+      '<h1>Something went wrong</h1><p id="error">IAM Identity Center has no external identity provider configured. In the sandbox, the console step is: curl -X PUT --data-binary @federation.xml {endpoint}/_sandbox/signin/identity-source (the metadata iam2sso entra setup --federation-metadata-out saves).</p>',
     );
   }
   const sp = identityCenterSamlSettings(sandbox.world);
