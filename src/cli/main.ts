@@ -4,11 +4,14 @@ import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
+import { registerDoctor } from './doctor.js';
 import { registerEntra } from './entra.js';
+import { registerExplain } from './explain.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
+import { registerRollout } from './rollout.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
 
@@ -29,6 +32,9 @@ export function buildProgram(io: Io): Command {
   registerEntra(program, io);
   registerSync(program, io);
   registerDemo(program, io);
+  registerExplain(program, io);
+  registerDoctor(program, io);
+  registerRollout(program, io);
   return program;
 }
 

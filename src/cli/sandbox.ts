@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from './io.js';
 import { parseIntFlag, parseRateFlag } from './parse.js';
 import type { UpFlags } from './sandbox-run.js';
+import { registerSandboxSignin } from './sandbox-signin.js';
 
 function scenarioFlags(cmd: Command): Command {
   return cmd
@@ -46,4 +47,6 @@ export function registerSandbox(program: Command, io: Io): void {
   )
     .option('--json', 'print JSON (the only format)', true)
     .action(async (flags: UpFlags) => (await import('./sandbox-run.js')).runSandboxManifest(flags, io));
+
+  registerSandboxSignin(sandbox, io);
 }

@@ -11,11 +11,13 @@ import { createEntraRoute } from './entra/route.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { createIdentityCenterControlRoute, createScimRoute } from './scim/scim-route.js';
 import type { Route } from './server/http-types.js';
+import { createSigninRoute } from './signin/route.js';
 
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
     createEntraRoute(sandbox),
     createIdentityCenterControlRoute(sandbox),
+    createSigninRoute(sandbox),
     createControlRoute(sandbox),
     createScimRoute(sandbox),
     createAwsRoute(sandbox.world, {

@@ -4,6 +4,7 @@
  * departments, nested security groups, and the product's app registration with its Graph permissions.
  */
 import type { Manifest, ManifestUser } from '../scenarios/types.js';
+import { scenarioPassword, scenarioTotpSeed } from '../signin/people.js';
 import { createEntraTenant } from '../world/bootstrap.js';
 import type { EntraScenarioTruth, EntraState, EntraUser } from '../world/entra-state.js';
 import type { World } from '../world/world.js';
@@ -164,6 +165,11 @@ export function buildEntraTenant(world: World, manifest: Manifest): EntraState {
     truth.nobodies.push(upn);
   }
 
+  for (const user of manifest.users) {
+    if (!user.upn || !truth.people.get(user.upn)) continue;
+    user.password = scenarioPassword(entra, user.upn);
+    user.totpSeed = scenarioTotpSeed(entra, user.upn);
+  }
   registerProductApp(world, entra);
   return entra;
 }

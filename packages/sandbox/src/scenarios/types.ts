@@ -47,6 +47,9 @@ export type ManifestUser = {
   /** The person's given name and surname, with the UPN. */
   givenName?: string;
   surname?: string;
+  /** The person's Entra sign-in password and authenticator (TOTP) seed, when they have an Entra account. */
+  password?: string;
+  totpSeed?: string;
   /** True for people who have left the company: their IAM users linger, their Entra account should not be active. */
   leaver?: boolean;
   /** True for the `sandbox-operator` user whose key the sandbox hands out (an admin of the management account). */

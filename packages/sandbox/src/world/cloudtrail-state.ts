@@ -4,7 +4,15 @@
  */
 
 export type UserIdentity = {
-  type: 'IAMUser' | 'AssumedRole' | 'Root' | 'FederatedUser' | 'AWSService' | 'IdentityCenterUser' | 'Unknown';
+  type:
+    | 'IAMUser'
+    | 'AssumedRole'
+    | 'Root'
+    | 'FederatedUser'
+    | 'AWSService'
+    | 'IdentityCenterUser'
+    | 'SAMLUser'
+    | 'Unknown';
   principalId?: string;
   arn?: string;
   accountId?: string;
@@ -29,6 +37,8 @@ export type TrailRecord = {
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
   additionalEventData?: Record<string, unknown>;
+  /** Service events (AwsServiceEvent) carry their outcome here. */
+  serviceEventDetails?: Record<string, unknown>;
   requestID?: string;
   eventID: string;
   readOnly: boolean;

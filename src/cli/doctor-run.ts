@@ -1,0 +1,242 @@
+/** The work of `iam2sso doctor`: reads AWS and Entra, runs the checks, prints them, exits 1 on an error. */
+import { readFile } from 'node:fs/promises';
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { discoverAccounts } from '../aws/accounts.js';
+import { type AwsSettings, awsSettingsFromEnv, createBaseClients } from '../aws/clients.js';
+import { createSsoAdminClient } from '../aws/identity-center.js';
+import { type InstanceScope, instanceScope } from '../aws/identity-center-instance.js';
+import { createIdentityStoreClient } from '../aws/identity-store.js';
+import { loadConfig } from '../config/config.js';
+import { appChecks, type Check, check, doctorExitCode, idpMetadataChecks } from '../doctor/checks.js';
+import { lastSyncRun, readAudience, readOrganization, readStoreUsers } from '../doctor/gather.js';
+import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
+import { peopleChecks, provisioningChecks } from '../doctor/people.js';
+import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
+import { resolveEntraSettings } from '../entra/settings.js';
+import { ExitCode } from '../errors.js';
+import { appNames, findIdentityCenterApp } from '../explain/entra-facts.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
+import { readAssignmentFacts } from '../verify/assignments.js';
+import { createVerifyRuntime, type VerifyRuntime } from '../verify/runtime.js';
+import { type Io, printJson } from './io.js';
+
+export type DoctorFlags = {
+  json?: boolean;
+  strict?: boolean;
+  idpMetadata?: string;
+  appName?: string;
+  state?: string;
+  assumeRole: string;
+  endpointUrl?: string;
+  config?: string;
+};
+
+/** Reads the metadata from a file or a URL, refusing anything larger than metadata ever is. */
+async function loadMetadata(source: string): Promise<string> {
+  if (!/^https?:\/\//.test(source)) return readFile(source, 'utf8');
+  const response = await fetch(source);
+  if (!response.ok) throw new Error(`GET ${source} answered ${response.status}`);
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MAX_METADATA_BYTES) return 'x'.repeat(MAX_METADATA_BYTES + 1);
+  return response.text();
+}
+
+async function prerequisites(settings: AwsSettings) {
+  const base = createBaseClients(settings);
+  const out: Check[] = [];
+  try {
+    const org = await readOrganization(base.organizations);
+    if (org.featureSet === 'ALL')
+      out.push(
+        check('prereq.organizations', 'prerequisites', 'ok', 'Organizations with all features', 'FeatureSet ALL'),
+      );
+    else
+      out.push(
+        check(
+          'prereq.organizations',
+          'prerequisites',
+          'error',
+          'Organizations without all features',
+          org.error ?? `FeatureSet ${org.featureSet}`,
+          'enable all features in AWS Organizations (Settings), then enable IAM Identity Center',
+        ),
+      );
+    out.push(
+      check(
+        'prereq.delegated-admin',
+        'prerequisites',
+        'ok',
+        'delegated administration',
+        org.delegated === null
+          ? 'not readable with these credentials (ListDelegatedAdministrators)'
+          : org.delegated.length
+            ? `delegated to ${org.delegated.join(', ')}`
+            : 'none: Identity Center is managed from the management account',
+      ),
+    );
+    const discovery = await discoverAccounts(base.sts, base.organizations);
+    return { out, accounts: discovery.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id) };
+  } finally {
+    base.sts.destroy();
+    base.organizations.destroy();
+  }
+}
+
+async function instanceOf(
+  scope: InstanceScope,
+  region: string,
+): Promise<{ checks: Check[]; instance: { identityStoreId: string } | null }> {
+  try {
+    const instance = await scope.instance();
+    return {
+      checks: [
+        check('prereq.instance', 'prerequisites', 'ok', `Identity Center instance in ${region}`, instance.instanceArn),
+      ],
+      instance,
+    };
+  } catch (e) {
+    return {
+      checks: [
+        check(
+          'prereq.instance',
+          'prerequisites',
+          'error',
+          `no Identity Center instance in ${region}`,
+          (e as Error).message,
+          'enable IAM Identity Center in the region you chose (AWS_REGION), from the management account',
+        ),
+      ],
+      instance: null,
+    };
+  }
+}
+
+async function samlAndPeople(
+  adapter: EntraAdapter,
+  aws: { runtime: VerifyRuntime; store: IdentitystoreClient },
+  flags: DoctorFlags,
+  ctx: { region: string; storeId: string; accounts: string[]; now: Date },
+): Promise<Check[]> {
+  const sp = {
+    entityId: `https://${ctx.region}.signin.aws.amazon.com/platform/saml/${ctx.storeId}`,
+    acsUrl: `https://${ctx.region}.signin.aws.amazon.com/platform/saml/acs/${ctx.storeId}`,
+  };
+  const app = await findIdentityCenterApp(adapter, appNames(flags.appName));
+  const certificates = (app?.signingCertificates ?? []).map((c) => ({
+    ...c,
+    active: c.thumbprint === app?.preferredTokenSigningKeyThumbprint,
+  }));
+  const out = appChecks(
+    app && { identifierUris: app.identifierUris, redirectUris: app.redirectUris, certificates },
+    sp,
+    ctx.now,
+  );
+  if (flags.idpMetadata) {
+    const inspected = inspectIdpMetadata(await loadMetadata(flags.idpMetadata));
+    const { tenantId, authorityHost } = adapter.settings;
+    if (!inspected.ok)
+      out.push(
+        check(
+          'saml.metadata',
+          'saml',
+          'error',
+          'IdP metadata refused',
+          `${flags.idpMetadata}: ${inspected.problem}`,
+          "download the app's federation metadata again from Entra (Single sign-on > SAML Certificates > Federation Metadata XML)",
+        ),
+      );
+    else
+      out.push(
+        ...idpMetadataChecks(
+          inspected.value,
+          flags.idpMetadata,
+          {
+            tenantId,
+            signInUrl: `${authorityHost}/${tenantId}/saml2`,
+            activeThumbprint: app?.preferredTokenSigningKeyThumbprint ?? null,
+          },
+          ctx.now,
+        ),
+      );
+  } else
+    out.push(
+      check(
+        'prereq.identity-source',
+        'prerequisites',
+        'warning',
+        'identity source not compared',
+        'Identity Center has no API for its identity source settings',
+        'pass --idp-metadata FILE (the metadata uploaded to Identity Center) to compare it with Entra',
+      ),
+    );
+  const jobs = app ? await adapter.apps.listSyncJobs(app.servicePrincipalId) : [];
+  out.push(...provisioningChecks(jobs, await lastSyncRun(flags.state ?? DEFAULT_STATE_PATH), ctx.now));
+  if (!app) return out;
+  const [users, audience, facts] = await Promise.all([
+    adapter.reader.listUsers(),
+    readAudience(adapter, app),
+    readAssignmentFacts(aws.runtime.readers, ctx.accounts),
+  ]);
+  const storeUsers = await readStoreUsers(aws.store, ctx.storeId);
+  const withAccess = new Set(
+    facts.assignments.flatMap((a) =>
+      a.principalType === 'USER' ? [a.principalId] : (facts.memberships.get(a.principalId) ?? []),
+    ),
+  );
+  out.push(...peopleChecks(users, audience, storeUsers, withAccess));
+  return out;
+}
+
+const MARK = { ok: 'ok   ', warning: 'WARN ', error: 'ERROR' };
+
+/** Runs `doctor`. */
+export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
+  const { config } = loadConfig(flags.config);
+  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  const runtime = createVerifyRuntime(settings, flags.assumeRole);
+  const unpaced = async () => undefined;
+  const sso = createSsoAdminClient(settings, unpaced);
+  const store = createIdentityStoreClient(settings, unpaced);
+  const adapter = createEntraAdapter({
+    settings: resolveEntraSettings(config.entra, process.env, {}),
+    env: process.env,
+    prompt: (m) => io.err(m),
+  });
+  const now = new Date();
+  try {
+    const pre = await prerequisites(settings);
+    const { checks: instanceChecks, instance } = await instanceOf(instanceScope(sso), settings.region);
+    const checks = [...pre.out, ...instanceChecks];
+    if (instance)
+      checks.push(
+        ...(await samlAndPeople(adapter, { runtime, store }, flags, {
+          region: settings.region,
+          storeId: instance.identityStoreId,
+          accounts: pre.accounts,
+          now,
+        })),
+      );
+    const exitCode = doctorExitCode(checks, flags.strict === true);
+    const errors = checks.filter((c) => c.status === 'error').length;
+    const warnings = checks.filter((c) => c.status === 'warning').length;
+    if (flags.json) printJson(io, { errors, warnings, exitCode, checks });
+    else {
+      for (const area of ['prerequisites', 'saml', 'provisioning', 'people'] as const) {
+        const mine = checks.filter((c) => c.area === area);
+        if (!mine.length) continue;
+        io.out(area === 'saml' ? 'SAML trust' : area[0].toUpperCase() + area.slice(1));
+        for (const c of mine) {
+          io.out(`  ${MARK[c.status]} ${c.title}: ${c.evidence}`);
+          if (c.fix && c.status !== 'ok') io.out(`        fix: ${c.fix}`);
+        }
+      }
+      io.out(`${errors} errors, ${warnings} warnings${flags.strict ? ' (--strict: warnings fail)' : ''}`);
+    }
+    if (exitCode) throw new ExitCode(exitCode);
+    return checks;
+  } finally {
+    runtime.close();
+    sso.destroy();
+    store.destroy();
+  }
+}
