@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
 import { registerInventory } from './inventory.js';
@@ -29,6 +30,7 @@ export function buildProgram(io: Io): Command {
   registerEntra(program, io);
   registerSync(program, io);
   registerDemo(program, io);
+  registerDashboard(program, io);
   return program;
 }
 
