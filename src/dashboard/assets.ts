@@ -76,7 +76,8 @@ export const APP_JS = `(() => {
     apply();
   }
   const live = document.getElementById('live');
-  if (window.EventSource) {
+  // Only the served dashboard has a stamp; the shared file that iam2sso report writes has no server to ask.
+  if (window.EventSource && document.body.dataset.stamp) {
     const es = new EventSource('/events?stamp=' + encodeURIComponent(document.body.dataset.stamp));
     es.addEventListener('change', () => { if (live) live.textContent = 'updating…'; location.reload(); });
     es.onerror = () => { if (live) live.textContent = 'offline (the dashboard server stopped?)'; };

@@ -4,7 +4,7 @@
  */
 import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { PHASES, type Phase } from '../../core/dashboard-model.js';
+import { PHASE_LABELS, PHASES, type Phase } from '../../core/dashboard-model.js';
 
 /** A rendered fragment (what `html` returns). */
 export type Fragment = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -59,6 +59,12 @@ ${body}
 /** A legend of the phase colours. */
 export function phaseLegend(): Fragment {
   return html`<ul class="legend">${PHASES.map(
-    (p) => html`<li><span class="swatch" style="background:${PHASE_COLORS[p]}"></span>${p}</li>`,
+    (p) => html`<li><span class="swatch" style="background:${PHASE_COLORS[p]}"></span>${PHASE_LABELS[p]}</li>`,
   )}</ul>`;
+}
+
+/** An ISO time as people read it: `2026-12-06 08:09 UTC`. */
+export function readableTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }

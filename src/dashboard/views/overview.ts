@@ -7,7 +7,7 @@ import {
   PHASES,
   type Phase,
 } from '../../core/dashboard-model.js';
-import { type Fragment, PHASE_COLORS, phaseLegend } from './layout.js';
+import { type Fragment, PHASE_COLORS, phaseLegend, readableTime } from './layout.js';
 
 function card(model: DashboardModel, phase: Phase): Fragment {
   const label = PHASE_LABELS[phase];
@@ -41,8 +41,10 @@ ${PHASES.map((p) => html`<td data-phase="${p}">${a.phases[p]}</td>`)}
 export function overviewPage(model: DashboardModel): Fragment {
   if (!model.auditedAt)
     return html`<p>No audit is stored yet. Run <code>iam2sso audit</code>; this page updates by itself.</p>`;
-  return html`<p class="muted">Audit of ${model.auditedAt}${
-    model.planCreatedAt ? html`; plan of ${model.planCreatedAt}` : html`; no plan file yet (<code>iam2sso plan</code>)`
+  return html`<p class="muted">Audit of ${readableTime(model.auditedAt)}${
+    model.planCreatedAt
+      ? html`; plan of ${readableTime(model.planCreatedAt)}`
+      : html`; no plan file yet (<code>iam2sso plan</code>)`
   }.</p>
 <div class="cards">${PHASES.map((p) => card(model, p))}</div>
 <h2>Progress per account</h2>

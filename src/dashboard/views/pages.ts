@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import type { Finding, Severity } from '../../core/model.js';
 import type { MigrationPlan } from '../../core/plan-types.js';
 import type { RunSummary } from '../state.js';
-import type { Fragment } from './layout.js';
+import { type Fragment, readableTime } from './layout.js';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
@@ -30,7 +30,7 @@ export function planPage(plan: MigrationPlan | null, problem: string | null, pla
       : html`<p>No plan file at <code>${planPath}</code>. Run <code>iam2sso plan</code>.</p>`;
   const withGaps = plan.users.filter((u) => u.parity.gaps.length > 0);
   const withExcess = plan.users.filter((u) => u.parity.excess.length > 0);
-  return html`<p class="muted">${planPath}, created ${plan.createdAt}. What <code>iam2sso apply</code> would change now is
+  return html`<p class="muted">${planPath}, created ${readableTime(plan.createdAt)}. What <code>iam2sso apply</code> would change now is
 shown by <code>iam2sso apply --dry-run</code> (it reads the live clouds; this page reads only the state database and the file).</p>
 <div class="cards"><div class="card"><b>${plan.permissionSets.length}</b>permission sets</div>
 <div class="card"><b>${plan.groups.length}</b>groups</div>
@@ -67,7 +67,7 @@ export function runsPage(runs: RunSummary[]): Fragment {
 ${runs.map(
   (
     r,
-  ) => html`<tr><td><code>${r.runId}</code></td><td>${r.kinds.join(', ')}</td><td>${r.startedAt}</td><td>${r.finishedAt ?? ''}</td>
+  ) => html`<tr><td><code>${r.runId}</code></td><td>${r.kinds.join(', ')}</td><td>${readableTime(r.startedAt)}</td><td>${r.finishedAt ? readableTime(r.finishedAt) : ''}</td>
 <td>${r.done}</td><td class="${r.failed ? 'bad' : ''}">${r.failed}</td><td>${r.open}</td><td>${r.superseded}</td></tr>
 ${r.failures.map((f) => html`<tr><td></td><td colspan="7" class="bad"><small>${f.target}: ${f.error}</small></td></tr>`)}`,
 )}</tbody></table>`;

@@ -13,17 +13,20 @@ function select(field: string, label: string, values: string[]): Fragment {
 <option value="">all</option>${[...new Set(values)].sort().map((v) => html`<option value="${v}">${v}</option>`)}</select></label>`;
 }
 
-function row(p: PersonRow): Fragment {
+function row(p: PersonRow, link: boolean): Fragment {
+  const name = link
+    ? html`<a href="/people/${encodeURIComponent(p.accountId)}/${encodeURIComponent(p.userName)}">${p.userName}</a>`
+    : p.userName;
   return html`<tr data-account="${p.accountId}" data-category="${p.category}" data-phase="${p.phase}" data-action="${p.action ?? 'none'}">
-<td><a href="/people/${encodeURIComponent(p.accountId)}/${encodeURIComponent(p.userName)}">${p.userName}</a></td>
+<td>${name}</td>
 <td>${p.accountLabel}</td><td>${p.category}</td><td>${p.upn ?? ''}</td><td>${p.action ?? ''}</td>
 <td data-sort="${String(PHASES.indexOf(p.phase)).padStart(2, '0')}">${PHASE_LABELS[p.phase]}</td>
 <td data-sort="${String(p.findings).padStart(4, '0')}" class="${p.worstSeverity ? `sev-${p.worstSeverity}` : ''}">${p.findings}</td>
 <td>${day(p.lastLegacyUse)}</td><td>${day(p.firstSsoUse)}</td></tr>`;
 }
 
-/** The people page's body. */
-export function peoplePage(model: DashboardModel): Fragment {
+/** The people page's body; `link` makes each name a link to the person's page (the served dashboard only). */
+export function peoplePage(model: DashboardModel, link = true): Fragment {
   const people = model.people;
   return html`<div class="filters">
 <label>Search<input type="search" data-filter-for="people" placeholder="name, UPN, account…" aria-label="Search people"></label>
@@ -50,7 +53,7 @@ ${select(
 <span class="muted" data-count-for="people">${people.length} of ${people.length}</span>
 </div>
 <table id="people" data-table><thead><tr><th>IAM user</th><th>Account</th><th>Category</th><th>Entra UPN</th><th>Action</th><th>Status</th><th>Findings</th><th>Last legacy use</th><th>First SSO use</th></tr></thead>
-<tbody>${people.map(row)}</tbody></table>`;
+<tbody>${people.map((p) => row(p, link))}</tbody></table>`;
 }
 
 function keys(user: UserRecord): Fragment {
