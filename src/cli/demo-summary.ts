@@ -78,5 +78,6 @@ export function printDemoSummary(io: Io, s: DemoSummary): void {
   const failed = s.steps.filter((x) => !x.ok);
   if (failed.length > 0)
     out(`Steps that did not finish: ${failed.map((x) => x.step).join(', ')} (see the output above).`);
+  out(`See it in a browser: iam2sso dashboard --state ${s.state} --plan ${s.plan}`);
   out('Next: read the plan, then try it on your own organization: iam2sso audit (with your AWS credentials).');
 }

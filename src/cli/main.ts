@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerEntra } from './entra.js';
@@ -35,6 +36,7 @@ export function buildProgram(io: Io): Command {
   registerExplain(program, io);
   registerDoctor(program, io);
   registerRollout(program, io);
+  registerDashboard(program, io);
   return program;
 }
 

@@ -127,7 +127,11 @@ describe('iam2sso inventory and report', () => {
     assert.equal(r.status, 0, r.stderr);
     const file = r.json<{ file: string }>().file;
     assert.ok(existsSync(file));
-    assert.deepEqual(readdirSync(out), [`${runId}.html`]);
+    assert.deepEqual(readdirSync(out).sort(), [`${runId}.html`, `migration-${runId}.html`]);
+    const views = readFileSync(r.json<{ migration: string }>().migration, 'utf8');
+    for (const section of ['Overview', 'People', 'Findings', 'Plan', 'Runs'])
+      assert.ok(views.includes(`<h1>${section}</h1>`), section);
+    assert.doesNotMatch(views, /<link|src=|href="http|@import/, 'nothing is loaded from anywhere');
     const html = readFileSync(file, 'utf8');
     assert.match(html, /^<!doctype html>/);
     assert.equal((html.match(/<svg /g) ?? []).length, 4);

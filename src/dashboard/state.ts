@@ -1,0 +1,155 @@
+/**
+ * The dashboard's read side: opens the state database read-only (it never writes, never migrates) and gathers
+ * what the model needs. A table a stage has not created yet (no apply, no track) reads as "not started".
+ */
+import { existsSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import type { DashboardInputs } from '../core/dashboard-model.js';
+import type { MigrationPlan } from '../core/plan-types.js';
+import { UsageError } from '../errors.js';
+import { readPlanFile } from '../plan-file/read.js';
+import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
+import type { StateDb } from '../store/db.js';
+
+/** One journaled run, as the Runs page lists it. */
+export type RunSummary = {
+  runId: string;
+  kinds: string[];
+  startedAt: string;
+  finishedAt: string | null;
+  done: number;
+  failed: number;
+  open: number;
+  superseded: number;
+  failures: { target: string; error: string }[];
+};
+
+/** Opens the state database read-only; a missing file is a usage error that says what to run. */
+export function openReadOnly(path: string): StateDb {
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new UsageError(`no state database at ${path}: run \`iam2sso audit\` first, or pass --state`);
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+function hasTable(db: StateDb, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/** The newest audit, or null when none was stored. */
+export function readAudit(db: StateDb): AuditRun | null {
+  if (!hasTable(db, 'audit_runs')) return null;
+  return loadAuditRun(db) ?? null;
+}
+
+/** The plan file, or null (with the reason) when it is absent or does not validate. */
+export function readPlan(path: string): { plan: MigrationPlan | null; problem: string | null } {
+  if (!existsSync(path)) return { plan: null, problem: null };
+  const read = readPlanFile(path, { quota: 20, strict: false });
+  if (read.plan) return { plan: read.plan, problem: null };
+  const first = read.problems[0];
+  return { plan: null, problem: `${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}` };
+}
+
+/** Assignments and Identity Store users the journal shows done. */
+function journalFacts(db: StateDb): Pick<DashboardInputs, 'appliedAssignments' | 'storeUsers'> {
+  const appliedAssignments = new Set<string>();
+  const storeUsers = new Set<string>();
+  if (!hasTable(db, 'apply_journal')) return { appliedAssignments, storeUsers };
+  const rows = db
+    .prepare(
+      `SELECT step_id FROM apply_journal WHERE status = 'done' AND (kind = 'create-assignment' OR kind = 'store.create-user')`,
+    )
+    .all() as { step_id: string }[];
+  for (const { step_id } of rows) {
+    const [kind, ...rest] = step_id.split(':');
+    if (kind === 'create-assignment' && rest.length >= 3) appliedAssignments.add(rest.join('|').toLowerCase());
+    if (kind === 'store.create-user') storeUsers.add(rest.join(':').toLowerCase());
+  }
+  return { appliedAssignments, storeUsers };
+}
+
+/** UPNs of Identity Store users the sync engine last saw. */
+function syncedUsers(db: StateDb): string[] {
+  if (!hasTable(db, 'sync_store_users')) return [];
+  return (db.prepare('SELECT record_json FROM sync_store_users').all() as { record_json: string }[])
+    .map((r) => (JSON.parse(r.record_json) as { userName?: string }).userName ?? '')
+    .filter(Boolean)
+    .map((u) => u.toLowerCase());
+}
+
+/** Everything the model is computed from, read now. */
+export function readInputs(db: StateDb, plan: MigrationPlan | null): DashboardInputs {
+  const audit = readAudit(db);
+  const facts = journalFacts(db);
+  for (const u of syncedUsers(db)) facts.storeUsers.add(u);
+  return {
+    audit: audit && {
+      snapshot: audit.snapshot,
+      classifications: audit.classifications,
+      findings: audit.findings,
+    },
+    plan,
+    ...facts,
+    tracked: null,
+    retired: null,
+  };
+}
+
+/** The journaled runs, newest first. */
+export function readRuns(db: StateDb): RunSummary[] {
+  if (!hasTable(db, 'apply_journal')) return [];
+  const rows = db
+    .prepare(`SELECT run_id, kind, status, target, error, started_at, finished_at FROM apply_journal ORDER BY entry_id`)
+    .all() as {
+    run_id: string;
+    kind: string;
+    status: string;
+    target: string;
+    error: string | null;
+    started_at: string;
+    finished_at: string | null;
+  }[];
+  const runs = new Map<string, RunSummary>();
+  for (const r of rows) {
+    let run = runs.get(r.run_id);
+    if (!run) {
+      run = {
+        runId: r.run_id,
+        kinds: [],
+        startedAt: r.started_at,
+        finishedAt: null,
+        done: 0,
+        failed: 0,
+        open: 0,
+        superseded: 0,
+        failures: [],
+      };
+      runs.set(r.run_id, run);
+    }
+    const family = r.kind.split(/[.:]/)[0];
+    if (!run.kinds.includes(family)) run.kinds.push(family);
+    if (r.status === 'done') run.done++;
+    else if (r.status === 'failed') {
+      run.failed++;
+      run.failures.push({ target: r.target, error: r.error ?? '' });
+    } else if (r.status === 'superseded') run.superseded++;
+    else run.open++;
+    const end = r.finished_at ?? r.started_at;
+    if (!run.finishedAt || end > run.finishedAt) run.finishedAt = end;
+  }
+  return [...runs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+}
+
+/** A cheap signature of the database files: it changes whenever another process commits. */
+export function stateSignature(path: string): string {
+  return ['', '-wal']
+    .map((suffix) => {
+      const file = `${path}${suffix}`;
+      if (!existsSync(file)) return '-';
+      const s = statSync(file);
+      return `${s.size}:${s.mtimeMs}`;
+    })
+    .join('/');
+}
