@@ -10,12 +10,12 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import { deleteUser, liveUsers, markChanged } from '@iam2sso/sandbox/entra/directory.js';
 import type { EntraGroup, EntraUser } from '@iam2sso/sandbox/world/entra-state.js';
 import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import { CloudError } from '../../src/errors.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
 import { type IntendedWrite, recordingDirectoryWriter } from '../../src/entra/dry-run.js';
 import { entraCloudError, GraphCallError, toCloudError } from '../../src/entra/graph-errors.js';
 import { applyGroups } from '../../src/entra/groups.js';
 import { AWS_GALLERY_TEMPLATE_ID } from '../../src/entra/setup-plan.js';
+import { CloudError } from '../../src/errors.js';
 import { control, sandboxAdapter } from './adapter-kit.js';
 
 const DAY = 86_400_000;
@@ -131,6 +131,17 @@ describe('Entra adapter against the sandbox tenant (Graph client and @azure/iden
     assert.equal(resync.fullResync, true);
     assert.equal(resync.changed.length, liveUsers(sandbox.world.entra!).length);
     assert.notEqual(resync.deltaLink, round.deltaLink);
+  });
+
+  // Graph's delta docs: a synchronization reset answers 410 Gone, and the client must start a full round again.
+  it('starts over with a full round when Graph answers 410 Gone (synchronization reset)', async () => {
+    const round = await adapter.reader.usersDelta();
+    await control(sandbox, '/_sandbox/entra/delta-reset');
+    const resync = await adapter.reader.usersDelta(round.deltaLink);
+    assert.equal(resync.fullResync, true);
+    assert.equal(resync.changed.length, liveUsers(sandbox.world.entra!).length);
+    const after = await adapter.reader.usersDelta(resync.deltaLink);
+    assert.equal(after.fullResync, false);
   });
 
   it('reads transitive user members of nested groups, and direct members with their types', async () => {
