@@ -4,6 +4,7 @@
  * keys are in use and who do not sign in to the console (the ones a person cannot tell apart from automation
  * by the credential report) get a lookup, one page of their newest 50 events each.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { ActivityEvidence, UserRecord } from '../core/model.js';
 
@@ -53,7 +54,24 @@ export function summarizeEvents(
   };
 }
 
-/** Adds `activity` to the users that need it, one LookupEvents page each, sequentially (2 TPS limit). */
+/** LookupEvents: "limited to two per second, per account, per Region" (CloudTrail API reference). */
+const LOOKUPS_PER_SECOND = 2;
+
+/** Waits as needed so that no more than LOOKUPS_PER_SECOND calls start within any second. */
+function lookupPacer(): () => Promise<void> {
+  const recent: number[] = [];
+  return async () => {
+    for (;;) {
+      const now = Date.now();
+      while (recent.length && recent[0] <= now - 1000) recent.shift();
+      if (recent.length < LOOKUPS_PER_SECOND) break;
+      await sleep(recent[0] + 1000 - now + 5);
+    }
+    recent.push(Date.now());
+  };
+}
+
+/** Adds `activity` to the users that need it, one LookupEvents page each, paced to 2 per second per account. */
 export async function collectActivity(
   cloudtrail: CloudTrailClient,
   users: UserRecord[],
@@ -61,8 +79,10 @@ export async function collectActivity(
 ): Promise<void> {
   const now = options.now();
   const start = new Date(now.getTime() - options.activityDays * 86_400_000);
+  const pace = lookupPacer();
   for (const user of users) {
     if (!wantsActivity(user, now, options.activityDays)) continue;
+    await pace();
     const out = await cloudtrail.send(
       new LookupEventsCommand({
         LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: user.userName }],

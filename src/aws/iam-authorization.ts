@@ -82,8 +82,11 @@ export async function fetchAuthorizationDetails(iam: IAMClient): Promise<Authori
         document: decodePolicyDocument(def?.Document),
       });
     }
-    for (const r of page.RoleDetailList ?? [])
+    for (const r of page.RoleDetailList ?? []) {
+      // Service-linked roles (AWSServiceRoleForSSO, ...) belong to AWS services, not to the customer.
+      if (r.Path?.startsWith('/aws-service-role/')) continue;
       out.roles.push({ name: r.RoleName!, arn: r.Arn!, trustPolicy: decodePolicyDocument(r.AssumeRolePolicyDocument) });
+    }
   }
   return out;
 }

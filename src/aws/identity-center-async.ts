@@ -61,6 +61,14 @@ export function asyncReads({ client, arn }: InstanceScope): AsyncReads {
 
   const asyncStatus = async (kind: AsyncKind, requestId: string): Promise<AsyncStatus> => {
     const s = await describeAsync(kind, requestId);
+    // Deleting an assignment that is already gone is accepted and then FAILS with "EntitlementItem doesn't
+    // exist" (quoted by the Terraform AWS provider): the assignment is gone, which is what was asked.
+    if (
+      kind === 'delete-assignment' &&
+      s.Status === 'FAILED' &&
+      /EntitlementItem doesn't exist/.test(s.FailureReason ?? '')
+    )
+      return { status: 'SUCCEEDED' };
     return { status: (s.Status ?? 'IN_PROGRESS') as AsyncStatus['status'], failureReason: s.FailureReason };
   };
 

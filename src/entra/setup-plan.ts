@@ -9,6 +9,11 @@ import type { SpMetadata } from './saml-metadata.js';
 
 /** The AWS IAM Identity Center gallery application template, the same id in every tenant. */
 export const AWS_GALLERY_TEMPLATE_ID = '21ed01d2-ec13-4e9e-86c1-cd546719ebc4';
+/**
+ * The synchronization template (and factory tag) of that app. `aws` is the older "Amazon Web Services (AWS)"
+ * app's; Identity Center jobs read `aWSSingleSignon.<32 hex>.<tenant id>`.
+ */
+export const AWS_SYNC_TEMPLATE_ID = 'aWSSingleSignon';
 /** The gallery app's display name in the Entra gallery. */
 export const DEFAULT_APP_NAME = 'AWS IAM Identity Center (successor to AWS Single Sign-On)';
 /** Entra's default display name of SAML signing certificates. */
@@ -97,7 +102,9 @@ function samlSteps(app: EnterpriseApp | null, desired: SetupDesired, now: Date):
 
 function provisioningSteps(live: SetupLive, desired: SetupDesired): SetupStep[] {
   if (!desired.scimEndpoint) return [];
-  const templateId = live.syncTemplateIds[0] ?? 'aws';
+  const templateId = live.syncTemplateIds.includes(AWS_SYNC_TEMPLATE_ID)
+    ? AWS_SYNC_TEMPLATE_ID
+    : (live.syncTemplateIds[0] ?? AWS_SYNC_TEMPLATE_ID);
   const job = live.jobs.find((j) => j.templateId === templateId) ?? null;
   const credentialsOk = job !== null && live.credentialsWork === true && !desired.replaceCredentials;
   const running = job !== null && job.scheduleState === 'Active' && !job.quarantined;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import { storedRows } from '../helpers/audit-store.js';
+import { storedRows, storedSnapshot } from '../helpers/audit-store.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
 type AuditJson = {
@@ -29,7 +29,7 @@ describe('iam2sso audit against the sandbox organization', () => {
   async function audit(args: string[], statePath = state()) {
     const r = await runIam2sso(['audit', '--json', '--state', statePath, ...args], env);
     assert.equal(r.status, 0, r.stderr);
-    return { summary: r.json<AuditJson>(), rows: await storedRows(statePath), stderr: r.stderr };
+    return { summary: r.json<AuditJson>(), rows: await storedRows(statePath), stderr: r.stderr, statePath };
   }
 
   before(async () => {
@@ -43,7 +43,7 @@ describe('iam2sso audit against the sandbox organization', () => {
   });
 
   it('finds every user, agrees with the intended categories, and reports each finding exactly where it belongs', async () => {
-    const { summary, rows } = await audit(['--activity']);
+    const { summary, rows, statePath } = await audit(['--activity']);
     const manifest = sandbox.manifest;
     assert.equal(summary.accounts.length, manifest.accounts.length);
     assert.ok(summary.accounts.every((a) => a.status === 'ok'));
@@ -58,6 +58,15 @@ describe('iam2sso audit against the sandbox organization', () => {
       assert.deepEqual(kinds, [...u.traits].sort(), `findings of ${u.userName}`);
     }
     assert.ok(agree / manifest.users.length >= 0.95, `${agree} of ${manifest.users.length} categories agree`);
+    // Every account holds AWS's service-linked roles (AWSServiceRoleForSSO, ...): they are not the customer's.
+    assert.ok(sandbox.world.account(manifest.managementAccountId).iam.roles.has('AWSServiceRoleForSSO'));
+    const snapshot = await storedSnapshot(statePath);
+    for (const account of snapshot.accounts)
+      assert.deepEqual(
+        account.roles.filter((r) => r.arn.includes(':role/aws-service-role/')),
+        [],
+        `service-linked roles kept out of ${account.accountId}`,
+      );
     const rootKinds = (kind: string) => summary.findings.byKind[kind] ?? 0;
     assert.equal(
       rootKinds('root-access-keys'),

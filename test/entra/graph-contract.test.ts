@@ -133,6 +133,17 @@ describe('Entra adapter against the sandbox tenant (Graph client and @azure/iden
     assert.notEqual(resync.deltaLink, round.deltaLink);
   });
 
+  // Graph's delta docs: a synchronization reset answers 410 Gone, and the client must start a full round again.
+  it('starts over with a full round when Graph answers 410 Gone (synchronization reset)', async () => {
+    const round = await adapter.reader.usersDelta();
+    await control(sandbox, '/_sandbox/entra/delta-reset');
+    const resync = await adapter.reader.usersDelta(round.deltaLink);
+    assert.equal(resync.fullResync, true);
+    assert.equal(resync.changed.length, liveUsers(sandbox.world.entra!).length);
+    const after = await adapter.reader.usersDelta(resync.deltaLink);
+    assert.equal(after.fullResync, false);
+  });
+
   it('reads transitive user members of nested groups, and direct members with their types', async () => {
     const [a, b, c] = [seedUser('nest-a'), seedUser('nest-b'), seedUser('nest-c')];
     const inner = seedGroup('Nest-Inner', [b.id]);

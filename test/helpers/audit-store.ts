@@ -12,3 +12,13 @@ export async function storedRows(path: string) {
     db.close();
   }
 }
+
+/** The snapshot of the newest run stored in a state file. */
+export async function storedSnapshot(path: string) {
+  const db = await openStateDb(path);
+  try {
+    return loadAuditRun(db)!.snapshot;
+  } finally {
+    db.close();
+  }
+}

@@ -41,6 +41,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
     errorRate: options.errorRate ?? 0,
+    lookupEventsPerSecond: options.lookupEventsPerSecond,
   };
   const context: SandboxContext = { ...built, endpoint: '' };
   const server = await startServer(sandboxRoutes(context), options.port, options.host);

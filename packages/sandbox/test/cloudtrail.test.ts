@@ -72,6 +72,10 @@ describe('sandbox CloudTrail LookupEvents', () => {
   let user: Credentials;
   before(async () => {
     org = buildOrgWorld({ members: 1, usersPerAccount: 2 });
+    // These tests look at what LookupEvents returns; the rate limit and the delivery delay have their own tests
+    // (cloudtrail-fidelity.test.ts), so here calls are unpaced and events show at once.
+    org.world.faults.lookupEventsPerSecond = 0;
+    org.world.cloudTrailDeliveryDelayMs = 0;
     sandbox = await serveOrgWorld(org);
     client = trail(sandbox);
     user = userCredentials(org.world, org.management.id, 'management-user-1');
@@ -264,7 +268,7 @@ describe('sandbox CloudTrail LookupEvents', () => {
       assert.equal(refused.length, 1);
       assert.equal((refused[0] as PromiseRejectedResult).reason.name, 'ThrottlingException');
     } finally {
-      org.world.faults.lookupEventsPerSecond = undefined;
+      org.world.faults.lookupEventsPerSecond = 0;
     }
     await client.send(new LookupEventsCommand({ MaxResults: 1 }));
   });

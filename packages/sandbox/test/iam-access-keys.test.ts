@@ -15,6 +15,7 @@ import {
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_DELIVERY_DELAY_MS } from '../src/aws/cloudtrail/lookup-events.js';
 import type { RunningSandbox } from '../src/index.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
 
@@ -147,6 +148,7 @@ describe('sandbox IAM access keys and passwords', () => {
   });
 
   it("names the user and key it acted on in each call's CloudTrail event", async () => {
+    sandbox.world.clock.advance(DEFAULT_DELIVERY_DELAY_MS); // events show once CloudTrail has delivered them
     const trail = new CloudTrailClient(sdkConfig(sandbox));
     const events = await trail.send(
       new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'ResourceName', AttributeValue: 'k-robot' }] }),

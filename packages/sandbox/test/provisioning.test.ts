@@ -188,18 +188,27 @@ describe('sandbox Entra provisioning to the Identity Center SCIM endpoint', () =
     const r = await graph('GET', `/servicePrincipals/${sp.id}/synchronization/templates`);
     assert.equal(r.status, 200);
     const template = r.body.value[0];
-    assert.equal(template.factoryTag, 'aws');
+    assert.equal(template.id, 'aWSSingleSignon');
+    assert.equal(template.factoryTag, 'aWSSingleSignon');
+    assert.equal(template.schema.synchronizationRules[0].targetDirectoryName, 'AWSSingleSignon');
     const mappings = template.schema.synchronizationRules[0].objectMappings.flatMap((m: Json) => m.attributeMappings);
     const active = mappings.find((m: Json) => m.targetAttributeName === 'active');
     assert.equal(active.source.expression, 'Switch([IsSoftDeleted], , "False", "True", "True", "False")');
   });
 
-  it('creates the job disabled and not configured', async () => {
-    const r = await graph('POST', `/servicePrincipals/${sp.id}/synchronization/jobs`, { templateId: 'aws' });
+  // Shapes: Microsoft's "Configure provisioning using Microsoft Graph APIs" (job JSON) and public Terraform
+  // modules for this app (job id aWSSingleSignon.<32 hex>.<tenant id>); see packages/sandbox/GUESSES.md.
+  it('creates the job from aWSSingleSignon: Paused, disabled, PT40M, id aWSSingleSignon.<hex>.<tenant>', async () => {
+    const r = await graph('POST', `/servicePrincipals/${sp.id}/synchronization/jobs`, {
+      templateId: 'aWSSingleSignon',
+    });
     assert.equal(r.status, 201);
     jobId = r.body.id;
+    assert.match(jobId, new RegExp(`^aWSSingleSignon\\.[0-9a-f]{32}\\.${sandbox.info.entra!.tenantId}$`));
+    assert.equal(r.body.templateId, 'aWSSingleSignon');
     assert.equal(r.body.schedule.state, 'Disabled');
-    assert.equal(r.body.status.code, 'NotConfigured');
+    assert.equal(r.body.schedule.interval, 'PT40M');
+    assert.equal(r.body.status.code, 'Paused');
     const schema = await graph('GET', `${jobPath()}/schema`);
     assert.ok(JSON.stringify(schema.body).includes('IsSoftDeleted'));
   });

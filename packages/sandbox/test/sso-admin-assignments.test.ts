@@ -249,7 +249,8 @@ describe('sandbox SSO Admin account assignments and provisioning', () => {
     const started = await assign(ps, await group('MissingPolicy'));
     const failed = await waitForCreation(w, started.AccountAssignmentCreationStatus!.RequestId!);
     assert.equal(failed.Status, 'FAILED');
-    assert.match(failed.FailureReason ?? '', /policy\/NotCreatedYet does not exist/);
+    // The Terraform AWS provider's acceptance test expects "Received a 404 status error: Not supported policy.*<name>".
+    assert.match(failed.FailureReason ?? '', /^Received a 404 status error: Not supported policy .*NotCreatedYet/);
   });
 
   it('allows at most 15 outstanding asynchronous requests', async () => {

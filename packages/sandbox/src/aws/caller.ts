@@ -24,9 +24,12 @@ export function authenticate(world: World, request: SandboxRequest, auth: SigV4H
         : { kind: 'user', accountId: longTerm.accountId, userName: longTerm.userName };
   } else {
     const session = world.sessions.get(akid);
-    if (session?.principal.kind !== 'role-session') return 'unknown-key';
-    if (header(request, 'x-amz-security-token') !== session.principal.sessionToken) return 'unknown-key';
-    if (session.principal.expiration.getTime() <= world.clock.nowMs()) return 'expired-token';
+    if (!session) return 'unknown-key';
+    const role = session.principal.kind === 'role-session' ? session.principal : undefined;
+    const token = role?.sessionToken ?? session.sessionToken;
+    const expiration = role?.expiration ?? session.expiration;
+    if (!token || !expiration || header(request, 'x-amz-security-token') !== token) return 'unknown-key';
+    if (expiration.getTime() <= world.clock.nowMs()) return 'expired-token';
     secret = session.secretAccessKey;
     principal = session.principal;
   }

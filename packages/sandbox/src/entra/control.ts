@@ -1,6 +1,7 @@
 /**
  * The sandbox's own Entra knobs under `/_sandbox/entra/` (not part of Entra): Graph throttling and its fault
- * injection, token lifetime and instantiate delay, the scenario's truth about people, and a test-friendly
+ * injection, token lifetime and instantiate delay, a delta synchronization reset (delta links then answer
+ * 410 Gone), the scenario's truth about people, and a test-friendly
  * SAML sign-in that returns the signed Response for a UPN and an app without a browser.
  */
 import type { SandboxContext } from '../sandbox-context.js';
@@ -53,6 +54,11 @@ export function handleEntraControl(
       tokenLifetimeSeconds: entra.tokenLifetimeSeconds ?? 3599,
       instantiateDelayMs: entra.instantiateDelayMs ?? 5000,
     });
+  }
+  if (path === '/_sandbox/entra/delta-reset' && method === 'POST') {
+    // A synchronization reset: every delta link issued so far answers 410 Gone.
+    entra.deltaGeneration = (entra.deltaGeneration ?? 0) + 1;
+    return jsonResponse(200, { deltaGeneration: entra.deltaGeneration });
   }
   if (path === '/_sandbox/entra/truth' && method === 'GET') return jsonResponse(200, truthJson(entra));
   if (path === '/_sandbox/entra/saml/assertion' && method === 'POST') return samlAssertion(sandbox, entra, input);

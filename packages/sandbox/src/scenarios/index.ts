@@ -77,6 +77,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
 export function buildScenario(options: ScenarioOptions): BuiltScenario {
   const at = options.now ?? new Date();
   const world = new World({ seed: options.seed, start: at });
+  world.cloudTrailDeliveryDelayMs = options.cloudTrailDeliveryDelayMs;
   let estate: EstateSpec;
   if (isBuiltInScenario(options.scenario)) {
     const size = SIZES[options.scenario];

@@ -1,6 +1,7 @@
 /**
  * Creates the organization of an estate: accounts (management first), OUs, placement, aliases, the root
- * users, `OrganizationAccountAccessRole` in every member account, and Identity Center in the management account.
+ * users, `OrganizationAccountAccessRole` in every member account, the service-linked roles in every account, and
+ * Identity Center in the management account.
  */
 import { makeAwsId } from '../rng.js';
 import {
@@ -12,6 +13,7 @@ import {
 import type { AccountState } from '../world/world.js';
 import { ADMIN_ARN } from './catalog.js';
 import { daysAgo, type MaterializeContext } from './materialize-iam.js';
+import { addServiceLinkedRoles } from './service-linked-roles.js';
 import type { AccountSpec, EstateSpec } from './spec.js';
 
 /** The trust policy Organizations gives the role it creates in a new member account. */
@@ -90,6 +92,7 @@ export function materializeOrganization(ctx: MaterializeContext, estate: EstateS
     if (spec.alias) account.iam.aliases.push(spec.alias);
     setUpRoot(ctx, account, spec, age);
     if (!spec.management) addOrganizationRole(ctx, account, management.id, age);
+    addServiceLinkedRoles(account, daysAgo(ctx, age));
     accounts.push(account);
   });
   createSsoInstance(world, management.id);

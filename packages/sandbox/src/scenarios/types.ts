@@ -28,6 +28,8 @@ export type ScenarioOptions = {
    * tests pass a fixed instant to compare two builds byte for byte.
    */
   now?: Date;
+  /** How long after a call its CloudTrail event shows in LookupEvents (default a few virtual minutes). */
+  cloudTrailDeliveryDelayMs?: number;
 };
 
 export type IntendedCategory = 'human-console' | 'human-programmatic' | 'service' | 'break-glass' | 'stale';

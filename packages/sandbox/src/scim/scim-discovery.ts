@@ -5,26 +5,31 @@ import { LIST_RESPONSE_SCHEMA } from './scim-paging.js';
 import { ENTERPRISE_SCHEMA, USER_SCHEMA } from './scim-user-model.js';
 import type { ScimResult } from './scim-users.js';
 
-/** GET /ServiceProviderConfig. */
+/**
+ * GET /ServiceProviderConfig, as AWS's example response shows it
+ * (https://docs.aws.amazon.com/singlesignon/latest/developerguide/serviceproviderconfig.html): bulk not
+ * supported, filter maxResults 50. The bulk limits after `supported: false` are a guess (GUESSES.md).
+ */
 export function serviceProviderConfig(): ScimResult {
   return {
     status: 200,
     body: {
       schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
-      documentationUri: 'https://docs.aws.amazon.com/singlesignon/latest/developerguide/what-is-scim.html',
+      documentationUri:
+        'https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-identity-source-idp.html',
       authenticationSchemes: [
         {
           type: 'oauthbearertoken',
           name: 'OAuth Bearer Token',
           description: 'Authentication scheme using the OAuth Bearer Token Standard',
           specUri: 'https://www.rfc-editor.org/info/rfc6750',
-          documentationUri: 'https://docs.aws.amazon.com/singlesignon/latest/developerguide/what-is-scim.html',
+          documentationUri: 'https://docs.aws.amazon.com/singlesignon/latest/userguide/provision-automatically.html',
           primary: true,
         },
       ],
       patch: { supported: true },
       bulk: { supported: false, maxOperations: 1, maxPayloadSize: 1048576 },
-      filter: { supported: true, maxResults: 100 },
+      filter: { supported: true, maxResults: 50 },
       changePassword: { supported: false },
       sort: { supported: false },
       etag: { supported: false },

@@ -5,7 +5,7 @@ export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
 /** AWS's detail for most 400s (ValidationException). */
 export const UNPARSABLE = 'Request is unparsable, syntactically incorrect, or violates schema.';
-/** AWS's detail for a 409 on CreateUser. */
+/** AWS's detail for a 409 on CreateUser and CreateGroup (no `scimType`), from its SCIM error tables. */
 export const DUPLICATE_RESOURCE = 'Refused to create a new, duplicate resource.';
 
 /** A SCIM failure a handler raises; the router turns it into the error body. */

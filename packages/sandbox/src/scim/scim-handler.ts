@@ -25,7 +25,11 @@ export type ScimResponse = { status: number; headers: Record<string, string>; bo
 /** Matches the SCIM path shape and captures the tenant id and the resource path. */
 export const SCIM_PATH = /^\/([0-9a-fA-F-]{36})\/scim\/v2(\/.*)?$/;
 
-const UNSUPPORTED_ENDPOINTS = /^\/(Bulk|Me|\.search)(\/|$)|^\/(Users|Groups)\/\.search$/i;
+/**
+ * Endpoints AWS lists as unsupported (/Bulk, /Me, /Search: "Limitations from SCIM specification"); its error
+ * tables give 400 ValidationException for unsupported operations.
+ */
+const UNSUPPORTED_ENDPOINTS = /^\/(Bulk|Me|\.?search)(\/|$)|^\/(Users|Groups)\/\.search$/i;
 
 function parseBody(body: string | undefined): unknown {
   if (body === undefined || body.trim() === '') throw validation();
@@ -37,7 +41,7 @@ function parseBody(body: string | undefined): unknown {
 }
 
 function route(world: World, method: string, resource: string, request: ScimRequest): ScimResult {
-  if (UNSUPPORTED_ENDPOINTS.test(resource)) throw new ScimError(501, `${resource} is not supported.`);
+  if (UNSUPPORTED_ENDPOINTS.test(resource)) throw validation();
   const [, collection, id, extra] = /^\/([^/]+)(?:\/([^/]+))?(\/.*)?$/.exec(resource) ?? [];
   if (!collection || extra) throw new ScimError(404, `No such resource: ${resource}`);
   const key = `${method} ${collection}${id ? '/{id}' : ''}`;

@@ -156,8 +156,7 @@ function readAddresses(value: unknown): NonNullable<IdentityStoreUser['addresses
 export function assertUniqueUserName(world: World, userName: string, exceptUserId?: string): void {
   const lower = userName.toLowerCase();
   for (const u of world.sso!.users.values()) {
-    if (u.userId !== exceptUserId && u.userName.toLowerCase() === lower)
-      throw new ScimError(409, DUPLICATE_RESOURCE, 'uniqueness');
+    if (u.userId !== exceptUserId && u.userName.toLowerCase() === lower) throw new ScimError(409, DUPLICATE_RESOURCE);
   }
 }
 

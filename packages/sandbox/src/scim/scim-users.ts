@@ -1,10 +1,10 @@
 /** The /Users resource of Identity Center's SCIM endpoint. */
 import type { IdentityStoreUser } from '../world/sso-state.js';
 import type { World } from '../world/world.js';
-import { notFound } from './scim-errors.js';
+import { notFound, validation } from './scim-errors.js';
 import { parseFilter, requireCombination } from './scim-filter.js';
 import { pageOf } from './scim-paging.js';
-import { applyPatch, readPatchOperations } from './scim-patch.js';
+import { applyPatch, type PatchOperation, readPatchOperations } from './scim-patch.js';
 import { scimStateOf } from './scim-state.js';
 import { assertUniqueUserName, externalIdOf, readUserInput, toScimUser, writeUser } from './scim-user-model.js';
 
@@ -61,10 +61,24 @@ export function replaceUser(world: World, id: string, body: unknown): ScimResult
   return { status: 200, body: toScimUser(world, user) };
 }
 
-/** PATCH /Users/{id}: the patched user must still satisfy every CreateUser rule. AWS answers 204. */
+/** How many operations of a PATCH touch `attribute` (by path, or as a key of a path-less value). */
+function operationsOn(ops: PatchOperation[], attribute: string): number {
+  return ops.filter((op) =>
+    op.path
+      ? op.path.trim().toLowerCase() === attribute
+      : Object.keys((op.value ?? {}) as object).some((k) => k.toLowerCase() === attribute),
+  ).length;
+}
+
+/**
+ * PATCH /Users/{id}: the patched user must still satisfy every CreateUser rule. AWS answers 204. AWS's PatchUser
+ * page lists "Multiple PATCH operations on userName or active attribute" as not supported: refused with 400.
+ */
 export function patchUser(world: World, id: string, body: unknown): ScimResult {
   const user = findUser(world, id);
-  const patched = applyPatch(toScimUser(world, user), readPatchOperations(body));
+  const ops = readPatchOperations(body);
+  if (operationsOn(ops, 'active') > 1 || operationsOn(ops, 'username') > 1) throw validation();
+  const patched = applyPatch(toScimUser(world, user), ops);
   const input = readUserInput(patched, user.active);
   assertUniqueUserName(world, input.userName, user.userId);
   writeUser(world, user, input);

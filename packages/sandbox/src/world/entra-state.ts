@@ -159,6 +159,8 @@ export type EntraState = {
   changes: Map<string, { seq: number; at: Date; kind: 'user' | 'group' }>;
   /** Direct-member additions and removals in change order (see MemberChange). */
   memberChanges?: MemberChange[];
+  /** Bumped by a synchronization reset: delta links issued before it answer 410 Gone. */
+  deltaGeneration?: number;
   tokenSigningKey?: TokenSigningKey;
   graphThrottle?: GraphThrottle;
   /** Access token lifetime in seconds (default 3599, as Entra issues). */

@@ -37,13 +37,23 @@ export type Principal =
       sourceArn: string;
     };
 
-export type SessionCredential = { accessKeyId: string; secretAccessKey: string; principal: Principal };
+/**
+ * Temporary credentials. Role sessions carry their token and expiry in the principal; GetSessionToken
+ * sessions act as the IAM user (or root) itself and carry them here.
+ */
+export type SessionCredential = {
+  accessKeyId: string;
+  secretAccessKey: string;
+  principal: Principal;
+  sessionToken?: string;
+  expiration?: Date;
+};
 
 export type FaultConfig = {
   latencyMs: number;
   throttleRate: number;
   errorRate: number;
-  /** CloudTrail LookupEvents calls allowed per second per account (AWS allows 2); unset: not limited. */
+  /** CloudTrail LookupEvents calls allowed per second per account; unset: AWS's 2; 0: not limited. */
   lookupEventsPerSecond?: number;
 };
 
@@ -59,6 +69,8 @@ export class World {
   /** Temporary credentials issued by STS, by access key id. */
   readonly sessions = new Map<string, SessionCredential>();
   faults: FaultConfig = { latencyMs: 0, throttleRate: 0, errorRate: 0 };
+  /** How long after a call its CloudTrail event shows in LookupEvents (unset: the lookup's default). */
+  cloudTrailDeliveryDelayMs?: number;
   organization?: OrganizationState;
   sso?: SsoState;
   entra?: EntraState;

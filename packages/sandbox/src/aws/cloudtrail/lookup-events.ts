@@ -1,7 +1,9 @@
 /**
  * CloudTrail LookupEvents over the caller's account history: at most one lookup attribute, 1-50 results per
  * page (default 50), newest first, only the last 90 days of virtual time, tokens bound to the query that made
- * them, and AWS's per-account rate limit when the sandbox is told to enforce it.
+ * them, AWS's limit of 2 requests per second per account and region (on unless the faults turn it off with
+ * `lookupEventsPerSecond: 0`), and a delivery delay: an event shows only some virtual minutes after the call
+ * (the scenario's `cloudTrailDeliveryDelayMs`).
  */
 import { createHash } from 'node:crypto';
 import {
@@ -14,6 +16,10 @@ import type { AwsContext, JsonHandler } from '../context.js';
 import { AwsError } from '../errors.js';
 
 const MAX_RESULTS = 50;
+/** "The rate of lookup requests is limited to two per second, per account, per Region" (API_LookupEvents). */
+export const LOOKUP_EVENTS_PER_SECOND = 2;
+/** How long after a call its event shows in LookupEvents unless the scenario says otherwise (GUESSES.md). */
+export const DEFAULT_DELIVERY_DELAY_MS = 5 * 60_000;
 const ATTRIBUTE_KEYS = new Set([
   'EventId',
   'EventName',
@@ -160,10 +166,10 @@ function eventView(event: TrailEvent) {
   };
 }
 
-/** Refuses the call when the sandbox enforces AWS's per-account LookupEvents rate and it is exceeded. */
+/** Refuses the call past AWS's per-account LookupEvents rate (2 per second unless the faults change it). */
 function throttle(ctx: AwsContext, trail: TrailState): void {
-  const limit = ctx.world.faults.lookupEventsPerSecond;
-  if (!limit || limit <= 0) return;
+  const limit = ctx.world.faults.lookupEventsPerSecond ?? LOOKUP_EVENTS_PER_SECOND;
+  if (limit <= 0) return;
   const now = ctx.world.clock.nowMs();
   trail.lookupCalls = trail.lookupCalls.filter((t) => t > now - 1000);
   if (trail.lookupCalls.length >= limit) throw new AwsError('ThrottlingException', 'Rate exceeded', 429);
@@ -193,6 +199,7 @@ export const lookupEvents: JsonHandler = (ctx, input) => {
   const events = trail.events;
   const token = typeof input.NextToken === 'string' && input.NextToken ? input.NextToken : undefined;
   const first: Window = { startMs: start ?? nowMs - TRAIL_RETENTION_MS, endMs: end ?? nowMs };
+  const deliveredBefore = nowMs - (ctx.world.cloudTrailDeliveryDelayMs ?? DEFAULT_DELIVERY_DELAY_MS);
   const resumed = token ? resume(events, query, token) : undefined;
   const window = resumed?.window ?? first;
   const { startMs, endMs } = window;
@@ -202,7 +209,7 @@ export const lookupEvents: JsonHandler = (ctx, input) => {
   for (; i >= 0; i--) {
     const event = events[i];
     if (event.time.getTime() < startMs || !isWithinRetention(event, nowMs)) break;
-    if (event.time.getTime() > endMs) continue;
+    if (event.time.getTime() > endMs || event.time.getTime() > deliveredBefore) continue;
     if (event.record.awsRegion !== ctx.region || !attributeMatches(event, attribute)) continue;
     if (page.length === maxResults) {
       more = true;

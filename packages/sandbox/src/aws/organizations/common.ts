@@ -10,7 +10,7 @@ export function invalidInput(reason: string, message: string): AwsError {
 
 /** Organizations' ConstraintViolationException, with its Reason. */
 export function constraintViolation(reason: string, message: string): AwsError {
-  return new AwsError('ConstraintViolationException', message, 409, 'Sender', { Reason: reason });
+  return new AwsError('ConstraintViolationException', message, 400, 'Sender', { Reason: reason });
 }
 
 /**
@@ -23,14 +23,14 @@ export function organizationFor(ctx: AwsContext, options: { anyMember?: boolean 
     throw new AwsError(
       'AWSOrganizationsNotInUseException',
       'Your account is not a member of an organization. To make this request, you must use the credentials of an account that belongs to an organization.',
-      404,
+      400,
     );
   }
   if (!options.anyMember && ctx.caller.accountId !== org.managementAccountId) {
     throw new AwsError(
       'AccessDeniedException',
       "You don't have permissions to access this resource. This operation can be called only from the organization's management account.",
-      403,
+      400,
     );
   }
   return org;

@@ -54,7 +54,7 @@ function requireScpType(value: string, { listing }: { listing: boolean }): boole
   throw new AwsError(
     'PolicyTypeNotEnabledException',
     'This operation can be performed only for enabled policy types.',
-    409,
+    400,
   );
 }
 
@@ -63,7 +63,7 @@ function requirePolicy(org: OrganizationState, input: Record<string, unknown>): 
   if (!POLICY_ID.test(id)) throw invalidInput('INVALID_SYNTAX_POLICY_ID', 'You specified an invalid policy ID.');
   const policy = org.policies.get(id);
   if (!policy)
-    throw new AwsError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.", 404);
+    throw new AwsError('PolicyNotFoundException', "We can't find a policy with the PolicyId that you specified.", 400);
   return policy;
 }
 
@@ -79,7 +79,7 @@ function requireTarget(org: OrganizationState, input: Record<string, unknown>): 
     throw new AwsError(
       'TargetNotFoundException',
       "We can't find a root, OU, account, or policy with the TargetId that you specified.",
-      404,
+      400,
     );
   }
   return id;
@@ -126,7 +126,7 @@ function validateName(name: string, org: OrganizationState, except?: OrgPolicy):
   if (name.length > 128) throw invalidInput('MAX_LENGTH_EXCEEDED', 'You provided a Name longer than 128 characters.');
   for (const p of org.policies.values()) {
     if (p !== except && p.name === name) {
-      throw new AwsError('DuplicatePolicyException', 'A policy with the same name already exists.', 409);
+      throw new AwsError('DuplicatePolicyException', 'A policy with the same name already exists.', 400);
     }
   }
 }
@@ -207,7 +207,7 @@ export const policyHandlers: Record<string, JsonHandler> = {
       throw new AwsError(
         'PolicyInUseException',
         'The policy is attached to one or more entities. You must detach it from all roots, OUs, and accounts before performing this operation.',
-        409,
+        400,
       );
     }
     org.policies.delete(policy.id);
@@ -229,7 +229,7 @@ export const policyHandlers: Record<string, JsonHandler> = {
       throw new AwsError(
         'DuplicatePolicyAttachmentException',
         'The selected policy is already attached to the specified target.',
-        409,
+        400,
       );
     }
     if (policiesAttachedTo(org, target).length >= SCP_LIMITS.perTarget) {
@@ -250,7 +250,7 @@ export const policyHandlers: Record<string, JsonHandler> = {
       throw new AwsError(
         'PolicyNotAttachedException',
         "The policy isn't attached to the specified target in the specified root.",
-        409,
+        400,
       );
     }
     if (policiesAttachedTo(org, target).length <= 1) {

@@ -34,7 +34,7 @@ function parentNotFound(): AwsError {
   return new AwsError(
     'ParentNotFoundException',
     "We can't find a root or OU with the ParentId that you specified.",
-    404,
+    400,
   );
 }
 
@@ -67,7 +67,7 @@ function requireAccount(org: OrganizationState, input: Record<string, unknown>):
   }
   const account = org.accounts.get(id);
   if (!account) {
-    throw new AwsError('AccountNotFoundException', "You specified an account that doesn't exist.", 404);
+    throw new AwsError('AccountNotFoundException', "You specified an account that doesn't exist.", 400);
   }
   return account;
 }
@@ -131,7 +131,7 @@ export const structureHandlers: Record<string, JsonHandler> = {
       throw new AwsError(
         'OrganizationalUnitNotFoundException',
         "We can't find an OU with the OrganizationalUnitId that you specified.",
-        404,
+        400,
       );
     }
     return { OrganizationalUnit: unitView(org, unit) };
@@ -145,7 +145,7 @@ export const structureHandlers: Record<string, JsonHandler> = {
       throw new AwsError(
         'ChildNotFoundException',
         "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
-        404,
+        400,
       );
     }
     const type = parentId === org.rootId ? 'ROOT' : 'ORGANIZATIONAL_UNIT';

@@ -4,7 +4,7 @@ import type { AccountAssignment, AsyncOperation, SsoState } from '../../world/ss
 import type { AwsContext } from '../context.js';
 import { AwsError } from '../errors.js';
 import { requireInstance } from './instance.js';
-import { sameAssignment, startOperation } from './operations.js';
+import { startOperation } from './operations.js';
 import { pageOf } from './paging.js';
 import { matchesProvisioningStatus, requireAccountId, requirePermissionSet } from './permission-sets.js';
 import { constraintError, maxResults, requireEnum, requireString } from './validation.js';
@@ -20,16 +20,6 @@ function principalOf(input: Record<string, unknown>): { principalType: Principal
     principalType: requireEnum(input, 'PrincipalType', ['USER', 'GROUP'] as const),
     principalId: requireString(input, 'PrincipalId', { max: 47, pattern: PRINCIPAL_ID }),
   };
-}
-
-function requirePrincipal(sso: SsoState, p: { principalType: PrincipalType; principalId: string }): void {
-  const exists = p.principalType === 'USER' ? sso.users.has(p.principalId) : sso.groups.has(p.principalId);
-  if (!exists) {
-    throw new AwsError(
-      'ResourceNotFoundException',
-      `${p.principalType} ${p.principalId} does not exist in the identity store.`,
-    );
-  }
 }
 
 function assignmentRequest(ctx: AwsContext, input: Record<string, unknown>) {
@@ -55,10 +45,12 @@ function statusView(op: AsyncOperation) {
   };
 }
 
-/** CreateAccountAssignment: IN_PROGRESS now; the role appears in the account when it SUCCEEDS. */
+/**
+ * CreateAccountAssignment: IN_PROGRESS now; the role appears in the account when it SUCCEEDS. A principal
+ * that does not exist is accepted here and fails later with a FailureReason naming it, as AWS does.
+ */
 export function createAccountAssignment(ctx: AwsContext, input: Record<string, unknown>) {
   const { sso, ps, accountId, principalType, principalId } = assignmentRequest(ctx, input);
-  requirePrincipal(sso, { principalType, principalId });
   const op = startOperation(ctx.world, sso, {
     kind: 'create-assignment',
     accountId,
@@ -69,13 +61,13 @@ export function createAccountAssignment(ctx: AwsContext, input: Record<string, u
   return { AccountAssignmentCreationStatus: statusView(op) };
 }
 
-/** DeleteAccountAssignment: IN_PROGRESS now; the last assignment of a permission set in an account removes its role. */
+/**
+ * DeleteAccountAssignment: IN_PROGRESS now; the last assignment of a permission set in an account removes its
+ * role. Deleting an assignment that does not exist is accepted and then FAILS (EntitlementItem doesn't exist).
+ */
 export function deleteAccountAssignment(ctx: AwsContext, input: Record<string, unknown>) {
   const { sso, ps, accountId, principalType, principalId } = assignmentRequest(ctx, input);
   const wanted: AccountAssignment = { accountId, permissionSetArn: ps.permissionSetArn, principalType, principalId };
-  if (!sso.assignments.some((a) => sameAssignment(a, wanted))) {
-    throw new AwsError('ResourceNotFoundException', 'The specified account assignment does not exist.');
-  }
   const op = startOperation(ctx.world, sso, { kind: 'delete-assignment', ...wanted });
   return { AccountAssignmentDeletionStatus: statusView(op) };
 }

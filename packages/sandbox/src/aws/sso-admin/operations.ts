@@ -61,7 +61,9 @@ function complete(world: World, sso: SsoState, op: AsyncOperation): string | und
   switch (op.kind) {
     case 'create-assignment': {
       const exists = op.principalType === 'USER' ? sso.users.has(op.principalId!) : sso.groups.has(op.principalId!);
-      if (!exists) return `The principal ${op.principalId} does not exist in the identity store.`;
+      // Seen in public reports of CloudFormation AWS::SSO::Assignment failures (GUESSES.md).
+      if (!exists)
+        return `Received a 404 status error: the ${op.principalType} assignee ${op.principalId} was not found in directory ${sso.identityStoreId}`;
       const reason = provisionRole(world, sso, ps, op.accountId!);
       if (reason) return reason;
       const a: AccountAssignment = {
@@ -75,6 +77,7 @@ function complete(world: World, sso: SsoState, op: AsyncOperation): string | und
     }
     case 'delete-assignment': {
       const a = { ...op, permissionSetArn: ps.permissionSetArn } as AccountAssignment;
+      if (!sso.assignments.some((b) => sameAssignment(a, b))) return missingEntitlement(sso, a);
       sso.assignments = sso.assignments.filter((b) => !sameAssignment(a, b));
       if (!sso.assignments.some((b) => b.accountId === a.accountId && b.permissionSetArn === a.permissionSetArn)) {
         deprovisionRole(world, sso, ps, a.accountId);
@@ -91,6 +94,21 @@ function complete(world: World, sso: SsoState, op: AsyncOperation): string | und
     default:
       return undefined;
   }
+}
+
+/**
+ * The reason a deletion of an assignment that does not exist fails with. The Terraform AWS provider quotes
+ * it ("Received a 404 status error: EntitlementItem doesn't exist with the given entitlement key
+ * EntitlementKey{...}") with the key's values elided; the values here are a guess (GUESSES.md).
+ */
+function missingEntitlement(sso: SsoState, a: AccountAssignment): string {
+  const key = [
+    `accessorId=AccessorId{value=${a.principalId}}`,
+    `resourceId=ResourceId{value=${a.permissionSetArn.split('/').pop()}}`,
+    `auxiliaryResourceId=AuxiliaryResourceId{value=${a.accountId}}`,
+    `containerId=ContainerId{value=${sso.instanceArn.split('/').pop()}}`,
+  ].join(', ');
+  return `Received a 404 status error: EntitlementItem doesn't exist with the given entitlement key EntitlementKey{${key}}`;
 }
 
 /** Same account, permission set and principal. */

@@ -83,9 +83,9 @@ function provisioningBlocker(ps: PermissionSet, account: AccountState): string |
   if (boundaryRef) refs.push(boundaryRef);
   for (const ref of refs) {
     const arn = customerPolicyArn(account.id, ref);
-    if (!account.iam.policies.has(arn)) {
-      return `Received a 404 status error: Policy ${arn} does not exist or is not attachable.`;
-    }
+    // The Terraform AWS provider's acceptance test for a missing customer managed policy expects
+    // "Received a 404 status error: Not supported policy ... <name>" (TestAccSSOAdminAccountAssignment_missingPolicy).
+    if (!account.iam.policies.has(arn)) return `Received a 404 status error: Not supported policy ${arn}.`;
   }
   return undefined;
 }

@@ -18,23 +18,25 @@ const CHAINED_MAX_DURATION = 3_600;
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** A temporary key id, drawn from crypto so that issuing credentials never moves the scenario's seeded source. */
-function temporaryKeyId(): string {
+export function temporaryKeyId(): string {
   const bytes = randomBytes(16);
   let id = 'ASIA';
   for (const b of bytes) id += ID_ALPHABET[b % ID_ALPHABET.length];
   return id;
 }
 
-function temporarySecret(): string {
+/** A temporary secret access key. */
+export function temporarySecret(): string {
   return randomBytes(30).toString('base64');
 }
 
 /** An opaque session token in the shape STS returns (base64, a few hundred characters). */
-function sessionToken(): string {
+export function sessionToken(): string {
   return `IQoJb3JpZ2luX2VjE${randomBytes(320).toString('base64')}`;
 }
 
-function constraint(value: string, field: string, rule: string): AwsError {
+/** STS's "1 validation error detected" ValidationError. */
+export function constraint(value: string, field: string, rule: string): AwsError {
   return validationError(
     `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${rule}`,
   );

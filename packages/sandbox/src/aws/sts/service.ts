@@ -1,6 +1,7 @@
 /** STS over the Query protocol. */
 import type { QueryService } from '../context.js';
 import { assumeRole } from './assume-role.js';
+import { getSessionToken } from './session-token.js';
 
 export const stsService: QueryService = {
   service: 'sts',
@@ -9,5 +10,6 @@ export const stsService: QueryService = {
   handlers: {
     GetCallerIdentity: (ctx) => ({ UserId: ctx.caller.userId, Account: ctx.caller.accountId, Arn: ctx.caller.arn }),
     AssumeRole: assumeRole,
+    GetSessionToken: getSessionToken,
   },
 };

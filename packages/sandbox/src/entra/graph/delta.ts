@@ -1,12 +1,16 @@
 /**
  * Delta queries for users and groups (`/users/delta`, `/groups/delta`): an initial round returns every live
  * object, later rounds the objects changed since the delta link was issued, deleted ones as `@removed`, and
- * groups carry `members@delta`. Delta links expire after 7 days of virtual time with `syncStateNotFound`.
+ * groups carry `members@delta`. `$filter=id eq '...'` (joined by `or`) tracks only those objects. Delta links
+ * expire after 7 days of virtual time with `syncStateNotFound`, and after a synchronization reset (the
+ * control API's `delta-reset`) they answer 410 Gone, as https://learn.microsoft.com/graph/delta-query-overview
+ * describes.
  */
 import type { EntraState } from '../../world/entra-state.js';
 import { type GraphHandler, type GraphRequest, graphError } from '../graph-types.js';
 import { ok, READ_GROUPS, READ_USERS, tenantOf } from './context.js';
 import { GROUP_SPEC, groupRecord, USER_SPEC, userRecord } from './directory-records.js';
+import { FilterError, parseFilter } from './filter.js';
 import { type CollectionSpec, decodeToken, encodePagingToken, linkWith, pageSize, selectFields } from './odata.js';
 
 /** Group delta also takes `members` in `$select`: that is how Graph is asked for `members@delta`. */
@@ -17,7 +21,35 @@ export const DELTA_LINK_LIFETIME_MS = 7 * 86_400_000;
 
 type Kind = 'user' | 'group';
 type SkipState = { k: Kind; from: number; snap: number; after: string | null; t: number };
-type DeltaState = { k: Kind; s: number; t: number };
+type DeltaState = { k: Kind; s: number; t: number; g?: number };
+
+/** Delta's `$filter`: only `id eq '...'`, optionally joined by `or` (Graph allows up to 50 ids). */
+function idFilter(request: GraphRequest): ((id: string) => boolean) | null {
+  const filter = request.query.get('$filter');
+  if (filter === null) return null;
+  const clauses = filter.split(/\s+or\s+/i);
+  const unsupported = () =>
+    graphError(400, 'Request_UnsupportedQuery', `Unsupported filter for delta query: '${filter}'.`);
+  if (clauses.length > 50 || !clauses.every((c) => /^\s*id\s+eq\s+'[^']*'\s*$/i.test(c))) throw unsupported();
+  try {
+    const { predicate } = parseFilter(filter, ['id']);
+    return (id) => predicate({ id });
+  } catch (e) {
+    if (e instanceof FilterError) throw unsupported();
+    throw e;
+  }
+}
+
+/** The 410 Gone Graph answers after a synchronization reset, pointing at a fresh round. */
+function resetGone(request: GraphRequest) {
+  const gone = graphError(
+    410,
+    'resyncRequired',
+    'The delta token is no longer valid after a synchronization reset. Start a new full synchronization.',
+  );
+  gone.headers = { ...gone.headers, location: linkWith(request, {}) };
+  return gone;
+}
 
 function membersDelta(entra: EntraState, groupId: string, from: number, snap: number): Record<string, unknown>[] {
   const type = (id: string) => (entra.groups.has(id) ? '#microsoft.graph.group' : '#microsoft.graph.user');
@@ -36,9 +68,11 @@ function membersDelta(entra: EntraState, groupId: string, from: number, snap: nu
 
 function roundItems(request: GraphRequest, state: SkipState, spec: CollectionSpec): Record<string, unknown>[] {
   const entra = tenantOf(request);
+  const wanted = idFilter(request);
   const ids: string[] = [];
   for (const [id, change] of entra.changes) {
     if (change.kind !== state.k || change.seq > state.snap) continue;
+    if (wanted && !wanted(id)) continue;
     if (state.from >= 0 && change.seq <= state.from) continue;
     ids.push(id);
   }
@@ -72,8 +106,9 @@ function deltaPage(request: GraphRequest, kind: Kind) {
   let state: SkipState;
   const deltaToken = request.query.get('$deltatoken');
   const skipToken = request.query.get('$skiptoken');
+  const generation = entra.deltaGeneration ?? 0;
   if (deltaToken === 'latestdelta') {
-    const token = encodePagingToken({ k: kind, s: entra.changeSeq, t: now } satisfies DeltaState);
+    const token = encodePagingToken({ k: kind, s: entra.changeSeq, t: now, g: generation } satisfies DeltaState);
     return ok(200, {
       '@odata.context': context,
       '@odata.deltaLink': linkWith(request, { $deltatoken: token }),
@@ -82,6 +117,7 @@ function deltaPage(request: GraphRequest, kind: Kind) {
   }
   if (deltaToken) {
     const delta = decodeToken<DeltaState>(deltaToken);
+    if (delta && delta.k === kind && (delta.g ?? 0) !== generation) return resetGone(request);
     if (!delta || delta.k !== kind || now - delta.t > DELTA_LINK_LIFETIME_MS) {
       throw graphError(
         400,
@@ -107,7 +143,7 @@ function deltaPage(request: GraphRequest, kind: Kind) {
     const next: SkipState = { ...state, after: String(page[page.length - 1].id) };
     body['@odata.nextLink'] = linkWith(request, { $skiptoken: encodePagingToken(next) });
   } else {
-    const token: DeltaState = { k: kind, s: state.snap, t: now };
+    const token: DeltaState = { k: kind, s: state.snap, t: now, g: generation };
     body['@odata.deltaLink'] = linkWith(request, { $deltatoken: encodePagingToken(token) });
   }
   body.value = page;

@@ -52,6 +52,9 @@ export const USER_SPEC: CollectionSpec = {
     'mailNickname',
     'userType',
   ],
+  // $search and $orderby on users: https://learn.microsoft.com/graph/aad-advanced-queries (user properties table).
+  searchable: ['displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'mailNickname', 'jobTitle'],
+  orderable: ['displayName', 'userPrincipalName'],
 };
 
 const GROUP_FIELDS = [
@@ -80,6 +83,9 @@ export const GROUP_SPEC: CollectionSpec = {
   defaultSelect: GROUP_FIELDS,
   selectable: GROUP_FIELDS,
   filterable: ['displayName', 'id', 'mailNickname', 'securityEnabled', 'mailEnabled', 'mail', 'description'],
+  // $search and $orderby on groups: https://learn.microsoft.com/graph/aad-advanced-queries (group properties table).
+  searchable: ['displayName', 'description', 'mail', 'mailNickname'],
+  orderable: ['displayName'],
 };
 
 /** Members lists mix users and groups: any property of either may be selected. */

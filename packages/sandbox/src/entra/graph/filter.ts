@@ -1,7 +1,9 @@
 /**
  * OData `$filter` for the properties the product filters on: `eq` / `ne` on strings, booleans and null,
- * `startswith(prop,'x')`, `prop in ('a','b')`, joined by `and` / `or`, with parentheses and `not`.
- * Anything else is refused as Graph refuses it (400 Request_UnsupportedQuery / BadRequest).
+ * `startswith(prop,'x')`, `endswith(prop,'x')`, `prop in ('a','b')`, joined by `and` / `or`, with parentheses
+ * and `not`. `ne`, `not` and `endswith` are advanced queries on directory objects: the result says when one was
+ * used, so the caller can demand the advanced-query parameters as Graph does
+ * (https://learn.microsoft.com/graph/aad-advanced-queries). Anything else is refused as Graph refuses it.
  */
 
 export type FilterValue = string | boolean | null | number;
@@ -57,9 +59,16 @@ function equal(a: unknown, b: FilterValue): boolean {
   return (a ?? null) === b;
 }
 
+/** A parsed filter; `advanced` names the first operator that Graph serves only as an advanced query. */
+export type CompiledFilter = { predicate: Predicate; advanced: string | null };
+
 /** Parses a filter into a predicate; `allowed` lists the property names that may be filtered on. */
-export function parseFilter(input: string, allowed: readonly string[]): Predicate {
+export function parseFilter(input: string, allowed: readonly string[]): CompiledFilter {
   const tokens = tokenize(input);
+  let advanced: string | null = null;
+  const useAdvanced = (op: string) => {
+    advanced ??= op;
+  };
   let pos = 0;
   const peek = () => tokens[pos];
   const take = () => {
@@ -85,21 +94,30 @@ export function parseFilter(input: string, allowed: readonly string[]): Predicat
       return inner;
     }
     if (t.text === 'not') {
+      useAdvanced('not');
       const inner = primary();
       return (r) => !inner(r);
     }
     if (t.kind !== 'ident') throw new FilterError(`Syntax error at '${t.text}'.`);
-    if (t.text.toLowerCase() === 'startswith' && peek()?.text === '(') {
+    const fn = t.text.toLowerCase();
+    if ((fn === 'startswith' || fn === 'endswith') && peek()?.text === '(') {
       expect('(');
       const get = property(take().text);
       expect(',');
-      const prefix = literal(take());
+      const affix = literal(take());
       expect(')');
-      if (typeof prefix !== 'string') throw new FilterError('startswith needs a string.');
+      if (typeof affix !== 'string') throw new FilterError(`${fn} needs a string.`);
+      const wanted = affix.toLowerCase();
+      if (fn === 'startswith')
+        return (r) =>
+          String(get(r) ?? '')
+            .toLowerCase()
+            .startsWith(wanted);
+      useAdvanced('endsWith');
       return (r) =>
         String(get(r) ?? '')
           .toLowerCase()
-          .startsWith(prefix.toLowerCase());
+          .endsWith(wanted);
     }
     const get = property(t.text);
     const op = take().text.toLowerCase();
@@ -116,7 +134,10 @@ export function parseFilter(input: string, allowed: readonly string[]): Predicat
     }
     const value = literal(take());
     if (op === 'eq') return (r) => equal(get(r), value);
-    if (op === 'ne') return (r) => !equal(get(r), value);
+    if (op === 'ne') {
+      useAdvanced('ne');
+      return (r) => !equal(get(r), value);
+    }
     throw new FilterError(`Unsupported query operator '${op}'.`);
   };
   const and = (): Predicate => {
@@ -139,7 +160,7 @@ export function parseFilter(input: string, allowed: readonly string[]): Predicat
     }
     return left;
   };
-  const result = or();
+  const predicate = or();
   if (pos !== tokens.length) throw new FilterError(`Syntax error at '${tokens[pos].text}' in '${input}'.`);
-  return result;
+  return { predicate, advanced };
 }

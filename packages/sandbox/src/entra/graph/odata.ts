@@ -1,8 +1,10 @@
 /**
- * OData collection handling shared by the Graph handlers: `$filter`, `$select`, `$top`, `$count` (with
- * `ConsistencyLevel: eventual`), and server-driven paging with `@odata.nextLink` and a `$skiptoken` cursor.
+ * OData collection handling shared by the Graph handlers: `$filter`, `$search`, `$orderby`, `$select`, `$top`,
+ * `$count` (with `ConsistencyLevel: eventual`), and server-driven paging with `@odata.nextLink` and a
+ * `$skiptoken` cursor (a token the sandbox did not issue is refused, as Graph refuses it).
  */
 import { type GraphRequest, type GraphResult, graphError } from '../graph-types.js';
+import { isEventual, orderRecords, requireAdvancedFilter, searchRecords } from './advanced-query.js';
 import { FilterError, parseFilter } from './filter.js';
 
 export type GraphRecord = Record<string, unknown> & { id: string };
@@ -21,6 +23,10 @@ export type CollectionSpec = {
   selectable: readonly string[];
   /** Properties `$filter` may name. */
   filterable: readonly string[];
+  /** Properties `$search` may name (none: `$search` is refused). */
+  searchable?: readonly string[];
+  /** Properties `$orderby` may name (none: `$orderby` is refused). */
+  orderable?: readonly string[];
   defaultTop?: number;
   maxTop?: number;
 };
@@ -99,7 +105,7 @@ export function pageSize(request: GraphRequest, defaultTop: number, maxTop: numb
 /** A URL for the same path with new query parameters (keeping `$select`, `$filter`, `$top`, `$count`). */
 export function linkWith(request: GraphRequest, params: Record<string, string>): string {
   const query = new URLSearchParams();
-  for (const key of ['$select', '$filter', '$top', '$count', '$expand']) {
+  for (const key of ['$select', '$filter', '$search', '$orderby', '$top', '$count', '$expand']) {
     const value = request.query.get(key);
     if (value !== null) query.set(key, value);
   }
@@ -111,7 +117,7 @@ export function linkWith(request: GraphRequest, params: Record<string, string>):
 export function wantsCount(request: GraphRequest): boolean {
   const count = request.query.get('$count');
   if (count === null || count === 'false') return false;
-  if (String(request.headers.consistencylevel ?? '').toLowerCase() !== 'eventual') {
+  if (!isEventual(request)) {
     throw graphError(
       400,
       'Request_BadRequest',
@@ -126,7 +132,8 @@ export function filterRecords(request: GraphRequest, records: GraphRecord[], spe
   const filter = request.query.get('$filter');
   if (!filter) return records;
   try {
-    const predicate = parseFilter(filter, spec.filterable);
+    const { predicate, advanced } = parseFilter(filter, spec.filterable);
+    if (advanced) requireAdvancedFilter(request, advanced);
     return records.filter((r) => predicate(r));
   } catch (e) {
     if (e instanceof FilterError) throw graphError(400, 'Request_UnsupportedQuery', e.message);
@@ -134,19 +141,35 @@ export function filterRecords(request: GraphRequest, records: GraphRecord[], spe
   }
 }
 
-/** A collection response: filtered, counted, one page of it (ordered by id), with the next page's link. */
+/** Skip tokens: after an id (id order) or an offset (`$orderby` order). */
+type SkipToken = { after?: string; offset?: number };
+
+/** Where the page a `$skiptoken` asks for starts; Graph's 400 for a token it did not issue. */
+function pageStart(request: GraphRequest, records: GraphRecord[], ordered: boolean): number {
+  const raw = request.query.get('$skiptoken');
+  if (raw === null) return 0;
+  const token = decodeToken<SkipToken>(raw);
+  if (ordered && Number.isInteger(token?.offset) && token!.offset! >= 0) return token!.offset!;
+  if (!ordered && typeof token?.after === 'string') return records.findIndex((r) => r.id > token.after!);
+  // Guess (GUESSES.md): the code and text Graph gives for a malformed skip token.
+  throw graphError(400, 'Request_BadRequest', `The specified page token value '${raw}' is invalid.`);
+}
+
+/** A collection response: filtered, searched, counted, one page of it (by `$orderby` or id), with the next link. */
 export function listCollection(request: GraphRequest, records: GraphRecord[], spec: CollectionSpec): GraphResult {
   const count = wantsCount(request);
-  const filtered = filterRecords(request, records, spec).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const matched = searchRecords(request, filterRecords(request, records, spec), spec);
+  const ordered = orderRecords(request, matched, spec);
+  const filtered = ordered ?? matched.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const size = pageSize(request, spec.defaultTop ?? 100, spec.maxTop ?? 999);
-  const after = decodeToken<{ after: string }>(request.query.get('$skiptoken'))?.after;
-  const start = after ? filtered.findIndex((r) => r.id > after) : 0;
+  const start = pageStart(request, filtered, ordered !== null);
   const page = start < 0 ? [] : filtered.slice(start, start + size);
   const body: Record<string, unknown> = { '@odata.context': `${request.baseUrl}/$metadata#${spec.context}` };
   if (count) body['@odata.count'] = filtered.length;
   const last = page[page.length - 1];
   if (last && start + size < filtered.length) {
-    body['@odata.nextLink'] = linkWith(request, { $skiptoken: encodeToken({ after: last.id }) });
+    const next: SkipToken = ordered ? { offset: start + size } : { after: last.id };
+    body['@odata.nextLink'] = linkWith(request, { $skiptoken: encodeToken(next) });
   }
   body.value = page.map((r) => selectFields(request, r, spec));
   return { status: 200, headers: ODATA_JSON, body };
@@ -166,7 +189,7 @@ export function entityResult(request: GraphRequest, record: GraphRecord, spec: C
 
 /** `/$count` segments: a plain-text number (needs ConsistencyLevel: eventual). */
 export function countResult(request: GraphRequest, records: GraphRecord[], spec: CollectionSpec): GraphResult {
-  if (String(request.headers.consistencylevel ?? '').toLowerCase() !== 'eventual') {
+  if (!isEventual(request)) {
     return graphError(
       400,
       'Request_BadRequest',

@@ -6,8 +6,14 @@
 
 /** The gallery application template id of "AWS IAM Identity Center (successor to AWS Single Sign-On)". */
 export const AWS_GALLERY_TEMPLATE_ID = '21ed01d2-ec13-4e9e-86c1-cd546719ebc4';
-/** The synchronization template id (and factory tag) of the AWS app. */
-export const AWS_SYNC_TEMPLATE_ID = 'aws';
+/**
+ * The synchronization template id (and factory tag) of the AWS IAM Identity Center app. `aws` belongs to the
+ * older "Amazon Web Services (AWS)" single-account app; job ids of the Identity Center app read
+ * `aWSSingleSignon.<32 hex>.<tenant id>` in public Terraform modules that drive it.
+ */
+export const AWS_SYNC_TEMPLATE_ID = 'aWSSingleSignon';
+/** The target directory of the AWS IAM Identity Center app's synchronization schema. */
+export const AWS_TARGET_DIRECTORY = 'AWSSingleSignon';
 /** The soft-delete expression the AWS app maps to SCIM `active`. */
 export const ACTIVE_EXPRESSION = 'Switch([IsSoftDeleted], , "False", "True", "True", "False")';
 
@@ -98,7 +104,11 @@ export function awsDefaultSchema(): SynchronizationSchema {
   return {
     directories: [
       { id: 'AzureActiveDirectory', name: 'Azure Active Directory', objects: [{ name: 'User' }, { name: 'Group' }] },
-      { id: 'customappsso', name: 'customappsso', objects: [{ name: SCIM_USER_OBJECT }, { name: SCIM_GROUP_OBJECT }] },
+      {
+        id: AWS_TARGET_DIRECTORY,
+        name: AWS_TARGET_DIRECTORY,
+        objects: [{ name: SCIM_USER_OBJECT }, { name: SCIM_GROUP_OBJECT }],
+      },
     ],
     synchronizationRules: [
       {
@@ -110,7 +120,7 @@ export function awsDefaultSchema(): SynchronizationSchema {
         metadata: [],
         priority: 1,
         sourceDirectoryName: 'Azure Active Directory',
-        targetDirectoryName: 'customappsso',
+        targetDirectoryName: AWS_TARGET_DIRECTORY,
         objectMappings: [
           {
             name: 'Provision Microsoft Entra ID Users',

@@ -1,7 +1,9 @@
 /** What one provisioning run (a cycle or an on-demand call) carries while it exports objects. */
+
 import { randomUUID } from 'node:crypto';
 import type { ServicePrincipal } from '../../world/entra-state.js';
 import type { World } from '../../world/world.js';
+import { AWS_TARGET_DIRECTORY } from './aws-template.js';
 import type { ScimConnection, ScimReply } from './scim-client.js';
 import type { ProvisioningLogEntry, SyncError, SyncJob } from './sync-state.js';
 
@@ -90,7 +92,7 @@ export function escrow(
     sourceDisplayName: source.displayName,
     targetId: null,
     errorCode: code,
-    reason: `Failed to ${action.toLowerCase()} ${source.type} '${source.displayName}' in customappsso; error: ${detail} (HTTP ${reply.status})`,
+    reason: `Failed to ${action.toLowerCase()} ${source.type} '${source.displayName}' in ${AWS_TARGET_DIRECTORY}; error: ${detail} (HTTP ${reply.status})`,
     modifiedProperties: [],
   });
 }

@@ -1,9 +1,9 @@
 /** Synchronization jobs and provisioning log entries in Graph's JSON shapes. */
 
 import type { World } from '../../world/world.js';
-import { SCIM_GROUP_OBJECT, SCIM_USER_OBJECT } from './aws-template.js';
+import { AWS_TARGET_DIRECTORY, SCIM_GROUP_OBJECT, SCIM_USER_OBJECT } from './aws-template.js';
 import { CYCLE_INTERVAL_MS } from './cycle.js';
-import { type ProvisioningLogEntry, type SyncJob, secretsOf, type TaskExecution } from './sync-state.js';
+import type { ProvisioningLogEntry, SyncJob, TaskExecution } from './sync-state.js';
 
 const NEVER = '0001-01-01T00:00:00Z';
 
@@ -16,14 +16,13 @@ function executionJson(e: TaskExecution | null): Record<string, unknown> | null 
   return { ...e, timeBegan: iso(e.timeBegan), timeEnded: iso(e.timeEnded) };
 }
 
-/** The job's high-level status code, derived from its schedule, runs and quarantine. */
-export function statusCode(
-  world: World,
-  job: SyncJob,
-): 'NotConfigured' | 'NotRun' | 'Active' | 'Paused' | 'Quarantine' {
+/**
+ * The job's high-level status code, derived from its schedule, runs and quarantine. A job that is not running
+ * (new, or stopped) reads `Paused`, as the AWS IAM Identity Center app's jobs do (GUESSES.md).
+ */
+export function statusCode(job: SyncJob): 'NotRun' | 'Active' | 'Paused' | 'Quarantine' {
   if (job.quarantine) return 'Quarantine';
-  const configured = secretsOf(world, job.servicePrincipalId).has('SecretToken');
-  if (job.scheduleState === 'Disabled') return !configured && !job.lastExecution ? 'NotConfigured' : 'Paused';
+  if (job.scheduleState === 'Disabled') return 'Paused';
   return job.lastExecution ? 'Active' : 'NotRun';
 }
 
@@ -37,11 +36,12 @@ export function jobJson(world: World, job: SyncJob): Record<string, unknown> {
     templateId: job.templateId,
     schedule: {
       expiration: null,
-      interval: job.scheduleState === 'Active' ? `PT${CYCLE_INTERVAL_MS / 60000}M` : 'P10675199DT2H48M5.4775807S',
+      // The AWS IAM Identity Center app's jobs keep their 40-minute interval whatever the state (GUESSES.md).
+      interval: `PT${CYCLE_INTERVAL_MS / 60000}M`,
       state: job.scheduleState,
     },
     status: {
-      code: statusCode(world, job),
+      code: statusCode(job),
       countSuccessiveCompleteFailures: job.countSuccessiveCompleteFailures,
       escrowsPruned: false,
       lastExecution: executionJson(job.lastExecution),
@@ -112,6 +112,6 @@ export function provisioningLogJson(world: World, e: ProvisioningLogEntry): Reco
       identityType: e.sourceType === 'User' ? 'User' : 'Group',
       details: null,
     },
-    targetSystem: { id: null, displayName: 'customappsso', details: null },
+    targetSystem: { id: null, displayName: AWS_TARGET_DIRECTORY, details: null },
   };
 }

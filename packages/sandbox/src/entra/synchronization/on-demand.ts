@@ -2,7 +2,9 @@
  * provisionOnDemand: provisions one user (or one group with up to five of its members) right away, through
  * the same export path as the cycle, and answers with Entra's stringKeyStringValuePair (JSON in both).
  */
+
 import type { World } from '../../world/world.js';
+import { AWS_TARGET_DIRECTORY } from './aws-template.js';
 import { connectionOf, newContext, probeCredentials } from './cycle.js';
 import { CredentialFailure, type ExportContext } from './export-context.js';
 import { exportGroup } from './export-group.js';
@@ -107,7 +109,7 @@ export function provisionOnDemand(
       name: e.status === 'skipped' ? 'EntrySynchronizationSkip' : `EntryExport${e.action}`,
       type: 'Export',
       status: e.status === 'success' ? 'Success' : e.status === 'skipped' ? 'Skipped' : 'Failure',
-      description: e.reason ?? `${e.action} ${e.sourceType} '${e.sourceDisplayName}' in customappsso`,
+      description: e.reason ?? `${e.action} ${e.sourceType} '${e.sourceDisplayName}' in ${AWS_TARGET_DIRECTORY}`,
       timestamp: e.activityDateTime.toISOString(),
       details: { sourceId: e.sourceId, targetId: e.targetId ?? '' },
     })),
@@ -123,7 +125,7 @@ export function provisionOnDemand(
       type: main?.sourceType === 'Group' ? 'Group' : 'User',
       displayName: null,
     },
-    targetSystem: { id: null, name: 'customappsso', details: null },
+    targetSystem: { id: null, name: AWS_TARGET_DIRECTORY, details: null },
     statusInfo: {
       status: key.result,
       errorCode: key.details.errorCode ?? null,
