@@ -14,7 +14,8 @@ function findTests(dir) {
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) {
-      if (name !== 'node_modules') out.push(...findTests(full));
+      // Fixtures are test files that other tests run on purpose (test/runner).
+      if (name !== 'node_modules' && name !== 'fixtures') out.push(...findTests(full));
     } else if (name.endsWith('.test.ts')) out.push(full);
   }
   return out;
@@ -41,7 +42,9 @@ function printSkips(skips, ci) {
 const ciValue = (process.env.CI ?? '').trim().toLowerCase();
 const ci = ciValue !== '' && ciValue !== 'false' && ciValue !== '0';
 const filters = process.argv.slice(2);
-const files = ['test', 'packages/sandbox/test']
+// IAM2SSO_TEST_DIRS (comma-separated) replaces the folders searched; test/runner uses it on its fixtures.
+const roots = process.env.IAM2SSO_TEST_DIRS?.split(',') ?? ['test', 'packages/sandbox/test'];
+const files = roots
   .flatMap((d) => findTests(d))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
