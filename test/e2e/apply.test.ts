@@ -68,7 +68,7 @@ describe('iam2sso apply (end to end on the sandbox)', () => {
     assert.equal(p.status, 0, p.stderr);
   });
 
-  it('applies an edit of the plan as the minimal change (session duration, a newly mapped member)', async () => {
+  it('applies an edit of the plan as the minimal change (session, customer managed policy, a newly mapped member)', async () => {
     const plan = w.plan();
     const doc = parseDocument(readFileSync(w.planPath, 'utf8'));
     const used = new Set(plan.groups.flatMap((g) => g.assignments.map((a) => a.permissionSet)));
@@ -76,6 +76,11 @@ describe('iam2sso apply (end to end on the sandbox)', () => {
     const ps = plan.permissionSets[psIndex];
     const duration = ps.sessionDuration === 'PT4H' ? 'PT5H' : 'PT4H';
     doc.setIn(['permissionSets', psIndex, 'sessionDuration'], duration);
+    // A customer managed policy reference (every account of the scenario has DevS3AndEC2Access), so the exactness
+    // check below compares one in Identity Center and on the provisioned roles.
+    const customer = { name: 'DevS3AndEC2Access', path: '/' };
+    assert.ok(!ps.customerManagedPolicies.some((c) => c.name === customer.name));
+    doc.setIn(['permissionSets', psIndex, 'customerManagedPolicies'], [...ps.customerManagedPolicies, customer]);
     // A user blocked only for want of a UPN, given the one Entra has for them.
     const entraUpns = new Set(
       [...w.sandbox.world.entra!.users.values()].filter((u) => u.accountEnabled).map((u) => u.userPrincipalName),
@@ -104,8 +109,10 @@ describe('iam2sso apply (end to end on the sandbox)', () => {
     assert.deepEqual(report.failed, []);
     assert.deepEqual(report.deleted, []);
     assert.ok(
-      report.updated.some((u) =>
-        u.startsWith(`permission set ${ps.name} (session ${ps.sessionDuration} -> ${duration}`),
+      report.updated.some(
+        (u) =>
+          u.startsWith(`permission set ${ps.name} (session ${ps.sessionDuration} -> ${duration}`) &&
+          u.includes('+ customer managed /DevS3AndEC2Access'),
       ),
       JSON.stringify(report.updated),
     );
