@@ -13,6 +13,7 @@ import { addMember, deleteUser, markChanged, removeMember } from '@iam2sso/sandb
 import type { EntraGroup, EntraState, EntraUser } from '@iam2sso/sandbox/world/entra-state.js';
 import type { SyncFlags } from '../src/cli/sync.js';
 import { runSyncCommand } from '../src/cli/sync-run.js';
+import { printBenchHeader } from './machine.js';
 
 const { values } = parseArgs({
   options: {
@@ -115,6 +116,7 @@ function makeChanges(
 }
 
 async function main(): Promise<void> {
+  printBenchHeader();
   const sandbox = await startSandbox({ scenario: 'small', seed: 7, port: 0 });
   const entra = sandbox.world.entra!;
   const info = sandbox.info.entra!;
@@ -191,7 +193,6 @@ async function main(): Promise<void> {
     console.log(
       `  At ${IDENTITY_CENTER_RPS} requests/s those writes alone take ${(incremental.writes / IDENTITY_CENTER_RPS).toFixed(1)} s.`,
     );
-    console.log(`\nCommand: node --import tsx bench/sync.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
   } finally {
     await sandbox.close();
   }

@@ -1,23 +1,50 @@
 #!/usr/bin/env node
-// Runs every test file under test/ with Node's test runner, TypeScript loaded through tsx.
+// Runs every test file under test/ and packages/sandbox/test with Node's test runner, TypeScript loaded through
+// tsx, then lists what was skipped and why. Under CI (CI set and not false/0) any skip fails the run: a missing
+// tool must not pass as green (see packages/sandbox/test/helpers/tools.ts).
 // Usage: node scripts/run-tests.mjs [path-substring ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 function findTests(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) {
-      if (name !== 'node_modules') out.push(...findTests(full));
+      // Fixtures are test files that other tests run on purpose (test/runner).
+      if (name !== 'node_modules' && name !== 'fixtures') out.push(...findTests(full));
     } else if (name.endsWith('.test.ts')) out.push(full);
   }
   return out;
 }
 
+function readSkips(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+function printSkips(skips, ci) {
+  if (skips.length === 0) return;
+  const log = ci ? console.error : console.log;
+  log(`\n${skips.length} skipped${ci ? ' (CI=true: a skip fails the run)' : ''}:`);
+  for (const s of skips) {
+    const file = s.file.startsWith('file:') ? fileURLToPath(s.file) : s.file;
+    log(`  ${relative(process.cwd(), file) || '?'}: ${s.what}: ${s.reason}`);
+  }
+}
+
+const ciValue = (process.env.CI ?? '').trim().toLowerCase();
+const ci = ciValue !== '' && ciValue !== 'false' && ciValue !== '0';
 const filters = process.argv.slice(2);
-const files = ['test', 'packages/sandbox/test']
+// IAM2SSO_TEST_DIRS (comma-separated) replaces the folders searched; test/runner uses it on its fixtures.
+const roots = process.env.IAM2SSO_TEST_DIRS?.split(',') ?? ['test', 'packages/sandbox/test'];
+const files = roots
   .flatMap((d) => findTests(d))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
@@ -26,6 +53,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
+const scratch = mkdtempSync(join(tmpdir(), 'iam2sso-tests-'));
+const skipLog = join(scratch, 'skips.jsonl');
+const reporter = pathToFileURL(fileURLToPath(new URL('./skip-reporter.mjs', import.meta.url))).href;
 const result = spawnSync(
   process.execPath,
   [
@@ -35,8 +65,15 @@ const result = spawnSync(
     '--test',
     `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    `--test-reporter=${reporter}`,
+    `--test-reporter-destination=${skipLog}`,
     ...files,
   ],
   { stdio: 'inherit', env: { ...process.env, IAM2SSO_TEST: '1' } },
 );
-process.exit(result.status ?? 1);
+const skips = readSkips(skipLog);
+rmSync(scratch, { recursive: true, force: true });
+printSkips(skips, ci);
+const status = result.status ?? 1;
+process.exit(status === 0 && ci && skips.length > 0 ? 1 : status);

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  GetRoleCommand,
   IAMClient,
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
@@ -236,7 +237,10 @@ export async function readBack(
   };
 }
 
-/** The AWSReservedSSO_ roles of an account with their managed policy ARNs and inline policy names, through IAM. */
+/**
+ * The AWSReservedSSO_ roles of an account with their attached policy ARNs (AWS and customer managed), inline policy
+ * names, session length and permissions boundary ARN, through IAM.
+ */
 export async function reservedRoles(sandbox: RunningSandbox, accountId: string) {
   let credentials = sdkConfig(sandbox).credentials as {
     accessKeyId: string;
@@ -258,16 +262,21 @@ export async function reservedRoles(sandbox: RunningSandbox, accountId: string) 
   const roles =
     (await iam.send(new ListRolesCommand({ PathPrefix: '/aws-reserved/sso.amazonaws.com/', MaxItems: 1000 }))).Roles ??
     [];
-  const out = new Map<string, { managed: string[]; inline: string[]; maxSessionDuration: number }>();
+  const out = new Map<
+    string,
+    { managed: string[]; inline: string[]; maxSessionDuration: number; boundary: string | null }
+  >();
   for (const r of roles) {
     const managed =
       (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: r.RoleName }))).AttachedPolicies ?? [];
     const inline = (await iam.send(new ListRolePoliciesCommand({ RoleName: r.RoleName }))).PolicyNames ?? [];
+    const full = (await iam.send(new GetRoleCommand({ RoleName: r.RoleName }))).Role;
     const ps = /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(r.RoleName!)?.[1] ?? r.RoleName!;
     out.set(ps, {
       managed: managed.map((p) => p.PolicyArn!).sort(),
       inline,
       maxSessionDuration: r.MaxSessionDuration ?? 0,
+      boundary: full?.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
     });
   }
   iam.destroy();

@@ -2,11 +2,25 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { FINDING_KINDS, findSnapshotFindings, rootFindings } from '../../src/core/findings.js';
+import { findSnapshotFindings, rootFindings } from '../../src/core/findings.js';
 import type { FindingKind } from '../../src/core/model.js';
 import { ACCOUNT, buildAccount, buildUser, type CaseUser, NOW } from './cases/user-builder.js';
 
 type Case = { name: string; user: CaseUser; policies?: Record<string, unknown>; expect: FindingKind[] };
+
+/** The severity each finding must carry, written here rather than read from the product's own table. */
+const SEVERITY: Record<FindingKind, 'critical' | 'high' | 'medium' | 'low'> = {
+  'root-access-keys': 'critical',
+  'root-without-mfa': 'critical',
+  'admin-attached-directly': 'high',
+  'console-without-mfa': 'high',
+  'two-active-keys': 'medium',
+  'key-older-than-90-days': 'medium',
+  'key-unused-90-days': 'medium',
+  'password-unused-90-days': 'medium',
+  'key-never-used': 'low',
+  'console-and-keys': 'low',
+};
 
 const cases = parse(readFileSync(new URL('./cases/findings.yaml', import.meta.url), 'utf8')) as Case[];
 
@@ -27,7 +41,7 @@ describe('findings case table', () => {
       for (const f of found) {
         assert.equal(f.accountId, ACCOUNT);
         assert.equal(f.userName, c.user.name);
-        assert.equal(f.severity, FINDING_KINDS[f.kind].severity);
+        assert.equal(f.severity, SEVERITY[f.kind], f.kind);
         assert.ok(f.fix.length > 20 && f.message.includes(c.user.name));
         assert.ok(f.id.startsWith(`${f.kind}:${ACCOUNT}:${c.user.name}`));
       }

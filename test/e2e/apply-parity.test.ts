@@ -42,6 +42,53 @@ function editPlan(w: ApplyWorld, edit: (doc: ReturnType<typeof parseDocument>, p
   writeFileSync(w.planPath, doc.toString());
 }
 
+type Decision = 'allow' | 'deny';
+/**
+ * Independent of the parity engine: decisions worked out by hand from the scenario's policies (small, seed 1) and
+ * the reviewer's edits above. Before: the person's IAM policies (groups Admins = AdministratorAccess; Developers =
+ * PowerUserAccess, a conditional Deny of production deletes, PassRole to lambda-* roles; DeveloperBoundary allows
+ * everything but iam:Create*, Delete*, Put*, Attach* and organizations:*). After: their permission set.
+ * PowerUserAccess allows everything but iam:*, organizations:*, account:*, plus iam:ListRoles,
+ * organizations:DescribeOrganization, account:ListRegions (among a few); IAMFullAccess allows iam:* and a few
+ * Organizations reads (ListRoots, DescribeOrganization, ...); IAMUserChangePassword allows
+ * iam:GetAccountPasswordPolicy and iam:ChangePassword on oneself.
+ */
+const HAND_DECISIONS: { who: string; action: string; before: Decision; after: Decision }[] = [
+  // Admins + Developers + IAMUserChangePassword; after, the edited set: PowerUserAccess + IAMUserChangePassword.
+  { who: '705310145193/matthew.wilson', action: 'iam:CreateUser', before: 'allow', after: 'deny' },
+  { who: '705310145193/matthew.wilson', action: 'iam:AttachRolePolicy', before: 'allow', after: 'deny' },
+  { who: '705310145193/matthew.wilson', action: 'organizations:CreateAccount', before: 'allow', after: 'deny' },
+  { who: '705310145193/matthew.wilson', action: 'account:CloseAccount', before: 'allow', after: 'deny' },
+  { who: '705310145193/matthew.wilson', action: 'iam:ListRoles', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 'iam:GetAccountPasswordPolicy', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 'organizations:DescribeOrganization', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 'account:ListRegions', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 's3:GetObject', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 'ec2:RunInstances', before: 'allow', after: 'allow' },
+  // Developers; after, the edited set: PowerUserAccess + IAMFullAccess.
+  { who: '506079168554/jason.smith', action: 'iam:CreateUser', before: 'deny', after: 'allow' },
+  { who: '506079168554/jason.smith', action: 'iam:AttachUserPolicy', before: 'deny', after: 'allow' },
+  { who: '506079168554/jason.smith', action: 'iam:ListRoles', before: 'allow', after: 'allow' },
+  { who: '506079168554/jason.smith', action: 'organizations:DescribeOrganization', before: 'allow', after: 'allow' },
+  { who: '506079168554/jason.smith', action: 'organizations:CreateAccount', before: 'deny', after: 'deny' },
+  { who: '506079168554/jason.smith', action: 'account:CloseAccount', before: 'deny', after: 'deny' },
+  { who: '506079168554/jason.smith', action: 'dynamodb:PutItem', before: 'allow', after: 'allow' },
+  // AdministratorAccess before and after.
+  { who: '506079168554/ryan.hill', action: 'iam:CreateUser', before: 'allow', after: 'allow' },
+  { who: '506079168554/ryan.hill', action: 'organizations:CreateAccount', before: 'allow', after: 'allow' },
+  { who: '506079168554/ryan.hill', action: 's3:DeleteBucket', before: 'allow', after: 'allow' },
+  // Developers under DeveloperBoundary, before and after (the set keeps the boundary).
+  { who: '111111111111/eric.wilson', action: 'iam:CreateUser', before: 'deny', after: 'deny' },
+  { who: '111111111111/eric.wilson', action: 'iam:ListRoles', before: 'allow', after: 'allow' },
+  { who: '111111111111/eric.wilson', action: 'organizations:DescribeOrganization', before: 'deny', after: 'deny' },
+  { who: '111111111111/eric.wilson', action: 's3:GetObject', before: 'allow', after: 'allow' },
+];
+
+/** Whether a parity list names the action itself or its whole service (`iam:*`); resource entries aside. */
+function lists(entries: string[], action: string): boolean {
+  return entries.some((e) => e === action || e === `${action.split(':')[0]}:*`);
+}
+
 describe('after apply and sync, the live roles allow what the plan said', () => {
   let w: ApplyWorld;
   let runtime: VerifyRuntime;
@@ -175,6 +222,22 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
     // People the plan is ready to move but Entra has no enabled account for: apply skips them, verify says so.
     for (const u of report.users.filter((x) => !enabled.has(x.upn.toLowerCase())))
       assert.match(u.problems.join('\n'), /not in the Identity Store|not assigned/, u.userName);
+  });
+
+  it('agrees with decisions worked out by hand from the policies, for a sample of people and actions', () => {
+    const sources = [
+      ['the live parity (verify)', report.users],
+      ['the plan', plan.users],
+    ] as const;
+    for (const [source, users] of sources)
+      for (const c of HAND_DECISIONS) {
+        const person = users.find((u) => `${u.accountId}/${u.userName}` === c.who);
+        assert.ok(person?.parity, `${source}: parity of ${c.who}`);
+        const { gaps, excess } = person.parity;
+        const at = `${source}, ${c.who}, ${c.action} (${c.before} -> ${c.after})`;
+        assert.equal(lists(gaps, c.action), c.before === 'allow' && c.after === 'deny', `gap? ${at}`);
+        assert.equal(lists(excess, c.action), c.before === 'deny' && c.after === 'allow', `excess? ${at}`);
+      }
   });
 
   it('notices a live role that drifted from its permission set', async () => {

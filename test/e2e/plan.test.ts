@@ -63,14 +63,27 @@ describe('iam2sso plan against the sandbox (audit, then plan)', () => {
     const humans = sandbox.manifest.users.filter(
       (u) => u.category === 'human-console' || u.category === 'human-programmatic',
     );
-    const migrating = plan.users.filter((u) => u.action === 'migrate');
-    assert.ok(migrating.length > 0);
-    for (const u of migrating) {
-      assert.deepEqual(unacknowledgedGaps(u.parity.gaps, u.parity.acknowledged), [], `${u.accountId}/${u.userName}`);
-      assert.ok(!u.blockedBy.some((b) => b.startsWith('parity')), `${u.userName}: ${u.blockedBy}`);
-      const intended = humans.find((h) => h.accountId === u.accountId && h.userName === u.userName);
-      if (intended?.upn) assert.equal(u.upn, intended.upn.toLowerCase());
-    }
+    assert.ok(humans.length > 0, 'the scenario has humans');
+    // Every human of the scenario, not only those the plan already migrates: one it left out is a failure.
+    const problems = humans.flatMap((h) => {
+      const who = `${h.accountId}/${h.userName}`;
+      const u = plan.users.find((p) => p.accountId === h.accountId && p.userName === h.userName);
+      if (!u) return [`${who}: not in the plan`];
+      const out: string[] = [];
+      if (u.action !== 'migrate') out.push(`${who}: ${u.action}, not migrate`);
+      if (unacknowledgedGaps(u.parity.gaps, u.parity.acknowledged).length > 0) out.push(`${who}: parity gaps`);
+      if (u.blockedBy.some((b) => b.startsWith('parity'))) out.push(`${who}: blocked by ${u.blockedBy}`);
+      if (u.action === 'migrate' && h.upn && u.upn !== h.upn.toLowerCase())
+        out.push(`${who}: UPN ${u.upn}, the mapping gives ${h.upn}`);
+      return out;
+    });
+    // Two people of this scenario work only through keys and are classified as services today (the operator,
+    // whose key runs every audit, and one who uses an SDK from a laptop): known classification misses, listed
+    // here so any other miss fails, and so does fixing these without updating the list.
+    assert.deepEqual(problems, [
+      '111111111111/sandbox-operator: replace, not migrate',
+      '588193533002/aali: replace, not migrate',
+    ]);
     for (const g of plan.groups)
       for (const a of g.assignments) assert.ok(plan.permissionSets.some((p) => p.name === a.permissionSet));
     const services = plan.serviceAccounts.map((s) => s.recommendation);

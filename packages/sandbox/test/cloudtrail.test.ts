@@ -11,7 +11,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { recordApiCall, recordConsoleSignIn } from '../src/aws/trail-recorder.js';
 import type { RunningSandbox } from '../src/index.js';
 import { buildOrgWorld, type Credentials, type OrgWorld, serveOrgWorld, userCredentials } from './helpers/org-world.js';
-import { awsCli, hasAwsCli, sdkConfig } from './helpers/sandbox.js';
+import { awsCli, sdkConfig } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -273,9 +274,8 @@ describe('sandbox CloudTrail LookupEvents', () => {
     await client.send(new LookupEventsCommand({ MaxResults: 1 }));
   });
 
-  it('serves the AWS CLI v2 lookup-events as the field guide runs it', {
-    skip: !hasAwsCli && 'no AWS CLI',
-  }, async () => {
+  it('serves the AWS CLI v2 lookup-events as the field guide runs it', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const start = new Date(org.world.clock.nowMs() - 30 * DAY).toISOString().slice(0, 10);
     const r = await awsCli(sandbox, [
       'cloudtrail',

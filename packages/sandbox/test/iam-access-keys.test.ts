@@ -17,7 +17,8 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_DELIVERY_DELAY_MS } from '../src/aws/cloudtrail/lookup-events.js';
 import type { RunningSandbox } from '../src/index.js';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { requireTool, skipWithoutTool } from './helpers/tools.js';
 
 type AwsErr = Error & { $metadata?: { httpStatusCode?: number } };
 
@@ -76,7 +77,7 @@ describe('sandbox IAM access keys and passwords', () => {
     assert.equal(afterIam.AccessKeyLastUsed?.ServiceName, 'iam');
   });
 
-  it('refuses a deactivated key with InvalidClientTokenId, and accepts it again once reactivated', async () => {
+  it('refuses a deactivated key with InvalidClientTokenId, and accepts it again once reactivated', async (t) => {
     const key = (await iam.send(new ListAccessKeysCommand({ UserName: 'k-robot' }))).AccessKeyMetadata![0];
     assert.equal(key.AccessKeyId, robotKey.accessKeyId);
     const creds = robotKey;
@@ -96,7 +97,7 @@ describe('sandbox IAM access keys and passwords', () => {
       new IAMClient(sdkConfig(sandbox, creds)).send(new ListAccessKeysCommand({})),
       (e: Error) => e.name === 'InvalidClientTokenId',
     );
-    if (hasAwsCli) {
+    if (requireTool(t, 'aws', 'aws iam get-user refused with the deactivated key')) {
       const r = await awsCli(sandbox, ['iam', 'get-user'], creds);
       assert.notEqual(r.status, 0);
       assert.match(r.stderr, /InvalidClientTokenId/);
@@ -112,9 +113,8 @@ describe('sandbox IAM access keys and passwords', () => {
     );
   });
 
-  it('lets a user manage its own keys without UserName, through the AWS CLI v2', {
-    skip: !hasAwsCli && 'AWS CLI v2 not installed',
-  }, async () => {
+  it('lets a user manage its own keys without UserName, through the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'k-robot' }))).AccessKey!;
     const creds = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
     const r = await awsCli(sandbox, ['iam', 'list-access-keys'], creds);

@@ -18,7 +18,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { RunningSandbox } from '../src/index.js';
 import { totp } from './helpers/aws-assert.js';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 const COLUMNS =
   'user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,' +
@@ -226,9 +227,8 @@ describe('sandbox IAM credential report', () => {
     assert.equal((await iam.send(new GenerateCredentialReportCommand({}))).State, 'STARTED');
   });
 
-  it('serves the report to the AWS CLI v2 as base64 CSV', {
-    skip: !hasAwsCli && 'AWS CLI v2 not installed',
-  }, async () => {
+  it('serves the report to the AWS CLI v2 as base64 CSV', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const started = await awsCli(sandbox, ['iam', 'generate-credential-report']);
     assert.equal(started.status, 0, started.stderr);
     assert.match(started.json<{ State: string }>().State, /^(STARTED|INPROGRESS|COMPLETE)$/);

@@ -28,7 +28,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { RunningSandbox } from '../src/index.js';
 import { rejectsWith } from './helpers/aws-assert.js';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 /** A policy document allowing `actions`, pretty-printed as people write them. */
 function doc(actions: string[], resource = '*'): string {
@@ -292,9 +293,8 @@ describe('sandbox IAM policies', () => {
     assert.ok((onlyGroups.GroupDetailList ?? []).some((g) => g.GroupName === 'aad-group'));
   });
 
-  it('gives the AWS CLI v2 decoded documents and attached policies', {
-    skip: !hasAwsCli && 'AWS CLI v2 not installed',
-  }, async () => {
+  it('gives the AWS CLI v2 decoded documents and attached policies', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const r = await awsCli(sandbox, [
       'iam',
       'get-account-authorization-details',

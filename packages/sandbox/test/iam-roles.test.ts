@@ -27,7 +27,8 @@ import {
 import { createRole, iamScope } from '../src/aws/iam/ops.js';
 import type { RunningSandbox } from '../src/index.js';
 import { rejectsWith } from './helpers/aws-assert.js';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { requireTool } from './helpers/tools.js';
 
 function trust(service: string): string {
   return JSON.stringify({
@@ -144,7 +145,7 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
     await rejectsWith(iam.send(new GetRoleCommand({ RoleName: 'r-quota' })), 'NoSuchEntityException', 404);
   });
 
-  it('lists Identity Center reserved roles by path and refuses to change them', async () => {
+  it('lists Identity Center reserved roles by path and refuses to change them', async (t) => {
     // Identity Center provisioning creates these through the same state operation.
     createRole(iamScope(sandbox.world, account), {
       roleName: 'AWSReservedSSO_ReadOnly_0123456789abcdef',
@@ -179,7 +180,7 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
       'UnmodifiableEntityException',
       400,
     );
-    if (hasAwsCli) {
+    if (requireTool(t, 'aws', 'aws iam list-roles decoding the trust policy')) {
       const r = await awsCli(sandbox, ['iam', 'list-roles', '--path-prefix', '/aws-reserved/sso.amazonaws.com/']);
       assert.equal(r.status, 0, r.stderr);
       const roles = r.json<{ Roles: { RoleName: string; AssumeRolePolicyDocument: { Statement: unknown[] } }[] }>()
@@ -249,7 +250,7 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
     );
   });
 
-  it('summarizes usage and quotas with GetAccountSummary', async () => {
+  it('summarizes usage and quotas with GetAccountSummary', async (t) => {
     const summary = (await iam.send(new GetAccountSummaryCommand({}))).SummaryMap ?? {};
     const users = (await iam.send(new ListUsersCommand({ MaxItems: 1000 }))).Users ?? [];
     const roles = (await iam.send(new ListRolesCommand({ MaxItems: 1000 }))).Roles ?? [];
@@ -258,7 +259,7 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
     assert.equal(summary.AccessKeysPerUserQuota, 2);
     assert.equal(summary.PolicySizeQuota, 6144);
     assert.equal(summary.UserPolicySizeQuota, 2048);
-    if (hasAwsCli) {
+    if (requireTool(t, 'aws', 'aws iam get-account-summary')) {
       const r = await awsCli(sandbox, ['iam', 'get-account-summary']);
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(r.json<{ SummaryMap: Record<string, number> }>().SummaryMap, summary);

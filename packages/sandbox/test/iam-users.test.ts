@@ -18,6 +18,7 @@ import {
   DeleteLoginProfileCommand,
   DeleteServiceSpecificCredentialCommand,
   DeleteSigningCertificateCommand,
+  DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
   DeleteUserPolicyCommand,
   DeleteVirtualMFADeviceCommand,
@@ -32,6 +33,7 @@ import {
   ListMFADevicesCommand,
   ListServiceSpecificCredentialsCommand,
   ListSigningCertificatesCommand,
+  ListSSHPublicKeysCommand,
   ListUserPoliciesCommand,
   ListUsersCommand,
   ListUserTagsCommand,
@@ -46,7 +48,8 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../src/index.js';
 import { rejectsWith, totp } from './helpers/aws-assert.js';
-import { awsCli, hasAwsCli, runAsync, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, runAsync, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { requireTool } from './helpers/tools.js';
 
 /** An `ssh-rsa` public key line made from a fresh RSA key, with the key's modulus. */
 function sshRsaPublicKey(): { line: string; modulus: string } {
@@ -176,9 +179,8 @@ describe('sandbox IAM users', () => {
     );
   });
 
-  it('refuses DeleteUser with DeleteConflict until the seed guide cleanup has removed everything', {
-    skip: !hasAwsCli && 'AWS CLI v2 not installed',
-  }, async () => {
+  it('refuses DeleteUser with DeleteConflict until the seed guide cleanup has removed everything', async (t) => {
+    const withCli = requireTool(t, 'aws', 'the steps through the AWS CLI v2');
     const user = 'u-leaver';
     await iam.send(new CreateUserCommand({ UserName: user }));
     await iam.send(new CreateLoginProfileCommand({ UserName: user, Password: 'Leav1ng-Soon!' }));
@@ -244,9 +246,12 @@ describe('sandbox IAM users', () => {
       assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
       return r.stdout.trim() ? r.json<Record<string, unknown>>() : {};
     };
-    const refused = await awsCli(sandbox, ['iam', 'delete-user', '--user-name', user]);
-    assert.notEqual(refused.status, 0);
-    assert.match(refused.stderr, /DeleteConflict/);
+    if (withCli) {
+      const refused = await awsCli(sandbox, ['iam', 'delete-user', '--user-name', user]);
+      assert.notEqual(refused.status, 0);
+      assert.match(refused.stderr, /DeleteConflict/);
+    }
+    await conflict();
 
     // Step 7.2 and 7.4 of the guide (password, keys), then step 7.5 in its order; DeleteUser is refused
     // after each step until the last. The SDK does most steps (the AWS CLI costs a second per call here).
@@ -272,9 +277,15 @@ describe('sandbox IAM users', () => {
       await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: d.SerialNumber }));
     }
     await conflict();
-    const sshKeys = await cli(['list-ssh-public-keys', '--user-name', user]);
-    for (const k of sshKeys.SSHPublicKeys as { SSHPublicKeyId: string }[])
-      await cli(['delete-ssh-public-key', '--user-name', user, '--ssh-public-key-id', k.SSHPublicKeyId]);
+    if (withCli) {
+      const sshKeys = await cli(['list-ssh-public-keys', '--user-name', user]);
+      for (const k of sshKeys.SSHPublicKeys as { SSHPublicKeyId: string }[])
+        await cli(['delete-ssh-public-key', '--user-name', user, '--ssh-public-key-id', k.SSHPublicKeyId]);
+    } else {
+      const sshKeys = await iam.send(new ListSSHPublicKeysCommand({ UserName: user }));
+      for (const k of sshKeys.SSHPublicKeys ?? [])
+        await iam.send(new DeleteSSHPublicKeyCommand({ UserName: user, SSHPublicKeyId: k.SSHPublicKeyId }));
+    }
     await conflict();
     const certs = await iam.send(new ListSigningCertificatesCommand({ UserName: user }));
     for (const c of certs.Certificates ?? [])
@@ -288,7 +299,8 @@ describe('sandbox IAM users', () => {
           ServiceSpecificCredentialId: c.ServiceSpecificCredentialId,
         }),
       );
-    await cli(['delete-user', '--user-name', user]);
+    if (withCli) await cli(['delete-user', '--user-name', user]);
+    else await iam.send(new DeleteUserCommand({ UserName: user }));
     await rejectsWith(iam.send(new GetUserCommand({ UserName: user })), 'NoSuchEntityException', 404);
   });
 });

@@ -10,10 +10,9 @@ import {
   ListUsersCommand,
   UpdateUserCommand,
 } from '@aws-sdk/client-identitystore';
-import { awsCli, hasAwsCli } from './helpers/sandbox.js';
+import { awsCli } from './helpers/sandbox.js';
 import { type SsoWorld, startSsoWorld } from './helpers/sso-world.js';
-
-const noCli = !hasAwsCli && 'AWS CLI v2 not installed';
+import { skipWithoutTool } from './helpers/tools.js';
 
 function userInput(storeId: string, userName: string, email?: string) {
   return {
@@ -34,7 +33,8 @@ describe('sandbox Identity Store', () => {
   });
   after(() => w.sandbox.close());
 
-  it('creates, finds and describes users through the AWS CLI v2', { skip: noCli }, async () => {
+  it('creates, finds and describes users through the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const created = await awsCli(w.sandbox, [
       'identitystore',
       'create-user',
@@ -78,7 +78,8 @@ describe('sandbox Identity Store', () => {
     );
   });
 
-  it('finds a SCIM-provisioned user by ExternalId', { skip: noCli }, async () => {
+  it('finds a SCIM-provisioned user by ExternalId', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const { UserId } = await w.store.send(new CreateUserCommand(userInput(storeId, 'scim-bob')));
     // The SCIM endpoint stores the Entra object id as the user's external id.
     w.sso.users.get(UserId!)!.externalIds.push({ issuer: 'https://scim.example/entra', id: 'entra-object-42' });
@@ -159,7 +160,8 @@ describe('sandbox Identity Store', () => {
     );
   });
 
-  it('manages groups and memberships through the AWS CLI v2', { skip: noCli }, async () => {
+  it('manages groups and memberships through the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const cli = (args: string[]) => awsCli(w.sandbox, ['identitystore', ...args, '--identity-store-id', storeId]);
     const g1 = (await cli(['create-group', '--display-name', 'Engineers', '--description', 'All engineers'])).json<{
       GroupId: string;
@@ -239,7 +241,8 @@ describe('sandbox Identity Store', () => {
     );
   });
 
-  it('lists every user through the CLI paginator and filters by UserName', { skip: noCli }, async () => {
+  it('lists every user through the CLI paginator and filters by UserName', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const all = await awsCli(w.sandbox, [
       'identitystore',
       'list-users',

@@ -24,7 +24,8 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { RunningSandbox } from '../src/index.js';
 import { buildOrgWorld, type Credentials, type OrgWorld, serveOrgWorld, userCredentials } from './helpers/org-world.js';
-import { awsCli, hasAwsCli, sdkConfig } from './helpers/sandbox.js';
+import { awsCli, sdkConfig } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 const MEMBERS = 25;
 
@@ -303,7 +304,8 @@ describe('sandbox Organizations', () => {
     );
   });
 
-  it('serves the AWS CLI v2, which pages through every account', { skip: !hasAwsCli && 'no AWS CLI' }, async () => {
+  it('serves the AWS CLI v2, which pages through every account', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const listed = await awsCli(sandbox, ['organizations', 'list-accounts', '--page-size', '6']);
     assert.equal(listed.status, 0, listed.stderr);
     assert.equal(listed.json<{ Accounts: unknown[] }>().Accounts.length, MEMBERS + 1);

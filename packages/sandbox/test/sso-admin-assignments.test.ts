@@ -8,6 +8,7 @@ import {
   CreatePermissionSetCommand,
   DeleteAccountAssignmentCommand,
   DeletePermissionSetCommand,
+  ListAccountAssignmentsCommand,
   ListAccountAssignmentsForPrincipalCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListPermissionSetsCommand,
@@ -16,7 +17,7 @@ import {
   PutInlinePolicyToPermissionSetCommand,
   SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
-import { awsCli, hasAwsCli, sdkConfig } from './helpers/sandbox.js';
+import { awsCli, sdkConfig } from './helpers/sandbox.js';
 import {
   addCustomerPolicy,
   type SsoWorld,
@@ -25,8 +26,8 @@ import {
   waitForDeletion,
   waitForProvisioning,
 } from './helpers/sso-world.js';
+import { requireTool } from './helpers/tools.js';
 
-const noCli = !hasAwsCli && 'AWS CLI v2 not installed';
 const INLINE = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }],
@@ -81,6 +82,45 @@ describe('sandbox SSO Admin account assignments and provisioning', () => {
 
   const reservedRoles = () => [...w.member.iam.roles.values()].filter((r) => r.roleName.startsWith('AWSReservedSSO_'));
 
+  /** `aws sso-admin create-account-assignment` for a user in the member account; the creation status. */
+  async function createByCli(ps: string, userId: string) {
+    const started = await awsCli(w.sandbox, [
+      'sso-admin',
+      'create-account-assignment',
+      '--instance-arn',
+      instanceArn,
+      '--target-id',
+      w.member.id,
+      '--target-type',
+      'AWS_ACCOUNT',
+      '--permission-set-arn',
+      ps,
+      '--principal-type',
+      'USER',
+      '--principal-id',
+      userId,
+    ]);
+    assert.equal(started.status, 0, started.stderr);
+    return started.json<{ AccountAssignmentCreationStatus: { Status: string; RequestId: string } }>()
+      .AccountAssignmentCreationStatus;
+  }
+
+  /** `aws sso-admin list-account-assignments` of a permission set in the member account. */
+  async function listByCli(ps: string) {
+    const listed = await awsCli(w.sandbox, [
+      'sso-admin',
+      'list-account-assignments',
+      '--instance-arn',
+      instanceArn,
+      '--account-id',
+      w.member.id,
+      '--permission-set-arn',
+      ps,
+    ]);
+    assert.equal(listed.status, 0, listed.stderr);
+    return listed.json<{ AccountAssignments: unknown[] }>().AccountAssignments;
+  }
+
   before(async () => {
     w = await startSsoWorld();
     instanceArn = w.sso.instanceArn;
@@ -88,7 +128,12 @@ describe('sandbox SSO Admin account assignments and provisioning', () => {
   });
   after(() => w.sandbox.close());
 
-  it('creates an assignment asynchronously and provisions the AWSReservedSSO_ role', { skip: noCli }, async () => {
+  it('creates an assignment asynchronously and provisions the AWSReservedSSO_ role', async (t) => {
+    const withCli = requireTool(
+      t,
+      'aws',
+      'create-account-assignment and list-account-assignments through the AWS CLI v2',
+    );
     addCustomerPolicy(w.member, 'TeamBuckets');
     const ps = await permissionSet('Developers', ['arn:aws:iam::aws:policy/ReadOnlyAccess'], ['TeamBuckets']);
     await w.admin.send(
@@ -106,41 +151,36 @@ describe('sandbox SSO Admin account assignments and provisioning', () => {
         Name: { GivenName: 'Dev', FamilyName: 'One' },
       }),
     );
-    const started = await awsCli(w.sandbox, [
-      'sso-admin',
-      'create-account-assignment',
-      '--instance-arn',
-      instanceArn,
-      '--target-id',
-      w.member.id,
-      '--target-type',
-      'AWS_ACCOUNT',
-      '--permission-set-arn',
-      ps,
-      '--principal-type',
-      'USER',
-      '--principal-id',
-      UserId!,
-    ]);
-    assert.equal(started.status, 0, started.stderr);
-    const status = started.json<{ AccountAssignmentCreationStatus: { Status: string; RequestId: string } }>()
-      .AccountAssignmentCreationStatus;
+    const status = withCli
+      ? await createByCli(ps, UserId!)
+      : (
+          await w.admin.send(
+            new CreateAccountAssignmentCommand({
+              InstanceArn: instanceArn,
+              TargetId: w.member.id,
+              TargetType: 'AWS_ACCOUNT',
+              PermissionSetArn: ps,
+              PrincipalType: 'USER',
+              PrincipalId: UserId,
+            }),
+          )
+        ).AccountAssignmentCreationStatus!;
     assert.equal(status.Status, 'IN_PROGRESS');
-    const done = await waitForCreation(w, status.RequestId);
+    const done = await waitForCreation(w, status.RequestId!);
     assert.equal(done.Status, 'SUCCEEDED', done.FailureReason);
 
-    const listed = await awsCli(w.sandbox, [
-      'sso-admin',
-      'list-account-assignments',
-      '--instance-arn',
-      instanceArn,
-      '--account-id',
-      w.member.id,
-      '--permission-set-arn',
-      ps,
-    ]);
-    assert.equal(listed.status, 0, listed.stderr);
-    assert.deepEqual(listed.json<{ AccountAssignments: unknown[] }>().AccountAssignments, [
+    const listed = withCli
+      ? await listByCli(ps)
+      : (
+          await w.admin.send(
+            new ListAccountAssignmentsCommand({
+              InstanceArn: instanceArn,
+              AccountId: w.member.id,
+              PermissionSetArn: ps,
+            }),
+          )
+        ).AccountAssignments;
+    assert.deepEqual(listed, [
       { AccountId: w.member.id, PermissionSetArn: ps, PrincipalType: 'USER', PrincipalId: UserId },
     ]);
 

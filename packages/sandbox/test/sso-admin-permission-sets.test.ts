@@ -18,10 +18,10 @@ import {
   TagResourceCommand,
   UpdatePermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
 import { type SsoWorld, startSsoWorld } from './helpers/sso-world.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
-const noCli = !hasAwsCli && 'AWS CLI v2 not installed';
 const isName = (name: string) => (e: Error) => e.name === name;
 
 /** A policy document of exactly `n` non-whitespace characters (padded in a Sid). */
@@ -59,7 +59,8 @@ describe('sandbox SSO Admin permission sets', () => {
     }
   });
 
-  it('lists the instance and its identity store through the AWS CLI v2', { skip: noCli }, async () => {
+  it('lists the instance and its identity store through the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const r = await awsCli(w.sandbox, ['sso-admin', 'list-instances']);
     assert.equal(r.status, 0, r.stderr);
     const [instance] = r.json<{ Instances: { InstanceArn: string; IdentityStoreId: string }[] }>().Instances;
@@ -184,7 +185,8 @@ describe('sandbox SSO Admin permission sets', () => {
     ]);
   });
 
-  it('lists, describes and deletes permission sets through the AWS CLI v2', { skip: noCli }, async () => {
+  it('lists, describes and deletes permission sets through the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const arn = (await create('CliVisible', { Description: 'seen by the CLI' })).PermissionSet!.PermissionSetArn!;
     const listed = await awsCli(w.sandbox, ['sso-admin', 'list-permission-sets', '--instance-arn', instanceArn]);
     assert.equal(listed.status, 0, listed.stderr);

@@ -12,7 +12,8 @@ import {
   trustAccount,
   userCredentials,
 } from './helpers/org-world.js';
-import { awsCli, hasAwsCli, sdkConfig } from './helpers/sandbox.js';
+import { awsCli, sdkConfig } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 function sts(sandbox: RunningSandbox, credentials: Credentials): STSClient {
   return new STSClient({ ...sdkConfig(sandbox), credentials });
@@ -251,9 +252,8 @@ describe('sandbox STS AssumeRole', () => {
     assert.equal(JSON.stringify(event.record).includes('SecretAccessKey'), false);
   });
 
-  it('serves the AWS CLI v2: assume-role, then calls with the session', {
-    skip: !hasAwsCli && 'no AWS CLI',
-  }, async () => {
+  it('serves the AWS CLI v2: assume-role, then calls with the session', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const r = await awsCli(sandbox, [
       'sts',
       'assume-role',

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '../src/index.js';
-import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { skipWithoutTool } from './helpers/tools.js';
 
 describe('sandbox STS and request signing', () => {
   let sandbox: RunningSandbox;
@@ -32,7 +33,8 @@ describe('sandbox STS and request signing', () => {
     await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'SignatureDoesNotMatch');
   });
 
-  it('answers the AWS CLI v2', { skip: !hasAwsCli && 'AWS CLI v2 not installed' }, async () => {
+  it('answers the AWS CLI v2', async (t) => {
+    if (skipWithoutTool(t, 'aws')) return;
     const r = await awsCli(sandbox, ['sts', 'get-caller-identity']);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.json<{ Account: string }>().Account, sandbox.info.managementAccountId);
