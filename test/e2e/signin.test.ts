@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { DEFAULT_DELIVERY_DELAY_MS } from '@iam2sso/sandbox/aws/cloudtrail/lookup-events.js';
 import { totpCode } from '@iam2sso/sandbox/aws/iam/ops/mfa.js';
 import { addMember } from '@iam2sso/sandbox/entra/directory.js';
 import { chromium } from 'playwright-core';
@@ -171,6 +172,8 @@ describe('signing in after apply and sync', { skip: !hasAwsCli && 'AWS CLI v2 no
   });
 
   it('explain finds every link of a working person and the sign-ins CloudTrail saw', async () => {
+    // CloudTrail delivers events minutes after the call, as in AWS: let the virtual clock pass that delay.
+    m.sandbox.world.clock.advance(DEFAULT_DELIVERY_DELAY_MS + 1_000);
     const r = await explain(people()[0]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.json.ok, true);
