@@ -8,6 +8,7 @@ import { registerEntra } from './entra.js';
 import { addGlobalOptions, inheritGlobalOptions, quietableIo } from './global-options.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
+import { registerPermissions } from './permissions.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerSandbox } from './sandbox.js';
@@ -36,6 +37,7 @@ export function buildProgram(outerIo: Io): Command {
   registerEntra(program, io);
   registerSync(program, io);
   registerDemo(program, io);
+  registerPermissions(program, io);
   return program;
 }
 
