@@ -97,6 +97,14 @@ export function credentialsFor(profile: ProfileSettings): AwsCredentialIdentityP
           undefined,
           `run aws sso login --profile ${profile.profileName}, then run this command again`,
         );
+      if (profile.profile && /using profile/i.test(message))
+        throw new CloudError(
+          'aws',
+          'ProfileNotFound',
+          `no credentials for profile ${profile.profileName} in the AWS config and credentials files`,
+          undefined,
+          'check the name (`aws configure list-profiles`), or set AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE',
+        );
       throw error;
     }
   };

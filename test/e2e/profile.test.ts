@@ -90,9 +90,12 @@ describe('iam2sso with only an AWS profile (config and credentials files)', () =
     assert.equal(sandbox.world.sso!.permissionSets.size, 0, 'nothing was written');
   });
 
-  it('tells the user to run aws sso login for an SSO profile that is not logged in', async () => {
+  it('tells the user to run aws sso login for an SSO profile that is not logged in, and names an unknown profile', async () => {
     const r = await runIam2sso(['audit', '--profile', 'corp-admin', '--state', join(dir, 'other.db')], env);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /aws sso login --profile corp-admin/);
+    const unknown = await runIam2sso(['audit', '--profile', 'typo', '--state', join(dir, 'other.db')], env);
+    assert.equal(unknown.status, 1, unknown.stderr);
+    assert.match(unknown.stderr, /no credentials for profile typo[\s\S]*aws configure list-profiles/);
   });
 });
