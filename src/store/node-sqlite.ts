@@ -20,9 +20,17 @@ export function isBindingMismatch(error: unknown): boolean {
 /** Opens `path` with node:sqlite behind better-sqlite3's interface; undefined where node:sqlite does not exist. */
 export async function openWithNodeSqlite(path: string): Promise<Database.Database | undefined> {
   const specifier = 'node:sqlite';
-  const mod = (await import(specifier).catch(() => undefined)) as
-    | { DatabaseSync: new (path: string) => NodeDatabase }
-    | undefined;
+  // Node 22 calls node:sqlite experimental when it loads; for a CLI user that is noise, like the SDK's notices.
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!String(warning).includes('SQLite is an experimental'))
+      (emitWarning as (...a: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  const mod = (await import(specifier)
+    .catch(() => undefined)
+    .finally(() => {
+      process.emitWarning = emitWarning;
+    })) as { DatabaseSync: new (path: string) => NodeDatabase } | undefined;
   if (!mod) return undefined;
   const db = new mod.DatabaseSync(path);
   let depth = 0;
