@@ -6,8 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { awsSettingsFromEnv } from '../aws/clients.js';
+import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
+import { colourEnabled, diffPainter } from '../cli/colour.js';
 import { type Io, printJson } from '../cli/io.js';
 import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
@@ -28,7 +29,8 @@ import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
 import { findStaleAccounts } from './stale-check.js';
 
 /** The flags of `iam2sso apply`. */
-export type ApplyFlags = {
+export type ApplyFlags = AwsOptions & {
+  color?: boolean;
   plan: string;
   autoApprove: boolean;
   dryRun: boolean;
@@ -64,13 +66,7 @@ async function confirm(io: Io): Promise<boolean> {
   }
 }
 
-async function refuseIfStale(
-  plan: MigrationPlan,
-  flags: ApplyFlags,
-  db: StateDb,
-  settings: ReturnType<typeof awsSettingsFromEnv>,
-  io: Io,
-) {
+async function refuseIfStale(plan: MigrationPlan, flags: ApplyFlags, db: StateDb, settings: AwsSettings, io: Io) {
   const stale = await findStaleAccounts(plan.fingerprint, settings, db, {
     assumeRole: flags.assumeRole,
     concurrency: flags.concurrency,
@@ -93,7 +89,7 @@ async function refuseIfStale(
 export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
   const plan = readPlanForApply(flags.plan, config.plan.managedPoliciesQuota);
-  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  const settings = await resolveAwsSettings(flags, { identityCenter: true, note: (line) => io.err(line) });
   const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
   const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
@@ -118,7 +114,8 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     await staleCheck;
     const { diff, live } = await computed;
     const lines = renderDiffLines(diff);
-    for (const line of lines) show(line);
+    const paint = diffPainter(colourEnabled(flags, io.outIsTty));
+    for (const line of lines) show(paint(line));
     for (const s of diff.skipped) io.err(`  skipped ${s.item}: ${s.reason}`);
     show(renderSummary(diff));
     if (isApplyDiffEmpty(diff) && !flags.dryRun) {

@@ -2,8 +2,9 @@
  * `iam2sso plan --detailed-exitcode`: after writing the plan, compares it with the live state through apply's
  * own diff and exits 0 when nothing is pending, 2 while changes are (Terraform's convention); errors exit 1.
  */
-import { awsSettingsFromEnv } from '../aws/clients.js';
+import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
+import { colourEnabled, diffPainter } from '../cli/colour.js';
 import type { Io } from '../cli/io.js';
 import { isApplyDiffEmpty } from '../core/reconcile/apply-diff.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
@@ -19,8 +20,9 @@ export async function exitWithPendingChanges(
   plan: PlanForApply,
   entraConfig: EntraConfig | undefined,
   io: Io,
+  aws: AwsOptions & { color?: boolean } = {},
 ): Promise<void> {
-  const settings = awsSettingsFromEnv();
+  const settings = await resolveAwsSettings(aws, { identityCenter: true, note: (line) => io.err(line) });
   const entra = createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env });
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   try {
@@ -31,7 +33,8 @@ export async function exitWithPendingChanges(
       io.err('Identity Center and Entra match the plan: no changes pending.');
       return;
     }
-    for (const line of renderDiffLines(diff)) io.err(line);
+    const paint = diffPainter(colourEnabled(aws, io.isTty));
+    for (const line of renderDiffLines(diff)) io.err(paint(line));
     throw new ExitCode(2, `Changes pending: ${renderSummary(diff)} Run \`iam2sso apply\` to make them.`);
   } finally {
     runtime.close();

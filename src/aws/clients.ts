@@ -1,6 +1,7 @@
 /**
- * AWS clients for the audit: one client per account and service, adaptive retries, the standard credential
- * chain and endpoint settings, and a counter middleware so every request sent is counted.
+ * AWS clients of every command: settings resolved once per command from its options (profile, region,
+ * Identity Center's region, endpoint) with the AWS CLI's precedence, one client per account and service,
+ * adaptive retries, and a counter middleware so every request sent is counted.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -8,6 +9,10 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { type AwsOptions, credentialsFor, pickEndpoint, pickRegion, readProfileSettings } from './aws-profile.js';
+import { listInstancesProbe, locateIdentityCenterRegion } from './identity-center-region.js';
+
+export type { AwsOptions } from './aws-profile.js';
 
 /** The app id iam2sso puts in its user agent. */
 export const IAM2SSO_APP_ID = 'iam2sso';
@@ -37,6 +42,10 @@ export class ApiCallCounter {
 /** How to reach AWS: region, optional endpoint override, base credentials, retry budget. */
 export type AwsSettings = {
   region: string;
+  /** Identity Center's region when it differs from `region` (SSO Admin and Identity Store clients use it). */
+  ssoRegion?: string;
+  /** The profile named by `--profile`: the SDK then reads that profile's `endpoint_url` and other settings. */
+  profile?: string;
   /** 'adaptive' unless AWS_RETRY_MODE says otherwise (the SDK's own setting, honoured as users expect). */
   retryMode: 'adaptive' | 'standard' | 'legacy';
   /** Overrides the endpoint of every service (the `--endpoint-url` flag); AWS_ENDPOINT_URL also works. */
@@ -56,6 +65,45 @@ export function awsSettingsFromEnv(overrides: Partial<AwsSettings> = {}): AwsSet
     counter: new ApiCallCounter(),
     ...overrides,
   };
+}
+
+/** What a command asks of `resolveAwsSettings`: find Identity Center's region, and where to write notes. */
+export type ResolveOptions = {
+  identityCenter?: boolean;
+  note?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+};
+
+/**
+ * The settings of one command, from its options with the AWS CLI's precedence: `--profile` (else AWS_PROFILE),
+ * `--region` (else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`, us-east-1), `--endpoint-url` (else
+ * AWS_ENDPOINT_URL or the profile's `endpoint_url`, which the SDK reads itself). With `identityCenter`, also
+ * Identity Center's region: `--sso-region`, else the profile's SSO region or the command's region if an instance
+ * is there, else a search of the partition's regions.
+ */
+export async function resolveAwsSettings(
+  options: AwsOptions,
+  resolve: ResolveOptions = {},
+  overrides: Partial<AwsSettings> = {},
+): Promise<AwsSettings> {
+  const env = resolve.env ?? process.env;
+  const profile = await readProfileSettings(options, env);
+  const endpoint = pickEndpoint(options, env, profile);
+  const settings = awsSettingsFromEnv({
+    region: pickRegion(options, env, profile) ?? 'us-east-1',
+    credentials: credentialsFor(profile),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...overrides,
+  });
+  if (!resolve.identityCenter) return settings;
+  const ssoRegion = await locateIdentityCenterRegion({
+    ssoRegion: options.ssoRegion,
+    candidates: [profile.ssoRegion, settings.region],
+    probe: listInstancesProbe((region) => ({ ...config(settings, settings.credentials), region })),
+    note: resolve.note,
+  });
+  return { ...settings, ssoRegion };
 }
 
 type Countable = {
@@ -93,6 +141,7 @@ function config(settings: AwsSettings, credentials: AwsSettings['credentials']) 
     // Names iam2sso in every user agent (`app/iam2sso`), so its own calls are recognisable in CloudTrail.
     userAgentAppId: IAM2SSO_APP_ID,
     maxAttempts: settings.maxAttempts,
+    ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   };
 }
@@ -136,4 +185,9 @@ export function countRequests<T>(client: T, service: string, counter: ApiCallCou
 /** The configuration every AWS client of the product uses: region, base credentials, retries, endpoint. */
 export function clientConfig(settings: AwsSettings) {
   return config(settings, settings.credentials);
+}
+
+/** The configuration of the Identity Center clients (SSO Admin, Identity Store): in Identity Center's region. */
+export function identityCenterClientConfig(settings: AwsSettings) {
+  return { ...config(settings, settings.credentials), region: settings.ssoRegion ?? settings.region };
 }

@@ -5,7 +5,7 @@
  */
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterPort } from '../apply/ports.js';
-import { type AwsSettings, clientConfig, countRequests } from './clients.js';
+import { type AwsSettings, countRequests, identityCenterClientConfig } from './clients.js';
 import { asyncReads } from './identity-center-async.js';
 import { instanceScope } from './identity-center-instance.js';
 import { permissionSetReads } from './identity-center-reads.js';
@@ -34,7 +34,10 @@ export function paceClient<T>(client: T, pace: Pacer): T {
 
 /** Creates the SSO Admin client: the product's AWS settings, counted, paced. */
 export function createSsoAdminClient(settings: AwsSettings, pace: Pacer): SSOAdminClient {
-  return paceClient(countRequests(new SSOAdminClient(clientConfig(settings)), 'sso', settings.counter), pace);
+  return paceClient(
+    countRequests(new SSOAdminClient(identityCenterClientConfig(settings)), 'sso', settings.counter),
+    pace,
+  );
 }
 
 /** The Identity Center port over an SSO Admin client. */

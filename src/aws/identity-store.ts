@@ -17,13 +17,13 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-identitystore';
 import type { IdentityStorePort, StoreGroup, StoreMembership, StoreUser } from '../apply/ports.js';
-import { type AwsSettings, clientConfig, countRequests } from './clients.js';
+import { type AwsSettings, countRequests, identityCenterClientConfig } from './clients.js';
 import { idempotent, type Pacer, paceClient } from './identity-center.js';
 
 /** Creates the Identity Store client: the product's AWS settings, counted, paced. */
 export function createIdentityStoreClient(settings: AwsSettings, pace: Pacer): IdentitystoreClient {
   return paceClient(
-    countRequests(new IdentitystoreClient(clientConfig(settings)), 'identitystore', settings.counter),
+    countRequests(new IdentitystoreClient(identityCenterClientConfig(settings)), 'identitystore', settings.counter),
     pace,
   );
 }

@@ -1,7 +1,7 @@
 /** The work of `iam2sso audit` (loaded when the command runs, so other commands start fast). */
 import { randomBytes } from 'node:crypto';
 import { type AuditOptions, collectAudit } from '../aws/audit-collector.js';
-import { awsSettingsFromEnv } from '../aws/clients.js';
+import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import { summarizeAudit } from '../core/audit-summary.js';
@@ -15,7 +15,7 @@ import { type Io, printJson } from './io.js';
 import { AccountProgress } from './progress.js';
 
 /** The flags of `iam2sso audit`. */
-export type AuditFlags = {
+export type AuditFlags = AwsOptions & {
   state: string;
   config?: string;
   assumeRole: string;
@@ -42,7 +42,7 @@ export function newRunId(now: Date): string {
 export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
   const started = Date.now();
-  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  const settings = await resolveAwsSettings(flags);
   const now = new Date();
   const options: AuditOptions = {
     runId: newRunId(now),

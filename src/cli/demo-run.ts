@@ -84,7 +84,10 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
   const outputs = new Map<string, string>();
   const step = async (name: string, what: string, args: string[]) => {
     say(`\n== ${name}: ${what}`);
-    const r = await runStep(args, env, (line) => say(`   ${line}`));
+    // With --no-progress a step's output is shown only when the step fails.
+    const held: string[] = [];
+    const r = await runStep(args, env, (line) => (flags.progress === false ? held.push(line) : say(`   ${line}`)));
+    if (!r.ok) for (const line of held) say(`   ${line}`);
     steps.push({ step: name, ok: r.ok, seconds: r.seconds });
     outputs.set(name, r.stdout);
     say(`   ${r.ok ? 'done' : 'FAILED'} in ${r.seconds.toFixed(1)} s`);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Io } from './io.js';
 
 /** The flags of `iam2sso demo`. */
-export type DemoFlags = { dir: string; seed: number; json: boolean };
+export type DemoFlags = { dir: string; seed: number; json: boolean; progress?: boolean };
 
 export function registerDemo(program: Command, io: Io): void {
   program

@@ -4,12 +4,15 @@ export type Io = {
   err(text: string): void;
   /** True when stderr is a terminal, so progress can redraw in place. */
   isTty: boolean;
+  /** True when stdout is a terminal (colour is only ever used there). */
+  outIsTty?: boolean;
 };
 
 export const processIo: Io = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
   isTty: Boolean(process.stderr.isTTY),
+  outIsTty: Boolean(process.stdout.isTTY),
 };
 
 /** Prints a value as indented JSON on stdout. */

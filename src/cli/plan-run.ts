@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/clients.js';
 import { loadActionCatalog } from '../catalog/action-catalog.js';
 import { awsManagedDocuments } from '../catalog/managed-policies.js';
 import { loadConfig } from '../config/config.js';
@@ -24,7 +25,7 @@ import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
 import { type Io, printJson } from './io.js';
 
-export type PlanFlags = {
+export type PlanFlags = AwsOptions & {
   out: string;
   state: string;
   run?: string;
@@ -109,7 +110,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
   if (flags.detailedExitcode) {
     const { exitWithPendingChanges } = await import('../apply/pending.js');
-    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
+    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags);
   }
 }
 

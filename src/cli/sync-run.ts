@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { TokenBucket } from '../apply/limits.js';
-import { type AwsSettings, awsSettingsFromEnv } from '../aws/clients.js';
+import { type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
 import { createIdentityStoreClient } from '../aws/identity-store.js';
@@ -56,10 +56,11 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
   const env = context.env ?? process.env;
   const { config } = loadConfig(flags.config);
   const scope = scopeFromFlags(flags);
-  const settings = awsSettingsFromEnv({
-    ...(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {}),
-    ...context.aws,
-  });
+  const settings = await resolveAwsSettings(
+    flags,
+    { identityCenter: true, env, note: (line) => io.err(line) },
+    context.aws,
+  );
   const bucket = flags.rate > 0 ? new TokenBucket(flags.rate) : null;
   const pace = bucket ? () => bucket.take() : async () => undefined;
   const sso = createSsoAdminClient(settings, pace);

@@ -1,12 +1,13 @@
 /** `iam2sso sync`: keeps the Identity Store in step with Entra's users and groups in scope (flags; work in sync-run.ts). */
 import type { Command } from 'commander';
+import type { AwsOptions } from '../aws/clients.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
 
 /** The flags of `iam2sso sync`. */
-export type SyncFlags = {
+export type SyncFlags = AwsOptions & {
   state: string;
   config?: string;
   plan?: string;

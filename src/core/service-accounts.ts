@@ -29,7 +29,7 @@ export function recommendServiceAccount(user: UserRecord, sources: PolicySource[
     userName: user.userName,
     recommendation: evidence.recommendation,
     reason: evidence.reason,
-    trustPolicy: trustPolicyFor(evidence, user.accountId),
+    trustPolicy: trustPolicyFor(evidence, user.accountId, partitionOf(user.arn)),
     policy,
   };
 }
@@ -90,7 +90,12 @@ function usedServices(user: UserRecord): string[] {
   return [...services].sort();
 }
 
-function trustPolicyFor(e: Evidence, accountId: string): string | null {
+/** The partition of an ARN (`aws`, `aws-us-gov`, `aws-cn`), from the user's own ARN as IAM reported it. */
+function partitionOf(arn: string): string {
+  return arn.split(':')[1] || 'aws';
+}
+
+function trustPolicyFor(e: Evidence, accountId: string, partition: string): string | null {
   if (e.recommendation === 'github-actions-oidc') {
     const host = 'token.actions.githubusercontent.com';
     return JSON.stringify({
@@ -98,7 +103,7 @@ function trustPolicyFor(e: Evidence, accountId: string): string | null {
       Statement: [
         {
           Effect: 'Allow',
-          Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${host}` },
+          Principal: { Federated: `arn:${partition}:iam::${accountId}:oidc-provider/${host}` },
           Action: 'sts:AssumeRoleWithWebIdentity',
           Condition: {
             StringEquals: { [`${host}:aud`]: 'sts.amazonaws.com' },

@@ -35,7 +35,9 @@ export function stackedBarChart(
   width = 720,
 ): string {
   const rowH = 24;
-  const labelW = 200;
+  // Wide enough for the longest label (about 7 px a character at 12 px), so account names are never clipped.
+  const labelW = Math.max(120, 16 + 7 * Math.max(0, ...rows.map((r) => r.label.length)));
+  width += Math.max(0, labelW - 200);
   const max = Math.max(1, ...rows.map((r) => r.parts.reduce((n, p) => n + p.value, 0)));
   const legend = Object.entries(colors)
     .map(

@@ -1,0 +1,211 @@
+/**
+ * The permissions iam2sso needs, as data next to the adapters that need them: the AWS actions each adapter
+ * module calls (a unit test reads the modules' SDK commands and fails when this table drifts from them), the
+ * Microsoft Graph operations each Entra module makes, and which modules each command uses in which account.
+ * `iam2sso permissions` turns it into least-privilege policies, as Prowler publishes its own.
+ */
+import type { GraphOperation } from '../entra/permissions.js';
+
+/** The AWS actions each module calls through the SDK (`service:Operation`, the IAM action names). */
+export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
+  'src/aws/accounts.ts': [
+    'sts:GetCallerIdentity',
+    'sts:AssumeRole',
+    'organizations:DescribeOrganization',
+    'organizations:ListAccounts',
+  ],
+  'src/aws/iam-account-lists.ts': [
+    'iam:ListSAMLProviders',
+    'iam:ListServiceSpecificCredentials',
+    'iam:ListAccountAliases',
+    'iam:ListVirtualMFADevices',
+  ],
+  'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
+  'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
+  'src/aws/iam-user-credentials.ts': [
+    'iam:GetAccessKeyLastUsed',
+    'iam:GetLoginProfile',
+    'iam:ListAccessKeys',
+    'iam:ListMFADevices',
+    'iam:ListSSHPublicKeys',
+    'iam:ListSigningCertificates',
+  ],
+  'src/aws/cloudtrail-activity.ts': ['cloudtrail:LookupEvents'],
+  'src/aws/identity-center-instance.ts': ['sso:ListInstances'],
+  'src/aws/identity-center-region.ts': ['sso:ListInstances'],
+  'src/cli/sync-run.ts': ['sso:ListInstances'],
+  'src/aws/identity-center-reads.ts': [
+    'sso:DescribePermissionSet',
+    'sso:GetInlinePolicyForPermissionSet',
+    'sso:GetPermissionsBoundaryForPermissionSet',
+    'sso:ListTagsForResource',
+    'sso:ListAccountAssignments',
+    'sso:ListAccountsForProvisionedPermissionSet',
+    'sso:ListCustomerManagedPolicyReferencesInPermissionSet',
+    'sso:ListManagedPoliciesInPermissionSet',
+    'sso:ListPermissionSets',
+  ],
+  'src/aws/identity-center-async.ts': [
+    'sso:DescribeAccountAssignmentCreationStatus',
+    'sso:DescribeAccountAssignmentDeletionStatus',
+    'sso:DescribePermissionSetProvisioningStatus',
+    'sso:ListAccountAssignmentCreationStatus',
+    'sso:ListAccountAssignmentDeletionStatus',
+    'sso:ListPermissionSetProvisioningStatus',
+  ],
+  'src/aws/identity-center-writes.ts': [
+    'sso:AttachCustomerManagedPolicyReferenceToPermissionSet',
+    'sso:AttachManagedPolicyToPermissionSet',
+    'sso:CreateAccountAssignment',
+    'sso:CreatePermissionSet',
+    'sso:DeleteAccountAssignment',
+    'sso:DeleteInlinePolicyFromPermissionSet',
+    'sso:DeletePermissionSet',
+    'sso:DeletePermissionsBoundaryFromPermissionSet',
+    'sso:DetachCustomerManagedPolicyReferenceFromPermissionSet',
+    'sso:DetachManagedPolicyFromPermissionSet',
+    'sso:ProvisionPermissionSet',
+    'sso:PutInlinePolicyToPermissionSet',
+    'sso:PutPermissionsBoundaryToPermissionSet',
+    'sso:UpdatePermissionSet',
+  ],
+  'src/aws/identity-store.ts': [
+    'identitystore:CreateGroup',
+    'identitystore:CreateGroupMembership',
+    'identitystore:CreateUser',
+    'identitystore:DeleteGroup',
+    'identitystore:DeleteGroupMembership',
+    'identitystore:GetGroupId',
+    'identitystore:GetUserId',
+    'identitystore:ListGroupMemberships',
+    'identitystore:ListGroups',
+    'identitystore:ListUsers',
+  ],
+  'src/aws/identity-store-sync.ts': [
+    'identitystore:CreateGroup',
+    'identitystore:CreateGroupMembership',
+    'identitystore:CreateUser',
+    'identitystore:DeleteGroup',
+    'identitystore:DeleteGroupMembership',
+    'identitystore:DeleteUser',
+    'identitystore:GetGroupId',
+    'identitystore:GetGroupMembershipId',
+    'identitystore:GetUserId',
+    'identitystore:UpdateGroup',
+    'identitystore:UpdateUser',
+    'identitystore:ListGroupMemberships',
+    'identitystore:ListGroups',
+    'identitystore:ListUsers',
+  ],
+  'src/verify/account-iam.ts': ['sts:GetCallerIdentity'],
+  'src/verify/reserved-roles.ts': [
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListRolePolicies',
+    'iam:ListRoles',
+  ],
+};
+
+/** The Graph operations each Entra module makes (checked against the modules by the same test). */
+export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
+  'src/entra/directory-reader.ts': ['users.read', 'groups.read'],
+  'src/entra/lookup.ts': ['users.read'],
+  'src/entra/graph-app.ts': ['apps.read', 'apps.instantiate', 'apps.write'],
+  'src/entra/graph-provisioning.ts': ['sync.read', 'sync.write'],
+  'src/entra/graph-writers.ts': ['groups.create', 'groups.members.write', 'apps.assign'],
+  'src/apply/entra-port.ts': ['groups.create'],
+};
+
+/** The commands `iam2sso permissions --for` knows. */
+export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra'] as const;
+/** One of PERMISSION_COMMANDS. */
+export type PermissionCommand = (typeof PERMISSION_COMMANDS)[number];
+
+/** What one command uses: modules in the management account and in member accounts, Graph operations, notes. */
+export type CommandModules = {
+  management: string[];
+  member: string[];
+  graph: GraphOperation[];
+  /** Assumes the member-account role (`--assume-role`) from the management account. */
+  assumesRole: boolean;
+  /** Creates assignments, which may target the management account itself. */
+  assigns: boolean;
+  /** Uses only the reads of its modules (e.g. plan reads Identity Center through apply's adapters). */
+  readOnly?: boolean;
+  notes: string[];
+};
+
+const AUDIT_READS = [
+  'src/aws/iam-account-lists.ts',
+  'src/aws/iam-authorization.ts',
+  'src/aws/iam-credential-report.ts',
+  'src/aws/iam-user-credentials.ts',
+  'src/aws/cloudtrail-activity.ts',
+];
+const IDENTITY_CENTER_READS = [
+  'src/aws/identity-center-region.ts',
+  'src/aws/identity-center-instance.ts',
+  'src/aws/identity-center-reads.ts',
+];
+const none: CommandModules = { management: [], member: [], graph: [], assumesRole: false, assigns: false, notes: [] };
+
+/** The modules each command uses; the management account is audited like a member, with the base credentials. */
+export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
+  audit: {
+    ...none,
+    management: ['src/aws/accounts.ts', ...AUDIT_READS],
+    member: AUDIT_READS,
+    assumesRole: true,
+    notes: ['cloudtrail:LookupEvents is used only with --activity'],
+  },
+  plan: {
+    ...none,
+    readOnly: true,
+    management: ['src/aws/identity-center-region.ts', ...IDENTITY_CENTER_READS, 'src/aws/identity-store.ts'],
+    graph: ['users.read', 'groups.read', 'apps.read'],
+    notes: [
+      'plan reads only the state database; Identity Center and the Identity Store are read with --detailed-exitcode',
+      'Microsoft Graph is read with --directory-lookup and --detailed-exitcode',
+    ],
+  },
+  apply: {
+    ...none,
+    management: [
+      'src/aws/accounts.ts',
+      ...AUDIT_READS.filter((m) => m !== 'src/aws/cloudtrail-activity.ts'),
+      ...IDENTITY_CENTER_READS,
+      'src/aws/identity-center-async.ts',
+      'src/aws/identity-center-writes.ts',
+      'src/aws/identity-store.ts',
+    ],
+    member: AUDIT_READS.filter((m) => m !== 'src/aws/cloudtrail-activity.ts'),
+    graph: ['users.read', 'groups.read', 'apps.read', 'groups.create', 'groups.members.write', 'apps.assign'],
+    assumesRole: true,
+    assigns: true,
+    notes: ['member accounts are read again before any write, to refuse a stale plan'],
+  },
+  sync: {
+    ...none,
+    management: ['src/cli/sync-run.ts', 'src/aws/identity-center-region.ts', 'src/aws/identity-store-sync.ts'],
+    graph: ['users.read', 'groups.read'],
+  },
+  track: {
+    ...none,
+    management: ['src/aws/accounts.ts', 'src/aws/cloudtrail-activity.ts'],
+    member: ['src/aws/cloudtrail-activity.ts'],
+    assumesRole: true,
+    notes: ['CloudTrail LookupEvents in each account; log files in S3 and Athena need read access to the trail bucket'],
+  },
+  decommission: {
+    ...none,
+    notes: ['decommission is not in this version: no permission is needed yet'],
+  },
+  entra: {
+    ...none,
+    graph: ['users.read', 'apps.read', 'apps.instantiate', 'apps.write', 'apps.assign', 'sync.read', 'sync.write'],
+    notes: ['`entra setup` and `entra provision`; apps.assign only for `entra provision --assign`'],
+  },
+};

@@ -1,0 +1,111 @@
+/**
+ * Least-privilege policies from the permission data: one for the management account (or the delegated Identity
+ * Center administrator), one for the role iam2sso assumes in member accounts, and the Microsoft Graph application
+ * permissions, for one command or several.
+ */
+import {
+  AWS_MODULE_ACTIONS,
+  COMMAND_MODULES,
+  type CommandModules,
+  type PermissionCommand,
+} from '../aws/required-permissions.js';
+import { REQUIRED_PERMISSION } from '../entra/permissions.js';
+
+/** An IAM policy statement as iam2sso writes them (always Allow). */
+export type PolicyStatement = { Sid: string; Effect: 'Allow'; Action: string[]; Resource: string | string[] };
+/** An IAM policy document. */
+export type PolicyDocument = { Version: '2012-10-17'; Statement: PolicyStatement[] };
+
+/** The permissions of a set of commands. */
+export type RequiredPermissions = {
+  commands: PermissionCommand[];
+  management: PolicyDocument | null;
+  member: PolicyDocument | null;
+  /** The member-account role the management policy may assume. */
+  memberRoleName: string;
+  graphApplicationPermissions: string[];
+  notes: string[];
+};
+
+const WRITE = /^(sso|identitystore):(Create|Delete|Update|Put|Attach|Detach|Provision)/;
+
+function actionsOf(needs: CommandModules[], side: 'management' | 'member'): string[] {
+  const actions = needs.flatMap((n) =>
+    n[side].flatMap((m) => AWS_MODULE_ACTIONS[m] ?? []).filter((a) => !n.readOnly || !WRITE.test(a)),
+  );
+  return [...new Set(actions)].sort();
+}
+
+function statements(actions: string[], partition: string, roleName: string, assigns: boolean): PolicyStatement[] {
+  const out: PolicyStatement[] = [];
+  const reads = actions.filter((a) => !WRITE.test(a) && a !== 'sts:AssumeRole');
+  const writes = actions.filter((a) => WRITE.test(a));
+  if (reads.length) out.push({ Sid: 'Iam2ssoRead', Effect: 'Allow', Action: reads, Resource: '*' });
+  // Identity Center's permission set and assignment ARNs are made by the calls themselves, so writes cannot be
+  // scoped to resources named in advance; iam2sso's own ownership checks (journal, tags) bound what it changes.
+  if (writes.length) out.push({ Sid: 'Iam2ssoIdentityCenterWrite', Effect: 'Allow', Action: writes, Resource: '*' });
+  if (actions.includes('sts:AssumeRole'))
+    out.push({
+      Sid: 'Iam2ssoAssumeMemberRole',
+      Effect: 'Allow',
+      Action: ['sts:AssumeRole'],
+      Resource: `arn:${partition}:iam::*:role/${roleName}`,
+    });
+  if (assigns)
+    // An assignment in the management account itself has Identity Center create the AWSReservedSSO_ role and
+    // the SAML provider there on the caller's behalf; assignments in member accounts do not need these.
+    out.push({
+      Sid: 'Iam2ssoAssignInManagementAccount',
+      Effect: 'Allow',
+      Action: [
+        'iam:AttachRolePolicy',
+        'iam:CreateRole',
+        'iam:DeleteRole',
+        'iam:DeleteRolePolicy',
+        'iam:DetachRolePolicy',
+        'iam:GetRole',
+        'iam:ListAttachedRolePolicies',
+        'iam:ListRolePolicies',
+        'iam:PutRolePolicy',
+        'iam:UpdateRole',
+        'iam:UpdateRoleDescription',
+        'iam:CreateSAMLProvider',
+        'iam:GetSAMLProvider',
+        'iam:UpdateSAMLProvider',
+        'iam:DeleteSAMLProvider',
+      ],
+      Resource: [
+        `arn:${partition}:iam::*:role/aws-reserved/sso.amazonaws.com/*`,
+        `arn:${partition}:iam::*:saml-provider/AWSSSO_*`,
+      ],
+    });
+  return out;
+}
+
+/** The permissions `commands` need together; `partition` and `roleName` fill the AssumeRole resource. */
+export function requiredPermissions(
+  commands: PermissionCommand[],
+  options: { partition: string; roleName: string },
+): RequiredPermissions {
+  const needs = commands.map((c) => COMMAND_MODULES[c]);
+  const assumes = needs.some((n) => n.assumesRole);
+  const management = actionsOf(needs, 'management').filter((a) => assumes || a !== 'sts:AssumeRole');
+  const member = actionsOf(needs, 'member');
+  const managementStatements = statements(
+    management,
+    options.partition,
+    options.roleName,
+    needs.some((n) => n.assigns),
+  );
+  const graph = [...new Set(needs.flatMap((n) => n.graph.map((op) => REQUIRED_PERMISSION[op])))].sort();
+  return {
+    commands,
+    management: managementStatements.length ? { Version: '2012-10-17', Statement: managementStatements } : null,
+    member: member.length
+      ? { Version: '2012-10-17', Statement: statements(member, options.partition, options.roleName, false) }
+      : null,
+    memberRoleName: options.roleName,
+    graphApplicationPermissions: graph,
+    notes: needs.flatMap((n) => n.notes),
+  };
+}

