@@ -75,7 +75,9 @@ function planSettings(configPath: string | undefined): PlanSettings {
   return loadConfig(configPath).config.plan;
 }
 
+/** `iam2sso plan`: writes the plan, or under --detailed-exitcode only compares it with the live state. */
 export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
+  if (flags.detailedExitcode && existsSync(flags.out)) return checkPendingOnly(flags, io);
   const settings = planSettings(flags.config);
   const { snapshot, classifications } = await loadRun(flags.state, flags.run);
   const previousText = !flags.reset && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : undefined;
@@ -104,13 +106,29 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous,
     createdAt: new Date().toISOString(),
   });
-  writeAtomically(flags.out, renderPlanYaml(plan, previousText));
   if (flags.json) printJson(io, plan);
-  for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
   if (flags.detailedExitcode) {
+    // No plan file yet: compare the plan that would be written, and write nothing.
+    io.err(`no plan file ${flags.out}: comparing the plan \`iam2sso plan\` would write (nothing written)`);
     const { exitWithPendingChanges } = await import('../apply/pending.js');
-    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
+    return exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
   }
+  writeAtomically(flags.out, renderPlanYaml(plan, previousText));
+  for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
+}
+
+/** --detailed-exitcode with a plan file: reads it (strictly, as apply would) and compares; never rewrites it. */
+async function checkPendingOnly(flags: PlanFlags, io: Io): Promise<void> {
+  const config = loadConfig(flags.config).config;
+  const read = parsePlanText(readFileSync(flags.out, 'utf8'), flags.out, {
+    quota: config.plan.managedPoliciesQuota,
+    strict: true,
+  });
+  if (read.problems.length > 0) throw new ValidationFailed(read.problems);
+  const plan = read.plan as MigrationPlan;
+  if (flags.json) printJson(io, plan);
+  const { exitWithPendingChanges } = await import('../apply/pending.js');
+  await exitWithPendingChanges(plan, config.entra, io);
 }
 
 async function loadRun(statePath: string, runId: string | undefined) {

@@ -3,7 +3,7 @@
  * and identity results come in as data; the previous plan's edits are kept.
  */
 
-import { designGroups, type GroupNeed } from './groups.js';
+import { designGroups, type GroupNeed, withMembersFromUsers } from './groups.js';
 import type { IdentityResult } from './identity-map.js';
 import type { AccountSnapshot, AuditSnapshot, Category, Classification, UserRecord } from './model.js';
 import { unacknowledgedGaps } from './parity.js';
@@ -48,7 +48,8 @@ type Subject = { user: UserRecord; account: AccountSnapshot; key: string; catego
 /** Plans the migration of every user of every reachable account. */
 export function planMigration(input: PlanInput): PlanOutcome {
   const { snapshot, settings, compiler } = input;
-  const carry = carryFrom(input.previous);
+  const fingerprint = fingerprintSnapshot(snapshot);
+  const carry = carryFrom(input.previous, fingerprint);
   const problems: PlanProblem[] = [];
   const subjects = subjectsOf(snapshot, input.classifications);
   const actions = new Map(subjects.map((s) => [s.key, carryAction(carry, s.key, defaultAction(s.category))]));
@@ -146,9 +147,9 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const plan: MigrationPlan = {
     formatVersion: PLAN_FORMAT_VERSION,
     createdAt: input.createdAt,
-    fingerprint: fingerprintSnapshot(snapshot),
+    fingerprint,
     permissionSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    groups: groups.groups,
+    groups: withMembersFromUsers(groups.groups, users),
     users,
     serviceAccounts,
     problems: [...problems, ...unreachable(snapshot)],

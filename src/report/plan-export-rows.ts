@@ -41,6 +41,7 @@ export function spreadsheetRows(plan: MigrationPlan, snapshot: AuditSnapshot | n
     if (sa) notes.push(`${sa.recommendation}: ${sa.reason}`);
     if (user.action === 'keep') notes.push('kept as IAM user');
     if (user.action === 'decommission') notes.push('decommission');
+    if (user.action === 'skip') notes.push('left out of this migration');
     notes.push(...user.blockedBy, ...user.notes);
     if (user.parity.gaps.length)
       notes.push(`${user.parity.gaps.length} parity gap(s), ${user.parity.acknowledged.length} acknowledged`);
