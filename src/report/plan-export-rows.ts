@@ -4,6 +4,7 @@
  */
 import type { AuditSnapshot } from '../core/model.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import { csvText } from './csv.js';
 
 export const SPREADSHEET_COLUMNS = [
   'Username',
@@ -61,11 +62,7 @@ export function spreadsheetRows(plan: MigrationPlan, snapshot: AuditSnapshot | n
   });
 }
 
-/** The rows as RFC 4180 CSV with a header line. */
+/** The rows as RFC 4180 CSV with a header line, neutralised against formulas (see csv.ts). */
 export function renderPlanCsv(plan: MigrationPlan, snapshot: AuditSnapshot | null): string {
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return (
-    [[...SPREADSHEET_COLUMNS], ...spreadsheetRows(plan, snapshot)].map((r) => r.map(cell).join(',')).join('\r\n') +
-    '\r\n'
-  );
+  return csvText([[...SPREADSHEET_COLUMNS], ...spreadsheetRows(plan, snapshot)]);
 }
