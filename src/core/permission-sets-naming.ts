@@ -53,14 +53,34 @@ function nameOfArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
-/** Gives each key a unique valid name; keys whose preferred names collide all get hash suffixes. */
-export function assignNames(wanted: { key: string; stem: string; suffix: string }[]): Map<string, string> {
+/**
+ * Gives each key a unique valid name. Keys whose preferred names collide are told apart by their qualifier (the
+ * one account they serve) when those differ; a hash suffix is the last resort.
+ */
+export function assignNames(
+  wanted: { key: string; stem: string; suffix: string; qualifier?: string | null }[],
+): Map<string, string> {
   const first = wanted.map((w) => ({ ...w, name: fitName(w.stem, w.suffix, w.key) }));
-  const counts = new Map<string, number>();
-  for (const w of first) counts.set(w.name.toLowerCase(), (counts.get(w.name.toLowerCase()) ?? 0) + 1);
+  const groups = new Map<string, typeof first>();
+  for (const w of first) groups.set(w.name.toLowerCase(), [...(groups.get(w.name.toLowerCase()) ?? []), w]);
   const out = new Map<string, string>();
-  for (const w of first) {
-    out.set(w.key, (counts.get(w.name.toLowerCase()) ?? 0) > 1 ? fitName(w.stem, w.suffix, w.key, true) : w.name);
+  const taken = new Set<string>();
+  for (const [name, list] of groups) {
+    if (list.length === 1) {
+      out.set(list[0].key, list[0].name);
+      taken.add(name);
+    }
+  }
+  for (const list of groups.values()) {
+    if (list.length === 1) continue;
+    const qualifiers = list.map((w) => w.qualifier ?? null);
+    const distinct = qualifiers.every((q) => q) && new Set(qualifiers).size === list.length;
+    for (const w of list) {
+      let name = distinct ? fitName(`${w.stem}-${w.qualifier}`, w.suffix, w.key) : '';
+      if (!name || taken.has(name.toLowerCase())) name = fitName(w.stem, w.suffix, w.key, true);
+      taken.add(name.toLowerCase());
+      out.set(w.key, name);
+    }
   }
   return out;
 }

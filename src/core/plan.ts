@@ -10,7 +10,9 @@ import { unacknowledgedGaps } from './parity.js';
 import { designPermissionSets } from './permission-sets.js';
 import { type Bundle, buildBundle } from './permission-sets-bundle.js';
 import { candidateName } from './permission-sets-naming.js';
+import { withoutSelfService } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, type UserPolicies, userPolicies } from './permission-sets-sources.js';
+import { createSubsumer } from './permission-sets-subsume.js';
 import {
   carryAcknowledged,
   carryAction,
@@ -59,9 +61,17 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const bundleOf = new Map<string, Bundle>();
   const uses = new Map<string, { bundle: Bundle; users: string[]; stems: Map<string, number> }>();
   const cache = new Map<string, Bundle>();
-  for (const s of subjects) policies.set(s.key, userPolicies(s.user, s.account, input.managedDocuments));
+  const dropNotes = new Map<string, string[]>();
+  for (const s of subjects) {
+    const own = withoutSelfService(userPolicies(s.user, s.account, input.managedDocuments));
+    policies.set(s.key, own.policies);
+    dropNotes.set(s.key, own.notes);
+  }
+  const subsume = createSubsumer(compiler);
   for (const s of migrating) {
-    const p = policies.get(s.key) as UserPolicies;
+    const reduced = subsume(policies.get(s.key) as UserPolicies);
+    dropNotes.get(s.key)?.push(...reduced.notes);
+    const p = reduced.policies;
     const signature = JSON.stringify([p.sources.map((x) => [x.kind, x.id, x.via, x.document]), p.boundary]);
     let bundle = cache.get(signature);
     if (!bundle) {
@@ -79,6 +89,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
     [...uses.values()].map((u) => ({ bundle: u.bundle, users: u.users, stem: mostCommon(u.stems) })),
     settings,
     compiler,
+    new Map(snapshot.accounts.map((a) => [a.accountId, a.alias ?? a.name])),
   );
   problems.push(...design.problems);
   const sets = design.permissionSets.map((ps) => carryPermissionSet(carry, ps, settings));
@@ -119,6 +130,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
       notes: s.guessed ? ['no classification in the audit snapshot: category guessed from credentials'] : [],
     };
     if (action !== 'migrate') return base;
+    base.notes.push(...(dropNotes.get(s.key) ?? []));
     const psList = setsFor(s.key, bundleOf, design.partsByBundle, setsByKey);
     const identity = upns.get(s.key) as { upn: string | null; source: UpnSource; blocked: string | null };
     const parity = engine.parityOf(policies.get(s.key) as UserPolicies, psList, s.account);
