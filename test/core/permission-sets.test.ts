@@ -196,6 +196,7 @@ describe('permission sets', () => {
             {
               Effect: 'Allow',
               Action: ['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:ListAccessKeys', 'iam:ChangePassword'],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
               Resource: 'arn:aws:iam::*:user/${aws:username}',
             },
             { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:111111111111:jobs' },

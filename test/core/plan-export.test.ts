@@ -141,10 +141,12 @@ describe('plan exports', () => {
     const doc = {
       Version: '2012-10-17',
       Statement: [
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
         { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/${aws:username}/%{x}\\q"\b*' },
       ],
     };
     ps.inlinePolicy = JSON.stringify(doc);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
     ps.reason = 'made for ${aws:username} and %{if x}\nsecond line\f';
     const tf = renderPlanTerraform(tricky);
     assert.match(tf, /\$\$\{aws:username\}/);

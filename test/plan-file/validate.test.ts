@@ -22,6 +22,7 @@ function basePlan(): MigrationPlan {
         customerManagedPolicies: [{ name: 'TeamBoundary', path: '/team/' }],
         inlinePolicy: JSON.stringify({
           Version: '2012-10-17',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
           Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${aws:username}/*' }],
         }),
         permissionsBoundary: null,
