@@ -167,6 +167,9 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
       `${migrating.length} users to migrate (${blocked.length} blocked), ${plan.serviceAccounts.length} service accounts to replace.`,
   );
   for (const u of blocked.slice(0, 20)) lines.push(`  blocked ${u.accountId}/${u.userName}: ${u.blockedBy.join('; ')}`);
+  const review = plan.users.filter((u) => u.review);
+  if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);
+  for (const u of review.slice(0, 20)) lines.push(`  review ${u.accountId}/${u.userName}: ${u.review}`);
   if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more (see blockedBy in the plan)`);
   for (const p of plan.problems.slice(0, 20)) lines.push(`  problem ${p.id}: ${p.message}`);
   return lines;

@@ -66,6 +66,8 @@ export type PlannedUser = {
   accountId: string;
   userName: string;
   category: Category;
+  /** Why a reviewer should confirm this user's action (classification undecided or contradicted); absent when none. */
+  review?: string;
   upn: string | null;
   upnSource: UpnSource;
   action: UserAction;

@@ -3,6 +3,7 @@
  * and identity results come in as data; the previous plan's edits are kept.
  */
 
+import { weighDirectoryEvidence } from './classify-directory.js';
 import { designGroups, type GroupNeed, withMembersFromUsers } from './groups.js';
 import type { IdentityResult } from './identity-map.js';
 import type { AccountSnapshot, AuditSnapshot, Category, Classification, UserRecord } from './model.js';
@@ -45,7 +46,15 @@ export type PlanInput = {
 /** The plan, and the reviewer edits kept from the previous plan. */
 export type PlanOutcome = { plan: MigrationPlan; keptEdits: string[] };
 
-type Subject = { user: UserRecord; account: AccountSnapshot; key: string; category: Category; guessed: boolean };
+type Subject = {
+  user: UserRecord;
+  account: AccountSnapshot;
+  key: string;
+  category: Category;
+  guessed: boolean;
+  review: string | null;
+  notes: string[];
+};
 
 /** Plans the migration of every user of every reachable account. */
 export function planMigration(input: PlanInput): PlanOutcome {
@@ -53,7 +62,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const fingerprint = fingerprintSnapshot(snapshot);
   const carry = carryFrom(input.previous, fingerprint);
   const problems: PlanProblem[] = [];
-  const subjects = subjectsOf(snapshot, input.classifications);
+  const subjects = subjectsOf(snapshot, input.classifications, input.identities);
   const actions = new Map(subjects.map((s) => [s.key, carryAction(carry, s.key, defaultAction(s.category))]));
   const migrating = subjects.filter((s) => actions.get(s.key) === 'migrate');
 
@@ -120,6 +129,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
       accountId: s.user.accountId,
       userName: s.user.userName,
       category: s.category,
+      ...(s.review ? { review: s.review } : {}),
       upn: null,
       upnSource: 'none',
       action,
@@ -127,7 +137,10 @@ export function planMigration(input: PlanInput): PlanOutcome {
       groups: [],
       parity: { gaps: [], excess: [], needsReview: [], acknowledged },
       blockedBy: [],
-      notes: s.guessed ? ['no classification in the audit snapshot: category guessed from credentials'] : [],
+      notes: [
+        ...(s.guessed ? ['no classification in the audit snapshot: category guessed from credentials'] : []),
+        ...s.notes,
+      ],
     };
     if (action !== 'migrate') return base;
     base.notes.push(...(dropNotes.get(s.key) ?? []));
@@ -169,15 +182,30 @@ export function planMigration(input: PlanInput): PlanOutcome {
   return { plan, keptEdits: carry.kept };
 }
 
-function subjectsOf(snapshot: AuditSnapshot, classifications: Classification[]): Subject[] {
-  const byKey = new Map(classifications.map((c) => [`${c.accountId}/${c.userName}`, c.category]));
+/** Every user to plan, with the audit's category weighed against the directory's evidence (see classify-directory). */
+function subjectsOf(
+  snapshot: AuditSnapshot,
+  classifications: Classification[],
+  identities: Map<string, IdentityResult>,
+): Subject[] {
+  const byKey = new Map(classifications.map((c) => [`${c.accountId}/${c.userName}`, c]));
   const out: Subject[] = [];
   for (const account of snapshot.accounts) {
     if (account.status !== 'ok') continue;
     for (const user of [...account.users].sort((a, b) => (a.userName < b.userName ? -1 : 1))) {
       const key = `${account.accountId}/${user.userName}`;
       const known = byKey.get(key);
-      out.push({ user, account, key, category: known ?? guessCategory(user), guessed: !known });
+      const audited = known ?? { category: guessCategory(user), confidence: 'low' as const, decidedBy: 'undecided' };
+      const verdict = weighDirectoryEvidence(user, audited, identities.get(key));
+      out.push({
+        user,
+        account,
+        key,
+        category: verdict.category,
+        guessed: !known,
+        review: verdict.review,
+        notes: verdict.notes,
+      });
     }
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

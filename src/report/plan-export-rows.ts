@@ -37,7 +37,7 @@ export function spreadsheetRows(plan: MigrationPlan, snapshot: AuditSnapshot | n
         ].join('; ')
       : '';
     const accounts = [...new Set(user.groups.flatMap((g) => groupAccounts.get(g) ?? []))].sort();
-    const notes: string[] = [];
+    const notes: string[] = user.review ? [`review: ${user.review}`] : [];
     const sa = services.get(key);
     if (sa) notes.push(`${sa.recommendation}: ${sa.reason}`);
     if (user.action === 'keep') notes.push('kept as IAM user');
