@@ -36,8 +36,11 @@ export function candidateName(bundle: Bundle): string {
   if (vias.size === 1 && !vias.has('user')) return [...vias][0].slice('group '.length);
   const custom = sources.filter((s) => s.kind !== 'aws-managed');
   if (custom.length === 1 && bundle.managedPolicies.length === 0) return custom[0].name;
-  const parts = [...bundle.managedPolicies.map(nameOfArn), ...custom.map((s) => s.name)];
-  return parts.length > 0 ? parts.map(abbreviate).join('-') : 'Custom';
+  // Policies that come through an IAM group are named by the group, which says more than a policy name.
+  const groups = [...new Set(custom.filter((s) => s.via !== 'user').map((s) => s.via.slice('group '.length)))];
+  const own = custom.filter((s) => s.via === 'user').map((s) => abbreviate(s.name));
+  const parts = [...bundle.managedPolicies.map((a) => abbreviate(nameOfArn(a))), ...groups, ...own];
+  return parts.length > 0 ? [...new Set(parts)].join('-') : 'Custom';
 }
 
 /** Shortens AWS managed policy names for combined names: AmazonS3FullAccess → S3Full. */
@@ -54,10 +57,27 @@ function nameOfArn(arn: string): string {
 }
 
 /**
- * Gives each key a unique valid name. Keys whose preferred names collide are told apart by their qualifier (the
- * one account they serve) when those differ; a hash suffix is the last resort.
+ * Gives each key a unique valid name. Keys whose preferred names collide are told apart by purpose first (the one
+ * without a permissions boundary keeps the name, the others say `-Bounded`), then by their qualifier (the one
+ * account they serve) when those differ; a hash suffix is the last resort.
  */
 export function assignNames(
+  wanted: { key: string; stem: string; suffix: string; qualifier?: string | null; bounded?: boolean }[],
+): Map<string, string> {
+  const plainCount = new Map<string, number>();
+  for (const w of wanted) {
+    const name = fitName(w.stem, w.suffix, w.key).toLowerCase();
+    if (!w.bounded) plainCount.set(name, (plainCount.get(name) ?? 0) + 1);
+  }
+  const byPurpose = wanted.map((w) => {
+    const name = fitName(w.stem, w.suffix, w.key).toLowerCase();
+    const clash = wanted.some((o) => o !== w && fitName(o.stem, o.suffix, o.key).toLowerCase() === name);
+    return clash && w.bounded && plainCount.get(name) === 1 ? { ...w, stem: `${w.stem}-Bounded` } : w;
+  });
+  return assignDistinct(byPurpose);
+}
+
+function assignDistinct(
   wanted: { key: string; stem: string; suffix: string; qualifier?: string | null }[],
 ): Map<string, string> {
   const first = wanted.map((w) => ({ ...w, name: fitName(w.stem, w.suffix, w.key) }));

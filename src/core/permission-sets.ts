@@ -71,7 +71,13 @@ export function designPermissionSets(
     partsByBundle.set(bundle.key, keys);
   }
   const names = assignNames(
-    drafts.map((d) => ({ key: d.key, stem: d.stem, suffix: d.suffix, qualifier: d.qualifier })),
+    drafts.map((d) => ({
+      key: d.key,
+      stem: d.stem,
+      suffix: d.suffix,
+      qualifier: d.qualifier,
+      bounded: d.permissionsBoundary !== null,
+    })),
   );
   const permissionSets = drafts.map(({ stem: _s, suffix: _x, qualifier: _q, ...d }) => ({
     ...d,
@@ -197,6 +203,11 @@ function describeSources(bundle: Bundle): string {
   const parts: string[] = [];
   if (managed.length) parts.push(`AWS managed ${managed.join(', ')}`);
   if (custom.length) parts.push(`${bundle.inline.length ? 'merged from ' : ''}${custom.join(', ')}`);
+  const b = bundle.boundary;
+  if (b)
+    parts.push(
+      `permissions boundary ${'managedPolicyArn' in b ? b.managedPolicyArn.slice(b.managedPolicyArn.lastIndexOf('/') + 1) : b.customerManagedPolicy.name}`,
+    );
   return parts.join('; ') || 'no policies';
 }
 
