@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
 import { assignNames, fitName } from '../../src/core/permission-sets-naming.js';
+import { countAccessPatterns } from '../../src/core/permission-sets-patterns.js';
 import { defaultPlanSettings } from '../../src/core/plan-settings.js';
 import type { PolicyCompiler } from '../../src/core/policy/compile.js';
 import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
@@ -256,5 +258,44 @@ describe('permission sets', () => {
       plan.groups.every((g) => !/-[0-9a-f]{6}/.test(g.name)),
       plan.groups.map((g) => g.name).join(', '),
     );
+  });
+
+  test('of two sets named alike, the one under a permissions boundary says -Bounded; the floor counts both', async () => {
+    const b = new SnapshotBuilder();
+    const a = b.account('111111111111', 'prod', 'prod');
+    const boundary = a.customerPolicy('DeveloperBoundary', {
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    });
+    a.user('free', { managed: ['AdministratorAccess'] });
+    a.user('bound', { managed: ['AdministratorAccess'], boundary });
+    const built = b.build();
+    const { plan } = await planOf(built, { compiler });
+    assert.deepEqual(plan.permissionSets.map((p) => p.name).sort(), [
+      'AdministratorAccess',
+      'AdministratorAccess-Bounded',
+    ]);
+    assert.match(
+      plan.permissionSets.find((p) => p.name.endsWith('Bounded'))!.reason,
+      /permissions boundary DeveloperBoundary/,
+    );
+    const count = countAccessPatterns(plan, built.snapshot, defaultPlanSettings(), compiler, awsManagedDocuments);
+    assert.deepEqual(count, { permissionSets: 2, patterns: 2, migrating: 2 });
+  });
+
+  test('bundles that differ only by account ids are one access pattern (the floor is below the set count)', async () => {
+    const b = new SnapshotBuilder();
+    for (const id of ['111111111111', '222222222222']) {
+      b.account(id, `a${id[0]}`, `a${id[0]}`).user('dev', {
+        inline: {
+          q: {
+            Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${id}:jobs` }],
+          },
+        },
+      });
+    }
+    const built = b.build();
+    const { plan } = await planOf(built, { compiler });
+    const count = countAccessPatterns(plan, built.snapshot, defaultPlanSettings(), compiler, awsManagedDocuments);
+    assert.deepEqual(count, { permissionSets: 2, patterns: 1, migrating: 2 });
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { desiredStateFromPlan, type PlanForApply } from '../../src/core/reconcile/desired.js';
+import { planOf } from '../helpers/plan-kit.js';
+import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 
 const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 
@@ -102,5 +104,43 @@ describe('group members come from the users of the plan', () => {
     const state = desiredStateFromPlan(plan([blocked]));
     assert.deepEqual(state.groups.find((g) => g.name === 'AWS-prod-AdministratorAccess')?.members, []);
     assert.equal(state.skipped[0]?.item, 'user 222222222222/cy');
+  });
+});
+
+describe('plan writes groups that agree with its users', () => {
+  function estate() {
+    const b = new SnapshotBuilder();
+    const a = b.account('111111111111', 'prod', 'prod');
+    a.user('ana', { managed: ['AdministratorAccess'], tags: { email: 'ana@example.com' } });
+    a.user('bo', { managed: ['AdministratorAccess'], tags: { email: 'bo@example.com' } });
+    a.user('cy', { managed: ['AdministratorAccess'] });
+    return b.build();
+  }
+
+  test('groups[].members are exactly what apply derives from users[] (blocked users listed in groups, not members)', async () => {
+    const { plan } = await planOf(estate());
+    const derived = new Map(desiredStateFromPlan(plan).groups.map((g) => [g.name, g.members]));
+    assert.ok(plan.groups.length > 0);
+    for (const g of plan.groups) assert.deepEqual(g.members, derived.get(g.name), g.name);
+    const cy = plan.users.find((u) => u.userName === 'cy')!;
+    assert.ok(cy.blockedBy.length > 0 && cy.groups.length > 0, 'cy is blocked (no UPN) but keeps its groups');
+    assert.deepEqual(plan.groups[0].members, ['ana@example.com', 'bo@example.com']);
+  });
+
+  test('a user block deleted by a reviewer comes back as skip on the same audit, out of every group', async () => {
+    const built = estate();
+    const first = (await planOf(built)).plan;
+    const edited = { ...first, users: first.users.filter((u) => u.userName !== 'bo') };
+    const { plan, keptEdits } = await planOf(built, { previous: edited });
+    const bo = plan.users.find((u) => u.userName === 'bo')!;
+    assert.equal(bo.action, 'skip');
+    assert.deepEqual(bo.groups, []);
+    assert.ok(plan.groups.every((g) => !g.members.includes('bo@example.com')));
+    assert.ok(
+      keptEdits.some((k) => /bo: skip \(its block was deleted/.test(k)),
+      keptEdits.join('; '),
+    );
+    const again = await planOf(built, { previous: plan });
+    assert.equal(again.plan.users.find((u) => u.userName === 'bo')?.action, 'skip', 'the choice is kept');
   });
 });
