@@ -5,7 +5,7 @@
  */
 import type { AuditSnapshot } from './model.js';
 import { buildBundle } from './permission-sets-bundle.js';
-import { withoutSelfService } from './permission-sets-self-service.js';
+import { createSelfServiceFilter } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, userPolicies } from './permission-sets-sources.js';
 import { createSubsumer } from './permission-sets-subsume.js';
 import type { PlanSettings } from './plan-settings.js';
@@ -25,6 +25,7 @@ export function countAccessPatterns(
   managedDocuments: ManagedPolicyDocuments,
 ): PatternCount {
   const subsume = createSubsumer(compiler);
+  const withoutSelfService = createSelfServiceFilter();
   const accounts = new Map(snapshot.accounts.map((a) => [a.accountId, a]));
   const patterns = new Set<string>();
   let migrating = 0;

@@ -16,12 +16,28 @@ const ACCOUNT_READS = /^iam:(GetAccountPasswordPolicy|ListVirtualMFADevices|GetA
 /** An IAM user or MFA device ARN that names only the caller (`${aws:username}`). */
 const OWN_RESOURCE = /^arn:[^:]+:iam::[^:]*:(user|mfa)\/(?:[^$]*\/)?\$\{aws:username\}$/;
 
+/** Removes self-service statements from a user's policies (see withoutSelfService), caching per document text. */
+export type SelfServiceFilter = (policies: UserPolicies) => { policies: UserPolicies; notes: string[] };
+
+/** A filter with its own cache: documents shared by thousands of users are parsed once. */
+export function createSelfServiceFilter(): SelfServiceFilter {
+  const cache = new Map<string, ReturnType<typeof stripDocument>>();
+  const strip = (text: string) => {
+    if (!cache.has(text)) cache.set(text, stripDocument(text));
+    return cache.get(text) ?? null;
+  };
+  return (policies) => withoutSelfService(policies, strip);
+}
+
 /** The user's policies without self-service statements, and a note per policy that lost some. */
-export function withoutSelfService(policies: UserPolicies): { policies: UserPolicies; notes: string[] } {
+export function withoutSelfService(
+  policies: UserPolicies,
+  strip: (text: string) => ReturnType<typeof stripDocument> = stripDocument,
+): { policies: UserPolicies; notes: string[] } {
   const notes: string[] = [];
   const sources: PolicySource[] = [];
   for (const s of policies.sources) {
-    const stripped = s.document ? stripDocument(s.document) : null;
+    const stripped = s.document ? strip(s.document) : null;
     if (!stripped || stripped.dropped === 0) {
       sources.push(s);
       continue;

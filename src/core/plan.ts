@@ -11,7 +11,7 @@ import { unacknowledgedGaps } from './parity.js';
 import { designPermissionSets } from './permission-sets.js';
 import { type Bundle, buildBundle } from './permission-sets-bundle.js';
 import { candidateName } from './permission-sets-naming.js';
-import { withoutSelfService } from './permission-sets-self-service.js';
+import { createSelfServiceFilter } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, type UserPolicies, userPolicies } from './permission-sets-sources.js';
 import { createSubsumer } from './permission-sets-subsume.js';
 import {
@@ -71,6 +71,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const uses = new Map<string, { bundle: Bundle; users: string[]; stems: Map<string, number> }>();
   const cache = new Map<string, Bundle>();
   const dropNotes = new Map<string, string[]>();
+  const withoutSelfService = createSelfServiceFilter();
   for (const s of subjects) {
     const own = withoutSelfService(userPolicies(s.user, s.account, input.managedDocuments));
     policies.set(s.key, own.policies);
