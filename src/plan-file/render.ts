@@ -8,12 +8,13 @@ import type { MigrationPlan } from '../core/plan-types.js';
 const HEADER = [
   ' iam2sso migration plan. Review it, edit it, commit it; `iam2sso plan` keeps your edits when run again.',
   ' Editable: permissionSets[].name, sessionDuration (PT1H..PT12H), managedPolicies, customerManagedPolicies,',
-  '   inlinePolicy, permissionsBoundary; groups[].name; users[].upn, action (migrate|replace|keep|decommission|skip), groups,',
+  '   inlinePolicy, permissionsBoundary; groups[].name; users[].upn, action (migrate|replace|keep|decommission|skip),',
   '   parity.acknowledged (gaps you accept; wildcards like s3:* allowed);',
   '   serviceAccounts[].recommendation, trustPolicy (fill in OWNER/REPOSITORY), policy.',
   ' Group members come from users[]: a user whose action is migrate (and not blocked) joins users[].groups;',
   '   keep, skip or deleting the block takes the person out of every group.',
-  ' Derived on every run (edits are replaced): keys, reasons, members, assignments, parity gaps/excess/needsReview.',
+  ' Derived on every run (edits are replaced): keys, reasons, members, assignments, parity gaps/excess/needsReview,',
+  "   review (why a user's classification needs a person to confirm its action).",
   ' `iam2sso plan --reset` regenerates everything; `iam2sso apply` refuses the plan if the accounts changed since',
   ' the audit in `fingerprint`.',
 ].join('\n');
