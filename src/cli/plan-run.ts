@@ -76,7 +76,9 @@ function planSettings(configPath: string | undefined): PlanSettings {
   return loadConfig(configPath).config.plan;
 }
 
+/** `iam2sso plan`: writes the plan, or under --detailed-exitcode only compares it with the live state. */
 export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
+  if (flags.detailedExitcode && existsSync(flags.out)) return checkPendingOnly(flags, io);
   const settings = planSettings(flags.config);
   const { snapshot, classifications } = await loadRun(flags.state, flags.run);
   const previousText = !flags.reset && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : undefined;
@@ -105,13 +107,29 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous,
     createdAt: new Date().toISOString(),
   });
-  writeAtomically(flags.out, renderPlanYaml(plan, previousText));
   if (flags.json) printJson(io, plan);
-  for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
   if (flags.detailedExitcode) {
+    // No plan file yet: compare the plan that would be written, and write nothing.
+    io.err(`no plan file ${flags.out}: comparing the plan \`iam2sso plan\` would write (nothing written)`);
     const { exitWithPendingChanges } = await import('../apply/pending.js');
-    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags);
+    return exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags);
   }
+  writeAtomically(flags.out, renderPlanYaml(plan, previousText));
+  for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
+}
+
+/** --detailed-exitcode with a plan file: reads it (strictly, as apply would) and compares; never rewrites it. */
+async function checkPendingOnly(flags: PlanFlags, io: Io): Promise<void> {
+  const config = loadConfig(flags.config).config;
+  const read = parsePlanText(readFileSync(flags.out, 'utf8'), flags.out, {
+    quota: config.plan.managedPoliciesQuota,
+    strict: true,
+  });
+  if (read.problems.length > 0) throw new ValidationFailed(read.problems);
+  const plan = read.plan as MigrationPlan;
+  if (flags.json) printJson(io, plan);
+  const { exitWithPendingChanges } = await import('../apply/pending.js');
+  await exitWithPendingChanges(plan, config.entra, io, flags);
 }
 
 async function loadRun(statePath: string, runId: string | undefined) {
@@ -150,6 +168,9 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
       `${migrating.length} users to migrate (${blocked.length} blocked), ${plan.serviceAccounts.length} service accounts to replace.`,
   );
   for (const u of blocked.slice(0, 20)) lines.push(`  blocked ${u.accountId}/${u.userName}: ${u.blockedBy.join('; ')}`);
+  const review = plan.users.filter((u) => u.review);
+  if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);
+  for (const u of review.slice(0, 20)) lines.push(`  review ${u.accountId}/${u.userName}: ${u.review}`);
   if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more (see blockedBy in the plan)`);
   for (const p of plan.problems.slice(0, 20)) lines.push(`  problem ${p.id}: ${p.message}`);
   return lines;

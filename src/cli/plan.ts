@@ -29,7 +29,7 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--json', 'print the plan as JSON on stdout', false)
     .option(
       '--detailed-exitcode',
-      'exit 0 when Identity Center and Entra match the plan, 2 while changes are pending',
+      'only compare: exit 0 when Identity Center and Entra match the plan file, 2 while changes are pending (the file is read, never rewritten)',
       false,
     )
     .action(async (flags: PlanFlags) => {

@@ -4,7 +4,7 @@
  */
 
 import type { PlanSettings } from './plan-settings.js';
-import type { PlannedGroup } from './plan-types.js';
+import type { PlannedGroup, PlannedUser } from './plan-types.js';
 
 /** A migrating user's need: this person (UPN, or null when unmapped) gets these permission sets here. */
 export type GroupNeed = {
@@ -90,6 +90,19 @@ export function designGroups(
     return { ...g, name };
   });
   return { groups: groups.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), byUser };
+}
+
+/**
+ * The groups with their members taken from the users, as apply derives them: the UPNs of users whose action is
+ * `migrate`, who are not blocked and who list the group. The written plan then says what apply will do.
+ */
+export function withMembersFromUsers(groups: PlannedGroup[], users: PlannedUser[]): PlannedGroup[] {
+  const members = new Map<string, Set<string>>();
+  for (const u of users) {
+    if (u.action !== 'migrate' || !u.upn || u.blockedBy.length > 0) continue;
+    for (const g of u.groups) members.set(g, (members.get(g) ?? new Set()).add(u.upn.toLowerCase()));
+  }
+  return groups.map((g) => ({ ...g, members: [...(members.get(g.name) ?? [])].sort() }));
 }
 
 /** Fills a group name template (`{account}`/`<AccountAlias>`, `{accountId}`, `{permissionSet}`/`<PermissionSet>`). */

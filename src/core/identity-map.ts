@@ -23,7 +23,14 @@ export type MappingEntry = { accountId: string; userName: string; upn: string; l
 
 /** The outcome for one user. */
 export type IdentityResult =
-  | { status: 'mapped'; upn: string; source: UpnSource; detail: string }
+  | {
+      status: 'mapped';
+      upn: string;
+      source: UpnSource;
+      detail: string;
+      /** How the Entra directory confirmed a person behind the user, when it was consulted and did. */
+      directoryMatch?: 'upn' | 'mail' | 'name';
+    }
   | { status: 'unmapped'; detail: string }
   | { status: 'ambiguous'; candidates: string[]; detail: string };
 
@@ -84,7 +91,7 @@ async function checkDirectory(
 ): Promise<IdentityResult> {
   if (result.status === 'mapped') {
     if (result.source === 'plan-file' || result.source === 'mapping-file') return result;
-    if (await directory.findByUpn(result.upn)) return result;
+    if (await directory.findByUpn(result.upn)) return { ...result, directoryMatch: 'upn' };
     const byMail = await directory.findByMail(result.upn);
     if (byMail.length === 1) {
       return {
@@ -92,6 +99,7 @@ async function checkDirectory(
         upn: byMail[0].userPrincipalName,
         source: 'directory',
         detail: `directory user with mail ${result.upn}`,
+        directoryMatch: 'mail',
       };
     }
     if (byMail.length > 1) return ambiguous(byMail, `several directory users have mail ${result.upn}`);
@@ -104,6 +112,7 @@ async function checkDirectory(
       upn: found[0].userPrincipalName,
       source: 'directory',
       detail: `directory search for ${user.userName}`,
+      directoryMatch: 'name',
     };
   }
   if (found.length > 1) return ambiguous(found, `directory search for ${user.userName} found ${found.length} users`);

@@ -28,8 +28,10 @@ export function designPermissionSets(
   uses: BundleUse[],
   settings: PlanSettings,
   compiler: PolicyCompiler,
+  accountLabels: Map<string, string> = new Map(),
 ): PermissionSetDesign {
-  const drafts: (Omit<PlannedPermissionSet, 'name'> & { stem: string; suffix: string })[] = [];
+  const drafts: (Omit<PlannedPermissionSet, 'name'> & { stem: string; suffix: string; qualifier: string | null })[] =
+    [];
   const partsByBundle = new Map<string, string[]>();
   const problems: PlanProblem[] = [];
   for (const { bundle, users, stem } of [...uses].sort((a, b) => (a.bundle.key < b.bundle.key ? -1 : 1))) {
@@ -42,7 +44,10 @@ export function designPermissionSets(
     if (parts.problem)
       problems.push({ id: parts.problem.id, message: `permission set for ${users[0]}: ${parts.problem.message}` });
     for (const p of bundle.problems) problems.push({ id: p.id, message: p.message });
-    const accounts = new Set(users.map((u) => u.split('/')[0])).size;
+    const accountIds = new Set(users.map((u) => u.split('/')[0]));
+    const accounts = accountIds.size;
+    const only = accounts === 1 ? ([...accountIds][0] as string) : null;
+    const qualifier = only ? (accountLabels.get(only) ?? only) : null;
     const base = `${describeSources(bundle)}; for ${plural(users.length, 'user')} in ${plural(accounts, 'account')}`;
     const keys: string[] = [];
     parts.list.forEach((part, i) => {
@@ -52,6 +57,7 @@ export function designPermissionSets(
       drafts.push({
         key,
         stem,
+        qualifier,
         suffix: parts.list.length > 1 ? `-${i + 1}` : '',
         sessionDuration: durationFor(kind, settings),
         kind,
@@ -64,8 +70,19 @@ export function designPermissionSets(
     });
     partsByBundle.set(bundle.key, keys);
   }
-  const names = assignNames(drafts.map((d) => ({ key: d.key, stem: d.stem, suffix: d.suffix })));
-  const permissionSets = drafts.map(({ stem: _s, suffix: _x, ...d }) => ({ ...d, name: names.get(d.key) as string }));
+  const names = assignNames(
+    drafts.map((d) => ({
+      key: d.key,
+      stem: d.stem,
+      suffix: d.suffix,
+      qualifier: d.qualifier,
+      bounded: d.permissionsBoundary !== null,
+    })),
+  );
+  const permissionSets = drafts.map(({ stem: _s, suffix: _x, qualifier: _q, ...d }) => ({
+    ...d,
+    name: names.get(d.key) as string,
+  }));
   return { permissionSets: permissionSets.map(orderFields), partsByBundle, problems };
 }
 
@@ -186,6 +203,11 @@ function describeSources(bundle: Bundle): string {
   const parts: string[] = [];
   if (managed.length) parts.push(`AWS managed ${managed.join(', ')}`);
   if (custom.length) parts.push(`${bundle.inline.length ? 'merged from ' : ''}${custom.join(', ')}`);
+  const b = bundle.boundary;
+  if (b)
+    parts.push(
+      `permissions boundary ${'managedPolicyArn' in b ? b.managedPolicyArn.slice(b.managedPolicyArn.lastIndexOf('/') + 1) : b.customerManagedPolicy.name}`,
+    );
   return parts.join('; ') || 'no policies';
 }
 

@@ -9,6 +9,7 @@ import { durationFor } from './permission-sets.js';
 import type { PlanSettings } from './plan-settings.js';
 import type {
   MigrationPlan,
+  PlanFingerprint,
   PlannedPermissionSet,
   PlannedServiceAccount,
   PlannedUser,
@@ -21,12 +22,18 @@ export type Carry = {
   users: Map<string, PlannedUser>;
   groups: Map<string, string>;
   services: Map<string, PlannedServiceAccount>;
+  /** Accounts the previous plan covered whose audited state has not changed since: a user missing there was deleted. */
+  unchangedAccounts: Set<string>;
   kept: string[];
 };
 
-/** Indexes `previous` (null: nothing to keep). */
-export function carryFrom(previous: MigrationPlan | null): Carry {
+/** Indexes `previous` (null: nothing to keep); `current` is the fingerprint of the audit being planned. */
+export function carryFrom(previous: MigrationPlan | null, current?: PlanFingerprint): Carry {
+  const before = new Map((previous?.fingerprint.accounts ?? []).map((a) => [a.accountId, a.hash]));
   return {
+    unchangedAccounts: new Set(
+      (current?.accounts ?? []).filter((a) => before.get(a.accountId) === a.hash).map((a) => a.accountId),
+    ),
     sets: new Map((previous?.permissionSets ?? []).map((p) => [p.key, p])),
     users: new Map((previous?.users ?? []).map((u) => [`${u.accountId}/${u.userName}`, u])),
     groups: new Map((previous?.groups ?? []).map((g) => [g.key, g.name])),
@@ -43,9 +50,16 @@ export function defaultAction(category: Category): UserAction {
   return 'decommission';
 }
 
-/** The user's action: the previous plan's when a reviewer changed it from its category's default. */
+/**
+ * The user's action: the previous plan's when a reviewer changed it from its category's default; `skip` when a
+ * reviewer deleted the user's block (the account is unchanged since, so the user was there to delete).
+ */
 export function carryAction(carry: Carry, key: string, generated: UserAction): UserAction {
   const prev = carry.users.get(key);
+  if (!prev && carry.unchangedAccounts.has(key.slice(0, key.indexOf('/')))) {
+    carry.kept.push(`${key}: skip (its block was deleted from the plan)`);
+    return 'skip';
+  }
   if (!prev || prev.action === defaultAction(prev.category) || prev.action === generated) return generated;
   carry.kept.push(`${key}: action ${prev.action} (generated: ${generated})`);
   return prev.action;

@@ -42,7 +42,11 @@ export type PlannedGroup = {
   assignments: PlannedAssignment[];
 };
 
-export type UserAction = 'migrate' | 'replace' | 'keep' | 'decommission';
+/**
+ * What happens to an IAM user: `migrate` (into Entra groups), `replace` (service account), `keep` (stays an
+ * IAM user), `decommission`, or `skip` (left out of this migration for now; a reviewer's choice).
+ */
+export type UserAction = 'migrate' | 'replace' | 'keep' | 'decommission' | 'skip';
 
 /** How a user's Entra UPN was found. */
 export type UpnSource = 'plan-file' | 'mapping-file' | 'tag' | 'template' | 'directory' | 'none';
@@ -62,6 +66,8 @@ export type PlannedUser = {
   accountId: string;
   userName: string;
   category: Category;
+  /** Why a reviewer should confirm this user's action (classification undecided or contradicted); absent when none. */
+  review?: string;
   upn: string | null;
   upnSource: UpnSource;
   action: UserAction;

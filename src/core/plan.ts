@@ -3,14 +3,17 @@
  * and identity results come in as data; the previous plan's edits are kept.
  */
 
-import { designGroups, type GroupNeed } from './groups.js';
+import { weighDirectoryEvidence } from './classify-directory.js';
+import { designGroups, type GroupNeed, withMembersFromUsers } from './groups.js';
 import type { IdentityResult } from './identity-map.js';
 import type { AccountSnapshot, AuditSnapshot, Category, Classification, UserRecord } from './model.js';
 import { unacknowledgedGaps } from './parity.js';
 import { designPermissionSets } from './permission-sets.js';
 import { type Bundle, buildBundle } from './permission-sets-bundle.js';
 import { candidateName } from './permission-sets-naming.js';
+import { createSelfServiceFilter } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, type UserPolicies, userPolicies } from './permission-sets-sources.js';
+import { createSubsumer } from './permission-sets-subsume.js';
 import {
   carryAcknowledged,
   carryAction,
@@ -43,14 +46,23 @@ export type PlanInput = {
 /** The plan, and the reviewer edits kept from the previous plan. */
 export type PlanOutcome = { plan: MigrationPlan; keptEdits: string[] };
 
-type Subject = { user: UserRecord; account: AccountSnapshot; key: string; category: Category; guessed: boolean };
+type Subject = {
+  user: UserRecord;
+  account: AccountSnapshot;
+  key: string;
+  category: Category;
+  guessed: boolean;
+  review: string | null;
+  notes: string[];
+};
 
 /** Plans the migration of every user of every reachable account. */
 export function planMigration(input: PlanInput): PlanOutcome {
   const { snapshot, settings, compiler } = input;
-  const carry = carryFrom(input.previous);
+  const fingerprint = fingerprintSnapshot(snapshot);
+  const carry = carryFrom(input.previous, fingerprint);
   const problems: PlanProblem[] = [];
-  const subjects = subjectsOf(snapshot, input.classifications);
+  const subjects = subjectsOf(snapshot, input.classifications, input.identities);
   const actions = new Map(subjects.map((s) => [s.key, carryAction(carry, s.key, defaultAction(s.category))]));
   const migrating = subjects.filter((s) => actions.get(s.key) === 'migrate');
 
@@ -58,9 +70,18 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const bundleOf = new Map<string, Bundle>();
   const uses = new Map<string, { bundle: Bundle; users: string[]; stems: Map<string, number> }>();
   const cache = new Map<string, Bundle>();
-  for (const s of subjects) policies.set(s.key, userPolicies(s.user, s.account, input.managedDocuments));
+  const dropNotes = new Map<string, string[]>();
+  const withoutSelfService = createSelfServiceFilter();
+  for (const s of subjects) {
+    const own = withoutSelfService(userPolicies(s.user, s.account, input.managedDocuments));
+    policies.set(s.key, own.policies);
+    dropNotes.set(s.key, own.notes);
+  }
+  const subsume = createSubsumer(compiler);
   for (const s of migrating) {
-    const p = policies.get(s.key) as UserPolicies;
+    const reduced = subsume(policies.get(s.key) as UserPolicies);
+    dropNotes.get(s.key)?.push(...reduced.notes);
+    const p = reduced.policies;
     const signature = JSON.stringify([p.sources.map((x) => [x.kind, x.id, x.via, x.document]), p.boundary]);
     let bundle = cache.get(signature);
     if (!bundle) {
@@ -78,6 +99,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
     [...uses.values()].map((u) => ({ bundle: u.bundle, users: u.users, stem: mostCommon(u.stems) })),
     settings,
     compiler,
+    new Map(snapshot.accounts.map((a) => [a.accountId, a.alias ?? a.name])),
   );
   problems.push(...design.problems);
   const sets = design.permissionSets.map((ps) => carryPermissionSet(carry, ps, settings));
@@ -108,6 +130,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
       accountId: s.user.accountId,
       userName: s.user.userName,
       category: s.category,
+      ...(s.review ? { review: s.review } : {}),
       upn: null,
       upnSource: 'none',
       action,
@@ -115,9 +138,13 @@ export function planMigration(input: PlanInput): PlanOutcome {
       groups: [],
       parity: { gaps: [], excess: [], needsReview: [], acknowledged },
       blockedBy: [],
-      notes: s.guessed ? ['no classification in the audit snapshot: category guessed from credentials'] : [],
+      notes: [
+        ...(s.guessed ? ['no classification in the audit snapshot: category guessed from credentials'] : []),
+        ...s.notes,
+      ],
     };
     if (action !== 'migrate') return base;
+    base.notes.push(...(dropNotes.get(s.key) ?? []));
     const psList = setsFor(s.key, bundleOf, design.partsByBundle, setsByKey);
     const identity = upns.get(s.key) as { upn: string | null; source: UpnSource; blocked: string | null };
     const parity = engine.parityOf(policies.get(s.key) as UserPolicies, psList, s.account);
@@ -146,9 +173,9 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const plan: MigrationPlan = {
     formatVersion: PLAN_FORMAT_VERSION,
     createdAt: input.createdAt,
-    fingerprint: fingerprintSnapshot(snapshot),
+    fingerprint,
     permissionSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
-    groups: groups.groups,
+    groups: withMembersFromUsers(groups.groups, users),
     users,
     serviceAccounts,
     problems: [...problems, ...unreachable(snapshot)],
@@ -156,15 +183,30 @@ export function planMigration(input: PlanInput): PlanOutcome {
   return { plan, keptEdits: carry.kept };
 }
 
-function subjectsOf(snapshot: AuditSnapshot, classifications: Classification[]): Subject[] {
-  const byKey = new Map(classifications.map((c) => [`${c.accountId}/${c.userName}`, c.category]));
+/** Every user to plan, with the audit's category weighed against the directory's evidence (see classify-directory). */
+function subjectsOf(
+  snapshot: AuditSnapshot,
+  classifications: Classification[],
+  identities: Map<string, IdentityResult>,
+): Subject[] {
+  const byKey = new Map(classifications.map((c) => [`${c.accountId}/${c.userName}`, c]));
   const out: Subject[] = [];
   for (const account of snapshot.accounts) {
     if (account.status !== 'ok') continue;
     for (const user of [...account.users].sort((a, b) => (a.userName < b.userName ? -1 : 1))) {
       const key = `${account.accountId}/${user.userName}`;
       const known = byKey.get(key);
-      out.push({ user, account, key, category: known ?? guessCategory(user), guessed: !known });
+      const audited = known ?? { category: guessCategory(user), confidence: 'low' as const, decidedBy: 'undecided' };
+      const verdict = weighDirectoryEvidence(user, audited, identities.get(key));
+      out.push({
+        user,
+        account,
+        key,
+        category: verdict.category,
+        guessed: !known,
+        review: verdict.review,
+        notes: verdict.notes,
+      });
     }
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

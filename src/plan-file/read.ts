@@ -3,7 +3,7 @@
  * together with their line numbers; policies written as indented JSON blocks come back minified.
  */
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { validatePlanObject } from './validate.js';
 
@@ -24,12 +24,10 @@ export function parsePlanText(text: string, file: string, options: { quota: numb
   }));
   if (syntax.length > 0) return { plan: null, problems: syntax };
   const raw = doc.toJS() as unknown;
-  const found = validatePlanObject(raw, options);
+  const found = validatePlanObject(raw, { ...options, file });
   if (found.length > 0) {
     const problems = found.map((p) => {
-      let node: unknown = doc.getIn(p.path, true);
-      for (let n = p.path.length - 1; !isNode(node) && n >= 0; n--) node = doc.getIn(p.path.slice(0, n), true);
-      const offset = isNode(node) && node.range ? node.range[0] : undefined;
+      const offset = offsetOf(doc, p.path);
       return {
         file,
         line: offset === undefined ? undefined : lines.linePos(offset).line,
@@ -75,6 +73,21 @@ function normalize(plan: MigrationPlan): MigrationPlan {
     })),
     problems: plan.problems ?? [],
   };
+}
+
+/** Where a path starts in the text: the key's line for `key: value`, else the nearest node that exists. */
+function offsetOf(doc: Document, path: (string | number)[]): number | undefined {
+  const last = path.at(-1);
+  if (typeof last === 'string') {
+    const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((i) => isScalar(i.key) && i.key.value === last);
+      if (pair && isScalar(pair.key) && pair.key.range) return pair.key.range[0];
+    }
+  }
+  let node: unknown = doc.getIn(path, true);
+  for (let n = path.length - 1; !isNode(node) && n >= 0; n--) node = doc.getIn(path.slice(0, n), true);
+  return isNode(node) && node.range ? node.range[0] : undefined;
 }
 
 function pathText(path: (string | number)[]): string {

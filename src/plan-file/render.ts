@@ -8,10 +8,13 @@ import type { MigrationPlan } from '../core/plan-types.js';
 const HEADER = [
   ' iam2sso migration plan. Review it, edit it, commit it; `iam2sso plan` keeps your edits when run again.',
   ' Editable: permissionSets[].name, sessionDuration (PT1H..PT12H), managedPolicies, customerManagedPolicies,',
-  '   inlinePolicy, permissionsBoundary; groups[].name; users[].upn, action (migrate|replace|keep|decommission),',
+  '   inlinePolicy, permissionsBoundary; groups[].name; users[].upn, action (migrate|replace|keep|decommission|skip),',
   '   parity.acknowledged (gaps you accept; wildcards like s3:* allowed);',
   '   serviceAccounts[].recommendation, trustPolicy (fill in OWNER/REPOSITORY), policy.',
-  ' Derived on every run (edits are replaced): keys, reasons, members, assignments, parity gaps/excess/needsReview.',
+  ' Group members come from users[]: a user whose action is migrate (and not blocked) joins users[].groups;',
+  '   keep, skip or deleting the block takes the person out of every group.',
+  ' Derived on every run (edits are replaced): keys, reasons, members, assignments, parity gaps/excess/needsReview,',
+  "   review (why a user's classification needs a person to confirm its action).",
   ' `iam2sso plan --reset` regenerates everything; `iam2sso apply` refuses the plan if the accounts changed since',
   ' the audit in `fingerprint`.',
 ].join('\n');
@@ -28,7 +31,8 @@ const SECTION_COMMENTS: Record<string, string> = {
 
 /** The plan as YAML text; `previousText` (the file being replaced) lends its reviewer comments. */
 export function renderPlanYaml(plan: MigrationPlan, previousText?: string): string {
-  const doc = new Document(toYamlShape(plan));
+  // Shared objects (the same list in two places) are written out again, never as `&a1`/`*a1` anchors.
+  const doc = new Document(toYamlShape(plan), { aliasDuplicateObjects: false });
   doc.commentBefore = HEADER;
   const root = doc.contents as YAMLMap;
   for (const pair of root.items) {

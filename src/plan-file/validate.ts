@@ -1,25 +1,35 @@
 /**
  * Validation of an edited plan: every problem at once, each with the line it is on. Checks what the plan's
- * consumers rely on: names and limits AWS enforces, known actions, UPN shapes, and (strictly, for apply) that
- * every permission set a user or group names exists.
+ * consumers rely on: only known keys, names and limits AWS and Entra enforce, known actions, UPN shapes, a file
+ * that agrees with itself, and (strictly, for apply) that every permission set and group named exists.
  */
 import { isUpn } from '../core/identity-map.js';
 import { parsePolicyDocument } from '../core/policy/document.js';
 import { MAX_MANAGED_POLICY_QUOTA, measureInlinePolicy, PERMISSION_SET_NAME } from '../core/policy/size.js';
+import { checkConsistency } from './consistency.js';
+import { unknownKeys } from './keys.js';
+import {
+  accountIdProblem,
+  customerPolicyProblem,
+  groupNameProblem,
+  managedPolicyArnProblem,
+  policyGrammarProblems,
+  sessionDurationProblem,
+} from './limits.js';
 
 /** A validation finding at a path of the plan document. */
 export type PathProblem = { path: (string | number)[]; message: string };
 
-const ISO_DURATION = /^PT(?:(\d+)H)?(?:(\d+)M)?$/;
-const POLICY_ARN = /^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/[\w+=,.@/-]+$/;
-const ACCOUNT_ID = /^\d{12}$/;
-const ACTIONS = ['migrate', 'replace', 'keep', 'decommission'];
+const ACTIONS = ['migrate', 'replace', 'keep', 'decommission', 'skip'];
 const RECOMMENDATIONS = ['iam-role-on-compute', 'github-actions-oidc', 'iam-roles-anywhere', 'keep-with-rotation'];
 
 type Obj = Record<string, unknown>;
 
-/** Checks a decoded plan object; `strict` also requires every referenced permission set to exist. */
-export function validatePlanObject(raw: unknown, options: { quota: number; strict: boolean }): PathProblem[] {
+/** Checks a decoded plan object; `strict` also requires every referenced permission set and group to exist. */
+export function validatePlanObject(
+  raw: unknown,
+  options: { quota: number; strict: boolean; file?: string },
+): PathProblem[] {
   const problems: PathProblem[] = [];
   const add = (path: (string | number)[], message: string) => problems.push({ path, message });
   if (!isObj(raw)) return [{ path: [], message: 'the plan must be a mapping' }];
@@ -27,6 +37,7 @@ export function validatePlanObject(raw: unknown, options: { quota: number; stric
     add(['formatVersion'], `unknown formatVersion ${JSON.stringify(raw.formatVersion)}: this iam2sso reads version 1`);
     return problems;
   }
+  problems.push(...unknownKeys(raw));
   const names = new Set<string>();
   eachItem(raw, 'permissionSets', add, (ps, at) => {
     const name = ps.name;
@@ -37,23 +48,14 @@ export function validatePlanObject(raw: unknown, options: { quota: number; stric
       );
     } else if (names.has(name.toLowerCase())) add([...at, 'name'], `permission set name ${name} is used twice`);
     else names.add(name.toLowerCase());
-    checkDuration(ps.sessionDuration, [...at, 'sessionDuration'], add);
+    check(sessionDurationProblem(ps.sessionDuration), [...at, 'sessionDuration'], add);
     const managed = list(ps.managedPolicies, [...at, 'managedPolicies'], add);
     managed.forEach((arn, i) => {
-      if (typeof arn !== 'string' || !POLICY_ARN.test(arn))
-        add([...at, 'managedPolicies', i], `not a managed policy ARN: ${JSON.stringify(arn)}`);
+      check(managedPolicyArnProblem(arn), [...at, 'managedPolicies', i], add);
     });
     const customer = list(ps.customerManagedPolicies, [...at, 'customerManagedPolicies'], add);
     customer.forEach((c, i) => {
-      if (
-        !isObj(c) ||
-        typeof c.name !== 'string' ||
-        typeof c.path !== 'string' ||
-        !c.path.startsWith('/') ||
-        !c.path.endsWith('/')
-      ) {
-        add([...at, 'customerManagedPolicies', i], 'needs name and path (path starts and ends with /)');
-      }
+      check(customerPolicyProblem(c), [...at, 'customerManagedPolicies', i], add);
     });
     const quota = Math.min(options.quota, MAX_MANAGED_POLICY_QUOTA);
     if (managed.length + customer.length > quota) {
@@ -65,36 +67,27 @@ export function validatePlanObject(raw: unknown, options: { quota: number; stric
     checkPolicy(ps.inlinePolicy, [...at, 'inlinePolicy'], add, true);
     checkBoundary(ps.permissionsBoundary, [...at, 'permissionsBoundary'], add);
   });
-  const known = (name: unknown) => typeof name === 'string' && names.has(name.toLowerCase());
   eachItem(raw, 'groups', add, (g, at) => {
-    if (typeof g.name !== 'string' || g.name.trim() === '' || g.name.length > 256)
-      add([...at, 'name'], 'group name must be 1-256 characters');
+    check(groupNameProblem(g.name), [...at, 'name'], add);
     list(g.members, [...at, 'members'], add).forEach((m, i) => {
       if (typeof m !== 'string' || !isUpn(m))
         add([...at, 'members', i], `not a user principal name: ${JSON.stringify(m)}`);
     });
     list(g.assignments, [...at, 'assignments'], add).forEach((a, i) => {
-      if (!isObj(a) || typeof a.accountId !== 'string' || !ACCOUNT_ID.test(a.accountId)) {
-        add([...at, 'assignments', i], 'assignment needs a 12-digit accountId');
-      } else if (options.strict && !known(a.permissionSet)) {
-        add([...at, 'assignments', i, 'permissionSet'], `unknown permission set ${JSON.stringify(a.permissionSet)}`);
-      }
+      if (!isObj(a)) add([...at, 'assignments', i], 'each assignment is {accountId, permissionSet}');
+      else check(accountIdProblem(a.accountId), [...at, 'assignments', i, 'accountId'], add);
     });
   });
   eachItem(raw, 'users', add, (u, at) => {
-    if (typeof u.accountId !== 'string' || !ACCOUNT_ID.test(u.accountId))
-      add([...at, 'accountId'], 'accountId must be 12 digits');
+    check(accountIdProblem(u.accountId), [...at, 'accountId'], add);
     if (typeof u.userName !== 'string' || u.userName === '') add([...at, 'userName'], 'userName is required');
     if (!ACTIONS.includes(u.action as string))
       add([...at, 'action'], `action must be one of ${ACTIONS.join(', ')}, not ${JSON.stringify(u.action)}`);
     if (u.upn !== null && u.upn !== undefined && (typeof u.upn !== 'string' || !isUpn(u.upn))) {
       add([...at, 'upn'], `not a user principal name: ${JSON.stringify(u.upn)} (use name@domain, or null)`);
     }
-    if (options.strict) {
-      list(u.permissionSets, [...at, 'permissionSets'], add).forEach((p, i) => {
-        if (!known(p)) add([...at, 'permissionSets', i], `unknown permission set ${JSON.stringify(p)}`);
-      });
-    }
+    list(u.permissionSets, [...at, 'permissionSets'], add);
+    list(u.groups, [...at, 'groups'], add);
     const parity = u.parity;
     if (parity !== undefined && !isObj(parity)) add([...at, 'parity'], 'parity must be a mapping');
     else if (isObj(parity)) {
@@ -111,6 +104,11 @@ export function validatePlanObject(raw: unknown, options: { quota: number; stric
     checkPolicy(s.trustPolicy, [...at, 'trustPolicy'], add, false);
     checkPolicy(s.policy, [...at, 'policy'], add, false);
   });
+  if (isObj(raw.fingerprint))
+    list(raw.fingerprint.accounts, ['fingerprint', 'accounts'], add).forEach((a, i) => {
+      if (isObj(a)) check(accountIdProblem(a.accountId), ['fingerprint', 'accounts', i, 'accountId'], add);
+    });
+  checkConsistency(raw, options, add);
   return problems;
 }
 
@@ -141,15 +139,12 @@ function list(value: unknown, at: (string | number)[], add: (p: (string | number
   return value;
 }
 
-function checkDuration(
-  value: unknown,
+function check(
+  problem: string | null,
   at: (string | number)[],
   add: (p: (string | number)[], m: string) => void,
 ): void {
-  const m = typeof value === 'string' ? ISO_DURATION.exec(value) : null;
-  const minutes = m && (m[1] || m[2]) ? Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0) : -1;
-  if (minutes < 60 || minutes > 720)
-    add(at, `session duration ${JSON.stringify(value)} must be an ISO-8601 duration from PT1H to PT12H`);
+  if (problem) add(at, problem);
 }
 
 function checkPolicy(
@@ -165,7 +160,9 @@ function checkPolicy(
   }
   const parsed = parsePolicyDocument(value);
   for (const p of parsed.problems) add(at, p.message);
-  if (parsed.problems.length > 0 || !limits) return;
+  if (parsed.problems.length > 0) return;
+  for (const p of policyGrammarProblems(JSON.parse(value))) add(at, p);
+  if (!limits) return;
   const size = measureInlinePolicy(JSON.stringify(JSON.parse(value)));
   if (!size.fits) {
     add(
@@ -181,9 +178,14 @@ function checkBoundary(
   add: (p: (string | number)[], m: string) => void,
 ): void {
   if (value === null || value === undefined) return;
-  if (isObj(value) && typeof value.managedPolicyArn === 'string' && POLICY_ARN.test(value.managedPolicyArn)) return;
-  if (isObj(value) && isObj(value.customerManagedPolicy) && typeof value.customerManagedPolicy.name === 'string')
+  if (isObj(value) && typeof value.managedPolicyArn === 'string') {
+    check(managedPolicyArnProblem(value.managedPolicyArn), [...at, 'managedPolicyArn'], add);
     return;
+  }
+  if (isObj(value) && isObj(value.customerManagedPolicy)) {
+    check(customerPolicyProblem(value.customerManagedPolicy), [...at, 'customerManagedPolicy'], add);
+    return;
+  }
   add(at, 'permissionsBoundary must be null, {managedPolicyArn: ARN} or {customerManagedPolicy: {name, path}}');
 }
 

@@ -4,6 +4,7 @@
  */
 import type { AuditSnapshot } from '../core/model.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import { csvText } from './csv.js';
 
 export const SPREADSHEET_COLUMNS = [
   'Username',
@@ -36,11 +37,12 @@ export function spreadsheetRows(plan: MigrationPlan, snapshot: AuditSnapshot | n
         ].join('; ')
       : '';
     const accounts = [...new Set(user.groups.flatMap((g) => groupAccounts.get(g) ?? []))].sort();
-    const notes: string[] = [];
+    const notes: string[] = user.review ? [`review: ${user.review}`] : [];
     const sa = services.get(key);
     if (sa) notes.push(`${sa.recommendation}: ${sa.reason}`);
     if (user.action === 'keep') notes.push('kept as IAM user');
     if (user.action === 'decommission') notes.push('decommission');
+    if (user.action === 'skip') notes.push('left out of this migration');
     notes.push(...user.blockedBy, ...user.notes);
     if (user.parity.gaps.length)
       notes.push(`${user.parity.gaps.length} parity gap(s), ${user.parity.acknowledged.length} acknowledged`);
@@ -60,11 +62,7 @@ export function spreadsheetRows(plan: MigrationPlan, snapshot: AuditSnapshot | n
   });
 }
 
-/** The rows as RFC 4180 CSV with a header line. */
+/** The rows as RFC 4180 CSV with a header line, neutralised against formulas (see csv.ts). */
 export function renderPlanCsv(plan: MigrationPlan, snapshot: AuditSnapshot | null): string {
-  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return (
-    [[...SPREADSHEET_COLUMNS], ...spreadsheetRows(plan, snapshot)].map((r) => r.map(cell).join(',')).join('\r\n') +
-    '\r\n'
-  );
+  return csvText([[...SPREADSHEET_COLUMNS], ...spreadsheetRows(plan, snapshot)]);
 }

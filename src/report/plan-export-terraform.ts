@@ -79,7 +79,7 @@ function permissionSetBlocks(ps: PlannedPermissionSet, id: string, names: Names)
     );
   }
   if (ps.inlinePolicy) {
-    const pretty = JSON.stringify(JSON.parse(ps.inlinePolicy), null, 2);
+    const pretty = templateEscape(JSON.stringify(JSON.parse(ps.inlinePolicy), null, 2));
     out.push(
       block(
         'resource',
@@ -214,9 +214,26 @@ function renderBlock(b: Block, depth: number): string {
   return lines.join('\n');
 }
 
-/** An HCL string literal. */
+/**
+ * An HCL quoted template literal: the escapes HCL knows (\\ \" \n \r \t \uNNNN; JSON's \b and \f are not
+ * among them) and `${` / `%{` doubled so Terraform keeps them as text (HCL native syntax spec, "Template
+ * Literals": https://github.com/hashicorp/hcl/blob/main/hclsyntax/spec.md).
+ */
 function str(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  const escaped = s.replace(/[\\"\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    if (c === '\\') return '\\\\';
+    if (c === '"') return '\\"';
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  return `"${templateEscape(escaped)}"`;
+}
+
+/** Doubles the template introducers, so `${aws:username}` in a policy stays literal text: `$${aws:username}`. */
+function templateEscape(s: string): string {
+  return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Unique Terraform identifiers from arbitrary names. */

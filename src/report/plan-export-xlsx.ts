@@ -2,6 +2,7 @@
 import ExcelJS from 'exceljs';
 import type { AuditSnapshot } from '../core/model.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import { sheetText } from './csv.js';
 import { SPREADSHEET_COLUMNS, spreadsheetRows } from './plan-export-rows.js';
 
 /** The workbook bytes. */
@@ -10,7 +11,8 @@ export async function renderPlanXlsx(plan: MigrationPlan, snapshot: AuditSnapsho
   book.creator = 'iam2sso';
   const users = book.addWorksheet('Migration');
   users.columns = SPREADSHEET_COLUMNS.map((header) => ({ header, key: header, width: header === 'Notes' ? 60 : 24 }));
-  for (const row of spreadsheetRows(plan, snapshot)) users.addRow(row);
+  // XLSX string cells are never evaluated as formulas; they only lose raw line breaks.
+  for (const row of spreadsheetRows(plan, snapshot)) users.addRow(row.map(sheetText));
   users.getRow(1).font = { bold: true };
   users.views = [{ state: 'frozen', ySplit: 1 }];
   users.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: SPREADSHEET_COLUMNS.length } };
@@ -30,7 +32,7 @@ export async function renderPlanXlsx(plan: MigrationPlan, snapshot: AuditSnapsho
       managed: ps.managedPolicies.map((a) => a.slice(a.lastIndexOf('/') + 1)).join(', '),
       customer: ps.customerManagedPolicies.map((c) => `${c.path}${c.name}`).join(', '),
       inline: ps.inlinePolicy ? ps.inlinePolicy.length : 0,
-      reason: ps.reason,
+      reason: sheetText(ps.reason),
     });
   }
   sets.getRow(1).font = { bold: true };

@@ -1,6 +1,7 @@
 /** The inventory as an Excel workbook: Users, Findings and Accounts sheets, header frozen and filtered. */
 import ExcelJS from 'exceljs';
 import type { AuditRun } from '../store/audit-repo.js';
+import { sheetText } from './csv.js';
 import { type InventoryRow, SHEET_COLUMNS, sheetCells } from './inventory-rows.js';
 
 function sheet(
@@ -13,7 +14,7 @@ function sheet(
   const ws = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = header.map((h, i) => ({ header: h, key: `c${i}`, width: widths[i] ?? 18 }));
   ws.getRow(1).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
+  for (const r of rows) ws.addRow(r.map((v) => (typeof v === 'string' ? sheetText(v) : v)));
   ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: header.length } };
   ws.eachRow((row) => {
     row.alignment = { vertical: 'top', wrapText: true };

@@ -6,6 +6,7 @@
  */
 import type { AccountSnapshot, AuditSnapshot } from '../core/model.js';
 import { unacknowledgedGaps } from '../core/parity.js';
+import { withoutSelfService } from '../core/permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, userPolicies } from '../core/permission-sets-sources.js';
 import { createParityEngine } from '../core/plan-parity.js';
 import type { MigrationPlan, PlannedUser } from '../core/plan-types.js';
@@ -140,7 +141,8 @@ function parityFor(
   lookup: ManagedPolicyDocuments,
 ): Parity {
   const roles = live.filter((r): r is LiveRole => r !== null);
-  return liveParity(engine, userPolicies(record, account, lookup), roles, account);
+  // The plan compares access without the IAM user's self-service statements (see permission-sets-self-service).
+  return liveParity(engine, withoutSelfService(userPolicies(record, account, lookup)).policies, roles, account);
 }
 
 function parityProblems(u: PlannedUser, live: Parity, shared: boolean): string[] {

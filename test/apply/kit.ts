@@ -32,6 +32,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox, SandboxOptions } from '@iam2sso/sandbox';
 import { parse } from 'yaml';
 import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
+import { unacknowledgedGaps } from '../../src/core/parity.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -99,23 +100,25 @@ export async function startApplyWorld(options: Partial<SandboxOptions> = {}): Pr
   };
 }
 
-/** What the plan says should exist, computed from the plan file alone (its own blockedBy) and Entra's users. */
+/**
+ * What the plan says should exist, computed from the plan file alone and Entra's users. Members come from
+ * `users[]` (the plan file's source of truth): a user whose action is migrate, with a UPN and no unacknowledged
+ * parity gap, is a member of the groups its block lists. `blockedBy` is not used: a hand edit leaves it stale.
+ */
 export function expectedState(plan: MigrationPlan, sandbox: RunningSandbox) {
   const enabled = new Set(
     [...(sandbox.world.entra?.users.values() ?? [])]
       .filter((u) => u.accountEnabled && !u.deletedDateTime)
       .map((u) => u.userPrincipalName.toLowerCase()),
   );
-  const ready = new Set(
-    plan.users
-      .filter((u) => u.action === 'migrate' && u.upn && u.blockedBy.length === 0)
-      .map((u) => u.upn!.toLowerCase()),
-  );
-  const blocked = new Set(plan.users.filter((u) => u.upn && u.blockedBy.length > 0).map((u) => u.upn!.toLowerCase()));
+  const byGroup = new Map<string, Set<string>>();
+  for (const u of plan.users) {
+    if (u.action !== 'migrate' || !u.upn) continue;
+    if (unacknowledgedGaps(u.parity.gaps, u.parity.acknowledged ?? []).length > 0) continue;
+    for (const g of u.groups) byGroup.set(g, (byGroup.get(g) ?? new Set()).add(u.upn.toLowerCase()));
+  }
   const members = (g: MigrationPlan['groups'][number]) =>
-    [...new Set(g.members.map((m) => m.toLowerCase()))]
-      .filter((m) => (ready.has(m) || !blocked.has(m)) && enabled.has(m))
-      .sort();
+    [...(byGroup.get(g.name) ?? [])].filter((m) => enabled.has(m)).sort();
   return {
     groups: new Map(plan.groups.map((g) => [g.name, members(g)])),
     assignments: plan.groups.flatMap((g) => g.assignments.map((a) => ({ ...a, group: g.name }))),

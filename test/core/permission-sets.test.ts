@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
 import { assignNames, fitName } from '../../src/core/permission-sets-naming.js';
+import { countAccessPatterns } from '../../src/core/permission-sets-patterns.js';
 import { defaultPlanSettings } from '../../src/core/plan-settings.js';
 import type { PolicyCompiler } from '../../src/core/policy/compile.js';
 import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
@@ -16,7 +18,7 @@ const MANAGED_15 = [
   'AmazonRDSReadOnlyAccess',
   'AWSLambda_ReadOnlyAccess',
   'CloudWatchReadOnlyAccess',
-  'AmazonVPCReadOnlyAccess',
+  'AmazonSESReadOnlyAccess',
   'AmazonRoute53ReadOnlyAccess',
   'IAMReadOnlyAccess',
   'AmazonECS_FullAccess',
@@ -183,5 +185,117 @@ describe('permission sets', () => {
     assert.notEqual(names.get('aaa'), names.get('bbb'));
     assert.match(names.get('aaa')!, /^Developers-[0-9a-f]{6}$/);
     assert.equal(names.get('ccc'), 'Ops');
+  });
+
+  test('self-service statements and IAMUserChangePassword are dropped with a note, and parity stays clean', async () => {
+    const b = new SnapshotBuilder();
+    b.account('111111111111', 'prod', 'prod').user('ana', {
+      managed: ['IAMUserChangePassword', 'AmazonS3ReadOnlyAccess'],
+      inline: {
+        own: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:CreateAccessKey', 'iam:DeleteAccessKey', 'iam:ListAccessKeys', 'iam:ChangePassword'],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
+              Resource: 'arn:aws:iam::*:user/${aws:username}',
+            },
+            { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:eu-west-1:111111111111:jobs' },
+          ],
+        },
+      },
+    });
+    const { plan } = await planOf(b.build(), { compiler });
+    const [ps] = plan.permissionSets;
+    assert.equal(plan.permissionSets.length, 1);
+    assert.deepEqual(ps.managedPolicies, ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']);
+    assert.doesNotMatch(ps.inlinePolicy ?? '', /iam:|aws:username/);
+    assert.match(ps.inlinePolicy ?? '', /sqs:SendMessage/);
+    const notes = plan.users[0].notes.join('\n');
+    assert.match(notes, /dropped IAMUserChangePassword: it only manages the IAM user's own credentials/);
+    assert.match(notes, /dropped 1 self-service statement\(s\) from inline own/);
+    assert.deepEqual(plan.users[0].parity.gaps, []);
+  });
+
+  test('policies subsumed in a bundle are dropped, proved by parity: AdministratorAccess stands alone', async () => {
+    const b = new SnapshotBuilder();
+    b.account('111111111111', 'prod', 'prod')
+      .user('boss', { managed: ['AdministratorAccess', 'PowerUserAccess', 'ReadOnlyAccess'] })
+      .user('admin', { managed: ['AdministratorAccess'] })
+      .user('lead', { managed: ['PowerUserAccess', 'ReadOnlyAccess'] });
+    const { plan } = await planOf(b.build(), { compiler });
+    // ReadOnlyAccess reads IAM, which PowerUserAccess does not allow: next to it, it stays.
+    assert.deepEqual(plan.permissionSets.map((p) => p.name).sort(), ['AdministratorAccess', 'PowerUser-ReadOnly']);
+    const lead = plan.users.find((u) => u.userName === 'lead')!;
+    assert.ok(!lead.notes.some((n) => n.startsWith('dropped')), lead.notes.join('; '));
+    const boss = plan.users.find((u) => u.userName === 'boss')!;
+    assert.deepEqual(boss.permissionSets, ['AdministratorAccess']);
+    assert.ok(
+      boss.notes.some((n) => /dropped PowerUserAccess: .*AdministratorAccess \(parity: no access lost\)/.test(n)),
+    );
+    assert.ok(boss.notes.some((n) => /dropped ReadOnlyAccess/.test(n)));
+    for (const u of plan.users) assert.deepEqual(u.parity.gaps, [], u.userName);
+  });
+
+  test('two different Developers groups are named after their accounts, not a hash', async () => {
+    const b = new SnapshotBuilder();
+    for (const [id, alias] of [
+      ['111111111111', 'prod'],
+      ['222222222222', 'dev'],
+    ]) {
+      const a = b.account(id, alias, alias);
+      a.group('Developers', {
+        inline: {
+          app: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::app-${alias}/*` }] },
+        },
+      });
+      a.user(`dev-${alias}`, { groups: ['Developers'] });
+    }
+    const { plan } = await planOf(b.build(), { compiler });
+    assert.deepEqual(plan.permissionSets.map((p) => p.name).sort(), ['Developers-dev', 'Developers-prod']);
+    assert.ok(
+      plan.groups.every((g) => !/-[0-9a-f]{6}/.test(g.name)),
+      plan.groups.map((g) => g.name).join(', '),
+    );
+  });
+
+  test('of two sets named alike, the one under a permissions boundary says -Bounded; the floor counts both', async () => {
+    const b = new SnapshotBuilder();
+    const a = b.account('111111111111', 'prod', 'prod');
+    const boundary = a.customerPolicy('DeveloperBoundary', {
+      Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+    });
+    a.user('free', { managed: ['AdministratorAccess'] });
+    a.user('bound', { managed: ['AdministratorAccess'], boundary });
+    const built = b.build();
+    const { plan } = await planOf(built, { compiler });
+    assert.deepEqual(plan.permissionSets.map((p) => p.name).sort(), [
+      'AdministratorAccess',
+      'AdministratorAccess-Bounded',
+    ]);
+    assert.match(
+      plan.permissionSets.find((p) => p.name.endsWith('Bounded'))!.reason,
+      /permissions boundary DeveloperBoundary/,
+    );
+    const count = countAccessPatterns(plan, built.snapshot, defaultPlanSettings(), compiler, awsManagedDocuments);
+    assert.deepEqual(count, { permissionSets: 2, patterns: 2, migrating: 2 });
+  });
+
+  test('bundles that differ only by account ids are one access pattern (the floor is below the set count)', async () => {
+    const b = new SnapshotBuilder();
+    for (const id of ['111111111111', '222222222222']) {
+      b.account(id, `a${id[0]}`, `a${id[0]}`).user('dev', {
+        inline: {
+          q: {
+            Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:eu-west-1:${id}:jobs` }],
+          },
+        },
+      });
+    }
+    const built = b.build();
+    const { plan } = await planOf(built, { compiler });
+    const count = countAccessPatterns(plan, built.snapshot, defaultPlanSettings(), compiler, awsManagedDocuments);
+    assert.deepEqual(count, { permissionSets: 2, patterns: 1, migrating: 2 });
   });
 });

@@ -180,6 +180,7 @@ describe('planMigration', () => {
       upn: 'erin@corp.example.com',
       source: 'directory',
       detail: 'directory user with mail erin@example.com',
+      directoryMatch: 'mail',
     });
     assert.deepEqual((ids.get('111111111111/sam') as { candidates: string[] }).candidates, [
       'sam.a@corp.example.com',

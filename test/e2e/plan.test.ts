@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import ExcelJS from 'exceljs';
-import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
+import { parseDocument } from 'yaml';
+import { hasAwsCli, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { unacknowledgedGaps } from '../../src/core/parity.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { measureInlinePolicy, PERMISSION_SET_NAME } from '../../src/core/policy/size.js';
 import { parsePlanText } from '../../src/plan-file/read.js';
+import { type ApplyWorld, readBack, startApplyWorld } from '../apply/kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
 describe('iam2sso plan against the sandbox (audit, then plan)', () => {
@@ -196,5 +198,103 @@ describe('iam2sso plan against the sandbox (audit, then plan)', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(xlsxFile);
     assert.equal(book.getWorksheet('Migration')?.rowCount, plan.users.length + 1);
+  });
+});
+
+describe('the plan file is the single source of truth for apply (end to end)', {
+  skip: !hasAwsCli && 'needs /usr/bin/aws',
+}, () => {
+  let w: ApplyWorld;
+  before(async () => {
+    w = await startApplyWorld();
+    const first = await w.apply(['--json']);
+    assert.equal(first.status, 0, first.stderr);
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  test('a person set to keep leaves every group: plan shows it without rewriting the file, apply does it', async () => {
+    const plan = w.plan();
+    const upnCount = new Map<string, number>();
+    for (const u of plan.users) if (u.upn) upnCount.set(u.upn, (upnCount.get(u.upn) ?? 0) + 1);
+    const index = plan.users.findIndex(
+      (u) =>
+        u.action === 'migrate' && u.upn && u.blockedBy.length === 0 && u.groups.length > 0 && upnCount.get(u.upn) === 1,
+    );
+    assert.ok(index >= 0, 'a migrating person with groups');
+    const person = plan.users[index];
+    const upn = (person.upn as string).toLowerCase();
+    const before = await readBack(w.sandbox, [], { assignments: [], groups: person.groups });
+    for (const g of person.groups) assert.ok(before.viaCli.memberships.get(g)?.includes(upn), `${upn} starts in ${g}`);
+
+    const doc = parseDocument(readFileSync(w.planPath, 'utf8'));
+    doc.setIn(['users', index, 'action'], 'keep');
+    writeFileSync(w.planPath, doc.toString());
+    const edited = readFileSync(w.planPath, 'utf8');
+    const pending = await w.run(['plan', '--state', w.statePath, '--out', w.planPath, '--detailed-exitcode']);
+    assert.equal(pending.status, 2, pending.stderr);
+    assert.equal(readFileSync(w.planPath, 'utf8'), edited, 'plan --detailed-exitcode leaves the plan file as it was');
+    const dry = await w.apply(['--dry-run']);
+    assert.equal(dry.status, 0, dry.stderr);
+    for (const g of person.groups)
+      assert.match(dry.stdout + dry.stderr, new RegExp(`- Identity Store member ${g} <- ${upn}`));
+
+    const applied = await w.apply(['--json']);
+    assert.equal(applied.status, 0, applied.stderr);
+    const after = await readBack(w.sandbox, [], { assignments: [], groups: person.groups });
+    for (const g of person.groups) {
+      const members = after.viaCli.memberships.get(g) ?? [];
+      assert.ok(!members.includes(upn), `aws identitystore list-group-memberships: ${upn} is out of ${g}`);
+    }
+    const entra = w.sandbox.world.entra!;
+    const entraUser = [...entra.users.values()].find((u) => u.userPrincipalName.toLowerCase() === upn);
+    for (const g of [...entra.groups.values()].filter((x) => person.groups.includes(x.displayName)))
+      assert.ok(!g.members.has(entraUser?.id ?? ''), `Entra group ${g.displayName} no longer holds ${upn}`);
+  });
+
+  test('each invalid plan edit is refused with its file and line, exit 1, and nothing changes', async () => {
+    const text = readFileSync(w.planPath, 'utf8');
+    const plan = w.plan();
+    const ps = plan.permissionSets.find((p) => p.managedPolicies.length > 0) as MigrationPlan['permissionSets'][number];
+    const group = plan.groups[0];
+    const edits: [string, string, RegExp][] = [
+      [
+        'typo',
+        text.replace('    managedPolicies:', '    managedPolicy:'),
+        /unknown key "managedPolicy" \(did you mean "managedPolicies"\?\)/,
+      ],
+      [
+        'dotdot',
+        text.replace(ps.managedPolicies[0], ps.managedPolicies[0].replace('policy/', 'policy/../')),
+        /"\.\." segments/,
+      ],
+      [
+        'account',
+        text.replace(`accountId: "${plan.users[0].accountId}"`, `accountId: "${plan.users[0].accountId.slice(1)}"`),
+        /exactly 12 digits/,
+      ],
+      ['bidi', text.replace(`  name: ${group.name}\n`, `  name: "${group.name}\\u202E"\n`), /bidirectional/],
+      [
+        'rename',
+        text.replace(`  name: ${ps.name}\n`, '  name: RenamedInTheFile\n'),
+        /if you renamed it, run `iam2sso plan --out /,
+      ],
+    ];
+    const sso = w.sandbox.world.sso!;
+    const snapshot = () => JSON.stringify([sso.permissionSets.size, [...sso.permissionSets.keys()].sort()]);
+    const before = snapshot();
+    for (const [name, bad, message] of edits) {
+      assert.notEqual(bad, text, `${name}: the edit applies`);
+      const file = join(w.dir, `bad-${name}.yaml`);
+      writeFileSync(file, bad);
+      const r = await w.run(['apply', '--auto-approve', '--plan', file, '--state', w.statePath]);
+      assert.equal(r.status, 1, `${name}: ${r.stderr}`);
+      const line = r.stderr.split('\n').find((l) => message.test(l));
+      assert.ok(line, `${name}: ${r.stderr}`);
+      assert.match(line, new RegExp(`bad-${name}\\.yaml:\\d+: `), line);
+      assert.doesNotMatch(r.stderr, /at .*\.ts:\d+/, 'no stack trace');
+    }
+    assert.equal(snapshot(), before, 'Identity Center is unchanged');
   });
 });

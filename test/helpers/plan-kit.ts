@@ -3,7 +3,7 @@
 import { awsManagedPolicy } from '@iam2sso/managed-policies';
 import { loadActionCatalog } from '../../src/catalog/action-catalog.js';
 import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
-import { resolveIdentities } from '../../src/core/identity-map.js';
+import { type DirectoryLookup, resolveIdentities } from '../../src/core/identity-map.js';
 import type { AuditSnapshot, Classification } from '../../src/core/model.js';
 import { type PlanOutcome, planMigration } from '../../src/core/plan.js';
 import { defaultPlanSettings, type PlanSettings } from '../../src/core/plan-settings.js';
@@ -26,11 +26,18 @@ export function awsDoc(name: string): string {
 /** Plans a built snapshot with default settings (overridable) and no directory. */
 export async function planOf(
   built: { snapshot: AuditSnapshot; classifications: Classification[] },
-  options: { settings?: PlanSettings; previous?: MigrationPlan | null; compiler?: PolicyCompiler } = {},
+  options: {
+    settings?: PlanSettings;
+    previous?: MigrationPlan | null;
+    compiler?: PolicyCompiler;
+    /** An Entra directory to map users through (turns on directoryLookup). */
+    directory?: DirectoryLookup;
+  } = {},
 ): Promise<PlanOutcome> {
   const settings = options.settings ?? defaultPlanSettings();
   const users = built.snapshot.accounts.flatMap((a) => a.users);
-  const identities = await resolveIdentities(users, { settings: settings.identity, mapping: [] }, null);
+  const identity = { ...settings.identity, directoryLookup: settings.identity.directoryLookup || !!options.directory };
+  const identities = await resolveIdentities(users, { settings: identity, mapping: [] }, options.directory ?? null);
   return planMigration({
     snapshot: built.snapshot,
     classifications: built.classifications,

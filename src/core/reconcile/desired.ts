@@ -1,7 +1,9 @@
 /**
  * The target state a plan asks for, derived from the plan file's content: permission sets, Entra groups
- * with the members allowed to migrate, and account assignments. Users who cannot migrate yet (no UPN,
- * unacknowledged parity gap) are left out of every group and reported as skipped.
+ * and account assignments. `users[]` is the single source of group membership: a person is in a group only
+ * while a user block whose action is `migrate` puts them there. Users who cannot migrate yet (no UPN,
+ * unacknowledged parity gap) are left out of every group and reported as skipped; `keep`, `skip`, or a
+ * deleted block removes the person from the groups.
  */
 import { createHash } from 'node:crypto';
 import { unacknowledgedGaps } from '../parity.js';
@@ -25,7 +27,9 @@ export type PlanForApply = {
     accountId: string;
     userName: string;
     upn: string | null;
-    action: 'migrate' | 'replace' | 'keep' | 'decommission';
+    action: 'migrate' | 'replace' | 'keep' | 'decommission' | 'skip';
+    /** The groups this user joins when migrating (absent in older plans: `groups[].members` is used). */
+    groups?: string[];
     parity?: { gaps: unknown[]; acknowledged?: unknown[] | boolean };
   }[];
 };
@@ -97,17 +101,7 @@ export function blockingReason(user: PlanForApply['users'][number]): string | nu
 /** Derives the target state from a plan. */
 export function desiredStateFromPlan(plan: PlanForApply): DesiredState {
   const skipped: Skipped[] = [];
-  const blockedUpns = new Set<string>();
-  const allowedUpns = new Set<string>();
-  for (const user of plan.users) {
-    const reason = blockingReason(user);
-    if (reason) {
-      skipped.push({ item: `user ${user.accountId}/${user.userName}`, reason });
-      if (user.upn) blockedUpns.add(user.upn.toLowerCase());
-    } else if (user.upn && user.action === 'migrate') {
-      allowedUpns.add(user.upn.toLowerCase());
-    }
-  }
+  const membersOf = membershipFromUsers(plan, skipped);
   const permissionSets = plan.permissionSets
     .map((ps) => ({
       name: ps.name,
@@ -124,17 +118,40 @@ export function desiredStateFromPlan(plan: PlanForApply): DesiredState {
   const groups: DesiredGroup[] = [];
   const assignments: DesiredAssignment[] = [];
   for (const group of plan.groups) {
-    // A UPN blocked in one account stays out only if no other account of the same person may migrate.
-    const members = [...new Set(group.members.map((m) => m.toLowerCase()))]
-      .filter((upn) => allowedUpns.has(upn) || !blockedUpns.has(upn))
-      .sort();
-    groups.push({ name: group.name, members });
+    groups.push({ name: group.name, members: [...(membersOf.get(group.name.toLowerCase()) ?? [])].sort() });
     for (const a of group.assignments)
       assignments.push({ accountId: a.accountId, permissionSet: a.permissionSet, group: group.name });
   }
   groups.sort((a, b) => (a.name < b.name ? -1 : 1));
   assignments.sort((a, b) => (assignmentKey(a) < assignmentKey(b) ? -1 : 1));
   return { permissionSets, groups, assignments, skipped };
+}
+
+/**
+ * Group name (lower case) → member UPNs (lower case), from the users whose action migrates them and who are
+ * not blocked. A user block lists its groups; a block without `groups` (older plans) joins the groups whose
+ * `members` name its UPN. A UPN in `groups[].members` that no migrating user brings is never a member.
+ */
+function membershipFromUsers(plan: PlanForApply, skipped: Skipped[]): Map<string, Set<string>> {
+  const listed = new Map<string, string[]>();
+  for (const group of plan.groups)
+    for (const m of group.members) {
+      const upn = m.toLowerCase();
+      listed.set(upn, [...(listed.get(upn) ?? []), group.name.toLowerCase()]);
+    }
+  const out = new Map<string, Set<string>>();
+  for (const user of plan.users) {
+    const reason = blockingReason(user);
+    if (reason) {
+      skipped.push({ item: `user ${user.accountId}/${user.userName}`, reason });
+      continue;
+    }
+    if (user.action !== 'migrate' || !user.upn) continue;
+    const upn = user.upn.toLowerCase();
+    const groups = user.groups ? user.groups.map((g) => g.toLowerCase()) : (listed.get(upn) ?? []);
+    for (const g of groups) out.set(g, (out.get(g) ?? new Set()).add(upn));
+  }
+  return out;
 }
 
 /** The identity of an assignment: account, permission set and group. */
