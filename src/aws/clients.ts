@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { boundedRetryStrategy } from './retry.js';
 
 /** The app id iam2sso puts in its user agent. */
 export const IAM2SSO_APP_ID = 'iam2sso';
@@ -70,8 +71,14 @@ function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   stack.add(
     (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      bump(counter.calls, `${service}:${(context.commandName ?? '?').replace(/Command$/, '')}`);
-      return next(args);
+      const operation = (context.commandName ?? '?').replace(/Command$/, '');
+      bump(counter.calls, `${service}:${operation}`);
+      // Every failure names its call (an SDK parse error or a reset connection does not otherwise).
+      return next(args).catch((error: unknown) => {
+        if (error && typeof error === 'object' && !('$operation' in error))
+          Object.assign(error, { $operation: operation, $client: service });
+        throw error;
+      });
     },
     { step: 'initialize', name: 'iam2ssoCallCounter', priority: 'high' },
   );
@@ -83,6 +90,18 @@ function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
     { relation: 'after', toMiddleware: 'retryMiddleware', name: 'iam2ssoAttemptCounter' },
   );
   return client;
+}
+
+/** A read that gets no answer at all is abandoned after this long (and retried as a connection failure). */
+const READ_TIMEOUT_MS = 60_000;
+
+/** The audit's reads: bounded retries (see retry.ts) unless AWS_RETRY_MODE chose an SDK mode, and a timeout. */
+function readConfig(settings: AwsSettings, credentials: AwsSettings['credentials']) {
+  return {
+    ...config(settings, credentials),
+    ...(process.env.AWS_RETRY_MODE ? {} : { retryStrategy: boundedRetryStrategy(settings.maxAttempts) }),
+    requestHandler: { requestTimeout: READ_TIMEOUT_MS, connectionTimeout: 10_000 },
+  };
 }
 
 function config(settings: AwsSettings, credentials: AwsSettings['credentials']) {
@@ -106,17 +125,17 @@ export function createAccountClients(
   credentials: AwsSettings['credentials'] = settings.credentials,
 ): AccountClients {
   return {
-    iam: instrument(new IAMClient(config(settings, credentials)), 'iam', settings.counter),
-    cloudtrail: instrument(new CloudTrailClient(config(settings, credentials)), 'cloudtrail', settings.counter),
+    iam: instrument(new IAMClient(readConfig(settings, credentials)), 'iam', settings.counter),
+    cloudtrail: instrument(new CloudTrailClient(readConfig(settings, credentials)), 'cloudtrail', settings.counter),
   };
 }
 
 /** The clients that act with the base credentials: STS (identity, assume role) and Organizations. */
 export function createBaseClients(settings: AwsSettings): { sts: STSClient; organizations: OrganizationsClient } {
   return {
-    sts: instrument(new STSClient(config(settings, settings.credentials)), 'sts', settings.counter),
+    sts: instrument(new STSClient(readConfig(settings, settings.credentials)), 'sts', settings.counter),
     organizations: instrument(
-      new OrganizationsClient(config(settings, settings.credentials)),
+      new OrganizationsClient(readConfig(settings, settings.credentials)),
       'organizations',
       settings.counter,
     ),

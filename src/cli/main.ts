@@ -5,6 +5,7 @@ import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
+import { recognise } from './error-conditions.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
@@ -32,11 +33,18 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** Commands that only read (or write one file atomically): Ctrl-C while they run changes nothing. */
+const READ_ONLY = new Set(['audit', 'inventory', 'report', 'plan']);
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  // --debug is accepted anywhere on the line (and as IAM2SSO_DEBUG=1): stack traces for every error.
+  const debug = argv.includes('--debug') || process.env.IAM2SSO_DEBUG === '1';
+  const args = argv.filter((a) => a !== '--debug');
+  const options = { json: args.includes('--json'), debug, recognise };
   const program = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -50,14 +58,25 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       return 2;
     }
     if (error instanceof UsageError || (error as { code?: string }).code === 'commander.invalidArgument') {
-      return reportError(error instanceof UsageError ? error : new UsageError((error as Error).message), io.err);
+      const usage = error instanceof UsageError ? error : new UsageError((error as Error).message);
+      return reportError(usage, io.err, options);
     }
-    return reportError(error, io.err);
+    return reportError(error, io.err, options);
   }
 }
 
 /** Entry used by bin/iam2sso.js: runs and exits with the code. */
 export async function runMain(argv: string[]): Promise<void> {
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command && READ_ONLY.has(command))
+    process.once('SIGINT', () => {
+      const json = argv.includes('--json');
+      const message = 'cancelled, nothing changed';
+      process.stderr.write(
+        `${json ? JSON.stringify({ error: { kind: 'interrupted', message, exitCode: 130 } }) : message}\n`,
+      );
+      process.exit(130);
+    });
   process.exitCode = await runCli(argv);
 }
 

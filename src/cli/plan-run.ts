@@ -86,7 +86,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous = read.plan;
   }
   const mapping = readMapping(flags.mapping ?? settings.identity.mappingFile);
-  const users = snapshot.accounts.filter((a) => a.status === 'ok').flatMap((a) => a.users);
+  const users = snapshot.accounts.filter((a) => a.status !== 'unreachable').flatMap((a) => a.users);
   const identitySettings = {
     ...settings.identity,
     directoryLookup: flags.directoryLookup || settings.identity.directoryLookup,

@@ -11,15 +11,18 @@ export type StateDb = Database.Database;
 /** Opens (and creates, with its directory) the state database at `path`, migrated to the current schema. */
 export async function openStateDb(path: string): Promise<StateDb> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  let db: StateDb | undefined;
   try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
     migrate(db, await loadMigrations());
+    return db;
   } catch (error) {
-    db.close();
+    db?.close();
+    // SQLite's errors do not name the file; the CLI's message does (a corrupt or foreign file, a directory).
+    if (error && typeof error === 'object' && !('path' in error)) Object.assign(error, { path });
     throw error;
   }
-  return db;
 }
