@@ -100,7 +100,7 @@ function readConfig(settings: AwsSettings, credentials: AwsSettings['credentials
   return {
     ...config(settings, credentials),
     ...(process.env.AWS_RETRY_MODE ? {} : { retryStrategy: boundedRetryStrategy(settings.maxAttempts) }),
-    requestHandler: { requestTimeout: READ_TIMEOUT_MS, connectionTimeout: 10_000 },
+    requestHandler: { requestTimeout: READ_TIMEOUT_MS, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   };
 }
 

@@ -22,6 +22,8 @@ const HINTS: Record<string, string> = {
 export function toCloudError(error: unknown, service: string, accountId = 'the caller account'): unknown {
   const e = error as SdkError & { $operation?: string };
   if (!(e instanceof Error) || (!e.$metadata && e.name !== 'CredentialsProviderError' && !e.$operation)) return error;
+  // A bad endpoint URL (AWS_ENDPOINT_URL) is the user's input, not a cloud's answer: the CLI names it.
+  if ((e as { code?: string }).code === 'ERR_INVALID_URL') return error;
   if (e.$operation && !HINTS[e.name]) {
     const failure = readFailureOf(e, service, e.$operation, accountId);
     return new CloudError(failure.service, failure.code, describeReadFailure(failure), undefined, adviceFor(failure));

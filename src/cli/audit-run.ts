@@ -89,13 +89,17 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
     apiCallsByOperation: settings.counter.byOperation(),
     options: { keyIds: flags.keyIds, sshKeys: flags.sshKeys, activity: flags.activity, assumeRole: flags.assumeRole },
   };
-  const db = await openStateDb(flags.state);
-  try {
-    saveAuditRun(db, { snapshot, classifications, findings, meta });
-  } finally {
-    db.close();
-  }
   const summary = summarizeAudit(snapshot, classifications, findings);
+  const nothingRead = summary.accounts.length > 0 && summary.accounts.every((a) => a.status === 'unreachable');
+  // A run that read no account is not stored: the last run that read something stays the one plan uses.
+  if (!nothingRead) {
+    const db = await openStateDb(flags.state);
+    try {
+      saveAuditRun(db, { snapshot, classifications, findings, meta });
+    } finally {
+      db.close();
+    }
+  }
   if (flags.json) {
     printJson(io, {
       runId: snapshot.runId,
@@ -139,15 +143,18 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
       `${summary.users} users in ${summary.accounts.length} accounts; ${summary.lowConfidence} need review (low confidence). ` +
         `${settings.counter.total} API calls (${settings.counter.retries} retries) in ${(durationMs / 1000).toFixed(1)} s.`,
     );
-    io.out(`Saved as ${snapshot.runId} in ${flags.state}. Next: iam2sso inventory --format xlsx --out inventory.xlsx`);
+    if (!nothingRead)
+      io.out(
+        `Saved as ${snapshot.runId} in ${flags.state}. Next: iam2sso inventory --format xlsx --out inventory.xlsx`,
+      );
   }
-  if (summary.accounts.length > 0 && summary.accounts.every((a) => a.status === 'unreachable'))
+  if (nothingRead)
     throw new CloudError(
       'aws',
       'NoAccountAudited',
       `no account could be audited: ${summary.accounts[0].error}`,
       undefined,
-      summary.accounts.length > 1 ? 'every account failed; the table above names each cause' : undefined,
+      `nothing was saved in ${flags.state}${summary.accounts.length > 1 ? '; the table above names the cause for each account' : ''}`,
     );
 }
 

@@ -82,6 +82,20 @@ function fileCondition(e: NodeError): Condition | undefined {
         message: `a part of ${path} is a file, not a directory`,
         hint: 'give a path whose directories exist',
       };
+    case 'EEXIST':
+      return {
+        code: e.code,
+        exitCode: 2,
+        message: `${path} already exists and is not a directory`,
+        hint: 'give the path of a directory, or a new path',
+      };
+    case 'ENOENT':
+      return {
+        code: e.code,
+        exitCode: 2,
+        message: `${path} does not exist`,
+        hint: 'check the path (and create its directory first when writing)',
+      };
     case 'EROFS':
       return {
         code: e.code,
@@ -143,6 +157,8 @@ function networkCondition(e: NodeError, text: string): Condition | undefined {
 
 /** Recognises an ordinary condition in an error (or one of its causes); undefined for anything else. */
 export function recognise(error: unknown): Condition | undefined {
+  const entra = (error as { entraCondition?: Omit<Condition, 'exitCode'> } | undefined)?.entraCondition;
+  if (entra) return { ...entra, exitCode: 1 };
   const errors = chain(error);
   const text = errors.map((e) => e.message).join(' | ');
   for (const e of errors) {
@@ -205,4 +221,29 @@ export function recognise(error: unknown): Condition | undefined {
   const net = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|ETIMEDOUT)\b/.exec(text);
   if (net) return networkCondition({ name: 'Error', message: text, code: net[1] }, text);
   return undefined;
+}
+
+/**
+ * MSAL reports an authority it cannot reach (refused, reset, untrusted certificate) only as
+ * `endpoints_resolution_error`; ask the authority host once to name the real cause. Other errors unchanged.
+ */
+export async function explainEntraSignIn(error: unknown, env: NodeJS.ProcessEnv = process.env): Promise<unknown> {
+  const text = chain(error)
+    .map((e) => e.message)
+    .join(' ');
+  if (!/endpoints_resolution_error|ClientAuthError: endpoints_resolution/i.test(text)) return error;
+  const host = env.AZURE_AUTHORITY_HOST ?? 'https://login.microsoftonline.com';
+  let cause: Condition | undefined;
+  try {
+    await fetch(host, { signal: AbortSignal.timeout(5000) });
+  } catch (probe) {
+    cause = recognise(probe);
+  }
+  const message = cause
+    ? `cannot sign in to Entra: ${cause.message.replace(/the server|127\.0\.0\.1:\d+/, host)}`
+    : `cannot sign in to Entra: the authority ${host} did not answer with its OpenID configuration`;
+  const hint = cause?.hint ?? 'check AZURE_AUTHORITY_HOST (or entra.authorityHost) and AZURE_TENANT_ID';
+  return Object.assign(new Error(message), {
+    entraCondition: { code: cause?.code ?? 'ENTRA_AUTHORITY', message, hint },
+  });
 }

@@ -1,10 +1,9 @@
 /** The work behind `iam2sso inventory`, loaded only when it runs. */
-import { writeFileSync } from 'node:fs';
 import { ExitCode, UsageError } from '../errors.js';
 import { inventoryCsv } from '../report/csv.js';
 import { buildInventoryRows, describeKey, unreadAccounts } from '../report/inventory-rows.js';
 import { textTable } from '../report/text-table.js';
-import type { Io } from './io.js';
+import { type Io, writeOutputFile } from './io.js';
 import { loadRunOrFail } from './load-run.js';
 
 type Format = 'table' | 'json' | 'csv' | 'xlsx';
@@ -51,7 +50,7 @@ export async function runInventory(flags: InventoryFlags, io: Io): Promise<void>
       48,
     )}\n`;
   if (flags.out) {
-    writeFileSync(flags.out, body);
+    writeOutputFile(flags.out, body);
     io.err(`${rows.length} users from ${run.snapshot.runId} written to ${flags.out}`);
   } else io.out(typeof body === 'string' ? body : body.toString('utf8'));
   if (unread.length === 0) return;

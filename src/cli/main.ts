@@ -1,11 +1,12 @@
 /** The iam2sso program: builds the command tree and runs it with one error handler at the top. */
+import { existsSync, statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDemo } from './demo.js';
 import { registerEntra } from './entra.js';
-import { recognise } from './error-conditions.js';
+import { explainEntraSignIn, recognise } from './error-conditions.js';
 import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
@@ -33,6 +34,29 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+/** Flags that name a file to read: a directory there is refused up front, before anything runs. */
+const FILE_FLAGS = ['--config', '--plan', '--mapping', '--sp-metadata'];
+
+function refuseDirectories(args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (!FILE_FLAGS.includes(flag)) continue;
+    const value = inline ?? args[i + 1];
+    if (value && existsSync(value) && statSync(value).isDirectory())
+      throw new UsageError(`${flag} ${value} is a directory, not a file: give the path of a file`);
+  }
+}
+
+/** Recognises a condition, naming the YAML file of the command line when a YAML guard tripped. */
+function recogniseIn(error: unknown, args: string[]) {
+  const condition = recognise(error);
+  if (condition?.code !== 'YAML_ALIAS_LIMIT') return condition;
+  const file = args.find(
+    (a, i) => i > 0 && /\.ya?ml$/i.test(a) && /^--(plan|config|scenario|mapping|out)$/.test(args[i - 1]),
+  );
+  return file ? { ...condition, message: condition.message.replace('a YAML file', file) } : condition;
+}
+
 /** Commands that only read (or write one file atomically): Ctrl-C while they run changes nothing. */
 const READ_ONLY = new Set(['audit', 'inventory', 'report', 'plan']);
 
@@ -41,9 +65,10 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // --debug is accepted anywhere on the line (and as IAM2SSO_DEBUG=1): stack traces for every error.
   const debug = argv.includes('--debug') || process.env.IAM2SSO_DEBUG === '1';
   const args = argv.filter((a) => a !== '--debug');
-  const options = { json: args.includes('--json'), debug, recognise };
+  const options = { json: args.includes('--json'), debug, recognise: (e: unknown) => recogniseIn(e, args) };
   const program = buildProgram(io);
   try {
+    refuseDirectories(args);
     await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {
@@ -61,7 +86,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       const usage = error instanceof UsageError ? error : new UsageError((error as Error).message);
       return reportError(usage, io.err, options);
     }
-    return reportError(error, io.err, options);
+    return reportError(await explainEntraSignIn(error), io.err, options);
   }
 }
 

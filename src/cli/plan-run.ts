@@ -1,5 +1,5 @@
 /** The work behind `iam2sso plan` and `plan export`, loaded only when one of them runs. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadActionCatalog } from '../catalog/action-catalog.js';
@@ -76,6 +76,8 @@ function planSettings(configPath: string | undefined): PlanSettings {
 }
 
 export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
+  if (existsSync(flags.out) && statSync(flags.out).isDirectory())
+    throw new UsageError(`--out ${flags.out} is a directory: give the path of the plan file`);
   const settings = planSettings(flags.config);
   const { snapshot, classifications } = await loadRun(flags.state, flags.run);
   const previousText = !flags.reset && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : undefined;

@@ -1,9 +1,9 @@
 /** `iam2sso report`: the audit as one self-contained HTML file with charts, to open from disk. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
-import { type Io, printJson } from './io.js';
+import { type Io, printJson, writeOutputFile } from './io.js';
 
 type ReportFlags = { state: string; run?: string; out: string; json: boolean };
 
@@ -21,8 +21,9 @@ export function registerReport(program: Command, io: Io): void {
       const run = await loadRunOrFail(flags.state, flags.run);
       mkdirSync(flags.out, { recursive: true });
       const file = resolve(join(flags.out, `${run.snapshot.runId}.html`));
-      writeFileSync(file, renderHtmlReport(run));
-      if (flags.json) printJson(io, { runId: run.snapshot.runId, file });
+      writeOutputFile(file, renderHtmlReport(run));
+      const { unreadAccounts } = await import('../report/inventory-rows.js');
+      if (flags.json) printJson(io, { runId: run.snapshot.runId, file, unread: unreadAccounts(run) });
       else io.out(`Report written to ${file} (open it in a browser)`);
     });
 }

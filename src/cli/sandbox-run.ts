@@ -1,5 +1,5 @@
 /** The work behind `iam2sso sandbox up` and `sandbox manifest`, loaded only when one of them runs. */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSandbox, type SandboxInfo, startSandbox } from '@iam2sso/sandbox';
@@ -75,6 +75,8 @@ export async function runSandboxUp(flags: UpFlags, io: Io): Promise<void> {
   const started = performance.now();
   checkScenario(flags, io);
   const faultRules = parseFaults(flags.fault ?? []);
+  if (flags.infoFile && existsSync(flags.infoFile) && statSync(flags.infoFile).isDirectory())
+    throw new UsageError(`--info-file ${flags.infoFile} is a directory: give the path of a file`);
   const running = await startSandbox({ ...flags, scenario: flags.scenario, faultRules }).catch(asValidation);
   io.err(`# ${describeBuilt(running, performance.now() - started)}`);
   const caFile = writeCaFile(running.info, flags.infoFile);

@@ -1,8 +1,8 @@
 /** Opens the state database (one SQLite file, `.iam2sso/state.db` by default), creating and migrating it. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadMigrations, migrate } from './migrations.js';
+import { loadMigrations, type Migration, migrate } from './migrations.js';
 
 export { DEFAULT_STATE_PATH } from './paths.js';
 
@@ -13,6 +13,8 @@ export async function openStateDb(path: string): Promise<StateDb> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: StateDb | undefined;
   try {
+    if (path !== ':memory:' && existsSync(path) && statSync(path).isFile())
+      refuseNewerSchema(path, await loadMigrations());
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -24,5 +26,27 @@ export async function openStateDb(path: string): Promise<StateDb> {
     // SQLite's errors do not name the file; the CLI's message does (a corrupt or foreign file, a directory).
     if (error && typeof error === 'object' && !('path' in error)) Object.assign(error, { path });
     throw error;
+  }
+}
+
+/**
+ * Reads the schema version of an existing file without writing to it (opening for migration would switch it to
+ * WAL mode first), so a database from a newer iam2sso, or a file that is not a database, is left as it was.
+ */
+function refuseNewerSchema(path: string, migrations: Migration[]): void {
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const table = probe
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    if (!table) return;
+    const { v } = probe.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if ((v ?? 0) > known)
+      throw new Error(
+        `the state database has schema version ${v}, newer than this iam2sso knows (${known}): upgrade iam2sso`,
+      );
+  } finally {
+    probe.close();
   }
 }
