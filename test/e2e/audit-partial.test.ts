@@ -27,10 +27,10 @@ describe('audit reads every account completely or says what it could not read', 
 
   const rule = (body: unknown) =>
     fetch(`${sandbox.info.endpoint}/_sandbox/faults/rules`, { method: 'POST', body: JSON.stringify(body) });
-  const audit = async (name: string) => {
+  const audit = async (name: string, ...extra: string[]) => {
     const state = join(dir, `${name}.db`);
     const r = await runInProcess(
-      ['audit', '--json', '--no-progress', '--state', state, '--accounts', `${management},${member}`],
+      ['audit', '--json', '--no-progress', '--state', state, '--accounts', `${management},${member}`, ...extra],
       env,
     );
     return { r, state, summary: r.status === 0 ? r.json<Summary>() : undefined };
@@ -107,6 +107,22 @@ describe('audit reads every account completely or says what it could not read', 
     const html = readFileSync(report.json<{ file: string }>().file, 'utf8');
     assert.match(html, /<h2>Not read<\/h2>/);
     assert.match(html, /ListServiceSpecificCredentials in \d{12}: HTTP 403 AccessDenied/);
+  });
+
+  it('keeps auditing when CloudTrail LookupEvents is denied under --activity, and stops asking after the denial', async () => {
+    await rule({ service: 'cloudtrail', operation: 'LookupEvents', error: 'AccessDeniedException' });
+    const { r, summary } = await audit('activity', '--activity');
+    assert.equal(r.status, 0, r.stderr);
+    const asked = summary!.accounts.filter((a) => a.status === 'partial');
+    assert.ok(asked.length > 0, 'some account has users whose keys are in use');
+    for (const a of asked) {
+      assert.deepEqual(
+        a.unread?.map((u) => [u.operation, u.code]),
+        [['LookupEvents', 'AccessDeniedException']],
+      );
+      assert.equal((a.unread?.[0] as { calls?: number }).calls, 1, 'one denied call per account, not one per user');
+    }
+    assert.ok(summary!.accounts.every((a) => a.status !== 'unreachable'));
   });
 
   it('names service, operation, account and status for an HTML 503 and a reset connection', async () => {
