@@ -152,6 +152,13 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
   );
   for (const u of blocked.slice(0, 20)) lines.push(`  blocked ${u.accountId}/${u.userName}: ${u.blockedBy.join('; ')}`);
   if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more (see blockedBy in the plan)`);
+  const unread = plan.problems.filter((p) => p.id === 'account.unreachable' || p.id === 'account.partial');
+  if (unread.length > 0)
+    lines.push(
+      `Accounts not fully read in this audit (nothing there will be updated or deleted): ${unread
+        .map((p) => `${p.accountId} (${p.id === 'account.partial' ? 'partly read' : 'not read'})`)
+        .join(', ')}`,
+    );
   for (const p of plan.problems.slice(0, 20)) lines.push(`  problem ${p.id}: ${p.message}`);
   return lines;
 }

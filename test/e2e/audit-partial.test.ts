@@ -69,6 +69,7 @@ describe('audit reads every account completely or says what it could not read', 
     const plan = await runInProcess(['plan', '--state', state, '--out', planFile], env);
     assert.equal(plan.status, 0, plan.stderr);
     assert.match(plan.stderr, /problem account.unreachable: .*not read, not planned/);
+    assert.match(plan.stderr, new RegExp(`Accounts not fully read in this audit .*: ${member} \\(not read\\)`));
     const text = readFileSync(planFile, 'utf8');
     assert.match(
       text,
