@@ -122,4 +122,25 @@ describe('sandbox scoped fault rules', () => {
     });
     assert.equal(parseFaultSpec('iam-ListUsers').ok, false);
   });
+
+  it('starts with the rules given to startSandbox (what sandbox up --fault passes)', async () => {
+    const parsed = parseFaultSpec('iam:ListSAMLProviders=AccessDeniedx2');
+    assert.ok(parsed.ok);
+    const other = await startTestSandbox({ faultRules: [parsed.rule] });
+    try {
+      const client = new IAMClient(sdkConfig(other));
+      const e = await failure(client.send(new ListSAMLProvidersCommand({})));
+      client.destroy();
+      assert.equal(e.name, 'AccessDenied');
+      const listed = (await (await fetch(`${other.info.endpoint}/_sandbox/faults/rules`)).json()) as {
+        rules: { count: number; hits: number }[];
+      };
+      assert.deepEqual(
+        listed.rules.map((r) => [r.count, r.hits]),
+        [[2, 1]],
+      );
+    } finally {
+      await other.close();
+    }
+  });
 });
