@@ -93,15 +93,15 @@ export function describeReadFailure(f: ReadFailure): string {
   return `${where}: HTTP ${f.httpStatus} ${f.code}: ${f.message}${request}`;
 }
 
-/** What a person can do about a failed read. */
+/** What a person can do about a failed call (the audit's reads, and the calls of apply and sync). */
 export function adviceFor(f: ReadFailure): string {
   if (isDenial(f))
-    return `allow ${f.service}:${f.operation} for the audit's role in ${f.accountId} (check SCPs and permission boundaries too), then audit again`;
+    return `allow ${f.service}:${f.operation} for the role iam2sso uses in ${f.accountId} (check SCPs and permission boundaries too), then run the command again`;
   if (/Throttl|TooManyRequests|RequestLimitExceeded/.test(f.code))
-    return 'AWS kept throttling after the retries: audit again later or with a lower --concurrency';
+    return 'AWS kept throttling after the retries: run the command again later (an audit also with a lower --concurrency)';
   if (f.httpStatus === null || (f.httpStatus ?? 0) >= 500)
-    return 'the endpoint failed after the retries: check the network, proxy or endpoint URL, then audit again';
-  return 'audit again once the cause is fixed';
+    return 'the endpoint failed after the retries: check the network, proxy or endpoint URL, then run the command again';
+  return 'fix the cause named above and run the command again';
 }
 
 /** A failed optional read as the snapshot keeps it. */
