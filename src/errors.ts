@@ -42,30 +42,81 @@ export class ExitCode extends Error {
   }
 }
 
-/** Prints an error the way its class asks and returns the exit code. */
-export function reportError(error: unknown, write: (line: string) => void): number {
-  if (error instanceof ExitCode) {
-    if (error.message) write(error.message);
-    return error.code;
-  }
-  if (error instanceof UsageError) {
-    write(`error: ${error.message}`);
-    return 2;
-  }
+/** The user pressed Ctrl-C: exit 130 with what was (not) done. */
+export class Interrupted extends Error {}
+
+/** A condition recognised outside these classes (a full disk, a reset connection): message, hint, exit code. */
+export type RecognisedCondition = { message: string; hint: string; exitCode: number; code: string };
+
+/** How reportError prints: JSON on stderr for scripts, stack traces only when debugging. */
+export type ReportOptions = {
+  json?: boolean;
+  debug?: boolean;
+  /** Recognises ordinary conditions in errors of no class above (see src/cli/error-conditions.ts). */
+  recognise?: (error: unknown) => RecognisedCondition | undefined;
+};
+
+type Described = { exitCode: number; kind: string; message: string; lines: string[]; hint?: string; code?: string };
+
+function describe(error: unknown, options: ReportOptions): Described {
+  if (error instanceof ExitCode)
+    return { exitCode: error.code, kind: 'exit', message: error.message, lines: error.message ? [error.message] : [] };
+  if (error instanceof Interrupted)
+    return { exitCode: 130, kind: 'interrupted', message: error.message, lines: [error.message] };
+  if (error instanceof UsageError)
+    return { exitCode: 2, kind: 'usage', message: error.message, lines: [`error: ${error.message}`] };
   if (error instanceof ValidationFailed) {
-    write(`error: ${error.message}:`);
-    for (const p of error.problems) write(`  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-    return 1;
+    const lines = error.problems.map((p) => `  ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+    return { exitCode: 1, kind: 'validation', message: error.message, lines: [`error: ${error.message}:`, ...lines] };
   }
   if (error instanceof CloudError) {
-    write(
-      `error: ${error.service} ${error.errorName}: ${error.message}${error.requestId ? ` (request ${error.requestId})` : ''}`,
-    );
-    if (error.hint) write(`  ${error.hint}`);
-    return 1;
+    const request = error.requestId ? ` (request ${error.requestId})` : '';
+    return {
+      exitCode: 1,
+      kind: 'cloud',
+      code: error.errorName,
+      message: `${error.service} ${error.errorName}: ${error.message}${request}`,
+      hint: error.hint,
+      lines: [
+        `error: ${error.service} ${error.errorName}: ${error.message}${request}`,
+        ...(error.hint ? [`  ${error.hint}`] : []),
+      ],
+    };
   }
+  const known = options.recognise?.(error);
+  if (known)
+    return {
+      exitCode: known.exitCode,
+      kind: 'condition',
+      code: known.code,
+      message: known.message,
+      hint: known.hint,
+      lines: [`error: ${known.message}: ${known.hint}`],
+    };
   const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  write(`iam2sso hit a bug: ${stack}`);
-  write('Please report it with the command you ran and the output above.');
-  return 70;
+  return {
+    exitCode: 70,
+    kind: 'bug',
+    message: error instanceof Error ? error.message : String(error),
+    lines: [`iam2sso hit a bug: ${stack}`, 'Please report it with the command you ran and the output above.'],
+  };
+}
+
+/**
+ * Prints an error the way its class asks and returns the exit code: one line (and a hint) for expected
+ * failures, the stack only for bugs or with `debug`; under `json` one JSON object
+ * `{"error":{"kind","message","hint","code","exitCode"}}` instead.
+ */
+export function reportError(error: unknown, write: (line: string) => void, options: ReportOptions = {}): number {
+  const d = describe(error, options);
+  if (options.json && (d.kind !== 'exit' || d.message)) {
+    const problems = error instanceof ValidationFailed ? { problems: error.problems } : {};
+    write(
+      JSON.stringify({
+        error: { kind: d.kind, message: d.message, hint: d.hint, code: d.code, exitCode: d.exitCode, ...problems },
+      }),
+    );
+  } else for (const line of d.lines) write(line);
+  if (options.debug && d.kind !== 'bug' && error instanceof Error && error.stack) write(error.stack);
+  return d.exitCode;
 }

@@ -4,11 +4,11 @@
  * ones the product created) is the one call the adapter's writer does not have; it goes through its Graph client.
  */
 import type { EntraAdapter } from '../entra/adapter.js';
-import { AWS_GALLERY_TEMPLATE_ID } from '../entra/setup-plan.js';
+import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../entra/setup-plan.js';
 import type { EntraAppInfo, EntraPort } from './ports.js';
 
-/** The default display name of the gallery app (as `iam2sso entra setup` creates it). */
-export const DEFAULT_APP_NAME = 'AWS IAM Identity Center';
+/** The default display name of the gallery app: the one `iam2sso entra setup` gives it. */
+export { DEFAULT_APP_NAME };
 
 /** The Entra port for apply over the adapter. */
 export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): EntraPort {

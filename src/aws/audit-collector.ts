@@ -1,13 +1,14 @@
 /**
  * The audit fan-out: discover accounts, reach each one (base credentials for the caller's own account,
  * AssumeRole into the others), collect them with bounded concurrency, and report unreachable accounts with
- * the reason while the rest complete.
+ * the reason while the rest complete. An account whose optional reads failed is `partial` (see account-reads.ts).
  */
 import type { AccountSnapshot, AuditSnapshot } from '../core/model.js';
 import { assumeRoleCredentials, type DiscoveredAccount, discoverAccounts, roleArn } from './accounts.js';
 import { type AwsSettings, createAccountClients, createBaseClients, destroyClients } from './clients.js';
 import { mapLimit } from './fan-out.js';
 import { type AccountProgress, type CollectOptions, collectAccount } from './iam-account.js';
+import { adviceFor, describeReadFailure, isDenial, RequiredReadFailed, readFailureOf } from './read-failure.js';
 
 export type AuditOptions = CollectOptions & {
   runId: string;
@@ -40,10 +41,11 @@ function unreachable(account: DiscoveredAccount, error: string): AccountSnapshot
   };
 }
 
-function describeError(error: unknown): string {
-  const e = error as Error & { $metadata?: { requestId?: string } };
-  const id = e.$metadata?.requestId ? ` (request ${e.$metadata.requestId})` : '';
-  return `${e.name ?? 'Error'}: ${e.message}${id}`;
+/** Why an account could not be audited, with what to do about it. */
+function whyUnreachable(error: unknown, accountId: string, service: string, operation: string): string {
+  const failure =
+    error instanceof RequiredReadFailed ? error.failure : readFailureOf(error, service, operation, accountId);
+  return `${describeReadFailure(failure)}; ${adviceFor(failure)}`;
 }
 
 /** Runs the collection side of `iam2sso audit` and returns the snapshot. */
@@ -103,14 +105,18 @@ async function auditOne(
     try {
       credentials = await assumeRoleCredentials(sts, arn);
     } catch (error) {
-      return unreachable(account, `cannot assume ${arn}: ${describeError(error)}`);
+      const failure = readFailureOf(error, 'sts', 'AssumeRole', account.id);
+      const advice = isDenial(failure)
+        ? `check that ${options.assumeRole} exists in ${account.id} and trusts the caller (--assume-role names another role)`
+        : adviceFor(failure);
+      return unreachable(account, `cannot assume ${arn}: ${describeReadFailure(failure)}; ${advice}`);
     }
   }
   const clients = createAccountClients(settings, credentials);
   try {
     return await collectAccount(account, clients, options, (p) => events.progress(account.id, p));
   } catch (error) {
-    return unreachable(account, `audit failed: ${describeError(error)}`);
+    return unreachable(account, whyUnreachable(error, account.id, 'iam', 'audit'));
   } finally {
     destroyClients(clients);
   }

@@ -11,6 +11,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { type AwsOptions, credentialsFor, pickEndpoint, pickRegion, readProfileSettings } from './aws-profile.js';
 import { listInstancesProbe, locateIdentityCenterRegion } from './identity-center-region.js';
+import { boundedRetryStrategy } from './retry.js';
 
 export type { AwsOptions } from './aws-profile.js';
 
@@ -118,8 +119,14 @@ function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   stack.add(
     (next: (a: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      bump(counter.calls, `${service}:${(context.commandName ?? '?').replace(/Command$/, '')}`);
-      return next(args);
+      const operation = (context.commandName ?? '?').replace(/Command$/, '');
+      bump(counter.calls, `${service}:${operation}`);
+      // Every failure names its call (an SDK parse error or a reset connection does not otherwise).
+      return next(args).catch((error: unknown) => {
+        if (error && typeof error === 'object' && !('$operation' in error))
+          Object.assign(error, { $operation: operation, $client: service });
+        throw error;
+      });
     },
     { step: 'initialize', name: 'iam2ssoCallCounter', priority: 'high' },
   );
@@ -131,6 +138,18 @@ function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
     { relation: 'after', toMiddleware: 'retryMiddleware', name: 'iam2ssoAttemptCounter' },
   );
   return client;
+}
+
+/** A read that gets no answer at all is abandoned after this long (and retried as a connection failure). */
+const READ_TIMEOUT_MS = 60_000;
+
+/** The audit's reads: bounded retries (see retry.ts) unless AWS_RETRY_MODE chose an SDK mode, and a timeout. */
+function readConfig(settings: AwsSettings, credentials: AwsSettings['credentials']) {
+  return {
+    ...config(settings, credentials),
+    ...(process.env.AWS_RETRY_MODE ? {} : { retryStrategy: boundedRetryStrategy(settings.maxAttempts) }),
+    requestHandler: { requestTimeout: READ_TIMEOUT_MS, connectionTimeout: 10_000, throwOnRequestTimeout: true },
+  };
 }
 
 function config(settings: AwsSettings, credentials: AwsSettings['credentials']) {
@@ -155,17 +174,17 @@ export function createAccountClients(
   credentials: AwsSettings['credentials'] = settings.credentials,
 ): AccountClients {
   return {
-    iam: instrument(new IAMClient(config(settings, credentials)), 'iam', settings.counter),
-    cloudtrail: instrument(new CloudTrailClient(config(settings, credentials)), 'cloudtrail', settings.counter),
+    iam: instrument(new IAMClient(readConfig(settings, credentials)), 'iam', settings.counter),
+    cloudtrail: instrument(new CloudTrailClient(readConfig(settings, credentials)), 'cloudtrail', settings.counter),
   };
 }
 
 /** The clients that act with the base credentials: STS (identity, assume role) and Organizations. */
 export function createBaseClients(settings: AwsSettings): { sts: STSClient; organizations: OrganizationsClient } {
   return {
-    sts: instrument(new STSClient(config(settings, settings.credentials)), 'sts', settings.counter),
+    sts: instrument(new STSClient(readConfig(settings, settings.credentials)), 'sts', settings.counter),
     organizations: instrument(
-      new OrganizationsClient(config(settings, settings.credentials)),
+      new OrganizationsClient(readConfig(settings, settings.credentials)),
       'organizations',
       settings.counter,
     ),

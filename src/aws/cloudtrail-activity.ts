@@ -7,6 +7,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import type { ActivityEvidence, UserRecord } from '../core/model.js';
+import type { AccountReads } from './account-reads.js';
+import { isDenial } from './read-failure.js';
 
 export type ActivityOptions = { activityDays: number; now: () => Date };
 
@@ -71,26 +73,41 @@ function lookupPacer(): () => Promise<void> {
   };
 }
 
-/** Adds `activity` to the users that need it, one LookupEvents page each, paced to 2 per second per account. */
+/**
+ * Adds `activity` to the users that need it, one LookupEvents page each, paced to 2 per second per account. A failed
+ * lookup leaves that user's activity unknown; after a denial no further lookups are made in the account (each
+ * would be refused the same way), and every remaining user's activity is unknown.
+ */
 export async function collectActivity(
   cloudtrail: CloudTrailClient,
   users: UserRecord[],
   options: ActivityOptions,
+  reads: AccountReads,
 ): Promise<void> {
   const now = options.now();
   const start = new Date(now.getTime() - options.activityDays * 86_400_000);
+  let denied = false;
   const pace = lookupPacer();
   for (const user of users) {
     if (!wantsActivity(user, now, options.activityDays)) continue;
-    await pace();
-    const out = await cloudtrail.send(
-      new LookupEventsCommand({
-        LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: user.userName }],
-        StartTime: start,
-        EndTime: now,
-        MaxResults: 50,
-      }),
-    );
+    if (!denied) await pace();
+    const out = denied
+      ? undefined
+      : await reads.optional('cloudtrail', 'LookupEvents', 'CloudTrail activity of users whose keys are in use', () =>
+          cloudtrail.send(
+            new LookupEventsCommand({
+              LookupAttributes: [{ AttributeKey: 'Username', AttributeValue: user.userName }],
+              StartTime: start,
+              EndTime: now,
+              MaxResults: 50,
+            }),
+          ),
+        );
+    if (!out) {
+      user.unknown = [...(user.unknown ?? []), 'activity'];
+      denied ||= reads.unread().some((u) => u.operation === 'LookupEvents' && isDenial(u));
+      continue;
+    }
     const records = (out.Events ?? []).flatMap((e) => {
       try {
         return [JSON.parse(e.CloudTrailEvent ?? '{}')];

@@ -1,5 +1,6 @@
 /** Turns AWS SDK failures that stop a whole command into the CLI's CloudError, with what to do about them. */
 import { CloudError } from '../errors.js';
+import { adviceFor, describeReadFailure, readFailureOf } from './read-failure.js';
 
 type SdkError = Error & { $metadata?: { requestId?: string }; $fault?: string; $service?: string };
 
@@ -13,9 +14,19 @@ const HINTS: Record<string, string> = {
   AccessDeniedException: 'the credentials lack a permission the audit needs (IAM read-only and organizations:List*)',
 };
 
-/** A CloudError for SDK errors (those with `$metadata`, or credential chain failures); other errors unchanged. */
-export function toCloudError(error: unknown, service: string): unknown {
-  const e = error as SdkError;
-  if (!(e instanceof Error) || (!e.$metadata && e.name !== 'CredentialsProviderError')) return error;
+/**
+ * A CloudError for SDK errors (those with `$metadata`, or credential chain failures); other errors unchanged.
+ * A call the clients recorded (`$operation`) is named with its service, operation, HTTP status and what to do,
+ * also when the answer was not XML or JSON or never came.
+ */
+export function toCloudError(error: unknown, service: string, accountId = 'the caller account'): unknown {
+  const e = error as SdkError & { $operation?: string };
+  if (!(e instanceof Error) || (!e.$metadata && e.name !== 'CredentialsProviderError' && !e.$operation)) return error;
+  // A bad endpoint URL (AWS_ENDPOINT_URL) is the user's input, not a cloud's answer: the CLI names it.
+  if ((e as { code?: string }).code === 'ERR_INVALID_URL') return error;
+  if (e.$operation && !HINTS[e.name]) {
+    const failure = readFailureOf(e, service, e.$operation, accountId);
+    return new CloudError(failure.service, failure.code, describeReadFailure(failure), undefined, adviceFor(failure));
+  }
   return new CloudError(e.$service ?? service, e.name, e.message, e.$metadata?.requestId, HINTS[e.name]);
 }

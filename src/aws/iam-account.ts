@@ -4,6 +4,7 @@
  * are silent (see iam-user-credentials.ts), and CloudTrail user agents when asked.
  */
 import type { AccountSnapshot, UserRecord } from '../core/model.js';
+import { AccountReads } from './account-reads.js';
 import type { AccountClients } from './clients.js';
 import { collectActivity } from './cloudtrail-activity.js';
 import { mapLimit } from './fan-out.js';
@@ -43,7 +44,7 @@ function rootRecord(report: CredentialReport, mfa: Map<string, string[]>): Accou
   };
 }
 
-/** Audits one reachable account. */
+/** Audits one reachable account: required reads throw RequiredReadFailed, optional ones leave it partial. */
 export async function collectAccount(
   account: { id: string; name: string },
   clients: AccountClients,
@@ -51,15 +52,22 @@ export async function collectAccount(
   progress: (p: AccountProgress) => void,
 ): Promise<AccountSnapshot> {
   const { iam } = clients;
+  const reads = new AccountReads(account.id);
   progress({ phase: 'reading account', done: 0, total: 1 });
-  const [report, details, alias, samlProviders, virtualMfa, serviceCreds] = await Promise.all([
-    fetchCredentialReport(iam, options.sleep),
-    fetchAuthorizationDetails(iam),
-    fetchAccountAlias(iam),
-    fetchSamlProviders(iam),
-    fetchVirtualMfaByUser(iam),
-    fetchServiceCredentialsAllUsers(iam),
+  const [report, details, alias, samlProviders, listedMfa, serviceCreds] = await Promise.all([
+    reads.required('iam', 'GetCredentialReport', () => fetchCredentialReport(iam, options.sleep)),
+    reads.required('iam', 'GetAccountAuthorizationDetails', () => fetchAuthorizationDetails(iam)),
+    reads.optional('iam', 'ListAccountAliases', 'the account alias', () => fetchAccountAlias(iam)),
+    reads.optional('iam', 'ListSAMLProviders', 'SAML identity providers', () => fetchSamlProviders(iam)),
+    // Without the account-wide list, users whose report row shows MFA get a ListMFADevices call each instead.
+    reads.optional('iam', 'ListVirtualMFADevices', 'virtual MFA devices (read per user instead)', () =>
+      fetchVirtualMfaByUser(iam),
+    ),
+    reads.optional('iam', 'ListServiceSpecificCredentials', 'service-specific credentials of every user', async () => ({
+      byUser: await fetchServiceCredentialsAllUsers(iam),
+    })),
   ]);
+  const virtualMfa = listedMfa ?? new Map<string, string[]>();
   const total = details.users.filter((u) =>
     needsUserCalls(report.users.get(u.userName), virtualMfa.get(u.userName) ?? [], options),
   ).length;
@@ -68,30 +76,34 @@ export async function collectAccount(
   const users: UserRecord[] = await mapLimit(details.users, options.userConcurrency, async (u) => {
     const row = report.users.get(u.userName);
     const mfa = virtualMfa.get(u.userName) ?? [];
-    const creds = await collectUserCredentials(iam, u.userName, row, mfa, options);
+    const { unknown, ...creds } = await collectUserCredentials(iam, u.userName, row, mfa, options, reads);
     if (needsUserCalls(row, mfa, options)) progress({ phase: 'users', done: ++done, total });
+    if (!serviceCreds) unknown.push('serviceSpecificCredentials');
     return {
       accountId: account.id,
       ...u,
       ...creds,
-      serviceSpecificCredentials: serviceCreds?.get(u.userName) ?? [],
+      serviceSpecificCredentials: serviceCreds?.byUser?.get(u.userName) ?? [],
+      ...(unknown.length ? { unknown } : {}),
     };
   });
   if (options.activity) {
     progress({ phase: 'cloudtrail', done: 0, total: 1 });
-    await collectActivity(clients.cloudtrail, users, options);
+    await collectActivity(clients.cloudtrail, users, options, reads);
   }
   progress({ phase: 'done', done: 1, total: 1 });
+  const unread = reads.unread();
   return {
     accountId: account.id,
     name: account.name,
-    alias,
-    status: 'ok',
+    alias: alias ?? null,
+    status: unread.length ? 'partial' : 'ok',
+    ...(unread.length ? { unread } : {}),
     users,
     groups: details.groups,
     policies: policiesInUse(details),
     roles: details.roles,
-    samlProviders,
+    samlProviders: samlProviders ?? [],
     root: rootRecord(report, virtualMfa),
   };
 }

@@ -36,14 +36,37 @@ export type CredentialReport = { generatedAt: Iso | null; root: ReportRow | null
 
 export const ROOT_ROW = '<root_account>';
 
-function date(value: string | undefined): Iso | null {
-  if (!value || value === 'N/A' || value === 'no_information' || value === 'not_supported') return null;
-  const t = Date.parse(value);
+/**
+ * The credential report's placeholders for "no value": `N/A` (never used, no such key), `no_information` (used
+ * before IAM tracked it, October 2014), `not_supported` (the root user's password; services whose last use IAM
+ * does not report). See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html
+ */
+export type ReportSentinel = 'N/A' | 'not_supported' | 'no_information' | 'empty';
+
+/** One report cell: a value, or why there is none. Every cell is read through this once, so no sentinel is data. */
+export type ReportCell = { known: true; value: string } | { known: false; why: ReportSentinel };
+
+const SENTINELS = new Set<string>(['N/A', 'not_supported', 'no_information']);
+
+/** Parses one cell (AWS also uses these placeholders in GetAccessKeyLastUsed). */
+export function reportCell(raw: string | undefined): ReportCell {
+  const value = raw?.trim() ?? '';
+  if (value === '') return { known: false, why: 'empty' };
+  if (SENTINELS.has(value)) return { known: false, why: value as ReportSentinel };
+  return { known: true, value };
+}
+
+function date(raw: string | undefined): Iso | null {
+  const cell = reportCell(raw);
+  if (!cell.known) return null;
+  const t = Date.parse(cell.value);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 
-function text(value: string | undefined): string | null {
-  return !value || value === 'N/A' || value === 'no_information' ? null : value;
+/** A text cell's value; null when the report has a placeholder instead. */
+export function reportText(raw: string | undefined): string | null {
+  const cell = reportCell(raw);
+  return cell.known ? cell.value : null;
 }
 
 /** Parses the report CSV. Unknown columns are ignored, so newer report formats still read. */
@@ -62,8 +85,8 @@ export function parseCredentialReport(csv: string, generatedAt: Iso | null = nul
         active: col(`access_key_${slot}_active`) === 'true',
         lastRotated,
         lastUsedAt: date(col(`access_key_${slot}_last_used_date`)),
-        lastUsedRegion: text(col(`access_key_${slot}_last_used_region`)),
-        lastUsedService: text(col(`access_key_${slot}_last_used_service`)),
+        lastUsedRegion: reportText(col(`access_key_${slot}_last_used_region`)),
+        lastUsedService: reportText(col(`access_key_${slot}_last_used_service`)),
       });
     }
     const certificates = [1, 2].flatMap((slot) => {

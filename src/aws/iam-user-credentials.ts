@@ -21,8 +21,9 @@ import {
   paginateListSigningCertificates,
   paginateListSSHPublicKeys,
 } from '@aws-sdk/client-iam';
-import type { AccessKeyRecord, UserRecord } from '../core/model.js';
-import type { ReportRow } from './iam-credential-report.js';
+import type { AccessKeyRecord, UnknownField, UserRecord } from '../core/model.js';
+import type { AccountReads } from './account-reads.js';
+import { type ReportRow, reportText } from './iam-credential-report.js';
 
 type Credentials = Pick<
   UserRecord,
@@ -37,11 +38,10 @@ async function lastUsed(
 ): Promise<Pick<AccessKeyRecord, 'lastUsedAt' | 'lastUsedService' | 'lastUsedRegion'>> {
   const out = await iam.send(new GetAccessKeyLastUsedCommand({ AccessKeyId: keyId }));
   const u = out.AccessKeyLastUsed;
-  const na = (v: string | undefined) => (!v || v === 'N/A' ? null : v);
   return {
     lastUsedAt: u?.LastUsedDate?.toISOString() ?? null,
-    lastUsedService: na(u?.ServiceName),
-    lastUsedRegion: na(u?.Region),
+    lastUsedService: reportText(u?.ServiceName),
+    lastUsedRegion: reportText(u?.Region),
   };
 }
 
@@ -103,38 +103,69 @@ export async function collectUserCredentials(
   row: ReportRow | undefined,
   virtualMfa: string[],
   options: UserCredentialOptions,
-): Promise<Credentials> {
+  reads: AccountReads,
+): Promise<Credentials & { unknown: UnknownField[] }> {
+  const unknown: UnknownField[] = [];
+  // A per-user read that fails leaves that field of this user unknown (and the account partial).
+  const read = async <T>(operation: string, field: UnknownField, fallback: T, fn: () => Promise<T>): Promise<T> => {
+    const value = await reads.optional('iam', operation, `${field} of some users`, fn);
+    if (value !== undefined) return value;
+    unknown.push(field);
+    return fallback;
+  };
   const hasKeys = row ? row.keys.length > 0 : true;
   const accessKeys = !hasKeys
     ? []
     : options.keyIds || !row
-      ? await keysWithIds(iam, userName, row)
+      ? await read('ListAccessKeys', 'accessKeys', row ? keysFromReport(row) : [], () =>
+          keysWithIds(iam, userName, row),
+        )
       : keysFromReport(row);
   const mfaActive = row ? row.mfaActive : true;
-  const mfa = virtualMfa.length > 0 || !mfaActive ? virtualMfa : await mfaDevices(iam, userName);
+  const mfa =
+    virtualMfa.length > 0 || !mfaActive
+      ? virtualMfa
+      : await read('ListMFADevices', 'mfaDevices', virtualMfa, () => mfaDevices(iam, userName));
   const signingCertificates: Credentials['signingCertificates'] = (row?.certificates ?? []).map((c, i) => ({
     id: `cert-${i + 1}`,
     status: c.active ? 'Active' : 'Inactive',
     uploadedAt: c.lastRotated,
   }));
   if (!row)
-    for await (const page of paginateListSigningCertificates({ client: iam }, { UserName: userName }))
-      for (const c of page.Certificates ?? [])
-        signingCertificates.push({ id: c.CertificateId!, status: c.Status!, uploadedAt: c.UploadDate!.toISOString() });
-  const sshPublicKeys: Credentials['sshPublicKeys'] = [];
-  if (options.sshKeys)
-    for await (const page of paginateListSSHPublicKeys({ client: iam }, { UserName: userName }))
-      for (const k of page.SSHPublicKeys ?? [])
-        sshPublicKeys.push({ id: k.SSHPublicKeyId!, status: k.Status!, uploadedAt: k.UploadDate!.toISOString() });
+    signingCertificates.push(
+      ...(await read('ListSigningCertificates', 'signingCertificates', [], () => certificates(iam, userName))),
+    );
+  const sshPublicKeys = options.sshKeys
+    ? await read('ListSSHPublicKeys', 'sshPublicKeys', [], () => sshKeys(iam, userName))
+    : [];
   return {
-    consoleEnabled: row ? row.passwordEnabled : await loginProfile(iam, userName),
+    consoleEnabled: row
+      ? row.passwordEnabled
+      : await read('GetLoginProfile', 'consoleEnabled', false, () => loginProfile(iam, userName)),
     passwordLastUsed: row?.passwordLastUsed ?? null,
     passwordLastChanged: row?.passwordLastChanged ?? null,
     mfaDevices: mfa,
     accessKeys,
     signingCertificates,
     sshPublicKeys,
+    unknown,
   };
+}
+
+async function certificates(iam: IAMClient, userName: string): Promise<Credentials['signingCertificates']> {
+  const out: Credentials['signingCertificates'] = [];
+  for await (const page of paginateListSigningCertificates({ client: iam }, { UserName: userName }))
+    for (const c of page.Certificates ?? [])
+      out.push({ id: c.CertificateId!, status: c.Status!, uploadedAt: c.UploadDate!.toISOString() });
+  return out;
+}
+
+async function sshKeys(iam: IAMClient, userName: string): Promise<Credentials['sshPublicKeys']> {
+  const out: Credentials['sshPublicKeys'] = [];
+  for await (const page of paginateListSSHPublicKeys({ client: iam }, { UserName: userName }))
+    for (const k of page.SSHPublicKeys ?? [])
+      out.push({ id: k.SSHPublicKeyId!, status: k.Status!, uploadedAt: k.UploadDate!.toISOString() });
+  return out;
 }
 
 /** True when collecting this user needs at least one per-user call (for progress totals). */

@@ -4,7 +4,7 @@ import { type AuditOptions, collectAudit } from '../aws/audit-collector.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
-import { summarizeAudit } from '../core/audit-summary.js';
+import { type AccountSummary, summarizeAudit } from '../core/audit-summary.js';
 import { classifySnapshot } from '../core/classify.js';
 import { findSnapshotFindings } from '../core/findings.js';
 import { CloudError } from '../errors.js';
@@ -71,7 +71,9 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
         a.accountId,
         a.status === 'ok'
           ? `${names.get(a.accountId)}: ${a.users.length} users`
-          : `${names.get(a.accountId)}: UNREACHABLE ${a.error}`,
+          : a.status === 'partial'
+            ? `${names.get(a.accountId)}: ${a.users.length} users, PARTIAL (${a.unread?.length} reads failed)`
+            : `${names.get(a.accountId)}: NOT READ ${a.error}`,
       ),
   }).catch((error) => {
     progress.close();
@@ -87,13 +89,17 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
     apiCallsByOperation: settings.counter.byOperation(),
     options: { keyIds: flags.keyIds, sshKeys: flags.sshKeys, activity: flags.activity, assumeRole: flags.assumeRole },
   };
-  const db = await openStateDb(flags.state);
-  try {
-    saveAuditRun(db, { snapshot, classifications, findings, meta });
-  } finally {
-    db.close();
-  }
   const summary = summarizeAudit(snapshot, classifications, findings);
+  const nothingRead = summary.accounts.length > 0 && summary.accounts.every((a) => a.status === 'unreachable');
+  // A run that read no account is not stored: the last run that read something stays the one plan uses.
+  if (!nothingRead) {
+    const db = await openStateDb(flags.state);
+    try {
+      saveAuditRun(db, { snapshot, classifications, findings, meta });
+    } finally {
+      db.close();
+    }
+  }
   if (flags.json) {
     printJson(io, {
       runId: snapshot.runId,
@@ -113,15 +119,11 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
     io.out(
       textTable(
         ['Account', 'Name', 'Status', 'Users'],
-        summary.accounts.map((a) => [
-          a.id,
-          a.name,
-          a.status === 'ok' ? 'ok' : `unreachable: ${a.error}`,
-          String(a.users),
-        ]),
+        summary.accounts.map((a) => [a.id, a.name, statusCell(a), String(a.users)]),
         90,
       ),
     );
+    for (const line of unreadLines(summary.accounts)) io.out(line);
     io.out('');
     io.out(
       textTable(
@@ -141,14 +143,35 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
       `${summary.users} users in ${summary.accounts.length} accounts; ${summary.lowConfidence} need review (low confidence). ` +
         `${settings.counter.total} API calls (${settings.counter.retries} retries) in ${(durationMs / 1000).toFixed(1)} s.`,
     );
-    io.out(`Saved as ${snapshot.runId} in ${flags.state}. Next: iam2sso inventory --format xlsx --out inventory.xlsx`);
+    if (!nothingRead)
+      io.out(
+        `Saved as ${snapshot.runId} in ${flags.state}. Next: iam2sso inventory --format xlsx --out inventory.xlsx`,
+      );
   }
-  if (summary.accounts.length > 0 && summary.accounts.every((a) => a.status !== 'ok'))
+  if (nothingRead)
     throw new CloudError(
       'aws',
       'NoAccountAudited',
-      'no account could be audited',
+      `no account could be audited: ${summary.accounts[0].error}`,
       undefined,
-      'check the credentials and that --assume-role names a role the caller may assume',
+      `nothing was saved in ${flags.state}${summary.accounts.length > 1 ? '; the table above names the cause for each account' : ''}`,
     );
+}
+
+function statusCell(a: AccountSummary): string {
+  if (a.status === 'ok') return 'ok';
+  if (a.status === 'partial') return `partial: ${a.unread?.length ?? 0} reads failed`;
+  return `not read: ${a.error}`;
+}
+
+/** The reads that failed, one line each, and what it means for plan and apply. */
+export function unreadLines(accounts: AccountSummary[]): string[] {
+  const partial = accounts.filter((a) => a.status !== 'ok');
+  if (partial.length === 0) return [];
+  const lines = ['', 'Not read (plan and apply change nothing in these accounts until an audit reads them fully):'];
+  for (const a of partial) {
+    if (a.status === 'unreachable') lines.push(`  ${a.id} ${a.name}: ${a.error}`);
+    for (const u of a.unread ?? []) lines.push(`  ${a.id} ${a.name}: ${u.message}; unknown: ${u.affects}`);
+  }
+  return lines;
 }

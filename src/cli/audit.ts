@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { AuditFlags } from './audit-run.js';
 import type { Io } from './io.js';
-import { parseIntFlag } from './parse.js';
+import { parseIntFlag, parseUrlFlag } from './parse.js';
 
 function parseAccounts(value: string): string[] {
   const ids = value
@@ -26,7 +26,11 @@ export function registerAudit(program: Command, io: Io): void {
     .option('--assume-role <name>', 'role to assume in member accounts', 'OrganizationAccountAccessRole')
     .option('--accounts <ids>', 'only these account ids (comma-separated)', parseAccounts)
     .option('--concurrency <n>', 'accounts audited at once', parseIntFlag('--concurrency', 1, 64), 8)
-    .option('--endpoint-url <url>', 'AWS endpoint for every service (AWS_ENDPOINT_URL also works)')
+    .option(
+      '--endpoint-url <url>',
+      'AWS endpoint for every service (AWS_ENDPOINT_URL also works)',
+      parseUrlFlag('--endpoint-url'),
+    )
     .option('--activity', 'read CloudTrail user agents for users whose keys are in use (one call each)', false)
     .option('--activity-days <n>', 'CloudTrail look-back for --activity', parseIntFlag('--activity-days', 1, 90), 90)
     .option(

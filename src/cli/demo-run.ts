@@ -5,16 +5,46 @@
  * start, so a child is how a command gets the environment a user would give it. Their progress streams through.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startSandbox } from '@iam2sso/sandbox';
 import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
-import { CloudError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import type { DemoFlags } from './demo.js';
-import { type DemoSummary, printDemoSummary, signInRows } from './demo-summary.js';
+import { type DemoSummary, printDemoSummary, signInPaths } from './demo-summary.js';
 import { type Io, printJson } from './io.js';
 
 type StepResult = { ok: boolean; stdout: string; seconds: number };
+
+/** Marks a directory as the demo's, so a re-run may replace what an earlier run wrote there. */
+const MARKER = '.iam2sso-demo';
+/** What the demo writes in its directory (and removes before a re-run). */
+const DEMO_FILES = [
+  'state.db',
+  'state.db-wal',
+  'state.db-shm',
+  'migration-plan.yaml',
+  'report',
+  'sandbox-ca.pem',
+  'entra-federation-metadata.xml',
+];
+
+/** Prepares the directory: new, empty, or an earlier demo's (whose files are removed: each demo has a new cloud). */
+function prepareDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    if (!existsSync(join(dir, MARKER)))
+      throw new UsageError(`${dir} is not empty and was not made by iam2sso demo: choose another --dir`);
+    for (const name of DEMO_FILES) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, MARKER), 'made by iam2sso demo; its files here are replaced on the next run\n');
+}
+
+/** A step whose JSON reports failed writes failed, whatever its exit code. */
+function reportsFailures(stdout: string): boolean {
+  const parsed = parse<{ failed?: unknown[] }>(stdout);
+  return Array.isArray(parsed?.failed) && parsed.failed.length > 0;
+}
 
 /** Runs `iam2sso <args>` as a child process with `env`, streaming its stderr as progress. */
 function runStep(args: string[], env: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<StepResult> {
@@ -61,7 +91,7 @@ type SyncJson = { users: { create: number }; memberships: { add: number } };
 /** Runs the demo and prints (or returns, with --json) the summary. */
 export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
   const dir = resolve(flags.dir);
-  mkdirSync(dir, { recursive: true });
+  prepareDir(dir);
   const say = (line: string) => io.err(line);
   say(`Starting the sandbox cloud (an AWS organization and an Entra tenant, seed ${flags.seed}) ...`);
   const sandbox = await startSandbox({ scenario: 'small', seed: flags.seed, port: 0 });
@@ -82,15 +112,18 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
   const reportDir = join(dir, 'report');
   const steps: DemoSummary['steps'] = [];
   const outputs = new Map<string, string>();
+  // Each step needs the one before it: after a failure the rest are not run.
   const step = async (name: string, what: string, args: string[]) => {
+    if (steps.some((s) => !s.ok)) return;
     say(`\n== ${name}: ${what}`);
     // With --no-progress a step's output is shown only when the step fails.
     const held: string[] = [];
     const r = await runStep(args, env, (line) => (flags.progress === false ? held.push(line) : say(`   ${line}`)));
-    if (!r.ok) for (const line of held) say(`   ${line}`);
-    steps.push({ step: name, ok: r.ok, seconds: r.seconds });
+    const ok = r.ok && !reportsFailures(r.stdout);
+    if (!ok) for (const line of held) say(`   ${line}`);
+    steps.push({ step: name, ok, seconds: r.seconds });
     outputs.set(name, r.stdout);
-    say(`   ${r.ok ? 'done' : 'FAILED'} in ${r.seconds.toFixed(1)} s`);
+    say(`   ${ok ? 'done' : 'FAILED'} in ${r.seconds.toFixed(1)} s`);
   };
   try {
     await step('audit', 'every IAM user in every account, classified, with findings', [
@@ -107,6 +140,15 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
       '--out',
       plan,
       '--directory-lookup',
+      '--json',
+    ]);
+    await step('entra setup', 'the AWS IAM Identity Center enterprise app in Entra (SAML from the SP metadata)', [
+      'entra',
+      'setup',
+      '--sp-metadata-url',
+      `${sandbox.info.endpoint}/_sandbox/identity-center/saml-metadata.xml`,
+      '--federation-metadata-out',
+      join(dir, 'entra-federation-metadata.xml'),
       '--json',
     ]);
     await step('apply', 'make the plan true in Identity Center and Entra', [
@@ -147,7 +189,7 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
         usersSynced: sso.users.size,
         memberships: sso.memberships.size,
       },
-      canSignIn: signInRows(sandbox),
+      ...signInPaths(sandbox),
       report: report?.file ? resolve(report.file) : null,
       plan,
       state,
@@ -157,8 +199,12 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
       say(`\nsync created ${sync.users.create} users and ${sync.memberships.add} memberships`);
     if (flags.json) printJson(io, summary);
     else printDemoSummary(io, summary);
-    if (steps.every((s) => !s.ok))
-      throw new CloudError('iam2sso', 'DemoFailed', 'no step of the demo finished', undefined, 'see the output above');
+    const failed = steps.filter((s) => !s.ok).map((s) => s.step);
+    if (failed.length > 0)
+      throw new ExitCode(
+        1,
+        `error: the demo's ${failed.join(', ')} step failed (see its output above); nothing after it ran`,
+      );
     return summary;
   } finally {
     await sandbox.close();

@@ -3,6 +3,7 @@
  * SSO (people, accounts, permission sets, read from the sandbox's Identity Center), and where the report is.
  */
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import { AWS_GALLERY_TEMPLATE_ID } from '@iam2sso/sandbox/entra/synchronization/aws-template.js';
 import type { Io } from './io.js';
 
 /** One person who can sign in through the AWS access portal, and where. */
@@ -17,33 +18,70 @@ export type DemoSummary = {
   };
   created: { permissionSets: number; groups: number; assignments: number; usersSynced: number; memberships: number };
   canSignIn: SignInRow[];
+  /** People with an assignment whose sign-in path is missing a link. */
+  blocked: BlockedRow[];
   report: string | null;
   plan: string;
   state: string;
   steps: { step: string; ok: boolean; seconds: number }[];
 };
 
-/** Who holds an account assignment through a group (or directly) in the sandbox's Identity Center. */
-export function signInRows(sandbox: RunningSandbox): SignInRow[] {
+/** Someone with an assignment who cannot sign in yet, and the first missing link of the path. */
+export type BlockedRow = { userName: string; missing: string };
+
+/**
+ * Who can sign in through the AWS access portal, and where: only people whose whole path exists, namely an
+ * enabled Entra user, in an Entra group assigned to the Identity Center enterprise app, the Identity Store user,
+ * its group, an account assignment to that group (or to the user), and the permission set provisioned to that
+ * account. People with an assignment but a missing link are returned as `blocked` with the link.
+ */
+export function signInPaths(sandbox: RunningSandbox): { canSignIn: SignInRow[]; blocked: BlockedRow[] } {
   const sso = sandbox.world.sso;
-  if (!sso) return [];
+  if (!sso) return { canSignIn: [], blocked: [] };
+  const entra = sandbox.world.entra;
   const accounts = new Map(sandbox.info.accounts.map((a) => [a.id, a.name]));
+  const entraUsers = new Map([...(entra?.users.values() ?? [])].map((u) => [u.userPrincipalName.toLowerCase(), u]));
+  const appGroups = new Set<string>();
+  for (const sp of entra?.servicePrincipals.values() ?? [])
+    if (sp.applicationTemplateId === AWS_GALLERY_TEMPLATE_ID && !sp.deletedDateTime)
+      for (const a of sp.appRoleAssignedTo) if (a.principalType === 'Group') appGroups.add(a.principalId);
+  const missingLink = (userName: string): string | null => {
+    const person = entraUsers.get(userName.toLowerCase());
+    if (!person || person.deletedDateTime) return 'no Entra user';
+    if (!person.accountEnabled) return 'the Entra user is disabled';
+    const inAppGroup = [...appGroups].some((g) => entra?.groups.get(g)?.members.has(person.id));
+    return inAppGroup ? null : 'not in a group assigned to the Identity Center app in Entra (app assignment skipped?)';
+  };
   const rows = new Map<string, SignInRow>();
-  const grant = (userId: string, account: string, permissionSet: string) => {
+  const blocked = new Map<string, BlockedRow>();
+  const grant = (userId: string, accountId: string, permissionSetArn: string) => {
     const user = sso.users.get(userId);
     if (!user) return;
+    const ps = sso.permissionSets.get(permissionSetArn);
+    const missing = !user.active
+      ? 'the Identity Store user is inactive'
+      : !ps?.provisionedRevision.has(accountId)
+        ? `permission set not provisioned to ${accountId}`
+        : missingLink(user.userName);
+    if (missing) {
+      if (!rows.has(userId)) blocked.set(userId, { userName: user.userName, missing });
+      return;
+    }
+    blocked.delete(userId);
+    const account = `${accounts.get(accountId) ?? accountId} (${accountId})`;
     const row = rows.get(userId) ?? { userName: user.userName, access: [] };
-    if (!row.access.some((a) => a.account === account && a.permissionSet === permissionSet))
-      row.access.push({ account, permissionSet });
+    if (!row.access.some((a) => a.account === account && a.permissionSet === ps!.name))
+      row.access.push({ account, permissionSet: ps!.name });
     rows.set(userId, row);
   };
   for (const a of sso.assignments) {
-    const account = `${accounts.get(a.accountId) ?? a.accountId} (${a.accountId})`;
-    const ps = sso.permissionSets.get(a.permissionSetArn)?.name ?? a.permissionSetArn;
-    if (a.principalType === 'USER') grant(a.principalId, account, ps);
-    else for (const m of sso.memberships.values()) if (m.groupId === a.principalId) grant(m.userId, account, ps);
+    if (a.principalType === 'USER') grant(a.principalId, a.accountId, a.permissionSetArn);
+    else
+      for (const m of sso.memberships.values())
+        if (m.groupId === a.principalId) grant(m.userId, a.accountId, a.permissionSetArn);
   }
-  return [...rows.values()].sort((x, y) => (x.userName < y.userName ? -1 : 1));
+  const byName = <T extends { userName: string }>(x: T, y: T) => (x.userName < y.userName ? -1 : 1);
+  return { canSignIn: [...rows.values()].sort(byName), blocked: [...blocked.values()].sort(byName) };
 }
 
 /** Prints the summary for a newcomer. */
@@ -72,6 +110,10 @@ export function printDemoSummary(io: Io, s: DemoSummary): void {
     out(`  ${row.userName}: ${access}`);
   }
   if (s.canSignIn.length > 15) out(`  ... and ${s.canSignIn.length - 15} more`);
+  if (s.blocked.length > 0) {
+    out(`Not yet (${s.blocked.length} people with an assignment and a missing link)`);
+    for (const row of s.blocked.slice(0, 5)) out(`  ${row.userName}: ${row.missing}`);
+  }
   out('');
   if (s.report) out(`HTML report: ${s.report}`);
   out(`Migration plan: ${s.plan}   State database: ${s.state}`);

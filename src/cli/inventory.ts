@@ -13,5 +13,6 @@ export function registerInventory(program: Command, io: Io): void {
     .option('--format <format>', 'table, json, csv or xlsx', 'table')
     .option('--out <file>', 'write to a file instead of stdout (required for xlsx)')
     .option('--json', 'same as --format json', false)
+    .option('--allow-partial', 'exit 0 even when the audit run did not read every account completely', false)
     .action(async (flags: InventoryFlags) => (await import('./inventory-run.js')).runInventory(flags, io));
 }

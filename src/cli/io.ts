@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+
 /** Where a command writes: stdout for results, stderr for progress and messages. Swappable in tests. */
 export type Io = {
   out(text: string): void;
@@ -18,4 +20,14 @@ export const processIo: Io = {
 /** Prints a value as indented JSON on stdout. */
 export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
+}
+
+/** Writes a file; a failure (full disk, a directory in the way) names the path in the error. */
+export function writeOutputFile(path: string, body: string | Buffer): void {
+  try {
+    writeFileSync(path, body);
+  } catch (error) {
+    if (error && typeof error === 'object' && !(error as { path?: string }).path) Object.assign(error, { path });
+    throw error;
+  }
 }

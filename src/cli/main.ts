@@ -1,4 +1,5 @@
 /** The iam2sso program: builds the command tree and runs it with one error handler at the top. */
+import { existsSync, statSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
@@ -7,6 +8,7 @@ import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerEntra } from './entra.js';
+import { explainEntraSignIn, recognise } from './error-conditions.js';
 import { registerExplain } from './explain.js';
 import { addGlobalOptions, inheritGlobalOptions, quietableIo } from './global-options.js';
 import { registerInventory } from './inventory.js';
@@ -49,11 +51,42 @@ export function buildProgram(outerIo: Io): Command {
   return program;
 }
 
+/** Flags that name a file to read: a directory there is refused up front, before anything runs. */
+const FILE_FLAGS = ['--config', '--plan', '--mapping', '--sp-metadata'];
+
+function refuseDirectories(args: string[]): void {
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    if (!FILE_FLAGS.includes(flag)) continue;
+    const value = inline ?? args[i + 1];
+    if (value && existsSync(value) && statSync(value).isDirectory())
+      throw new UsageError(`${flag} ${value} is a directory, not a file: give the path of a file`);
+  }
+}
+
+/** Recognises a condition, naming the YAML file of the command line when a YAML guard tripped. */
+function recogniseIn(error: unknown, args: string[]) {
+  const condition = recognise(error);
+  if (condition?.code !== 'YAML_ALIAS_LIMIT') return condition;
+  const file = args.find(
+    (a, i) => i > 0 && /\.ya?ml$/i.test(a) && /^--(plan|config|scenario|mapping|out)$/.test(args[i - 1]),
+  );
+  return file ? { ...condition, message: condition.message.replace('a YAML file', file) } : condition;
+}
+
+/** Commands that only read (or write one file atomically): Ctrl-C while they run changes nothing. */
+const READ_ONLY = new Set(['audit', 'inventory', 'report', 'plan']);
+
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  // --debug is accepted anywhere on the line (and as IAM2SSO_DEBUG=1): stack traces for every error.
+  const debug = argv.includes('--debug') || process.env.IAM2SSO_DEBUG === '1';
+  const args = argv.filter((a) => a !== '--debug');
+  const options = { json: args.includes('--json'), debug, recognise: (e: unknown) => recogniseIn(e, args) };
   const program = buildProgram(io);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    refuseDirectories(args);
+    await program.parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -67,9 +100,10 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       return 2;
     }
     if (error instanceof UsageError || (error as { code?: string }).code === 'commander.invalidArgument') {
-      return reportError(error instanceof UsageError ? error : new UsageError((error as Error).message), io.err);
+      const usage = error instanceof UsageError ? error : new UsageError((error as Error).message);
+      return reportError(usage, io.err, options);
     }
-    return reportError(error, io.err);
+    return reportError(await explainEntraSignIn(error), io.err, options);
   }
 }
 
@@ -79,6 +113,16 @@ export async function runMain(argv: string[]): Promise<void> {
   // on it (iam2sso supports Node 20, 22 and 24). The SDK's own switch, read when a client is built; a value the
   // user set is kept.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const command = argv.find((a) => !a.startsWith('-'));
+  if (command && READ_ONLY.has(command))
+    process.once('SIGINT', () => {
+      const json = argv.includes('--json');
+      const message = 'cancelled, nothing changed';
+      process.stderr.write(
+        `${json ? JSON.stringify({ error: { kind: 'interrupted', message, exitCode: 130 } }) : message}\n`,
+      );
+      process.exit(130);
+    });
   process.exitCode = await runCli(argv);
 }
 

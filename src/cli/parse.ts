@@ -18,3 +18,18 @@ export function parseRateFlag(flag: string): (value: string) => number {
     return n;
   };
 }
+
+/** An http(s) URL flag (e.g. --endpoint-url), refused with the flag's name when it is not one. */
+export function parseUrlFlag(flag: string): (value: string) => string {
+  return (value) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || !url.hostname)
+      throw new UsageError(`${flag} takes a full http(s) URL such as https://host:port, not "${value}"`);
+    return value;
+  };
+}

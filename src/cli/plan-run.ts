@@ -1,5 +1,5 @@
 /** The work behind `iam2sso plan` and `plan export`, loaded only when one of them runs. */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { AwsOptions } from '../aws/clients.js';
@@ -78,6 +78,8 @@ function planSettings(configPath: string | undefined): PlanSettings {
 
 /** `iam2sso plan`: writes the plan, or under --detailed-exitcode only compares it with the live state. */
 export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
+  if (existsSync(flags.out) && statSync(flags.out).isDirectory())
+    throw new UsageError(`--out ${flags.out} is a directory: give the path of the plan file`);
   if (flags.detailedExitcode && existsSync(flags.out)) return checkPendingOnly(flags, io);
   const settings = planSettings(flags.config);
   const { snapshot, classifications } = await loadRun(flags.state, flags.run);
@@ -89,7 +91,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous = read.plan;
   }
   const mapping = readMapping(flags.mapping ?? settings.identity.mappingFile);
-  const users = snapshot.accounts.filter((a) => a.status === 'ok').flatMap((a) => a.users);
+  const users = snapshot.accounts.filter((a) => a.status !== 'unreachable').flatMap((a) => a.users);
   const identitySettings = {
     ...settings.identity,
     directoryLookup: flags.directoryLookup || settings.identity.directoryLookup,
@@ -172,6 +174,13 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
   if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);
   for (const u of review.slice(0, 20)) lines.push(`  review ${u.accountId}/${u.userName}: ${u.review}`);
   if (blocked.length > 20) lines.push(`  … and ${blocked.length - 20} more (see blockedBy in the plan)`);
+  const unread = plan.problems.filter((p) => p.id === 'account.unreachable' || p.id === 'account.partial');
+  if (unread.length > 0)
+    lines.push(
+      `Accounts not fully read in this audit (nothing there will be updated or deleted): ${unread
+        .map((p) => `${p.accountId} (${p.id === 'account.partial' ? 'partly read' : 'not read'})`)
+        .join(', ')}`,
+    );
   for (const p of plan.problems.slice(0, 20)) lines.push(`  problem ${p.id}: ${p.message}`);
   return lines;
 }

@@ -1,10 +1,10 @@
 /** `iam2sso report`: the audit as one self-contained HTML file with charts, to open from disk. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ReportPlan } from '../report/html-report.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
-import { type Io, printJson } from './io.js';
+import { type Io, printJson, writeOutputFile } from './io.js';
 import { DEFAULT_PLAN_FILE } from './plan.js';
 
 type ReportFlags = { state: string; run?: string; out: string; plan?: string; json: boolean };
@@ -38,18 +38,26 @@ export function registerReport(program: Command, io: Io): void {
       const plan = await readPlan(flags, io);
       mkdirSync(flags.out, { recursive: true });
       const file = resolve(join(flags.out, `${run.snapshot.runId}.html`));
-      writeFileSync(file, renderHtmlReport(run, plan));
+      writeOutputFile(file, renderHtmlReport(run, plan));
       // The dashboard's views (overview, people, findings, plan, runs) as one file to share.
       const { openReadOnly } = await import('../dashboard/state.js');
       const { renderStaticDashboard } = await import('../dashboard/static.js');
+      const { unreadAccounts } = await import('../report/inventory-rows.js');
       const db = openReadOnly(flags.state);
       const migration = resolve(join(flags.out, `migration-${run.snapshot.runId}.html`));
       try {
-        writeFileSync(migration, await renderStaticDashboard(db, plan?.file ?? DEFAULT_PLAN_FILE, new Date()));
+        writeOutputFile(migration, await renderStaticDashboard(db, plan?.file ?? DEFAULT_PLAN_FILE, new Date()));
       } finally {
         db.close();
       }
-      if (flags.json) printJson(io, { runId: run.snapshot.runId, file, migration, plan: plan?.file ?? null });
+      if (flags.json)
+        printJson(io, {
+          runId: run.snapshot.runId,
+          file,
+          migration,
+          plan: plan?.file ?? null,
+          unread: unreadAccounts(run),
+        });
       else io.out(`Report written to ${file}, migration views to ${migration} (open them in a browser)`);
     });
 }

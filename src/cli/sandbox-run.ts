@@ -1,11 +1,12 @@
 /** The work behind `iam2sso sandbox up` and `sandbox manifest`, loaded only when one of them runs. */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSandbox, type SandboxInfo, startSandbox } from '@iam2sso/sandbox';
 import { sandboxClientEnv } from '@iam2sso/sandbox/client-env.js';
 import { buildScenario, isBuiltInScenario } from '@iam2sso/sandbox/scenarios/index.js';
 import { ScenarioFileError } from '@iam2sso/sandbox/scenarios/yaml-reader.js';
+import { type FaultRuleInput, parseFaultSpec } from '@iam2sso/sandbox/world/fault-rules.js';
 import { UsageError, ValidationFailed } from '../errors.js';
 import { type Io, printJson } from './io.js';
 
@@ -19,6 +20,8 @@ export type UpFlags = {
   latencyMs: number;
   throttleRate: number;
   errorRate: number;
+  /** `--fault` rules as written: service:operation[:account]=error[xCOUNT]. */
+  fault?: string[];
 };
 
 /** The `export ...` lines a shell can eval to use the sandbox (see sandboxClientEnv). */
@@ -58,11 +61,23 @@ function describeBuilt(running: RunningSandbox, ms: number): string {
   return `scenario ${running.manifest.scenario} (seed ${running.manifest.seed}): ${accounts.length} accounts, ${users.length} IAM users, built in ${Math.round(ms)} ms`;
 }
 
+/** The `--fault` flags as rules; a malformed one is a usage error naming it. */
+function parseFaults(specs: string[]): FaultRuleInput[] {
+  return specs.map((spec) => {
+    const parsed = parseFaultSpec(spec);
+    if (!parsed.ok) throw new UsageError(`--fault: ${parsed.problem}`);
+    return parsed.rule;
+  });
+}
+
 /** `sandbox up`: serves until SIGINT or SIGTERM. */
 export async function runSandboxUp(flags: UpFlags, io: Io): Promise<void> {
   const started = performance.now();
   checkScenario(flags, io);
-  const running = await startSandbox({ ...flags, scenario: flags.scenario }).catch(asValidation);
+  const faultRules = parseFaults(flags.fault ?? []);
+  if (flags.infoFile && existsSync(flags.infoFile) && statSync(flags.infoFile).isDirectory())
+    throw new UsageError(`--info-file ${flags.infoFile} is a directory: give the path of a file`);
+  const running = await startSandbox({ ...flags, scenario: flags.scenario, faultRules }).catch(asValidation);
   io.err(`# ${describeBuilt(running, performance.now() - started)}`);
   const caFile = writeCaFile(running.info, flags.infoFile);
   if (running.info.entra && caFile) running.info.entra.tlsCertificateFile = caFile;

@@ -5,6 +5,10 @@ import { parseIntFlag, parseRateFlag } from './parse.js';
 import type { UpFlags } from './sandbox-run.js';
 import { registerSandboxSignin } from './sandbox-signin.js';
 
+function collectFault(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function scenarioFlags(cmd: Command): Command {
   return cmd
     .option('--scenario <name>', 'small, medium, large, or the path of a scenario YAML file', 'small')
@@ -39,6 +43,16 @@ export function registerSandbox(program: Command, io: Io): void {
       'share of AWS calls failing with a server error (0..1)',
       parseRateFlag('--error-rate'),
       0,
+    )
+    .option(
+      '--fault <rule>',
+      'make matching calls fail, repeatable: service:operation[:account]=error[xCOUNT]; error is an AWS/Graph ' +
+        'error code (AccessDenied, Throttling, ServiceUnavailable, Authorization_RequestDenied, ...), html503 (an HTML ' +
+        '503 page), reset (connection reset) or timeout (never answers); operation * matches any; e.g. ' +
+        'iam:ListServiceSpecificCredentials=AccessDenied, iam:GetAccountAuthorizationDetails:111111111111=html503x3, ' +
+        'graph:users=reset',
+      collectFault,
+      [],
     )
     .action(async (flags: UpFlags) => (await import('./sandbox-run.js')).runSandboxUp(flags, io));
 

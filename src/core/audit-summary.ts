@@ -1,7 +1,24 @@
 /** Counts for the end of an audit: per account, per category, per finding kind and severity. Pure. */
-import type { AuditSnapshot, Category, Classification, Finding, FindingKind, Severity } from './model.js';
+import type {
+  AccountReadStatus,
+  AuditSnapshot,
+  Category,
+  Classification,
+  Finding,
+  FindingKind,
+  Severity,
+  UnreadItem,
+} from './model.js';
 
-export type AccountSummary = { id: string; name: string; status: 'ok' | 'unreachable'; users: number; error?: string };
+export type AccountSummary = {
+  id: string;
+  name: string;
+  status: AccountReadStatus;
+  users: number;
+  error?: string;
+  /** The reads that failed in a partial account. */
+  unread?: UnreadItem[];
+};
 
 export type AuditSummary = {
   accounts: AccountSummary[];
@@ -39,6 +56,7 @@ export function summarizeAudit(
       status: a.status,
       users: a.users.length,
       ...(a.error ? { error: a.error } : {}),
+      ...(a.unread?.length ? { unread: a.unread } : {}),
     })),
     users: snapshot.accounts.reduce((n, a) => n + a.users.length, 0),
     byCategory,

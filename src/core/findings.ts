@@ -50,6 +50,10 @@ export const FINDING_KINDS: Record<FindingKind, { severity: Severity; fix: strin
     severity: 'low',
     fix: 'Split the uses: the person signs in through Identity Center (CLI via `aws sso login`); automation gets a role.',
   },
+  'read-failed': {
+    severity: 'high',
+    fix: 'Allow the operation for the audit role (or wait out the outage) and audit again; until then iam2sso changes nothing in this account.',
+  },
 };
 
 function finding(
@@ -67,9 +71,25 @@ function finding(
 /** Every finding in the snapshot, in a stable order (account, user, kind). */
 export function findSnapshotFindings(snapshot: AuditSnapshot, now: Date, rules = defaultFindingRules): Finding[] {
   return snapshot.accounts.flatMap((account) => [
+    ...readFindings(account),
     ...rootFindings(account),
     ...account.users.flatMap((u) => userFindings(u, account, now, rules)),
   ]);
+}
+
+/** One finding per read that failed in the account (a partial read), or one for an account not read at all. */
+export function readFindings(account: AccountSnapshot): Finding[] {
+  const { severity, fix } = FINDING_KINDS['read-failed'];
+  const base = { kind: 'read-failed' as const, severity, fix, accountId: account.accountId, userName: null };
+  if (account.status === 'unreachable')
+    return [
+      { ...base, id: `read-failed:${account.accountId}:account`, message: `not audited: ${account.error ?? ''}` },
+    ];
+  return (account.unread ?? []).map((u) => ({
+    ...base,
+    id: `read-failed:${account.accountId}:${u.service}:${u.operation}`,
+    message: `${u.message}${u.calls && u.calls > 1 ? ` (${u.calls} calls)` : ''}; unknown: ${u.affects}`,
+  }));
 }
 
 /** Findings about an account's root user (nothing when the credential report could not be read). */

@@ -66,7 +66,44 @@ export type UserRecord = {
   signingCertificates: { id: string; status: string; uploadedAt: Iso }[];
   serviceSpecificCredentials: { id: string; serviceName: string; status: string; createdAt: Iso }[];
   activity?: ActivityEvidence;
+  /**
+   * Fields of this record that could not be read (a failed optional read), e.g. `serviceSpecificCredentials`;
+   * their values above are placeholders, not data.
+   */
+  unknown?: UnknownField[];
 };
+
+/** A field of a user record that an optional read would have filled. */
+export type UnknownField =
+  | 'serviceSpecificCredentials'
+  | 'mfaDevices'
+  | 'accessKeys'
+  | 'consoleEnabled'
+  | 'signingCertificates'
+  | 'sshPublicKeys'
+  | 'activity';
+
+/** A read that failed in an account that was otherwise audited. */
+export type UnreadItem = {
+  service: string;
+  operation: string;
+  /** The AWS error code (AccessDenied, Throttling) or the failure below it (NonXmlBody, ECONNRESET). */
+  code: string;
+  /** The HTTP status, null when no answer came. */
+  httpStatus: number | null;
+  /** One line naming the service, operation, account and status. */
+  message: string;
+  /** What is unknown because of it, e.g. `service-specific credentials of every user`. */
+  affects: string;
+  /** How many calls failed this way (per-user reads fail once per user). */
+  calls?: number;
+};
+
+/**
+ * How completely an account was read: `ok` every read answered; `partial` the required reads answered but some
+ * optional ones did not (see `unread`); `unreachable` the account could not be audited (see `error`).
+ */
+export type AccountReadStatus = 'ok' | 'partial' | 'unreachable';
 
 export type RootRecord = {
   mfaActive: boolean;
@@ -79,9 +116,11 @@ export type AccountSnapshot = {
   accountId: string;
   name: string;
   alias: string | null;
-  status: 'ok' | 'unreachable';
+  status: AccountReadStatus;
   /** Why the account could not be audited, when status is 'unreachable'. */
   error?: string;
+  /** The reads that failed, when status is 'partial'. */
+  unread?: UnreadItem[];
   users: UserRecord[];
   groups: GroupRecord[];
   /** Managed policies in use by users or groups of this account (AWS managed ones included). */
@@ -125,7 +164,8 @@ export type FindingKind =
   | 'password-unused-90-days'
   | 'console-and-keys'
   | 'root-access-keys'
-  | 'root-without-mfa';
+  | 'root-without-mfa'
+  | 'read-failed';
 
 export type Finding = {
   /** Stable id: `<kind>:<accountId>:<userName or root>[:<keyId>]`. */

@@ -44,7 +44,7 @@ export function fingerprintSnapshot(snapshot: AuditSnapshot): PlanFingerprint {
     runId: snapshot.runId,
     takenAt: snapshot.takenAt,
     accounts: snapshot.accounts
-      .filter((a) => a.status === 'ok')
+      .filter((a) => a.status !== 'unreachable')
       .map((a) => ({ accountId: a.accountId, hash: fingerprintAccount(a) }))
       .sort((a, b) => (a.accountId < b.accountId ? -1 : 1)),
   };

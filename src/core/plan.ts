@@ -117,7 +117,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
     })),
   }));
   const labels = snapshot.accounts
-    .filter((a) => a.status === 'ok')
+    .filter((a) => a.status !== 'unreachable')
     .map((a) => ({ accountId: a.accountId, name: a.name, alias: a.alias }));
   const renamed = groupRenames(needs, labels, settings, carry);
   const groups = designGroups(needs, labels, settings, renamed);
@@ -192,7 +192,7 @@ function subjectsOf(
   const byKey = new Map(classifications.map((c) => [`${c.accountId}/${c.userName}`, c]));
   const out: Subject[] = [];
   for (const account of snapshot.accounts) {
-    if (account.status !== 'ok') continue;
+    if (account.status === 'unreachable') continue;
     for (const user of [...account.users].sort((a, b) => (a.userName < b.userName ? -1 : 1))) {
       const key = `${account.accountId}/${user.userName}`;
       const known = byKey.get(key);
@@ -271,11 +271,23 @@ function mostCommon(counts: Map<string, number>): string {
 }
 
 function unreachable(snapshot: AuditSnapshot): PlanProblem[] {
-  return snapshot.accounts
-    .filter((a) => a.status !== 'ok')
-    .map((a) => ({
-      id: 'account.unreachable',
-      accountId: a.accountId,
-      message: `not planned: ${a.error ?? 'unreachable during the audit'}`,
-    }));
+  return snapshot.accounts.flatMap((a): PlanProblem[] => {
+    if (a.status === 'unreachable')
+      return [
+        {
+          id: 'account.unreachable',
+          accountId: a.accountId,
+          message: `not read, not planned, nothing will be changed there: ${a.error ?? 'unreachable during the audit'}`,
+        },
+      ];
+    if (a.status === 'partial')
+      return [
+        {
+          id: 'account.partial',
+          accountId: a.accountId,
+          message: `read only partly, so nothing there will be updated or deleted; not read: ${(a.unread ?? []).map((u) => u.message).join('; ')}`,
+        },
+      ];
+    return [];
+  });
 }

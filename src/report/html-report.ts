@@ -19,7 +19,7 @@ import {
   SEVERITY_ORDER,
 } from './html-filter.js';
 import { planSection } from './html-plan.js';
-import { buildInventoryRows, describeKey } from './inventory-rows.js';
+import { buildInventoryRows, describeKey, unreadAccounts } from './inventory-rows.js';
 import { barChart, columnChart, esc, stackedBarChart } from './svg-charts.js';
 
 export const CATEGORY_COLORS: Record<Category, string> = {
@@ -100,7 +100,7 @@ export function renderHtmlReport(run: AuditRun, withPlan?: ReportPlan): string {
   ages.forEach((b, i) => {
     b.color = i < 2 ? '#38a169' : i < 3 ? '#d69e2e' : '#c53030';
   });
-  const unreachable = summary.accounts.filter((a) => a.status === 'unreachable');
+  const unread = unreadAccounts(run);
   const card = (label: string, value: number | string) =>
     `<div class="card"><b>${esc(String(value))}</b>${esc(label)}</div>`;
   return `<!doctype html>
@@ -109,7 +109,7 @@ export function renderHtmlReport(run: AuditRun, withPlan?: ReportPlan): string {
 <h1>IAM users audit</h1>
 <p>Run <code>${esc(run.snapshot.runId)}</code> taken ${esc(readableDate(run.snapshot.takenAt))}${run.snapshot.managementAccountId ? `, organization management account ${esc(run.snapshot.managementAccountId)}` : ''}. ${run.meta.apiCalls} API calls in ${(run.meta.durationMs / 1000).toFixed(1)} s.</p>
 <div class="cards">${card('accounts', summary.accounts.length)}${card('IAM users', summary.users)}${card('findings', summary.findings.total)}${card('critical findings', summary.findings.bySeverity.critical)}${card('low-confidence users', summary.lowConfidence)}</div>
-${unreachable.length ? `<h2>Accounts not audited</h2><ul>${unreachable.map((a) => `<li class="unreachable">${esc(a.id)} ${esc(a.name)}: ${esc(a.error ?? '')}</li>`).join('')}</ul>` : ''}
+${unread.length ? `<h2>Not read</h2><p>iam2sso changes nothing in these accounts until an audit reads them fully.</p><ul>${unread.map((a) => `<li class="unreachable">${esc(a.accountId)} ${esc(a.name)} (${a.status === 'partial' ? 'partly read' : 'not audited'}):<ul>${a.reads.map((r) => `<li>${esc(r)}</li>`).join('')}</ul></li>`).join('')}</ul>` : ''}
 <h2>Charts</h2>
 <div class="charts">
 ${barChart(

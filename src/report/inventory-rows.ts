@@ -40,7 +40,24 @@ export type InventoryRow = {
   permissionsBoundary: string | null;
   tags: Record<string, string>;
   notes: string[];
+  /** Fields that could not be read (their values in this row are not data). */
+  unknown: string[];
 };
+
+/** An account of the run that was not read completely, with one line per failed read. */
+export type UnreadAccount = { accountId: string; name: string; status: 'partial' | 'unreachable'; reads: string[] };
+
+/** The accounts of a run that were not read completely (empty when the run read everything). */
+export function unreadAccounts(run: AuditRun): UnreadAccount[] {
+  return run.snapshot.accounts.flatMap((a): UnreadAccount[] => {
+    if (a.status === 'ok') return [];
+    const reads =
+      a.status === 'unreachable'
+        ? [a.error ?? 'not audited']
+        : (a.unread ?? []).map((u) => `${u.message}; unknown: ${u.affects}`);
+    return [{ accountId: a.accountId, name: a.name, status: a.status, reads }];
+  });
+}
 
 /** Builds the rows, ordered by account then user. */
 export function buildInventoryRows(run: AuditRun): InventoryRow[] {
@@ -63,6 +80,7 @@ export function buildInventoryRows(run: AuditRun): InventoryRow[] {
       if (u.sshPublicKeys.length) notes.push(`${u.sshPublicKeys.length} SSH public key(s)`);
       for (const s of u.serviceSpecificCredentials) notes.push(`${s.serviceName} credential (${s.status})`);
       if (u.permissionsBoundary) notes.push(`permissions boundary ${u.permissionsBoundary.split('/').pop()}`);
+      if (u.unknown?.length) notes.push(`not read: ${u.unknown.join(', ')}`);
       rows.push({
         accountId: u.accountId,
         accountName: account.alias ?? account.name,
@@ -98,6 +116,7 @@ export function buildInventoryRows(run: AuditRun): InventoryRow[] {
         permissionsBoundary: u.permissionsBoundary,
         tags: u.tags,
         notes,
+        unknown: u.unknown ?? [],
       });
     }
   }

@@ -1,5 +1,6 @@
 /** The audit repository: saves a run (snapshot, classifications, findings) in one transaction and reads it back. */
 import type {
+  AccountReadStatus,
   AccountSnapshot,
   AuditSnapshot,
   Category,
@@ -8,6 +9,7 @@ import type {
   Finding,
   FindingKind,
   Severity,
+  UnreadItem,
   UserRecord,
 } from '../core/model.js';
 import type { StateDb } from './db.js';
@@ -32,7 +34,7 @@ export type AuditRun = {
 
 export type AuditRunListing = { runId: string; takenAt: string; accounts: number; users: number; findings: number };
 
-type AccountDetail = Omit<AccountSnapshot, 'accountId' | 'name' | 'alias' | 'status' | 'error' | 'users'>;
+type AccountDetail = Omit<AccountSnapshot, 'accountId' | 'name' | 'alias' | 'status' | 'error' | 'unread' | 'users'>;
 
 /** Saves a whole run atomically: either all of it is stored or none. */
 export function saveAuditRun(db: StateDb, run: AuditRun): void {
@@ -41,7 +43,7 @@ export function saveAuditRun(db: StateDb, run: AuditRun): void {
     'INSERT INTO audit_runs (run_id, taken_at, management_account_id, duration_ms, api_calls, meta_json) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const insertAccount = db.prepare(
-    'INSERT INTO audit_accounts (run_id, account_id, name, alias, status, error, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_accounts (run_id, account_id, name, alias, status, read_status, unread_json, error, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertUser = db.prepare(
     'INSERT INTO audit_users (run_id, account_id, user_name, user_id, arn, record_json) VALUES (?, ?, ?, ?, ?, ?)',
@@ -62,8 +64,18 @@ export function saveAuditRun(db: StateDb, run: AuditRun): void {
       JSON.stringify(run.meta),
     );
     for (const a of snapshot.accounts) {
-      const { accountId, name, alias, status, error, users, ...detail } = a;
-      insertAccount.run(snapshot.runId, accountId, name, alias, status, error ?? null, JSON.stringify(detail));
+      const { accountId, name, alias, status, error, unread, users, ...detail } = a;
+      insertAccount.run(
+        snapshot.runId,
+        accountId,
+        name,
+        alias,
+        status === 'unreachable' ? 'unreachable' : 'ok',
+        status,
+        unread?.length ? JSON.stringify(unread) : null,
+        error ?? null,
+        JSON.stringify(detail),
+      );
       for (const u of users) insertUser.run(snapshot.runId, accountId, u.userName, u.userId, u.arn, JSON.stringify(u));
     }
     for (const c of run.classifications)
@@ -124,6 +136,8 @@ export function loadAuditRun(db: StateDb, runId?: string): AuditRun | undefined 
       name: string;
       alias: string | null;
       status: 'ok' | 'unreachable';
+      read_status: AccountReadStatus | null;
+      unread_json: string | null;
       error: string | null;
       detail_json: string;
     }[]
@@ -132,8 +146,9 @@ export function loadAuditRun(db: StateDb, runId?: string): AuditRun | undefined 
       accountId: a.account_id,
       name: a.name,
       alias: a.alias,
-      status: a.status,
+      status: a.read_status ?? a.status,
       ...(a.error ? { error: a.error } : {}),
+      ...(a.unread_json ? { unread: JSON.parse(a.unread_json) as UnreadItem[] } : {}),
       users: usersByAccount.get(a.account_id) ?? [],
       ...(JSON.parse(a.detail_json) as AccountDetail),
     }),

@@ -1,8 +1,8 @@
 /** Opens the state database (one SQLite file, `.iam2sso/state.db` by default), creating and migrating it. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { loadMigrations, migrate } from './migrations.js';
+import { loadMigrations, type Migration, migrate } from './migrations.js';
 import { isBindingMismatch, openWithNodeSqlite } from './node-sqlite.js';
 
 export { DEFAULT_STATE_PATH } from './paths.js';
@@ -12,17 +12,51 @@ export type StateDb = Database.Database;
 /** Opens (and creates, with its directory) the state database at `path`, migrated to the current schema. */
 export async function openStateDb(path: string): Promise<StateDb> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = await openDatabase(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  let db: StateDb | undefined;
   try {
+    if (path !== ':memory:' && existsSync(path) && statSync(path).isFile())
+      refuseNewerSchema(path, await loadMigrations());
+    db = await openDatabase(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
     migrate(db, await loadMigrations());
+    return db;
   } catch (error) {
-    db.close();
+    db?.close();
+    // SQLite's errors do not name the file; the CLI's message does (a corrupt or foreign file, a directory).
+    if (error && typeof error === 'object' && !('path' in error)) Object.assign(error, { path });
     throw error;
   }
-  return db;
+}
+
+/**
+ * Reads the schema version of an existing file without writing to it (opening for migration would switch it to
+ * WAL mode first), so a database from a newer iam2sso, or a file that is not a database, is left as it was.
+ */
+function refuseNewerSchema(path: string, migrations: Migration[]): void {
+  let probe: Database.Database;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    // Under Node's own SQLite (see openDatabase) the version is checked by migrate() instead.
+    if (isBindingMismatch(error)) return;
+    throw error;
+  }
+  try {
+    const table = probe
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      .get();
+    if (!table) return;
+    const { v } = probe.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+    const known = Math.max(0, ...migrations.map((m) => m.version));
+    if ((v ?? 0) > known)
+      throw new Error(
+        `the state database has schema version ${v}, newer than this iam2sso knows (${known}): upgrade iam2sso`,
+      );
+  } finally {
+    probe.close();
+  }
 }
 
 /** better-sqlite3, or Node's own SQLite when better-sqlite3's binding does not match this Node (see node-sqlite.ts). */

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { AccountReads } from '../../src/aws/account-reads.js';
 import { collectActivity } from '../../src/aws/cloudtrail-activity.js';
 import type { UserRecord } from '../../src/core/model.js';
 import { buildUser, NOW } from '../core/cases/user-builder.js';
@@ -19,7 +20,7 @@ describe('collectActivity', () => {
     const users: UserRecord[] = Array.from({ length: 5 }, (_, i) =>
       buildUser({ name: `robot-${i}`, keys: [{ ageDays: 100, usedDaysAgo: 1 }] }),
     );
-    await collectActivity(client, users, { activityDays: 30, now: () => NOW });
+    await collectActivity(client, users, { activityDays: 30, now: () => NOW }, new AccountReads('111111111111'));
     assert.equal(starts.length, 5);
     for (let i = 2; i < starts.length; i++)
       assert.ok(

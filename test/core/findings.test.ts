@@ -20,6 +20,7 @@ const SEVERITY: Record<FindingKind, 'critical' | 'high' | 'medium' | 'low'> = {
   'password-unused-90-days': 'medium',
   'key-never-used': 'low',
   'console-and-keys': 'low',
+  'read-failed': 'high',
 };
 
 const cases = parse(readFileSync(new URL('./cases/findings.yaml', import.meta.url), 'utf8')) as Case[];

@@ -5,9 +5,16 @@ import type { SandboxContext } from './sandbox-context.js';
 import { buildScenario } from './scenarios/index.js';
 import type { ScenarioOptions } from './scenarios/types.js';
 import { startServer } from './server/server.js';
+import type { FaultRuleInput } from './world/fault-rules.js';
 import type { FaultConfig } from './world/world.js';
 
-export type SandboxOptions = ScenarioOptions & Partial<FaultConfig> & { port: number; host?: string };
+export type SandboxOptions = ScenarioOptions &
+  Partial<FaultConfig> & {
+    port: number;
+    host?: string;
+    /** Scoped fault rules in force from the start (`sandbox up --fault`). */
+    faultRules?: FaultRuleInput[];
+  };
 
 /** What `sandbox up --info-file` writes: enough for any client to connect. */
 export type SandboxInfo = {
@@ -43,6 +50,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
     errorRate: options.errorRate ?? 0,
     lookupEventsPerSecond: options.lookupEventsPerSecond,
   };
+  for (const rule of options.faultRules ?? []) built.world.faultRules.add(rule);
   const context: SandboxContext = { ...built, endpoint: '' };
   const server = await startServer(sandboxRoutes(context), options.port, options.host);
   context.endpoint = server.url;

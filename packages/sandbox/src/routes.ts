@@ -7,6 +7,7 @@ import { organizationsService } from './aws/organizations/service.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
 import { stsService } from './aws/sts/service.js';
 import { createControlRoute } from './control.js';
+import { withGraphFaults } from './entra/graph-faults.js';
 import { createEntraRoute } from './entra/route.js';
 import type { SandboxContext } from './sandbox-context.js';
 import { createIdentityCenterControlRoute, createScimRoute } from './scim/scim-route.js';
@@ -15,7 +16,7 @@ import { createSigninRoute } from './signin/route.js';
 
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
-    createEntraRoute(sandbox),
+    withGraphFaults(sandbox, createEntraRoute(sandbox)),
     createIdentityCenterControlRoute(sandbox),
     createSigninRoute(sandbox),
     createControlRoute(sandbox),

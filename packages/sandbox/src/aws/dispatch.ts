@@ -9,6 +9,7 @@ import type { World } from '../world/world.js';
 import { type AuthFailure, authError, authenticate } from './caller.js';
 import type { AwsContext, Caller, JsonService, QueryService } from './context.js';
 import { AwsError } from './errors.js';
+import { namedFaultError, transportFault } from './fault-response.js';
 import { jsonErrorBody, jsonResultBody } from './json.js';
 import { parseQueryBody, queryErrorXml, queryResponseXml } from './query.js';
 import { recordApiCall, recordFailedAuthentication, redactParameters } from './trail-recorder.js';
@@ -102,9 +103,13 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       } catch {
         return fail(new AwsError('SerializationException', 'Could not parse request body as JSON'));
       }
+      const ruled = world.faultRules.take(service.service, action, caller.accountId);
+      const transport = ruled && transportFault(ruled);
+      if (transport) return transport;
       const ctx = contextFor(world, caller, service.service, action, auth!.region, requestId, sourceIp, userAgent);
       const handler = service.handlers[action];
       const result = await run(ctx, () => {
+        if (ruled && typeof ruled === 'object') throw namedFaultError(ruled, ctx, 'json');
         const fault = injectedFault(world, service.service, 'json');
         if (fault) throw fault;
         if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${action}`);
@@ -130,9 +135,13 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       recordRefusal(auth, `${service.service}.amazonaws.com`, action, error, request, requestId);
       return fail(error);
     }
+    const ruled = world.faultRules.take(service.service, action, caller.accountId);
+    const transport = ruled && transportFault(ruled);
+    if (transport) return transport;
     const ctx = contextFor(world, caller, service.service, action, auth.region, requestId, sourceIp, userAgent);
     const handler = service.handlers[action];
     const result = await run(ctx, () => {
+      if (ruled && typeof ruled === 'object') throw namedFaultError(ruled, ctx, 'query');
       const fault = injectedFault(world, service.service, 'query');
       if (fault) throw fault;
       if (!handler)

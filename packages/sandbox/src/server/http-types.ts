@@ -14,6 +14,8 @@ export type SandboxResponse = {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** Fault injection: `reset` drops the connection with a TCP reset, `timeout` never answers. */
+  abort?: 'reset' | 'timeout';
 };
 
 /** A protocol front end: claims the requests it understands and answers them. */

@@ -26,6 +26,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, response: SandboxResponse): void {
+  if (response.abort === 'reset') {
+    res.socket?.resetAndDestroy();
+    return;
+  }
+  // A request that is never answered: the socket stays open until the client gives up or the server closes.
+  if (response.abort === 'timeout') return;
   const body = response.body;
   // A string body goes out in one write together with the head (a Buffer would take a second chunk).
   const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;

@@ -8,6 +8,7 @@ import { VirtualClock } from '../clock.js';
 import { makeAwsId, makeSecret, Rng } from '../rng.js';
 import { createTrailState, type TrailState } from './cloudtrail-state.js';
 import type { EntraState } from './entra-state.js';
+import { FaultRules } from './fault-rules.js';
 import { type AccessKey, createIamAccountState, type IamAccountState } from './iam-state.js';
 import type { OrganizationState } from './organization-state.js';
 import type { SsoState } from './sso-state.js';
@@ -71,6 +72,8 @@ export class World {
   faults: FaultConfig = { latencyMs: 0, throttleRate: 0, errorRate: 0 };
   /** How long after a call its CloudTrail event shows in LookupEvents (unset: the lookup's default). */
   cloudTrailDeliveryDelayMs?: number;
+  /** Scoped fault rules (`/_sandbox/faults/rules`, `sandbox up --fault`). */
+  readonly faultRules = new FaultRules();
   organization?: OrganizationState;
   sso?: SsoState;
   entra?: EntraState;
