@@ -13,7 +13,7 @@
 export function managedPolicyArnProblem(arn: unknown): string | null {
   if (typeof arn !== 'string') return `not a managed policy ARN: ${JSON.stringify(arn)}`;
   const m = /^arn:([^:]*):iam::([^:]*):policy\/(.+)$/.exec(arn);
-  if (!m) return `not a managed policy ARN: ${JSON.stringify(arn)} (expected arn:aws:iam::aws:policy/NAME)`;
+  if (!m) return `not a managed policy ARN: ${JSON.stringify(arn)} (expected arn:PARTITION:iam::aws:policy/NAME)`;
   const [, partition, owner, rest] = m;
   if (!PARTITIONS.includes(partition))
     return `unknown partition "${partition}" in ${arn} (one of ${PARTITIONS.join(', ')})`;
