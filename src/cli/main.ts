@@ -11,6 +11,7 @@ import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
+import { registerTrack } from './track.js';
 
 /** Builds the command tree writing to `io`. */
 export function buildProgram(io: Io): Command {
@@ -28,6 +29,7 @@ export function buildProgram(io: Io): Command {
   registerApply(program, io);
   registerEntra(program, io);
   registerSync(program, io);
+  registerTrack(program, io);
   registerDemo(program, io);
   return program;
 }
