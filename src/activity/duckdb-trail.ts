@@ -46,12 +46,20 @@ function topLevelFields(spec: string): string[] {
   return out;
 }
 
-function readerSql(shape: TrailFileShape, paths: string[]): string {
+/** DuckDB reads a whole Records file as one JSON object: its limit must cover the largest file (cost grows with it). */
+function objectLimit(files: TrailFile[]): number {
+  let limit = 16 * 1024 * 1024;
+  const largest = Math.max(0, ...files.map((f) => f.rawBytes));
+  while (limit < largest + 1024) limit *= 2;
+  return limit;
+}
+
+function readerSql(shape: TrailFileShape, paths: string[], maxObject = 16 * 1024 * 1024): string {
   const list = `[${paths.map(quote).join(', ')}]`;
   const columns = (fields: string) => `columns = {${fields}}`;
   if (shape === 'records')
     return `SELECT unnest(Records) AS r, filename FROM read_json(${list}, format = 'auto', filename = true,
-      maximum_object_size = 1073741824, ${columns(`Records: 'STRUCT(${RECORD_FIELDS.replace(/\s+/g, ' ')})[]'`)})`;
+      maximum_object_size = ${maxObject}, ${columns(`Records: 'STRUCT(${RECORD_FIELDS.replace(/\s+/g, ' ')})[]'`)})`;
   const fields = topLevelFields(RECORD_FIELDS.replace(/\s+/g, ' '));
   // Top-level fields to a struct column `r`, as the Records files give.
   const names = fields.map((f) => f.split(' ')[0]);
@@ -59,11 +67,11 @@ function readerSql(shape: TrailFileShape, paths: string[]): string {
   const format = shape === 'array' ? 'array' : 'newline_delimited';
   const typed = fields.map((f) => `${f.split(' ')[0]}: '${f.slice(f.indexOf(' ') + 1)}'`).join(', ');
   return `SELECT ${struct} AS r, filename FROM read_json(${list}, format = '${format}', filename = true,
-    maximum_object_size = 1073741824, ${columns(typed)})`;
+    ${columns(typed)})`;
 }
 
-function viewSql(groups: Map<TrailFileShape, string[]>): string {
-  const parts = [...groups].filter(([, p]) => p.length).map(([shape, paths]) => readerSql(shape, paths));
+function viewSql(groups: Map<TrailFileShape, string[]>, maxObject: number): string {
+  const parts = [...groups].filter(([, p]) => p.length).map(([shape, paths]) => readerSql(shape, paths, maxObject));
   const source = parts.length ? parts.join('\nUNION ALL BY NAME\n') : 'SELECT NULL AS r, NULL AS filename WHERE false';
   return `CREATE OR REPLACE VIEW cloudtrail AS SELECT
     r.userIdentity AS useridentity, r.eventTime AS eventtime, r.eventSource AS eventsource,
@@ -94,9 +102,10 @@ async function badFiles(
   shape: TrailFileShape,
   paths: string[],
   out: DuckDbResult['skippedFiles'],
-) {
+  maxObject: number,
+): Promise<void> {
   try {
-    await conn.run(`SELECT count(*) FROM (${readerSql(shape, paths)})`);
+    await conn.run(`SELECT count(*) FROM (${readerSql(shape, paths, maxObject)})`);
     return;
   } catch (e) {
     if (paths.length === 1) {
@@ -105,8 +114,8 @@ async function badFiles(
     }
   }
   const mid = paths.length >> 1;
-  await badFiles(conn, shape, paths.slice(0, mid), out);
-  await badFiles(conn, shape, paths.slice(mid), out);
+  await badFiles(conn, shape, paths.slice(0, mid), out, maxObject);
+  await badFiles(conn, shape, paths.slice(mid), out, maxObject);
 }
 
 async function rowsOf(conn: DuckDBConnection, sql: string, params: string[]): Promise<Record<string, unknown>[]> {
@@ -122,15 +131,16 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
     if ('problem' in f) result.skippedFiles.push({ file: f.path, problem: f.problem });
     else groups.set(f.shape, [...(groups.get(f.shape) ?? []), f.path]);
   }
+  const maxObject = objectLimit(files.filter((f) => 'shape' in f && f.shape === 'records'));
   const { db, conn } = await connect();
   try {
     try {
-      await conn.run(viewSql(groups));
+      await conn.run(viewSql(groups, maxObject));
       await conn.run('SELECT count(*) FROM cloudtrail');
     } catch {
       for (const [shape, paths] of groups) {
         const bad: DuckDbResult['skippedFiles'] = [];
-        await badFiles(conn, shape, paths, bad);
+        await badFiles(conn, shape, paths, bad, maxObject);
         const skip = new Set(bad.map((b) => b.file));
         groups.set(
           shape,
@@ -138,7 +148,7 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
         );
         result.skippedFiles.push(...bad);
       }
-      await conn.run(viewSql(groups));
+      await conn.run(viewSql(groups, maxObject));
     }
     await collect(conn, result, since, until);
   } finally {

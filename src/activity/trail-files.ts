@@ -12,11 +12,28 @@ import { constants, gunzipSync } from 'node:zlib';
 export type TrailFileShape = 'records' | 'array' | 'ndjson';
 
 /** A file found, with its shape; or the reason it cannot be read. */
-export type TrailFile = { path: string; bytes: number } & ({ shape: TrailFileShape } | { problem: string });
+export type TrailFile = {
+  path: string;
+  bytes: number /** Uncompressed size (gzip's ISIZE trailer, mod 4 GiB). */;
+  rawBytes: number;
+} & ({ shape: TrailFileShape } | { problem: string });
 
 const NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 /** CloudTrail's own day partition in a delivered key: .../CloudTrail/<region>/YYYY/MM/DD/ */
 const DAY_IN_PATH = /\/CloudTrail\/[a-z0-9-]+\/(\d{4})\/(\d{2})\/(\d{2})\//;
+
+/** The uncompressed size of a gzip file from its trailer, or the file size when not gzipped. */
+function rawSize(path: string, bytes: number, gz: boolean): number {
+  if (!gz || bytes < 18) return bytes;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(4);
+    readSync(fd, buf, 0, 4, bytes - 4);
+    return buf.readUInt32LE(0);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function head(path: string): Buffer {
   const fd = openSync(path, 'r');
@@ -62,9 +79,9 @@ export function findTrailFiles(dir: string, sinceDay?: string): TrailFile[] {
         if (sinceDay && day && `${day[1]}/${day[2]}/${day[3]}` < sinceDay) continue;
         const sniffed = sniffTrailFile(full);
         const bytes = statSync(full).size;
-        out.push(
-          typeof sniffed === 'string' ? { path: full, bytes, shape: sniffed } : { path: full, bytes, ...sniffed },
-        );
+        const rawBytes = rawSize(full, bytes, /\.gz$/i.test(full));
+        const file = { path: full, bytes, rawBytes };
+        out.push(typeof sniffed === 'string' ? { ...file, shape: sniffed } : { ...file, ...sniffed });
       }
     }
   };

@@ -1,6 +1,7 @@
 /** Every protocol front end of the sandbox, in the order they are asked to claim a request. */
 import { cloudTrailService } from './aws/cloudtrail/service.js';
 import { createAwsRoute } from './aws/dispatch.js';
+import { createS3Route } from './aws/s3/route.js';
 import { iamService } from './aws/iam/service.js';
 import { identityStoreService } from './aws/identitystore/service.js';
 import { organizationsService } from './aws/organizations/service.js';
@@ -14,6 +15,7 @@ import type { Route } from './server/http-types.js';
 
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
+    createS3Route(sandbox.world),
     createEntraRoute(sandbox),
     createIdentityCenterControlRoute(sandbox),
     createControlRoute(sandbox),

@@ -4,6 +4,7 @@ import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
+import { generateSsoHistory } from './sso-history.js';
 import {
   addAbandonedMfaDevices,
   type MaterializeContext,
@@ -65,6 +66,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
     })),
     users: activities.map((a) => manifestUser(a, userTraits(a.user, world.account(a.accountId).iam, now))),
   };
+  generateSsoHistory(world, options.seed, ctx.nowMs, activities, manifest.users);
   buildEntraTenant(world, manifest);
   return {
     world,

@@ -4,7 +4,16 @@
  */
 
 export type UserIdentity = {
-  type: 'IAMUser' | 'AssumedRole' | 'Root' | 'FederatedUser' | 'AWSService' | 'IdentityCenterUser' | 'Unknown';
+  type:
+    | 'IAMUser'
+    | 'AssumedRole'
+    | 'Root'
+    | 'FederatedUser'
+    | 'AWSService'
+    | 'IdentityCenterUser'
+    | 'Unknown'
+    | 'SAMLUser'
+    | 'AWSAccount';
   principalId?: string;
   arn?: string;
   accountId?: string;
@@ -12,6 +21,11 @@ export type UserIdentity = {
   userName?: string;
   sessionContext?: Record<string, unknown>;
   invokedBy?: string;
+  /** Identity Center users (since July 2025) and some role sessions: the Identity Store user. */
+  onBehalfOf?: { userId: string; identityStoreArn: string };
+  /** SAMLUser: the identity provider's issuer hash. */
+  identityProvider?: string;
+  credentialId?: string;
 };
 
 /** A CloudTrail record (the JSON CloudTrail stores and LookupEvents returns as CloudTrailEvent). */
