@@ -12,6 +12,7 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { ActivityRow } from '../core/track-types.js';
+import { CloudError } from '../errors.js';
 import { activityFromSqlRow, KNOWN_IDENTITY_TYPES, trackSql, windowParameters } from './track-sql.js';
 
 /** Where the queries run. */
@@ -88,7 +89,13 @@ export async function runAthenaQuery(
     const state = (await athena.send(new GetQueryExecutionCommand({ QueryExecutionId: id }))).QueryExecution?.Status;
     if (state?.State === 'SUCCEEDED') break;
     if (state?.State === 'FAILED' || state?.State === 'CANCELLED')
-      throw new Error(`Athena query ${id} ${state.State}: ${state.StateChangeReason ?? 'no reason given'}`);
+      throw new CloudError(
+        'athena',
+        `Query${state.State === 'FAILED' ? 'Failed' : 'Cancelled'}`,
+        `query ${id} ${state.State}: ${state.StateChangeReason ?? 'no reason given'}`,
+        undefined,
+        'check the database, the table and that the workgroup may read the trail bucket and write --output',
+      );
     await sleep(wait);
   }
   const rows: Record<string, string | null>[] = [];

@@ -40,7 +40,8 @@ export class RateLimiter {
   async take(): Promise<void> {
     const now = this.nowMs();
     const at = Math.max(now, this.next);
-    this.next = at + Math.ceil(1000 / this.perSecond);
+    // A little slack so requests stay within the limit where the server measures them, after network jitter.
+    this.next = at + Math.ceil(1000 / this.perSecond) + 100;
     if (at > now) await this.sleep(at - now);
   }
 }

@@ -4,7 +4,6 @@ import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
-import { generateSsoHistory } from './sso-history.js';
 import {
   addAbandonedMfaDevices,
   type MaterializeContext,
@@ -13,6 +12,7 @@ import {
 } from './materialize-iam.js';
 import { materializeOrganization } from './materialize-org.js';
 import type { EstateSpec } from './spec.js';
+import { ageMigratedPeople, generateSsoHistory } from './sso-history.js';
 import { rootTraits, userTraits } from './traits.js';
 import type { Manifest, ManifestUser, OperatorCredentials, ScenarioName, ScenarioOptions } from './types.js';
 import { loadScenarioFile } from './yaml-load.js';
@@ -48,6 +48,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
   const accounts = materializeOrganization(ctx, estate);
   const activities = estate.accounts.flatMap((spec, i) => materializeAccountIam(ctx, accounts[i], spec));
   for (const account of accounts) addAbandonedMfaDevices(ctx, account, estate.abandonedMfaDevices?.[account.id] ?? []);
+  ageMigratedPeople(options.seed, ctx.nowMs, activities);
   generateHistory(ctx, accounts, activities);
   const management = accounts[estate.accounts.findIndex((a) => a.management)];
   const operatorKey = management.iam.users.get('sandbox-operator')!.accessKeys[0];

@@ -103,16 +103,36 @@ function serve(world: World, request: SandboxRequest): SandboxResponse {
   if (!auth) return s3Error(403, 'AccessDenied', 'Access Denied', requestId);
   const caller = authenticate(world, request, auth);
   if (caller === 'bad-signature')
-    return s3Error(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.', requestId);
-  if (typeof caller === 'string') return s3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', requestId);
+    return s3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided.',
+      requestId,
+    );
+  if (typeof caller === 'string')
+    return s3Error(
+      403,
+      'InvalidAccessKeyId',
+      'The AWS Access Key Id you provided does not exist in our records.',
+      requestId,
+    );
   const path = request.url.pathname.replace(/^\//, '');
   const slash = path.indexOf('/');
   const bucketName = decodeURIComponent(slash < 0 ? path : path.slice(0, slash));
   const key = slash < 0 ? '' : decodeURIComponent(path.slice(slash + 1));
   const bucket = orgTrailBucket(world, bucketName);
   if (!bucket)
-    return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', requestId, `<BucketName>${xmlEscape(bucketName)}</BucketName>`);
-  if (!world.accounts.has(caller.accountId) || (world.organization && !world.organization.accounts.has(caller.accountId)))
+    return s3Error(
+      404,
+      'NoSuchBucket',
+      'The specified bucket does not exist',
+      requestId,
+      `<BucketName>${xmlEscape(bucketName)}</BucketName>`,
+    );
+  if (
+    !world.accounts.has(caller.accountId) ||
+    (world.organization && !world.organization.accounts.has(caller.accountId))
+  )
     return s3Error(403, 'AccessDenied', 'Access Denied', requestId);
   if (!key) return listObjects(bucket, request.url.searchParams, requestId);
   return getObject(bucket, key, request.method === 'HEAD', requestId);
