@@ -120,7 +120,10 @@ async function badFiles(
 
 async function rowsOf(conn: DuckDBConnection, sql: string, params: string[]): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS() as Record<string, unknown>[];
+  const names = reader.columnNames();
+  return reader
+    .getRows()
+    .map((row) => Object.fromEntries(names.map((n, i) => [n, row[i] === null ? null : String(row[i])])));
 }
 
 /** Runs the track queries over the files (within the window) and returns the grouped activity. */
@@ -129,15 +132,20 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
   const groups = new Map<TrailFileShape, string[]>();
   for (const f of files) {
     if ('problem' in f) result.skippedFiles.push({ file: f.path, problem: f.problem });
-    else groups.set(f.shape, [...(groups.get(f.shape) ?? []), f.path]);
+    else {
+      const list = groups.get(f.shape);
+      if (list) list.push(f.path);
+      else groups.set(f.shape, [f.path]);
+    }
   }
   const maxObject = objectLimit(files.filter((f) => 'shape' in f && f.shape === 'records'));
   const { db, conn } = await connect();
   try {
     try {
       await conn.run(viewSql(groups, maxObject));
-      await conn.run('SELECT count(*) FROM cloudtrail');
+      await collect(conn, result, since, until);
     } catch {
+      // Some file cannot be read: find which, name it, and read the others.
       for (const [shape, paths] of groups) {
         const bad: DuckDbResult['skippedFiles'] = [];
         await badFiles(conn, shape, paths, bad, maxObject);
@@ -148,9 +156,11 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
         );
         result.skippedFiles.push(...bad);
       }
+      result.skippedRecords = [];
+      result.events = 0;
       await conn.run(viewSql(groups, maxObject));
+      await collect(conn, result, since, until);
     }
-    await collect(conn, result, since, until);
   } finally {
     conn.closeSync();
     db.closeSync();
@@ -160,21 +170,30 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
 
 async function collect(conn: DuckDBConnection, result: DuckDbResult, since: Date, until: Date): Promise<void> {
   const [day, from, to] = windowParameters(since, until);
+  // One pass over the JSON into a columnar table; the queries then read columns. Request and response bodies
+  // are kept only where the classifier reads them; a record missing what every CloudTrail event has keeps its
+  // file name, to be named.
+  const kept = `useridentity.type IN ('IAMUser', 'IdentityCenterUser', 'Unknown', 'SAMLUser', 'AssumedRole')`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE cloudtrail_rows AS SELECT useridentity, eventtime, eventsource,
+      eventname, awsregion, sourceipaddress, useragent, errorcode, eventid, recipientaccountid,
+      sessioncredentialfromconsole, "timestamp", CASE WHEN ${kept} THEN requestparameters END AS requestparameters,
+      CASE WHEN ${kept} THEN responseelements END AS responseelements,
+      CASE WHEN ${kept} THEN additionaleventdata END AS additionaleventdata,
+      CASE WHEN eventtime IS NULL OR eventsource IS NULL OR eventname IS NULL OR eventid IS NULL THEN filename END
+        AS bad_file
+    FROM cloudtrail`);
   for (const r of await rowsOf(
     conn,
-    `SELECT filename, count(*) AS n FROM cloudtrail WHERE eventtime IS NULL OR eventsource IS NULL
-       OR eventname IS NULL OR eventid IS NULL GROUP BY filename ORDER BY filename`,
+    'SELECT bad_file, count(*) AS n FROM cloudtrail_rows WHERE bad_file IS NOT NULL GROUP BY bad_file ORDER BY bad_file',
     [],
   ))
     result.skippedRecords.push({
-      where: String(r.filename),
+      where: String(r.bad_file),
       problem: 'records that are not CloudTrail events (no eventTime, eventSource, eventName or eventID)',
       count: Number(r.n),
     });
-  const valid =
-    '(SELECT * FROM cloudtrail WHERE eventtime IS NOT NULL AND eventsource IS NOT NULL AND eventname IS NOT NULL AND eventid IS NOT NULL)';
   const table = 'cloudtrail_valid';
-  await conn.run(`CREATE OR REPLACE TEMP VIEW ${table} AS ${valid}`);
+  await conn.run(`CREATE OR REPLACE TEMP VIEW ${table} AS SELECT * FROM cloudtrail_rows WHERE bad_file IS NULL`);
   result.rows = (await rowsOf(conn, trackSql('activity', table), [day, from, to])).map(activityFromSqlRow);
   for (const r of await rowsOf(conn, trackSql('identity-types', table), [day, from, to])) {
     result.events += Number(r.events);

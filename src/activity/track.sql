@@ -79,7 +79,8 @@ SELECT
   useridentity.type AS identity_type,
   useridentity.arn AS arn,
   useridentity.username AS user_name,
-  useridentity.accesskeyid AS access_key_id,
+  -- Only an IAM user's key says which credential was used; role session keys change every hour.
+  CASE WHEN useridentity.type = 'IAMUser' THEN useridentity.accesskeyid END AS access_key_id,
   useridentity.onbehalfof.userid AS on_behalf_of_user_id,
   useridentity.onbehalfof.identitystorearn AS identity_store_arn,
   useridentity.sessioncontext.sessionissuer.arn AS issuer_arn,

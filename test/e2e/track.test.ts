@@ -76,7 +76,7 @@ describe('iam2sso track against the sandbox organization trail', { skip: !hasAws
     runs.set('lookup-events', await track([], join(dir, 'lookup-events.db')));
     const rest = sources.slice(1);
     const results = await Promise.all(rest.map(([name, args]) => track(args, join(dir, `${name}.db`))));
-    rest.forEach(([name], i) => runs.set(name, results[i]));
+    for (const [i, [name]] of rest.entries()) runs.set(name, results[i]);
   });
   after(async () => {
     await sandbox?.close();
