@@ -119,7 +119,8 @@ async function connection(engine: Engine): Promise<DuckDBConnection> {
 /** Puts Athena's ExecutionParameters (SQL literals) in place of the `?` marks, in order. */
 function bind(sql: string, params: string[]): string | { error: string } {
   let i = 0;
-  const out = sql.replace(/'(?:[^']|'')*'|\?/g, (m) => (m === '?' ? (params[i++] ?? '\u0000') : m));
+  // Line comments and string literals are left as they are; only a bare ? is a parameter.
+  const out = sql.replace(/--[^\n]*|'(?:[^']|'')*'|\?/g, (m) => (m === '?' ? (params[i++] ?? '\u0000') : m));
   if (out.includes('\u0000') || i !== params.length)
     return { error: `INVALID_PARAMETER_USAGE: the query has ${i} parameters and ${params.length} values were given` };
   return out;
