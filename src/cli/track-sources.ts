@@ -1,5 +1,5 @@
 /** The four sources of `iam2sso track`, each giving the same activity rows (wired to their adapters here). */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
@@ -130,6 +130,7 @@ async function fromLookup(ctx: SourceContext): Promise<SourceRead> {
 
 async function fromFiles(ctx: SourceContext, dir: string, mode: 'add' | 'replace'): Promise<SourceRead> {
   const out = empty(mode);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--dir ${dir}: no such directory`);
   const files = findTrailFiles(dir, ctx.since.toISOString().slice(0, 10).replace(/-/g, '/'));
   const mb = files.reduce((n, f) => n + f.bytes, 0) / 1e6;
   if (ctx.flags.progress) ctx.io.err(`reading ${files.length} files (${mb.toFixed(1)} MB) with DuckDB`);
