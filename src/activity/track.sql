@@ -95,10 +95,11 @@ SELECT
   count(*) AS events,
   min(eventtime) AS first_time,
   max(eventtime) AS last_time,
-  min_by(eventid, eventtime) AS first_event_id,
-  max_by(eventid, eventtime) AS last_event_id,
-  max_by(sourceipaddress, eventtime) AS last_source_ip,
-  max_by(useragent, eventtime) AS last_user_agent
+  -- Events of the same second are ordered by id, so every source picks the same evidence.
+  min_by(eventid, eventtime || eventid) AS first_event_id,
+  max_by(eventid, eventtime || eventid) AS last_event_id,
+  max_by(sourceipaddress, eventtime || eventid) AS last_source_ip,
+  max_by(useragent, eventtime || eventid) AS last_user_agent
 FROM {{table}}
 WHERE "timestamp" >= ?
   AND eventtime >= ?

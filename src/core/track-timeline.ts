@@ -77,11 +77,15 @@ function entryFor(usage: Usage, row: ActivityRow): TimelineEntry | null {
 /** Merges `entry` into `into` (same key): first and last keep their evidence, counts add. */
 export function mergeEntry(into: TimelineEntry, entry: TimelineEntry): void {
   into.events += entry.events;
-  if (entry.firstTime < into.firstTime) {
+  // Same-second events are ordered by id, as the SQL sources order them.
+  if (
+    entry.firstTime < into.firstTime ||
+    (entry.firstTime === into.firstTime && entry.firstEventId < into.firstEventId)
+  ) {
     into.firstTime = entry.firstTime;
     into.firstEventId = entry.firstEventId;
   }
-  if (entry.lastTime > into.lastTime) {
+  if (entry.lastTime > into.lastTime || (entry.lastTime === into.lastTime && entry.lastEventId > into.lastEventId)) {
     into.lastTime = entry.lastTime;
     into.lastEventId = entry.lastEventId;
     into.lastService = entry.lastService;
