@@ -87,6 +87,8 @@ function viewSql(groups: Map<TrailFileShape, string[]>, maxObject: number): stri
 async function connect(): Promise<{ db: DuckDBInstance; conn: DuckDBConnection }> {
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
+  // The rows are grouped afterwards: their order does not matter, and not keeping it makes the load faster.
+  await conn.run('SET preserve_insertion_order = false');
   // Athena's (Trino's) name for it, so track.sql runs unchanged.
   await conn.run('CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)');
   return { db, conn };
