@@ -19,6 +19,7 @@ import { registerReport } from './report.js';
 import { registerRollout } from './rollout.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
+import { registerTrack } from './track.js';
 
 /** Builds the command tree writing to `io` (stderr notes dropped under `--quiet`). */
 export function buildProgram(outerIo: Io): Command {
@@ -42,6 +43,7 @@ export function buildProgram(outerIo: Io): Command {
   registerApply(program, io);
   registerEntra(program, io);
   registerSync(program, io);
+  registerTrack(program, io);
   registerDemo(program, io);
   registerExplain(program, io);
   registerDoctor(program, io);

@@ -1,9 +1,11 @@
 /** Every protocol front end of the sandbox, in the order they are asked to claim a request. */
+import { athenaService } from './aws/athena/service.js';
 import { cloudTrailService } from './aws/cloudtrail/service.js';
 import { createAwsRoute } from './aws/dispatch.js';
 import { iamService } from './aws/iam/service.js';
 import { identityStoreService } from './aws/identitystore/service.js';
 import { organizationsService } from './aws/organizations/service.js';
+import { createS3Route } from './aws/s3/route.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
 import { stsService } from './aws/sts/service.js';
 import { createControlRoute } from './control.js';
@@ -16,6 +18,7 @@ import { createSigninRoute } from './signin/route.js';
 
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
+    createS3Route(sandbox.world),
     withGraphFaults(sandbox, createEntraRoute(sandbox)),
     createIdentityCenterControlRoute(sandbox),
     createSigninRoute(sandbox),
@@ -23,7 +26,7 @@ export function sandboxRoutes(sandbox: SandboxContext): Route[] {
     createScimRoute(sandbox),
     createAwsRoute(sandbox.world, {
       query: [iamService, stsService],
-      json: [ssoAdminService, identityStoreService, organizationsService, cloudTrailService],
+      json: [ssoAdminService, identityStoreService, organizationsService, cloudTrailService, athenaService],
     }),
   ];
 }

@@ -12,6 +12,7 @@ import {
 } from './materialize-iam.js';
 import { materializeOrganization } from './materialize-org.js';
 import type { EstateSpec } from './spec.js';
+import { ageMigratedPeople, generateSsoHistory } from './sso-history.js';
 import { rootTraits, userTraits } from './traits.js';
 import type { Manifest, ManifestUser, OperatorCredentials, ScenarioName, ScenarioOptions } from './types.js';
 import { loadScenarioFile } from './yaml-load.js';
@@ -47,6 +48,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
   const accounts = materializeOrganization(ctx, estate);
   const activities = estate.accounts.flatMap((spec, i) => materializeAccountIam(ctx, accounts[i], spec));
   for (const account of accounts) addAbandonedMfaDevices(ctx, account, estate.abandonedMfaDevices?.[account.id] ?? []);
+  ageMigratedPeople(options.seed, ctx.nowMs, activities);
   generateHistory(ctx, accounts, activities);
   const management = accounts[estate.accounts.findIndex((a) => a.management)];
   const operatorKey = management.iam.users.get('sandbox-operator')!.accessKeys[0];
@@ -65,6 +67,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
     })),
     users: activities.map((a) => manifestUser(a, userTraits(a.user, world.account(a.accountId).iam, now))),
   };
+  generateSsoHistory(world, options.seed, ctx.nowMs, activities, manifest.users);
   buildEntraTenant(world, manifest);
   return {
     world,

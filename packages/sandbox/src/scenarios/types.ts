@@ -56,7 +56,19 @@ export type ManifestUser = {
   leaver?: boolean;
   /** True for the `sandbox-operator` user whose key the sandbox hands out (an admin of the management account). */
   operator?: boolean;
+  /**
+   * What `iam2sso track --since 30d` should find over the 30 days before the scenario's instant: the person's status when
+   * the user belongs to one (the same on each of their IAM users), else the user's own (legacy-only or silent).
+   * Absent for the operator, whose key the tests use live.
+   */
+  track?: TrackExpectation;
 };
+
+/**
+ * A track status the scenario was built to show. For sso-only, `sinceDaysAgo`: the first SSO use was on the UTC
+ * day that many days before the scenario's instant (so the manifest does not depend on when it is built).
+ */
+export type TrackExpectation = { status: 'legacy-only' | 'dual' | 'sso-only' | 'silent'; sinceDaysAgo?: number };
 
 export type ManifestAccount = {
   id: string;

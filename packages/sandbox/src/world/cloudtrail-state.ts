@@ -11,8 +11,9 @@ export type UserIdentity = {
     | 'FederatedUser'
     | 'AWSService'
     | 'IdentityCenterUser'
+    | 'Unknown'
     | 'SAMLUser'
-    | 'Unknown';
+    | 'AWSAccount';
   principalId?: string;
   arn?: string;
   accountId?: string;
@@ -20,6 +21,11 @@ export type UserIdentity = {
   userName?: string;
   sessionContext?: Record<string, unknown>;
   invokedBy?: string;
+  /** Identity Center users (since July 2025) and some role sessions: the Identity Store user. */
+  onBehalfOf?: { userId: string; identityStoreArn: string };
+  /** SAMLUser: the identity provider's issuer hash. */
+  identityProvider?: string;
+  credentialId?: string;
 };
 
 /** A CloudTrail record (the JSON CloudTrail stores and LookupEvents returns as CloudTrailEvent). */

@@ -1,0 +1,166 @@
+/**
+ * The `lookup-events` source: CloudTrail LookupEvents in one account and region, within its limits (2 requests
+ * per second per account and region, 50 events a page, one lookup attribute, 90 days;
+ * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html). A few lookups answer the
+ * question: sign-in events (IAM users' ConsoleLogin and Identity Center sign-in), the access portal, Identity
+ * Center role sign-ins (AssumeRoleWithSAML), and one per remaining IAM user (their key use and console
+ * sessions). Each lookup is incremental from its cursor (newest event time read, and the ids read at that time).
+ */
+import { type CloudTrailClient, type LookupAttribute, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { type ActivityAggregator, activityFromRecord, recordProblem } from '../core/track-records.js';
+import type { TrackCursor } from '../store/track-repo.js';
+
+/** One lookup: its attribute, and the scope name its cursor is stored under. */
+export type Lookup = { scope: string; attribute: LookupAttribute };
+
+/** The lookups for an account: shared ones, then one per IAM user there. */
+export function lookupsFor(userNames: string[]): Lookup[] {
+  const by = (key: LookupAttribute['AttributeKey'], value: string): Lookup => ({
+    scope: `${key}=${value}`,
+    attribute: { AttributeKey: key, AttributeValue: value },
+  });
+  return [
+    by('EventSource', 'signin.amazonaws.com'),
+    by('EventSource', 'sso.amazonaws.com'),
+    by('EventName', 'AssumeRoleWithSAML'),
+    ...[...new Set(userNames)].sort().map((u) => by('Username', u)),
+  ];
+}
+
+/** Spaces calls so no more than `perSecond` start in any second (AWS: 2 per account and region). */
+export class RateLimiter {
+  private next = 0;
+  constructor(
+    private readonly perSecond: number,
+    private readonly sleep: (ms: number) => Promise<void>,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Waits for the next free slot. */
+  async take(): Promise<void> {
+    const now = this.nowMs();
+    const at = Math.max(now, this.next);
+    // A little slack so requests stay within the limit where the server measures them, after network jitter.
+    this.next = at + Math.ceil(1000 / this.perSecond) + 100;
+    if (at > now) await this.sleep(at - now);
+  }
+}
+
+type Stack = {
+  middlewareStack: {
+    addRelativeTo(mw: unknown, options: { relation: string; toMiddleware: string; name: string }): void;
+  };
+};
+
+/** Makes every attempt the client sends (retries included) wait for `limiter`. */
+export function limitClient<T>(client: T, limiter: RateLimiter): T {
+  (client as unknown as Stack).middlewareStack.addRelativeTo(
+    (next: (a: unknown) => Promise<unknown>) => async (args: unknown) => {
+      await limiter.take();
+      return next(args);
+    },
+    { relation: 'after', toMiddleware: 'retryMiddleware', name: 'iam2ssoLookupEventsRate' },
+  );
+  return client;
+}
+
+/** What one account and region gave. */
+export type LookupResult = {
+  events: number;
+  calls: number;
+  cursors: TrackCursor[];
+  skipped: { where: string; problem: string; count: number }[];
+};
+
+type ReadOptions = {
+  accountId: string;
+  region: string;
+  since: Date;
+  until: Date;
+  cursors: Map<string, TrackCursor>;
+  onPage?: (events: number) => void;
+};
+
+/** Reads every lookup of one account and region into `into`, each from its cursor. */
+export async function readLookups(
+  client: CloudTrailClient,
+  lookups: Lookup[],
+  into: ActivityAggregator,
+  options: ReadOptions,
+): Promise<LookupResult> {
+  const result: LookupResult = { events: 0, calls: 0, cursors: [], skipped: [] };
+  const seen = new Set<string>();
+  const untilIso = options.until.toISOString();
+  for (const lookup of lookups) {
+    const cursor = options.cursors.get(`${options.accountId}|${options.region}|${lookup.scope}`);
+    const start =
+      cursor && Date.parse(cursor.position) > options.since.getTime() ? new Date(cursor.position) : options.since;
+    const already = new Set(cursor?.eventIds ?? []);
+    let newest = cursor?.position ?? '';
+    let newestIds = cursor ? [...cursor.eventIds] : [];
+    let token: string | undefined;
+    do {
+      result.calls++;
+      const page = await client.send(
+        new LookupEventsCommand({
+          LookupAttributes: [lookup.attribute],
+          StartTime: start,
+          EndTime: options.until,
+          MaxResults: 50,
+          NextToken: token,
+        }),
+      );
+      token = page.NextToken;
+      let n = 0;
+      for (const e of page.Events ?? []) {
+        if (!e.EventId || already.has(e.EventId)) continue;
+        let record: unknown;
+        try {
+          record = JSON.parse(e.CloudTrailEvent ?? '');
+        } catch {
+          result.skipped.push({
+            where: `event ${e.EventId} in ${options.accountId}`,
+            problem: 'CloudTrailEvent is not JSON',
+            count: 1,
+          });
+          continue;
+        }
+        const problem = recordProblem(record);
+        if (problem) {
+          result.skipped.push({ where: `event ${e.EventId} in ${options.accountId}`, problem, count: 1 });
+          continue;
+        }
+        const row = activityFromRecord(record as Record<string, unknown>);
+        if (row.lastTime > untilIso) {
+          result.skipped.push({
+            where: `event ${e.EventId} in ${options.accountId}`,
+            problem: `dated ${row.lastTime}, after the run started`,
+            count: 1,
+          });
+          continue;
+        }
+        if (row.lastTime > newest) {
+          newest = row.lastTime;
+          newestIds = [];
+        }
+        if (row.lastTime === newest) newestIds.push(e.EventId);
+        if (seen.has(e.EventId)) continue; // a ConsoleLogin found by two lookups counts once
+        seen.add(e.EventId);
+        n++;
+        into.add(row);
+      }
+      result.events += n;
+      options.onPage?.(n);
+    } while (token);
+    if (newest)
+      result.cursors.push({
+        source: 'lookup-events',
+        accountId: options.accountId,
+        region: options.region,
+        scope: lookup.scope,
+        position: newest,
+        eventIds: newestIds,
+      });
+  }
+  return result;
+}
