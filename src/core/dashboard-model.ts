@@ -21,7 +21,7 @@ export const PHASE_LABELS: Record<Phase, string> = {
   deleted: 'IAM user deleted',
 };
 
-/** What later stages recorded about one person, keyed by lower-case UPN (absent: nothing recorded). */
+/** What tracking recorded, keyed by lower-case UPN (SSO use) or `account/user` (an IAM user's legacy use). */
 export type PersonProgress = {
   firstSsoUse: string | null;
   lastSsoUse: string | null;
@@ -56,6 +56,8 @@ export type PersonRow = {
   worstSeverity: Severity | null;
   lastLegacyUse: string | null;
   firstSsoUse: string | null;
+  /** The newest `iam2sso track` status of the person (or of the IAM user when no person is mapped). */
+  trackStatus: string | null;
   /** The furthest phase reached. */
   phase: Phase;
   blockedBy: string[];
@@ -146,6 +148,7 @@ function personRows(inputs: DashboardInputs, labels: Map<string, string>): Perso
       const mine = findings.get(key) ?? [];
       const upn = p?.upn ?? null;
       const progress = upn ? inputs.tracked?.get(upn.toLowerCase()) : undefined;
+      const legacy = inputs.tracked?.get(key);
       rows.push({
         key,
         accountId: user.accountId,
@@ -157,7 +160,8 @@ function personRows(inputs: DashboardInputs, labels: Map<string, string>): Perso
         action: p?.action ?? null,
         findings: mine.length,
         worstSeverity: worst(mine),
-        lastLegacyUse: [progress?.lastLegacyUse ?? null, lastLegacyUseOf(user)].filter(Boolean).sort().at(-1) ?? null,
+        lastLegacyUse: [legacy?.lastLegacyUse ?? null, lastLegacyUseOf(user)].filter(Boolean).sort().at(-1) ?? null,
+        trackStatus: progress?.status ?? legacy?.status ?? null,
         firstSsoUse: progress?.firstSsoUse ?? null,
         phase: phaseOf(inputs, user, p),
         blockedBy: p?.blockedBy ?? [],

@@ -13,7 +13,7 @@ import { html } from 'hono/html';
 import { streamSSE } from 'hono/streaming';
 import { buildDashboardModel } from '../core/dashboard-model.js';
 import { APP_CSS, APP_JS } from './assets.js';
-import { openReadOnly, readInputs, readPlan, readRuns, stateSignature } from './state.js';
+import { openReadOnly, readInputs, readPlan, readRuns, readTimeline, stateSignature } from './state.js';
 import { layout } from './views/layout.js';
 import { overviewPage } from './views/overview.js';
 import { findingsPage, planPage, runsPage } from './views/pages.js';
@@ -96,7 +96,18 @@ export function createDashboardApp(options: DashboardOptions): Hono {
       return c.html(page('Not found', '/people', html`<p>No IAM user ${key} in the latest audit.</p>`), 404);
     const planned = plan?.users.find((u) => `${u.accountId}/${u.userName}` === key);
     const findings = inputs.audit?.findings.filter((f) => `${f.accountId}/${f.userName}` === key) ?? [];
-    return c.html(page(`${row.userName} in ${row.accountLabel}`, '/people', personPage(row, user, planned, findings)));
+    const upn = planned?.upn?.toLowerCase();
+    const tracked = (readTimeline(db) ?? [])
+      .filter((t) => (t.subjectKind === 'iam-user' && t.subject === key) || (upn && t.subject.toLowerCase() === upn))
+      .filter((t) => t.usage !== 'legacy-attempt')
+      .flatMap((t) => {
+        const what = t.usage === 'sso' ? `SSO ${t.via} ${t.detail} in ${t.accountId}` : `${t.via} ${t.detail}`.trim();
+        const kind = t.usage === 'sso' ? ('sso' as const) : ('legacy' as const);
+        const first = { at: t.firstTime, label: `first ${what} (${t.events} events)`, kind };
+        return t.firstTime === t.lastTime ? [first] : [first, { at: t.lastTime, label: `last ${what}`, kind }];
+      });
+    const body = personPage(row, user, planned, findings, tracked);
+    return c.html(page(`${row.userName} in ${row.accountLabel}`, '/people', body));
   });
   app.get('/findings', (c) => {
     const { inputs, model } = load();

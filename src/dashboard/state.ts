@@ -6,10 +6,12 @@ import { existsSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DashboardInputs } from '../core/dashboard-model.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import type { TimelineEntry } from '../core/track-types.js';
 import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
 import type { StateDb } from '../store/db.js';
+import { latestTrackStatuses, loadTimeline } from '../store/track-repo.js';
 
 /** One journaled run, as the Runs page lists it. */
 export type RunSummary = {
@@ -92,9 +94,51 @@ export function readInputs(db: StateDb, plan: MigrationPlan | null): DashboardIn
     },
     plan,
     ...facts,
-    tracked: null,
+    tracked: readTracking(db),
     retired: null,
   };
+}
+
+/** The timeline `iam2sso track` stored, or null when it never ran. */
+export function readTimeline(db: StateDb): TimelineEntry[] | null {
+  if (!hasTable(db, 'track_runs') || !db.prepare('SELECT 1 FROM track_runs LIMIT 1').get()) return null;
+  return loadTimeline(db);
+}
+
+/**
+ * What tracking says, by lower-case UPN (SSO use) and by `account/user` (legacy use of an IAM user), with the
+ * status of the newest run; null when `iam2sso track` never ran.
+ */
+function readTracking(db: StateDb): DashboardInputs['tracked'] {
+  const timeline = readTimeline(db);
+  if (!timeline) return null;
+  const out: NonNullable<DashboardInputs['tracked']> = new Map();
+  const entry = (key: string) => {
+    let p = out.get(key);
+    if (!p) {
+      p = { firstSsoUse: null, lastSsoUse: null, lastLegacyUse: null, status: null };
+      out.set(key, p);
+    }
+    return p;
+  };
+  const min = (a: string | null, b: string) => (a && a < b ? a : b);
+  const max = (a: string | null, b: string) => (a && a > b ? a : b);
+  for (const t of timeline) {
+    if (t.usage === 'sso' && t.subjectKind === 'person') {
+      const p = entry(t.subject.toLowerCase());
+      p.firstSsoUse = min(p.firstSsoUse, t.firstTime);
+      p.lastSsoUse = max(p.lastSsoUse, t.lastTime);
+    }
+    if (t.usage === 'legacy' && t.subjectKind === 'iam-user') {
+      const p = entry(t.subject);
+      p.lastLegacyUse = max(p.lastLegacyUse, t.lastTime);
+    }
+  }
+  for (const s of latestTrackStatuses(db)) {
+    const key = s.subjectKind === 'person' ? s.subject.toLowerCase() : s.subject;
+    entry(key).status = s.since ? `${s.status} since ${s.since.slice(0, 10)}` : s.status;
+  }
+  return out;
 }
 
 /** The journaled runs, newest first. */

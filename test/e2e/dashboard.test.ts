@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { runIam2sso } from '../helpers/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -151,16 +151,45 @@ describe('iam2sso dashboard in a browser', { skip }, () => {
     await page.screenshot({ path: join(SHOTS, 'person.png'), fullPage: true });
   });
 
-  it('updates an open page when the plan changes in another process', async () => {
+  it('updates an open page when `iam2sso track` runs in another process', async () => {
+    const plan = parse(readFileSync(join(dir, 'migration-plan.yaml'), 'utf8')) as PlanFile;
+    const person = plan.users.find((u) => u.action === 'migrate' && u.upn && u.permissionSets.length > 0)!;
+    const ps = person.permissionSets[0];
+    // One SSO role sign-in of that person, as CloudTrail logs it (AssumeRoleWithSAML through Identity Center's
+    // SAML provider; the shape of test/core/cases/track-records.yaml).
+    const logs = join(dir, 'trail');
+    mkdirSync(logs, { recursive: true });
+    const record = {
+      eventVersion: '1.08',
+      userIdentity: { type: 'SAMLUser', principalId: `x:${person.upn}`, userName: person.upn, identityProvider: 'x' },
+      eventTime: new Date(Date.now() - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      eventSource: 'sts.amazonaws.com',
+      eventName: 'AssumeRoleWithSAML',
+      awsRegion: 'us-east-1',
+      requestParameters: {
+        roleSessionName: person.upn,
+        principalArn: `arn:aws:iam::${person.accountId}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE`,
+        roleArn: `arn:aws:iam::${person.accountId}:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_${ps}_0123456789abcdef`,
+      },
+      eventID: '3fcfb586-6a4e-4f2b-9b4a-0b7c8f1e9999',
+      eventType: 'AwsApiCall',
+      recipientAccountId: person.accountId,
+    };
+    writeFileSync(join(logs, 'events.json'), JSON.stringify({ Records: [record] }));
     await page.goto(dashboard.url);
-    const file = join(dir, 'migration-plan.yaml');
-    const plan = parse(readFileSync(file, 'utf8')) as PlanFile;
-    const before = Number(await page.locator('.card[data-phase="planned"] b').textContent());
-    plan.users = plan.users.slice(1);
-    const reload = page.waitForEvent('load', { timeout: 15_000 });
-    writeFileSync(file, stringify(plan));
+    assert.equal(await page.locator('.card[data-phase="sso"] b').textContent(), 'not started');
+    const reload = page.waitForEvent('load', { timeout: 30_000 });
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_NO_WARNINGS: '1' };
+    const track = runIam2sso(
+      ['track', '--dir', logs, '--since', '30d', '--state', join(dir, 'state.db'), '--plan', join(dir, 'migration-plan.yaml'), '--json'],
+      env,
+    );
     await reload;
-    const now = Number(await page.locator('.card[data-phase="planned"] b').textContent());
-    assert.equal(now, before - 1);
+    assert.equal((await track).status, 0);
+    await page.waitForSelector('.card[data-phase="sso"] b');
+    assert.equal(await page.locator('.card[data-phase="sso"] b').textContent(), '1');
+    await page.goto(`${origin}/people/${person.accountId}/${encodeURIComponent(person.userName)}`);
+    assert.match((await page.locator('main').textContent())!, /sso-only|dual/);
   });
+});
 });

@@ -3,7 +3,7 @@ import { html, raw } from 'hono/html';
 import { type DashboardModel, type PersonRow, PHASE_LABELS, PHASES } from '../../core/dashboard-model.js';
 import type { Finding, UserRecord } from '../../core/model.js';
 import type { PlannedUser } from '../../core/plan-types.js';
-import { timelineChart } from '../../report/svg-timeline.js';
+import { type TimelineEvent, timelineChart } from '../../report/svg-timeline.js';
 import type { Fragment } from './layout.js';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '');
@@ -22,7 +22,7 @@ function row(p: PersonRow, link: boolean): Fragment {
 <td>${p.accountLabel}</td><td>${p.category}</td><td>${p.upn ?? ''}</td><td>${p.action ?? ''}</td>
 <td data-sort="${String(PHASES.indexOf(p.phase)).padStart(2, '0')}">${PHASE_LABELS[p.phase]}</td>
 <td data-sort="${String(p.findings).padStart(4, '0')}" class="${p.worstSeverity ? `sev-${p.worstSeverity}` : ''}">${p.findings}</td>
-<td>${day(p.lastLegacyUse)}</td><td>${day(p.firstSsoUse)}</td></tr>`;
+<td>${day(p.lastLegacyUse)}</td><td>${day(p.firstSsoUse)}</td><td>${p.trackStatus ?? ''}</td></tr>`;
 }
 
 /** The people page's body; `link` makes each name a link to the person's page (the served dashboard only). */
@@ -52,7 +52,7 @@ ${select(
 )}
 <span class="muted" data-count-for="people">${people.length} of ${people.length}</span>
 </div>
-<table id="people" data-table><thead><tr><th>IAM user</th><th>Account</th><th>Category</th><th>Entra UPN</th><th>Action</th><th>Status</th><th>Findings</th><th>Last legacy use</th><th>First SSO use</th></tr></thead>
+<table id="people" data-table><thead><tr><th>IAM user</th><th>Account</th><th>Category</th><th>Entra UPN</th><th>Action</th><th>Status</th><th>Findings</th><th>Last legacy use</th><th>First SSO use</th><th>Tracked</th></tr></thead>
 <tbody>${people.map((p) => row(p, link))}</tbody></table>`;
 }
 
@@ -88,8 +88,10 @@ export function personPage(
   user: UserRecord,
   planned: PlannedUser | undefined,
   findings: Finding[],
+  tracked: TimelineEvent[],
 ): Fragment {
-  const events = [
+  const events: TimelineEvent[] = [
+    ...tracked,
     { at: user.createdAt, label: 'IAM user created', kind: 'legacy' as const },
     ...(user.passwordLastUsed
       ? [{ at: user.passwordLastUsed, label: 'console password used', kind: 'legacy' as const }]
@@ -97,13 +99,12 @@ export function personPage(
     ...user.accessKeys
       .filter((k) => k.lastUsedAt)
       .map((k) => ({ at: k.lastUsedAt!, label: `key ${k.id} used`, kind: 'legacy' as const })),
-    ...(row.firstSsoUse ? [{ at: row.firstSsoUse, label: 'first SSO sign-in', kind: 'sso' as const }] : []),
   ];
   return html`<p><a href="/people">← all people</a></p>
 <dl>
 <dt>Account</dt><dd>${row.accountLabel}</dd>
 <dt>Category</dt><dd>${row.category}${row.confidence ? ` (${row.confidence} confidence)` : ''}</dd>
-<dt>Status</dt><dd>${PHASE_LABELS[row.phase]}</dd>
+<dt>Status</dt><dd>${PHASE_LABELS[row.phase]}${row.trackStatus ? ` (CloudTrail: ${row.trackStatus})` : ''}</dd>
 <dt>Console</dt><dd>${user.consoleEnabled ? `password, last used ${day(user.passwordLastUsed) || 'never'}` : 'no password'}</dd>
 <dt>MFA</dt><dd>${user.mfaDevices.length ? user.mfaDevices.join(', ') : 'none'}</dd>
 <dt>Access keys</dt><dd>${keys(user)}</dd>
