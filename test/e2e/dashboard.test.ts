@@ -181,7 +181,18 @@ describe('iam2sso dashboard in a browser', { skip }, () => {
     const reload = page.waitForEvent('load', { timeout: 30_000 });
     const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', NODE_NO_WARNINGS: '1' };
     const track = runIam2sso(
-      ['track', '--dir', logs, '--since', '30d', '--state', join(dir, 'state.db'), '--plan', join(dir, 'migration-plan.yaml'), '--json'],
+      [
+        'track',
+        '--dir',
+        logs,
+        '--since',
+        '30d',
+        '--state',
+        join(dir, 'state.db'),
+        '--plan',
+        join(dir, 'migration-plan.yaml'),
+        '--json',
+      ],
       env,
     );
     await reload;
@@ -191,5 +202,4 @@ describe('iam2sso dashboard in a browser', { skip }, () => {
     await page.goto(`${origin}/people/${person.accountId}/${encodeURIComponent(person.userName)}`);
     assert.match((await page.locator('main').textContent())!, /sso-only|dual/);
   });
-});
 });
