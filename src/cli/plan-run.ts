@@ -109,7 +109,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
   if (flags.detailedExitcode) {
     const { exitWithPendingChanges } = await import('../apply/pending.js');
-    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io);
+    await exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags.state);
   }
 }
 

@@ -1,7 +1,6 @@
 /** The work of `iam2sso sync` (loaded when the command runs): wires Entra and the Identity Store to the engine. */
 import { existsSync } from 'node:fs';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
-import { TokenBucket } from '../apply/limits.js';
 import { type AwsSettings, awsSettingsFromEnv } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
@@ -14,6 +13,7 @@ import { entraCloudError } from '../entra/graph-errors.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ValidationFailed } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
+import { TokenBucket } from '../reconcile/limits.js';
 import { openStateDb } from '../store/db.js';
 import { dryRunWriter } from '../sync/dry-run.js';
 import { runSync, type SyncRunResult } from '../sync/engine.js';

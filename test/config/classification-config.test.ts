@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { ValidationFailed } from '../../src/errors.js';
 import { loadConfig, parseConfig } from '../../src/config/config.js';
 import { classifyUser } from '../../src/core/classify.js';
+import { ValidationFailed } from '../../src/errors.js';
 import { buildUser, NOW } from '../core/cases/user-builder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iam2sso-config-'));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { CloudError } from '../../src/errors.js';
 import { thumbprintOf } from '../../src/entra/graph-app.js';
 import {
   entraCloudError,
@@ -16,6 +15,7 @@ import { mailNicknameFor } from '../../src/entra/graph-writers.js';
 import { memberChanges } from '../../src/entra/groups.js';
 import { settledByError, writeIdempotently } from '../../src/entra/idempotent.js';
 import { type GraphOperation, REQUIRED_PERMISSION } from '../../src/entra/permissions.js';
+import { CloudError } from '../../src/errors.js';
 
 function graphError(status: number, code: string, message: string): GraphError {
   const e = new GraphError(status, message);

@@ -10,12 +10,12 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import { deleteUser, liveUsers, markChanged } from '@iam2sso/sandbox/entra/directory.js';
 import type { EntraGroup, EntraUser } from '@iam2sso/sandbox/world/entra-state.js';
 import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import { CloudError } from '../../src/errors.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
 import { type IntendedWrite, recordingDirectoryWriter } from '../../src/entra/dry-run.js';
 import { entraCloudError, GraphCallError, toCloudError } from '../../src/entra/graph-errors.js';
 import { applyGroups } from '../../src/entra/groups.js';
 import { AWS_GALLERY_TEMPLATE_ID } from '../../src/entra/setup-plan.js';
+import { CloudError } from '../../src/errors.js';
 import { control, sandboxAdapter } from './adapter-kit.js';
 
 const DAY = 86_400_000;

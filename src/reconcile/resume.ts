@@ -4,9 +4,10 @@
  * looked for among Identity Center's in-progress requests of that kind and waited for; any other open intent is
  * marked superseded, because reading the live state decides again whether it is still needed.
  */
+
+import type { AssignmentRef, AsyncKind, AsyncStatus, IdentityCenterReader } from '../apply/ports.js';
 import type { JournalEntry } from '../store/journal-repo.js';
 import type { Journal } from './journal.js';
-import type { AssignmentRef, AsyncKind, AsyncStatus, IdentityCenterReader } from './ports.js';
 
 const ASYNC = new Set<string>(['create-assignment', 'delete-assignment', 'provision']);
 
