@@ -10,7 +10,7 @@ import { applyChanges } from '../core/reconcile/apply-changes.js';
 import { type ApplyDiff, diffApply, resolveMembers } from '../core/reconcile/apply-diff.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { type DesiredState, desiredStateFromPlan, type PlanForApply } from '../core/reconcile/desired.js';
-import { refuseUnowned } from '../core/reconcile/refuse-unowned.js';
+import { holdDeletesWhileRefused, refuseUnowned } from '../core/reconcile/refuse-unowned.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { TokenBucket } from '../reconcile/limits.js';
 import { entraPort } from './entra-port.js';
@@ -70,6 +70,7 @@ export async function computeChanges(
   const live = await readLiveState(ports, planned, concurrency, owned);
   const { desired, refused } = refuseUnowned(resolveMembers(planned, live.people), live.state);
   const diff = diffApply(desired, live.state);
-  diff.skipped.push(...refused);
-  return { desired, live, diff, changes: applyChanges(diff) };
+  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
+  diff.skipped.push(...refused, ...held);
+  return { desired, live, diff, changes };
 }

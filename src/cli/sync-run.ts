@@ -94,6 +94,7 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
           leavers: flags.leavers ?? 'deactivate',
           full: flags.full && run === 1,
           dryRun: flags.dryRun,
+          allowMassDelete: flags.allowMassDelete,
           concurrency: flags.concurrency,
           now: () => new Date(),
         },

@@ -41,7 +41,16 @@ export async function applySyncDiff(
   diff: SyncDiff,
   writer: SyncStoreWriter,
   mirror: StoreMirror,
-  options: { concurrency: number; onWrite?: (done: number, total: number) => void },
+  options: {
+    concurrency: number;
+    onWrite?: (done: number, total: number) => void;
+    /** Called before a create is sent (records the object as the tool's, so a killed run's successor knows it). */
+    onCreating?: (kind: 'store-user' | 'store-group', name: string) => void;
+    /** Called when a create succeeded, with the new id. */
+    onCreated?: (kind: 'store-user' | 'store-group', name: string, id: string) => void;
+    /** Called when a create was refused (the name is held by an object the tool does not own). */
+    onRefused?: (kind: 'store-user' | 'store-group', name: string) => void;
+  },
 ): Promise<WriteOutcome> {
   const links = new Map(diff.links.map((l) => [l.entraId, l]));
   // Objects to delete keep their link until the delete succeeds, so a failed delete is tried again next run.
@@ -74,9 +83,30 @@ export async function applySyncDiff(
   };
   const pool = <T>(items: T[], fn: (item: T) => Promise<void>) => runPool(items, options.concurrency, fn);
 
+  const conflicts: SyncConflict[] = [];
+  /** A create refused because the name is held by an object the tool does not own: a conflict, never "created". */
+  const refused = (error: unknown, kind: 'store-user' | 'store-group', entraId: string, name: string) => {
+    if ((error as Error).name !== 'NotManaged') throw error;
+    options.onRefused?.(kind, name);
+    conflicts.push({
+      id: kind === 'store-user' ? 'user-name-held-by-other' : 'group-name-held-by-other',
+      entraId,
+      name,
+      targetIds: [],
+      message: (error as Error).message,
+    });
+    return false as const;
+  };
   await pool(diff.groups.create, (g) =>
     step(`create group ${g.displayName}`, async () => {
-      const groupId = await writer.createGroup(g.displayName, g.description);
+      options.onCreating?.('store-group', g.displayName);
+      let groupId: string;
+      try {
+        groupId = await writer.createGroup(g.displayName, g.description);
+      } catch (error) {
+        return refused(error, 'store-group', g.entraId, g.displayName);
+      }
+      options.onCreated?.('store-group', g.displayName, groupId);
       groupIds.set(g.entraId, groupId);
       mirror.groups.set(groupId, { groupId, displayName: g.displayName, description: g.description, externalIds: [] });
       links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
@@ -84,7 +114,14 @@ export async function applySyncDiff(
   );
   await pool(diff.users.create, (u) =>
     step(`create user ${u.attributes.userName}`, async () => {
-      const userId = await writer.createUser(u.attributes);
+      options.onCreating?.('store-user', u.attributes.userName);
+      let userId: string;
+      try {
+        userId = await writer.createUser(u.attributes);
+      } catch (error) {
+        return refused(error, 'store-user', u.entraId, u.attributes.userName);
+      }
+      options.onCreated?.('store-user', u.attributes.userName, userId);
       userIds.set(u.entraId, userId);
       const a = u.attributes;
       mirror.users.set(userId, {
@@ -99,7 +136,6 @@ export async function applySyncDiff(
       links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
     }),
   );
-  const conflicts: SyncConflict[] = [];
   await pool(diff.users.update, (u) =>
     step(`update user ${u.attributes.userName}`, async () => {
       try {

@@ -4,6 +4,7 @@
  * (never given members or our permission sets, whose members we do not know). Pure.
  */
 import type { LiveApplyState } from './apply-diff.js';
+import { type Change, describeChange } from './changes.js';
 import type { DesiredState, Skipped } from './desired.js';
 
 const lower = (s: string) => s.toLowerCase();
@@ -51,5 +52,26 @@ export function refuseUnowned(
       assignments: desired.assignments.filter((a) => !badSets.has(a.permissionSet) && !badGroups.has(lower(a.group))),
     },
     refused,
+  };
+}
+
+/**
+ * While a planned permission set or group is refused, the deletes of its kind wait: the refused one may be what
+ * replaces them (a rename onto a name someone else holds must not delete the old group).
+ */
+export function holdDeletesWhileRefused(changes: Change[], refused: Skipped[]): { changes: Change[]; held: Skipped[] } {
+  const sets = refused.some((r) => r.item.startsWith('permission set '));
+  const groups = refused.some((r) => r.item.startsWith('group '));
+  if (!sets && !groups) return { changes, held: [] };
+  const hold = (c: Change) =>
+    (c.kind === 'assignment.delete' && (sets || groups)) ||
+    (c.kind === 'ps.delete' && sets) ||
+    ((c.kind === 'entra.group.delete' || c.kind === 'store.group.delete') && groups);
+  return {
+    changes: changes.filter((c) => !hold(c)),
+    held: changes.filter(hold).map((c) => ({
+      item: describeChange(c).slice(2),
+      reason: 'held: a planned object was refused (see above), and it may be what replaces this one',
+    })),
   };
 }
