@@ -9,8 +9,10 @@ import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
+import { registerRuns } from './runs.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
+import { registerVerify } from './verify.js';
 
 /** Builds the command tree writing to `io`. */
 export function buildProgram(io: Io): Command {
@@ -28,6 +30,8 @@ export function buildProgram(io: Io): Command {
   registerApply(program, io);
   registerEntra(program, io);
   registerSync(program, io);
+  registerVerify(program, io);
+  registerRuns(program, io);
   registerDemo(program, io);
   return program;
 }
