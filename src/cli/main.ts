@@ -9,6 +9,7 @@ import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
+import { registerRollback } from './rollback.js';
 import { registerRuns } from './runs.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: Io): Command {
   registerSync(program, io);
   registerVerify(program, io);
   registerRuns(program, io);
+  registerRollback(program, io);
   registerDemo(program, io);
   return program;
 }

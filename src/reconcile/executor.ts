@@ -18,6 +18,7 @@ import {
 import { dependenciesOf, orderChanges, phaseOf } from '../core/reconcile/order.js';
 import type { Ownership } from '../store/ownership-repo.js';
 import type { Journal } from './journal.js';
+import { killPointFromEnv, killSwitch } from './kill-point.js';
 import { withTimeout } from './timeouts.js';
 
 /** What a performer resolved a change's names to (account, ARN, principal ids), journaled with the intent. */
@@ -66,6 +67,8 @@ export type ExecuteOptions = {
   /** Called after each change settles, with the count settled so far. */
   onProgress?(settled: number, total: number): void;
 };
+
+const reached = killSwitch(killPointFromEnv(process.env));
 
 function describeError(error: unknown): string {
   const e = error as Error & { $metadata?: { requestId?: string } };
@@ -126,16 +129,22 @@ export async function executeChanges(
     });
     const made = createdObject(c);
     if (made) options.ownership.record(made, options.runId);
+    reached('intent');
     try {
       const out = await performer.limit(c, () =>
         withTimeout(
-          () => performer.perform(c, ids, (requestId) => options.journal.submitted(entryId, requestId)),
+          () =>
+            performer.perform(c, ids, (requestId) => {
+              options.journal.submitted(entryId, requestId);
+              reached('submitted');
+            }),
           options.timeoutMs ?? 600_000,
           describeChange(c).slice(2),
         ),
       );
       if (made && out?.existing) options.ownership.release(made);
       else if (made && out?.objectId) options.ownership.record(made, options.runId, out.objectId);
+      reached('result');
       const gone = deletedObject(c);
       if (gone) options.ownership.release(gone);
       options.journal.finish(entryId, { status: 'done', result: out ?? null });
