@@ -40,14 +40,18 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
   const limits = identityCenterLimits();
   const ic = ports.identityCenter;
   const sleep = options.sleep ?? realSleep;
+  // The first status read waits about as long as requests have been taking, so that under the shared rate limit
+  // most requests cost one create and one read; it grows when a read finds the request still in progress.
+  let firstWait = options.pollMs ?? 100;
   const poll = async (kind: AsyncKind, requestId: string) => {
-    let wait = options.pollMs ?? 100;
-    for (;;) {
+    let wait = firstWait;
+    for (let reads = 1; ; reads++) {
+      await sleep(wait);
       const s = await ic.asyncStatus(kind, requestId);
       if (s.status === 'SUCCEEDED') return;
       if (s.status === 'FAILED')
         throw new Error(`${kind} ${requestId} failed: ${s.failureReason ?? 'no reason given'}`);
-      await sleep(wait);
+      if (reads === 1) firstWait = Math.min(Math.round(firstWait * 1.25), 5000);
       wait = Math.min(wait * 2, 2000);
     }
   };

@@ -6,6 +6,7 @@
 import { diffSync, syncCounts } from '../core/sync/diff.js';
 import { groupsInScope } from '../core/sync/scope.js';
 import type { LeaverAction, MatchRule, StoreState, SyncConflict, SyncDiff, SyncScope } from '../core/sync/types.js';
+import { stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
 import { listOwned, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
@@ -182,6 +183,7 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
           onCreating: (kind, name) => ownership.record({ kind, key: key(name) }, runId),
           onCreated: (kind, name, id) => ownership.record({ kind, key: key(name) }, runId, id),
           onRefused: (kind, name) => ownership.release({ kind, key: key(name) }),
+          journal: stateJournal(deps.db, runId, 'sync'),
         }),
   });
   const matchedBy: Partial<Record<MatchRule, number>> = {};

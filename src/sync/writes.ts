@@ -3,7 +3,10 @@
  * before memberships, memberships before deletes), a bounded number of calls at a time. Each success updates the
  * mirror of the store and the links; a failure is recorded with its reason and the rest goes on.
  */
+
+import { type Change, changeId, undoOf } from '../core/reconcile/changes.js';
 import type { StoreGroup, StoreMembership, StoreUser, SyncConflict, SyncDiff, SyncLink } from '../core/sync/types.js';
+import type { Journal } from '../reconcile/journal.js';
 import type { SyncStoreWriter } from './ports.js';
 
 /** The Identity Store as the sync knows it, changed as writes succeed. */
@@ -48,6 +51,8 @@ export async function applySyncDiff(
     onCreating?: (kind: 'store-user' | 'store-group', name: string) => void;
     /** Called when a create succeeded, with the new id. */
     onCreated?: (kind: 'store-user' | 'store-group', name: string, id: string) => void;
+    /** The journal of the run (none for a dry run). */
+    journal?: Journal;
     /** Called when a create was refused (the name is held by an object the tool does not own). */
     onRefused?: (kind: 'store-user' | 'store-group', name: string) => void;
   },
@@ -72,12 +77,25 @@ export async function applySyncDiff(
     diff.memberships.add.length +
     diff.memberships.remove.length;
   let writes = 0;
-  const step = async (item: string, call: () => Promise<undefined | false>) => {
+  const step = async (item: string, call: () => Promise<undefined | false>, change?: Change) => {
+    // Every write is journaled: intent (with the typed change and its undo where there is one) before, result after.
+    const entry = options.journal?.begin({
+      stepId: change ? changeId(change) : `sync:${item}`,
+      kind: change?.kind ?? `sync.${item.split(' ').slice(0, 2).join('-')}`,
+      target: item,
+      payload: { change: change ?? null },
+      undo: change ? undoOf(change) : null,
+    });
     try {
-      if ((await call()) === false) return;
+      if ((await call()) === false) {
+        if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: 'refused' });
+        return;
+      }
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'done' });
       writes++;
       options.onWrite?.(writes, total);
     } catch (error) {
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: message(error) });
       failed.push({ item, error: message(error) });
     }
   };
@@ -98,43 +116,56 @@ export async function applySyncDiff(
     return false as const;
   };
   await pool(diff.groups.create, (g) =>
-    step(`create group ${g.displayName}`, async () => {
-      options.onCreating?.('store-group', g.displayName);
-      let groupId: string;
-      try {
-        groupId = await writer.createGroup(g.displayName, g.description);
-      } catch (error) {
-        return refused(error, 'store-group', g.entraId, g.displayName);
-      }
-      options.onCreated?.('store-group', g.displayName, groupId);
-      groupIds.set(g.entraId, groupId);
-      mirror.groups.set(groupId, { groupId, displayName: g.displayName, description: g.description, externalIds: [] });
-      links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
-    }),
+    step(
+      `create group ${g.displayName}`,
+      async () => {
+        options.onCreating?.('store-group', g.displayName);
+        let groupId: string;
+        try {
+          groupId = await writer.createGroup(g.displayName, g.description);
+        } catch (error) {
+          return refused(error, 'store-group', g.entraId, g.displayName);
+        }
+        options.onCreated?.('store-group', g.displayName, groupId);
+        groupIds.set(g.entraId, groupId);
+        mirror.groups.set(groupId, {
+          groupId,
+          displayName: g.displayName,
+          description: g.description,
+          externalIds: [],
+        });
+        links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
+      },
+      { kind: 'store.group.create', name: g.displayName },
+    ),
   );
   await pool(diff.users.create, (u) =>
-    step(`create user ${u.attributes.userName}`, async () => {
-      options.onCreating?.('store-user', u.attributes.userName);
-      let userId: string;
-      try {
-        userId = await writer.createUser(u.attributes);
-      } catch (error) {
-        return refused(error, 'store-user', u.entraId, u.attributes.userName);
-      }
-      options.onCreated?.('store-user', u.attributes.userName, userId);
-      userIds.set(u.entraId, userId);
-      const a = u.attributes;
-      mirror.users.set(userId, {
-        userId,
-        userName: a.userName,
-        displayName: a.displayName,
-        givenName: a.givenName,
-        familyName: a.familyName,
-        emails: a.email ? [a.email] : [],
-        externalIds: [],
-      });
-      links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
-    }),
+    step(
+      `create user ${u.attributes.userName}`,
+      async () => {
+        options.onCreating?.('store-user', u.attributes.userName);
+        let userId: string;
+        try {
+          userId = await writer.createUser(u.attributes);
+        } catch (error) {
+          return refused(error, 'store-user', u.entraId, u.attributes.userName);
+        }
+        options.onCreated?.('store-user', u.attributes.userName, userId);
+        userIds.set(u.entraId, userId);
+        const a = u.attributes;
+        mirror.users.set(userId, {
+          userId,
+          userName: a.userName,
+          displayName: a.displayName,
+          givenName: a.givenName,
+          familyName: a.familyName,
+          emails: a.email ? [a.email] : [],
+          externalIds: [],
+        });
+        links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
+      },
+      { kind: 'store.user.create', upn: u.attributes.userName },
+    ),
   );
   await pool(diff.users.update, (u) =>
     step(`update user ${u.attributes.userName}`, async () => {
@@ -187,20 +218,28 @@ export async function applySyncDiff(
     }),
   );
   await pool(diff.users.delete, (u) =>
-    step(`delete user ${u.userName}`, async () => {
-      await writer.deleteUser(u.userId);
-      mirror.users.delete(u.userId);
-      for (const [id, m] of mirror.memberships) if (m.userId === u.userId) mirror.memberships.delete(id);
-      links.delete(u.entraId);
-    }),
+    step(
+      `delete user ${u.userName}`,
+      async () => {
+        await writer.deleteUser(u.userId);
+        mirror.users.delete(u.userId);
+        for (const [id, m] of mirror.memberships) if (m.userId === u.userId) mirror.memberships.delete(id);
+        links.delete(u.entraId);
+      },
+      { kind: 'store.user.delete', upn: u.userName },
+    ),
   );
   await pool(diff.groups.delete, (g) =>
-    step(`delete group ${g.displayName}`, async () => {
-      await writer.deleteGroup(g.groupId);
-      mirror.groups.delete(g.groupId);
-      for (const [id, m] of mirror.memberships) if (m.groupId === g.groupId) mirror.memberships.delete(id);
-      links.delete(g.entraId);
-    }),
+    step(
+      `delete group ${g.displayName}`,
+      async () => {
+        await writer.deleteGroup(g.groupId);
+        mirror.groups.delete(g.groupId);
+        for (const [id, m] of mirror.memberships) if (m.groupId === g.groupId) mirror.memberships.delete(id);
+        links.delete(g.entraId);
+      },
+      { kind: 'store.group.delete', name: g.displayName, members: [] },
+    ),
   );
   return { writes, failed, conflicts, links: [...links.values()] };
 }
