@@ -59,15 +59,16 @@ export function readPlanForApply(file: string, quota: number): MigrationPlan {
   return read.plan;
 }
 
-async function confirm(io: Io): Promise<boolean> {
+/** Asks for "yes" on the terminal; Ctrl-C at the prompt exits 130 with "cancelled, nothing changed". */
+export async function confirm(io: Io, question = 'Apply these changes? Only "yes" is accepted: '): Promise<boolean> {
   if (!process.stdin.isTTY)
-    throw new UsageError('refusing to apply without confirmation: stdin is not a terminal (pass --auto-approve)');
+    throw new UsageError('refusing to go on without confirmation: stdin is not a terminal (pass --auto-approve)');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   const ask = new AbortController();
   // Ctrl-C at the prompt: nothing was written yet.
   rl.on('SIGINT', () => ask.abort());
   try {
-    const answer = await rl.question('Apply these changes? Only "yes" is accepted: ', { signal: ask.signal });
+    const answer = await rl.question(question, { signal: ask.signal });
     return answer.trim() === 'yes';
   } catch (error) {
     if (ask.signal.aborted) throw new ExitCode(130, 'cancelled, nothing changed');

@@ -4,7 +4,6 @@
  * object a later run changed is refused ("changed since"), as is anything the tool does not own.
  */
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline/promises';
 import { awsSettingsFromEnv } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { type Io, printJson } from '../cli/io.js';
@@ -23,6 +22,7 @@ import { openStateDb, type StateDb } from '../store/db.js';
 import { type JournalEntry, runEntries } from '../store/journal-repo.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
+import { confirm } from './command.js';
 import { dryRunPorts } from './dry-run.js';
 import { holdApplyLock } from './lock.js';
 import { applyPerformer } from './perform.js';
@@ -123,11 +123,8 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
       return;
     }
     if (!flags.autoApprove && !flags.dryRun) {
-      if (!process.stdin.isTTY) throw new UsageError('refusing to roll back without confirmation: pass --auto-approve');
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question(`Roll back ${undone.length} change(s) of ${target}? Only "yes" is accepted: `);
-      rl.close();
-      if (answer.trim() !== 'yes') throw new ExitCode(130, 'cancelled, nothing changed');
+      const question = `Roll back ${undone.length} change(s) of ${target}? Only "yes" is accepted: `;
+      if (!(await confirm(io, question))) throw new ExitCode(130, 'cancelled, nothing changed');
     }
     const owned = stateOwnership(db);
     const live = await readLiveState(runtime.ports, targetOf(undone), 8, owned).catch((e) => {
