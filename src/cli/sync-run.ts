@@ -87,6 +87,10 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
     let result: SyncRunResult;
     for (let run = 1; ; run++) {
       const started = Date.now();
+      // Ctrl-C while writing: what is in flight finishes, nothing new starts, the next run resumes.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.on('SIGINT', onSigint);
       result = await runSync(
         {
           profile: `${entraSettings.tenantId}/${storeId}`,
@@ -95,6 +99,7 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
           full: flags.full && run === 1,
           dryRun: flags.dryRun,
           allowMassDelete: flags.allowMassDelete,
+          signal: interrupt.signal,
           concurrency: flags.concurrency,
           now: () => new Date(),
         },
@@ -109,9 +114,11 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
             if (flags.progress && (done % 500 === 0 || done === total)) io.err(`  ${done}/${total} writes`);
           },
         },
-      ).catch((error) => {
-        throw entraCloudError(toCloudError(error, 'identitystore'), entraSettings.clientId);
-      });
+      )
+        .catch((error) => {
+          throw entraCloudError(toCloudError(error, 'identitystore'), entraSettings.clientId);
+        })
+        .finally(() => process.off('SIGINT', onSigint));
       if (flags.json) printJson(io, { ...jsonOf(result), state: flags.state });
       else printSyncResult(io, result, flags.state);
       if (!flags.watch) break;

@@ -6,6 +6,7 @@
 import { diffSync, syncCounts } from '../core/sync/diff.js';
 import { groupsInScope } from '../core/sync/scope.js';
 import type { LeaverAction, MatchRule, StoreState, SyncConflict, SyncDiff, SyncScope } from '../core/sync/types.js';
+import { ExitCode } from '../errors.js';
 import { stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
 import { listOwned, stateOwnership } from '../store/ownership-repo.js';
@@ -14,7 +15,7 @@ import { loadSyncState, type SyncStateRecord, saveSyncState } from '../store/syn
 import { lastSyncInterrupted, refuseEmptySource, refuseMassLeave } from './guards.js';
 import { applyGroupsRound, applyUsersRound, type EntraMirror, emptyMirror } from './mirror.js';
 import type { SyncDirectory, SyncStoreReader, SyncStoreWriter } from './ports.js';
-import { applySyncDiff, runPool, type StoreMirror, type WriteFailure } from './writes.js';
+import { applySyncDiff, countWrites, runPool, type StoreMirror, type WriteFailure } from './writes.js';
 
 export type SyncRunOptions = {
   /** Which state to use: the Entra tenant and the identity store, e.g. `tenant/d-1234567890`. */
@@ -27,6 +28,8 @@ export type SyncRunOptions = {
   dryRun: boolean;
   /** Delete or deactivate more than the mass-change threshold in one run. */
   allowMassDelete?: boolean;
+  /** Aborted (Ctrl-C): no new write starts; the run ends with exit 130 and the next run resumes. */
+  signal?: AbortSignal;
   /** Identity Store calls in flight at once (the rate limiter paces them). */
   concurrency: number;
   now: () => Date;
@@ -184,8 +187,15 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
           onCreated: (kind, name, id) => ownership.record({ kind, key: key(name) }, runId, id),
           onRefused: (kind, name) => ownership.release({ kind, key: key(name) }),
           journal: stateJournal(deps.db, runId, 'sync'),
+          signal: options.signal,
         }),
   });
+  if (options.signal?.aborted) {
+    // Nothing is saved: the run stays recorded as interrupted, so the next one reads the Identity Store again.
+    if (!options.dryRun) finishRun(deps.db, runId, 'interrupted', { writes: outcome.writes }, options.now());
+    const total = countWrites(diff);
+    throw new ExitCode(130, `interrupted after ${outcome.writes} of ${total} changes; run the same command to resume`);
+  }
   const matchedBy: Partial<Record<MatchRule, number>> = {};
   for (const m of diff.matches) matchedBy[m.rule] = (matchedBy[m.rule] ?? 0) + 1;
   const result: SyncRunResult = {

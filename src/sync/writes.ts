@@ -39,6 +39,20 @@ function message(error: unknown): string {
   return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(error)}`;
 }
 
+/** The writes a diff asks for. */
+export function countWrites(diff: SyncDiff): number {
+  return (
+    diff.groups.create.length +
+    diff.groups.update.length +
+    diff.groups.delete.length +
+    diff.users.create.length +
+    diff.users.update.length +
+    diff.users.delete.length +
+    diff.memberships.add.length +
+    diff.memberships.remove.length
+  );
+}
+
 /** Applies the diff; returns how many writes were made, what failed, and the links to keep. */
 export async function applySyncDiff(
   diff: SyncDiff,
@@ -53,6 +67,8 @@ export async function applySyncDiff(
     onCreated?: (kind: 'store-user' | 'store-group', name: string, id: string) => void;
     /** The journal of the run (none for a dry run). */
     journal?: Journal;
+    /** Aborted: no new write starts. */
+    signal?: AbortSignal;
     /** Called when a create was refused (the name is held by an object the tool does not own). */
     onRefused?: (kind: 'store-user' | 'store-group', name: string) => void;
   },
@@ -67,17 +83,10 @@ export async function applySyncDiff(
   const userIds = new Map<string, string>();
   for (const m of diff.matches) (m.kind === 'user' ? userIds : groupIds).set(m.entraId, m.targetId);
   const failed: WriteFailure[] = [];
-  const total =
-    diff.groups.create.length +
-    diff.groups.update.length +
-    diff.groups.delete.length +
-    diff.users.create.length +
-    diff.users.update.length +
-    diff.users.delete.length +
-    diff.memberships.add.length +
-    diff.memberships.remove.length;
+  const total = countWrites(diff);
   let writes = 0;
   const step = async (item: string, call: () => Promise<undefined | false>, change?: Change) => {
+    if (options.signal?.aborted) return;
     // Every write is journaled: intent (with the typed change and its undo where there is one) before, result after.
     const entry = options.journal?.begin({
       stepId: change ? changeId(change) : `sync:${item}`,
