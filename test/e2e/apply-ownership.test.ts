@@ -48,6 +48,18 @@ describe('apply changes only what it owns (end to end on the sandbox)', {
       for (const a of page.AccountAssignments ?? []) out.push(a.PrincipalId!);
     return out.sort();
   };
+  /** The managed policies of a permission set, as the AWS CLI v2 lists them. */
+  const managedPoliciesByCli = async (arn: string) =>
+    cliJson<{ AttachedManagedPolicies: { Arn: string }[] }>(
+      await awsCli(w.sandbox, [
+        'sso-admin',
+        'list-managed-policies-in-permission-set',
+        '--instance-arn',
+        instanceArn,
+        '--permission-set-arn',
+        arn,
+      ]),
+    );
   const arnOf = (name: string) =>
     [...w.sandbox.world.sso!.permissionSets.values()].find((p) => p.name === name)?.permissionSetArn;
 
@@ -170,16 +182,7 @@ describe('apply changes only what it owns (end to end on the sandbox)', {
     );
     assert.deepEqual(report.failed, []);
     // Exact, through the AWS CLI: the hand-made set still has only ReadOnlyAccess, no tag, and no assignment.
-    const policies = cliJson<{ AttachedManagedPolicies: { Arn: string }[] }>(
-      await awsCli(w.sandbox, [
-        'sso-admin',
-        'list-managed-policies-in-permission-set',
-        '--instance-arn',
-        instanceArn,
-        '--permission-set-arn',
-        handArn,
-      ]),
-    );
+    const policies = await managedPoliciesByCli(handArn);
     assert.deepEqual(
       policies.AttachedManagedPolicies.map((p) => p.Arn),
       [READ_ONLY],
@@ -196,5 +199,19 @@ describe('apply changes only what it owns (end to end on the sandbox)', {
     );
     assert.deepEqual(tags.Tags, []);
     assert.deepEqual(await assignments(accountId, handArn), []);
+  });
+
+  it("once adopted explicitly, the hand-made permission set is managed like the tool's own", async () => {
+    const adopted = await w.run(['adopt', 'permission-set', 'Escalate', '--state', w.statePath]);
+    assert.equal(adopted.status, 0, adopted.stderr);
+    const r = await w.apply(['--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const handArn = arnOf('Escalate')!;
+    const policies = await managedPoliciesByCli(handArn);
+    assert.deepEqual(
+      policies.AttachedManagedPolicies.map((p) => p.Arn),
+      [ADMIN],
+      'the plan now decides its policies',
+    );
   });
 });
