@@ -232,6 +232,8 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         );
       return fn();
     },
+    lane: (c) =>
+      c.kind === 'assignment.create' || c.kind === 'assignment.delete' || c.kind === 'ps.provision' ? c.accountId : '',
     concurrency(c) {
       return c.kind === 'assignment.create' || c.kind === 'assignment.delete' || c.kind === 'ps.provision'
         ? Math.max(options.concurrency, 32)

@@ -41,7 +41,24 @@ export type Performer = {
   limit<T>(change: Change, fn: () => Promise<T>): Promise<T>;
   /** How many changes of this kind may be in flight at once. */
   concurrency(change: Change): number;
+  /** The lane a change waits in (e.g. its account: one role update per account at a time), to interleave lanes. */
+  lane?(change: Change): string;
 };
+
+/** Interleaves changes round-robin over their lanes, so that workers never queue up behind one lane. */
+function interleave(batch: Change[], lane: ((c: Change) => string) | undefined): Change[] {
+  if (!lane) return batch;
+  const lanes = new Map<string, Change[]>();
+  for (const c of batch) {
+    const key = lane(c);
+    if (!lanes.has(key)) lanes.set(key, []);
+    lanes.get(key)!.push(c);
+  }
+  const out: Change[] = [];
+  const queues = [...lanes.values()];
+  for (let i = 0; out.length < batch.length; i++) for (const q of queues) if (i < q.length) out.push(q[i]);
+  return out;
+}
 
 /** What happened to each change. */
 export type ExecutionReport = {
@@ -163,7 +180,10 @@ export async function executeChanges(
 
   const phases = [...new Set(ordered.map(phaseOf))];
   for (const phase of phases) {
-    const batch = ordered.filter((c) => phaseOf(c) === phase);
+    const batch = interleave(
+      ordered.filter((c) => phaseOf(c) === phase),
+      performer.lane?.bind(performer),
+    );
     const width = Math.max(1, ...batch.map((c) => performer.concurrency(c)));
     await mapLimit(batch, width, runOne);
   }
