@@ -12,19 +12,25 @@ import { colourEnabled, diffPainter } from '../cli/colour.js';
 import { type Io, printJson } from '../cli/io.js';
 import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
-import { isApplyDiffEmpty } from '../core/reconcile/apply-diff.js';
 import { contentHash } from '../core/reconcile/desired.js';
+import { describeMassChanges } from '../core/reconcile/guard.js';
+import { gateByReads } from '../core/reconcile/read-gate.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
-import { CloudError, UsageError, ValidationFailed } from '../errors.js';
+import { CloudError, ExitCode, UsageError, ValidationFailed } from '../errors.js';
 import { parsePlanText } from '../plan-file/read.js';
+import { countReport, executeChanges } from '../reconcile/executor.js';
+import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { resumeOpenEntries } from '../reconcile/resume.js';
+import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
+import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { finishRun, startRun } from '../store/runs-repo.js';
 import { dryRunPorts } from './dry-run.js';
-import { applyChanges } from './executor.js';
-import { memoryJournal, stateJournal } from './journal.js';
 import { type HeldLock, holdApplyLock } from './lock.js';
+import { applyReport, massChangesOf } from './outcome.js';
+import { applyPerformer } from './perform.js';
 import { renderDiffLines, renderSummary } from './render.js';
-import { resumeOpenEntries } from './resume.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
 import { findStaleAccounts } from './stale-check.js';
 
@@ -43,6 +49,8 @@ export type ApplyFlags = AwsOptions & {
   assumeRole: string;
   /** Take the apply lock even when another run holds it (that run is gone, e.g. on another host). */
   breakLock?: boolean;
+  /** Delete more than the mass-change threshold in one run. */
+  allowMassDelete?: boolean;
 };
 
 /** Reads and validates a plan file for apply (strict: every referenced permission set must exist). */
@@ -53,13 +61,20 @@ export function readPlanForApply(file: string, quota: number): MigrationPlan {
   return read.plan;
 }
 
-async function confirm(io: Io): Promise<boolean> {
+/** Asks for "yes" on the terminal; Ctrl-C at the prompt exits 130 with "cancelled, nothing changed". */
+export async function confirm(io: Io, question = 'Apply these changes? Only "yes" is accepted: '): Promise<boolean> {
   if (!process.stdin.isTTY)
-    throw new UsageError('refusing to apply without confirmation: stdin is not a terminal (pass --auto-approve)');
+    throw new UsageError('refusing to go on without confirmation: stdin is not a terminal (pass --auto-approve)');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  const ask = new AbortController();
+  // Ctrl-C at the prompt: nothing was written yet.
+  rl.on('SIGINT', () => ask.abort());
   try {
-    const answer = await rl.question('Apply these changes? Only "yes" is accepted: ');
+    const answer = await rl.question(question, { signal: ask.signal });
     return answer.trim() === 'yes';
+  } catch (error) {
+    if (ask.signal.aborted) throw new ExitCode(130, 'cancelled, nothing changed');
+    throw error;
   } finally {
     rl.close();
     io.err('');
@@ -85,6 +100,13 @@ async function refuseIfStale(plan: MigrationPlan, flags: ApplyFlags, db: StateDb
   );
 }
 
+/** Accounts the latest audit read completely ('ok'), and those the plan covers. */
+function readableAccounts(db: StateDb, plan: MigrationPlan): { readable: Set<string>; covered: Set<string> } {
+  const latest = loadAuditRun(db);
+  const readable = new Set((latest?.snapshot.accounts ?? []).filter((a) => a.status === 'ok').map((a) => a.accountId));
+  return { readable, covered: new Set(plan.fingerprint.accounts.map((a) => a.accountId)) };
+}
+
 /** Runs `iam2sso apply`. */
 export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
@@ -96,6 +118,8 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   const runId = `apply-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   let lock: HeldLock | null = null;
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
   try {
     // One apply at a time on a state database; a dry run writes nothing, so it does not wait its turn.
     if (!flags.dryRun) lock = holdApplyLock(db, runId, { breakLock: flags.breakLock, note: (line) => io.err(line) });
@@ -104,31 +128,58 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     staleCheck.catch(() => undefined);
     const planHash = contentHash(plan);
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, planHash);
+    const owned = stateOwnership(db);
+    const ownership = flags.dryRun ? memoryOwnership(owned) : owned;
     const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
     if (!flags.dryRun)
       for (const line of await resumeOpenEntries(journal, runtime.ports.identityCenter, sleep)) io.err(line);
-    const computed = computeChanges(plan, runtime.ports, flags.concurrency).catch((e) => {
+    const computed = computeChanges(plan, runtime.ports, flags.concurrency, owned).catch((e) => {
       throw toCloudError(e, 'sso');
     });
     computed.catch(() => undefined);
     await staleCheck;
-    const { diff, live } = await computed;
-    const lines = renderDiffLines(diff);
+    const { diff, live, changes: all } = await computed;
+    const { readable, covered } = readableAccounts(db, plan);
+    const { changes, held } = gateByReads(all, readable, covered);
+    const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
     const paint = diffPainter(colourEnabled(flags, io.outIsTty));
-    for (const line of lines) show(paint(line));
-    for (const s of diff.skipped) io.err(`  skipped ${s.item}: ${s.reason}`);
-    show(renderSummary(diff));
-    if (isApplyDiffEmpty(diff) && !flags.dryRun) {
+    for (const line of renderDiffLines(diff, changes)) show(paint(line));
+    for (const s of skipped) io.err(`  skipped ${s.item}: ${s.reason}`);
+    show(renderSummary({ ...diff, skipped }, changes));
+    const members = live.state.store.groups.filter((g) => g.managedByTool).reduce((n, g) => n + g.members.length, 0);
+    const mass = massChangesOf(changes, owned, members);
+    if (mass.length > 0 && !flags.allowMassDelete) throw new UsageError(describeMassChanges(mass));
+    if (changes.length === 0 && !flags.dryRun) {
       show('No changes. Identity Center and Entra match the plan.');
     } else if (!flags.autoApprove && !flags.dryRun && !(await confirm(io))) {
       throw new UsageError('apply cancelled');
     }
     const writes: string[] = [];
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
-    const report = await applyChanges(diff, live, ports, journal, {
-      concurrency: flags.concurrency,
+    if (!flags.dryRun) startRun(db, runId, 'apply', new Date());
+    process.on('SIGINT', onSigint);
+    const exec = await executeChanges(changes, applyPerformer(ports, live, { concurrency: flags.concurrency }), {
+      runId,
+      journal,
+      ownership,
+      signal: stop.signal,
       log: (line) => io.err(line),
     });
+    const report = applyReport(diff, exec, skipped);
+    const settled = changes.length - exec.notStarted.length;
+    if (!flags.dryRun)
+      finishRun(
+        db,
+        runId,
+        stop.signal.aborted ? 'interrupted' : exec.failed.length ? 'failed' : 'done',
+        countReport(exec),
+        new Date(),
+      );
+    if (stop.signal.aborted)
+      throw new ExitCode(
+        130,
+        `interrupted after ${settled} of ${changes.length} changes; run the same command to resume`,
+      );
     if (flags.dryRun) {
       show(`Dry run: ${writes.length} write(s) would be made:`);
       for (const w of writes) show(`  ${w}`);
@@ -137,8 +188,10 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     else
       show(
         `Apply ${flags.dryRun ? '(dry run) ' : ''}complete: ${report.created.length} created, ${report.updated.length} updated, ` +
-          `${report.deleted.length} deleted, ${report.unchanged.length} unchanged, ${report.skipped.length} skipped, ${report.failed.length} failed.`,
+          `${report.deleted.length} deleted, ${report.unchanged.length} unchanged, ${report.skipped.length} skipped, ` +
+          `${report.cancelled.length} cancelled, ${report.failed.length} failed.`,
       );
+    for (const c of report.cancelled) io.err(`  cancelled ${c.item}: ${c.reason}`);
     if (report.failed.length > 0)
       throw new CloudError(
         'iam2sso',
@@ -151,6 +204,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
         'fix the cause and run the same command again: it resumes and makes only what is still missing',
       );
   } finally {
+    process.off('SIGINT', onSigint);
     lock?.release();
     db.close();
     runtime.close();

@@ -64,7 +64,7 @@ export function dryRunPorts(ports: ApplyPorts, log: DryRunLog): ApplyPorts {
     listUsers: () => st.listUsers(),
     listMemberships: (id) => st.listMemberships(id),
     createGroup: async (name) => recordAs(`identitystore CreateGroup ${name}`, 'group'),
-    createUser: async (u) => recordAs(`identitystore CreateUser ${u.userName}`, 'user'),
+    createUser: async (u) => ({ id: recordAs(`identitystore CreateUser ${u.userName}`, 'user'), existing: false }),
     addMembership: async (g, u) => record(`identitystore CreateGroupMembership ${g} ${u}`),
     removeMembership: async (m) => record(`identitystore DeleteGroupMembership ${m}`),
     deleteGroup: async (g) => record(`identitystore DeleteGroup ${g}`),

@@ -3,6 +3,7 @@
  * `$batch`, the Identity Center gallery app found by its template id, idempotent writes. Deleting a group (only
  * ones the product created) is the one call the adapter's writer does not have; it goes through its Graph client.
  */
+import { NotManagedError } from '../core/reconcile/not-managed.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../entra/setup-plan.js';
 import type { EntraAppInfo, EntraPort } from './ports.js';
@@ -48,7 +49,8 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
     },
     async createGroup(displayName, description) {
       const existing = (await adapter.reader.findGroupsByName(displayName))[0];
-      if (existing) return existing.id;
+      if (existing)
+        throw new NotManagedError(`Entra group ${displayName}`, `iam2sso adopt entra-group "${displayName}"`);
       return (await adapter.writer.createSecurityGroup({ displayName, description })).id;
     },
     async deleteGroup(groupId) {

@@ -2,16 +2,18 @@
  * `iam2sso plan --detailed-exitcode`: after writing the plan, compares it with the live state through apply's
  * own diff and exits 0 when nothing is pending, 2 while changes are (Terraform's convention); errors exit 1.
  */
+import { existsSync } from 'node:fs';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { colourEnabled, diffPainter } from '../cli/colour.js';
 import type { Io } from '../cli/io.js';
-import { isApplyDiffEmpty } from '../core/reconcile/apply-diff.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode, UsageError } from '../errors.js';
+import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
+import { stateOwnership } from '../store/ownership-repo.js';
 import { renderDiffLines, renderSummary } from './render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
 
@@ -21,21 +23,26 @@ export async function exitWithPendingChanges(
   entraConfig: EntraConfig | undefined,
   io: Io,
   aws: AwsOptions & { color?: boolean } = {},
+  statePath = DEFAULT_STATE_PATH,
 ): Promise<void> {
   const settings = await resolveAwsSettings(aws, { identityCenter: true, note: (line) => io.err(line) });
   const entra = createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env });
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   try {
-    const { diff } = await computeChanges(plan, runtime.ports, 8).catch((e) => {
-      throw toCloudError(e, 'sso');
-    });
-    if (isApplyDiffEmpty(diff)) {
+    const db = existsSync(statePath) ? await openStateDb(statePath) : null;
+    const owned = db ? stateOwnership(db) : { originOf: () => null };
+    const { diff, changes } = await computeChanges(plan, runtime.ports, 8, owned)
+      .catch((e) => {
+        throw toCloudError(e, 'sso');
+      })
+      .finally(() => db?.close());
+    if (changes.length === 0) {
       io.err('Identity Center and Entra match the plan: no changes pending.');
       return;
     }
     const paint = diffPainter(colourEnabled(aws, io.isTty));
-    for (const line of renderDiffLines(diff)) io.err(paint(line));
-    throw new ExitCode(2, `Changes pending: ${renderSummary(diff)} Run \`iam2sso apply\` to make them.`);
+    for (const line of renderDiffLines(diff, changes)) io.err(paint(line));
+    throw new ExitCode(2, `Changes pending: ${renderSummary(diff, changes)} Run \`iam2sso apply\` to make them.`);
   } finally {
     runtime.close();
   }

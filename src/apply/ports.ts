@@ -96,10 +96,10 @@ export type IdentityStorePort = {
   listGroups(): Promise<StoreGroup[]>;
   listUsers(): Promise<StoreUser[]>;
   listMemberships(groupId: string): Promise<StoreMembership[]>;
-  /** Creates the group, or returns the id of the one with that display name. */
+  /** Creates the group; a group holding the name is a NotManagedError, never "created". */
   createGroup(displayName: string, description: string): Promise<string>;
-  /** Creates the user, or returns the id of the one with that user name. */
-  createUser(user: StoreUserInput): Promise<string>;
+  /** Creates the user, or finds the one with that user name (`existing`: not created, so not owned). */
+  createUser(user: StoreUserInput): Promise<{ id: string; existing: boolean }>;
   /** Adds the membership (already a member is success). */
   addMembership(groupId: string, userId: string): Promise<void>;
   removeMembership(membershipId: string): Promise<void>;
@@ -132,6 +132,7 @@ export type EntraPort = {
   findIdentityCenterApp(): Promise<EntraAppInfo | null>;
   /** Group object ids assigned to the app. */
   listAppAssignedGroups(servicePrincipalId: string): Promise<string[]>;
+  /** Creates the group; a group holding the name is a NotManagedError (Entra allows duplicate names; we do not). */
   createGroup(displayName: string, description: string): Promise<string>;
   deleteGroup(groupId: string): Promise<void>;
   addGroupMember(groupId: string, userId: string): Promise<void>;

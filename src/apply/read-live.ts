@@ -6,9 +6,22 @@
  */
 import { mapLimit } from '../aws/fan-out.js';
 import type { EntraPerson, LiveApplyState, LiveStoreGroup } from '../core/reconcile/apply-diff.js';
+import { assignmentRefKey, type ObjectKind } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
 import type { LiveAssignment, LiveGroup, LivePermissionSet } from '../core/reconcile/diff.js';
 import { type ApplyPorts, type EntraAppInfo, type EntraUserInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
+
+/** What the live read asks of the ownership records (the state database's, or a dry run's). */
+export type OwnershipLookup = { originOf(ref: { kind: ObjectKind; key: string }): 'created' | 'adopted' | null };
+
+/**
+ * Owned: recorded as created and still carrying the tool's marker (a tag, a description), or adopted by a person.
+ * A marker alone (copied by hand, inherited) or a record alone (the name reused by someone since) is not enough.
+ */
+function owns(owned: OwnershipLookup, kind: ObjectKind, key: string, marked: boolean): boolean {
+  const origin = owned.originOf({ kind, key });
+  return origin === 'adopted' || (origin === 'created' && marked);
+}
 
 /** The live state and the ids behind its names. */
 export type LiveContext = {
@@ -25,7 +38,12 @@ export type LiveContext = {
 
 const lower = (s: string) => s.toLowerCase();
 
-async function readPermissionSets(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+async function readPermissionSets(
+  ports: ApplyPorts,
+  desired: DesiredState,
+  concurrency: number,
+  owned: OwnershipLookup,
+) {
   const wanted = new Set(desired.permissionSets.map((p) => p.name));
   const all = await ports.identityCenter.listPermissionSets();
   const relevant = all.filter((p) => wanted.has(p.name) || p.tags[MANAGED_TAG.key] === MANAGED_TAG.value);
@@ -42,14 +60,14 @@ async function readPermissionSets(ports: ApplyPorts, desired: DesiredState, conc
       sessionDuration: p.sessionDuration,
       ...policies,
       managedPolicies: [...policies.managedPolicies].sort(),
-      managedByTool: p.tags[MANAGED_TAG.key] === MANAGED_TAG.value,
+      managedByTool: owns(owned, 'permission-set', p.name, p.tags[MANAGED_TAG.key] === MANAGED_TAG.value),
     };
     return { live, accounts, outdated };
   });
   return sets;
 }
 
-async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: number, owned: OwnershipLookup) {
   const wanted = new Set(desired.groups.map((g) => lower(g.name)));
   const [groups, users] = await Promise.all([ports.identityStore.listGroups(), ports.identityStore.listUsers()]);
   const userNames = new Map(users.map((u) => [u.id, u.userName]));
@@ -59,7 +77,7 @@ async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: 
   const liveGroups: LiveStoreGroup[] = await mapLimit(relevant, concurrency, async (g) => ({
     id: g.id,
     name: g.displayName,
-    managedByTool: (g.description ?? '').includes(MANAGED_MARKER),
+    managedByTool: owns(owned, 'store-group', lower(g.displayName), (g.description ?? '').includes(MANAGED_MARKER)),
     members: (await ports.identityStore.listMemberships(g.id))
       .filter((m) => userNames.has(m.userId))
       .map((m) => ({ upn: lower(userNames.get(m.userId)!), membershipId: m.membershipId })),
@@ -67,7 +85,7 @@ async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: 
   return { groups, users, liveGroups };
 }
 
-async function readEntra(ports: ApplyPorts, desired: DesiredState, concurrency: number) {
+async function readEntra(ports: ApplyPorts, desired: DesiredState, concurrency: number, owned: OwnershipLookup) {
   const wanted = new Set(desired.groups.map((g) => lower(g.name)));
   const [users, groups, app] = await Promise.all([
     ports.entra.listUsers(),
@@ -81,7 +99,7 @@ async function readEntra(ports: ApplyPorts, desired: DesiredState, concurrency: 
   const liveGroups: LiveGroup[] = await mapLimit(relevant, concurrency, async (g) => ({
     id: g.id,
     name: g.displayName,
-    managedByTool: (g.description ?? '').includes(MANAGED_MARKER),
+    managedByTool: owns(owned, 'entra-group', lower(g.displayName), (g.description ?? '').includes(MANAGED_MARKER)),
     members: (await ports.entra.listGroupMembers(g.id)).filter((id) => upnOf.has(id)).map((id) => upnOf.get(id)!),
   }));
   let assigned: string[] | null = null;
@@ -98,12 +116,13 @@ export async function readLiveState(
   ports: ApplyPorts,
   desired: DesiredState,
   concurrency: number,
+  owned: OwnershipLookup,
 ): Promise<LiveContext> {
   await ports.identityCenter.instance();
   const [sets, store, entra] = await Promise.all([
-    readPermissionSets(ports, desired, concurrency),
-    readStore(ports, desired, concurrency),
-    readEntra(ports, desired, concurrency),
+    readPermissionSets(ports, desired, concurrency, owned),
+    readStore(ports, desired, concurrency, owned),
+    readEntra(ports, desired, concurrency, owned),
   ]);
   const groupName = new Map(store.groups.map((g) => [g.id, g.displayName]));
   const pairs = sets.flatMap((s) => s.accounts.map((accountId) => ({ set: s.live, accountId })));
@@ -113,12 +132,17 @@ export async function readLiveState(
         await ports.identityCenter.listAssignments(accountId, set.arn)
       )
         .filter((a) => a.principalType === 'GROUP')
-        .map((a) => ({
-          accountId,
-          permissionSet: set.name,
-          group: groupName.get(a.principalId) ?? `unknown group ${a.principalId}`,
-          managedByTool: set.managedByTool,
-        })),
+        .map((a) => {
+          const group = groupName.get(a.principalId) ?? `unknown group ${a.principalId}`;
+          // Owned only if the tool created it: never inherited from the permission set's tag.
+          const key = assignmentRefKey({ accountId, permissionSet: set.name, group });
+          return {
+            accountId,
+            permissionSet: set.name,
+            group,
+            managedByTool: owned.originOf({ kind: 'assignment', key }) !== null,
+          };
+        }),
     )
   ).flat();
   const state: LiveApplyState = {

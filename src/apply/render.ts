@@ -1,38 +1,43 @@
 /** The change set as people read it: `+ ~ -` lines and a counts line, like a Terraform plan. */
-import { type ApplyDiff, applyDiffCounts } from '../core/reconcile/apply-diff.js';
-import { diffCounts } from '../core/reconcile/diff.js';
-import { assignmentItem } from './steps-assignments.js';
+import type { ApplyDiff } from '../core/reconcile/apply-diff.js';
+import { type Change, describeChange, isRemoval } from '../core/reconcile/changes.js';
+import { orderChanges } from '../core/reconcile/order.js';
 
-/** One line per change. */
-export function renderDiffLines(diff: ApplyDiff): string[] {
+/** The label of an assignment in reports. */
+export function assignmentItem(a: { accountId: string; permissionSet: string; group: string }): string {
+  return `assignment ${a.accountId} ${a.permissionSet} -> ${a.group}`;
+}
+
+/** One line per change (a permission set's policy changes on one line with the set). */
+export function renderDiffLines(diff: ApplyDiff, changes: Change[]): string[] {
   const lines: string[] = [];
-  for (const p of diff.permissionSets.create)
-    lines.push(
-      `+ permission set ${p.name} (${p.sessionDuration}, ${p.managedPolicies.length} managed, ${p.customerManagedPolicies.length} customer managed${p.inlinePolicy ? ', inline' : ''})`,
-    );
-  for (const u of diff.permissionSets.update) lines.push(`~ permission set ${u.desired.name}: ${u.changes.join('; ')}`);
-  for (const g of diff.groups.create) lines.push(`+ Entra group ${g.name} (${g.members.length} members)`);
-  for (const u of diff.groups.update)
-    lines.push(
-      `~ Entra group ${u.desired.name}: ${[...u.add.map((m) => `+${m}`), ...u.remove.map((m) => `-${m}`)].join(' ')}`,
-    );
-  for (const g of diff.appAssignments) lines.push(`+ Entra app assignment ${g}`);
-  for (const g of diff.store.createGroups) lines.push(`+ Identity Store group ${g}`);
-  for (const u of diff.store.createUsers) lines.push(`+ Identity Store user ${u}`);
-  for (const m of diff.store.addMembers) lines.push(`+ Identity Store member ${m.group} <- ${m.upn}`);
-  for (const a of diff.assignments.create) lines.push(`+ ${assignmentItem(a)}`);
-  for (const p of diff.provisioning) lines.push(`~ provision ${p.permissionSet} to ${p.accountId}`);
-  for (const m of diff.store.removeMembers) lines.push(`- Identity Store member ${m.group} <- ${m.upn}`);
-  for (const a of diff.assignments.delete) lines.push(`- ${assignmentItem(a)}`);
-  for (const p of diff.permissionSets.delete) lines.push(`- permission set ${p.name}`);
-  for (const g of diff.store.deleteGroups) lines.push(`- Identity Store group ${g.name}`);
-  for (const g of diff.groups.delete) lines.push(`- Entra group ${g.name}`);
+  const created = new Map(diff.permissionSets.create.map((p) => [p.name, p]));
+  const updated = new Map(diff.permissionSets.update.map((u) => [u.desired.name, u]));
+  for (const c of orderChanges(changes)) {
+    if (c.kind === 'ps.create') {
+      const p = created.get(c.name)!;
+      lines.push(
+        `+ permission set ${p.name} (${p.sessionDuration}, ${p.managedPolicies.length} managed, ${p.customerManagedPolicies.length} customer managed${p.inlinePolicy ? ', inline' : ''})`,
+      );
+    } else if (c.kind.startsWith('ps.') && c.kind !== 'ps.delete' && c.kind !== 'ps.provision' && 'name' in c) {
+      const u = updated.get(c.name);
+      if (u) {
+        lines.push(`~ permission set ${c.name}: ${u.changes.join('; ')}`);
+        updated.delete(c.name);
+      }
+    } else if (c.kind === 'entra.group.create') {
+      const g = diff.groups.create.find((x) => x.name === c.name);
+      lines.push(`+ Entra group ${c.name} (${g?.members.length ?? 0} members)`);
+    } else if (c.kind !== 'entra.member.add' || !created.has(c.group)) lines.push(describeChange(c));
+  }
   return lines;
 }
 
 /** The summary line: counts of changes, unchanged and skipped. */
-export function renderSummary(diff: ApplyDiff): string {
-  const c = applyDiffCounts(diff);
-  const unchanged = diffCounts(diff).unchanged;
-  return `${c.create} to create, ${c.update} to change, ${c.delete} to delete; ${unchanged} unchanged, ${diff.skipped.length} skipped.`;
+export function renderSummary(diff: ApplyDiff, changes: Change[]): string {
+  const removals = changes.filter(isRemoval).length;
+  const creates = changes.filter((c) => !isRemoval(c) && /create|add|assign$/.test(c.kind)).length;
+  const unchanged =
+    diff.permissionSets.unchanged.length + diff.groups.unchanged.length + diff.assignments.unchanged.length;
+  return `${creates} to create, ${changes.length - creates - removals} to change, ${removals} to delete; ${unchanged} unchanged, ${diff.skipped.length} skipped.`;
 }

@@ -6,13 +6,16 @@
 import type { AwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient, identityCenterAdapter } from '../aws/identity-center.js';
 import { createIdentityStoreClient, identityStoreAdapter } from '../aws/identity-store.js';
+import { applyChanges } from '../core/reconcile/apply-changes.js';
 import { type ApplyDiff, diffApply, resolveMembers } from '../core/reconcile/apply-diff.js';
+import type { Change } from '../core/reconcile/changes.js';
 import { type DesiredState, desiredStateFromPlan, type PlanForApply } from '../core/reconcile/desired.js';
+import { holdDeletesWhileRefused, refuseUnowned } from '../core/reconcile/refuse-unowned.js';
 import type { EntraAdapter } from '../entra/adapter.js';
+import { TokenBucket } from '../reconcile/limits.js';
 import { entraPort } from './entra-port.js';
-import { TokenBucket } from './limits.js';
 import type { ApplyPorts } from './ports.js';
-import { type LiveContext, readLiveState } from './read-live.js';
+import { type LiveContext, type OwnershipLookup, readLiveState } from './read-live.js';
 
 /** Identity Center's shared request rate (requests per second) across SSO Admin and Identity Store. */
 export const IDENTITY_CENTER_RPS = 20;
@@ -50,17 +53,24 @@ export function createApplyRuntime(
   };
 }
 
-/** The target, the live state and the change set for a plan. */
-export type ComputedChanges = { desired: DesiredState; live: LiveContext; diff: ApplyDiff };
+/** The target, the live state, the diff and its typed changes for a plan. */
+export type ComputedChanges = { desired: DesiredState; live: LiveContext; diff: ApplyDiff; changes: Change[] };
 
-/** Reads the live state and diffs it against the plan's target state. */
+/**
+ * Reads the live state and diffs it against the plan's target state: planned objects whose name an unowned object
+ * holds are refused (in `diff.skipped`, with what to do) and the rest goes on.
+ */
 export async function computeChanges(
   plan: PlanForApply,
   ports: ApplyPorts,
   concurrency: number,
+  owned: OwnershipLookup,
 ): Promise<ComputedChanges> {
   const planned = desiredStateFromPlan(plan);
-  const live = await readLiveState(ports, planned, concurrency);
-  const desired = resolveMembers(planned, live.people);
-  return { desired, live, diff: diffApply(desired, live.state) };
+  const live = await readLiveState(ports, planned, concurrency, owned);
+  const { desired, refused } = refuseUnowned(resolveMembers(planned, live.people), live.state);
+  const diff = diffApply(desired, live.state);
+  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
+  diff.skipped.push(...refused, ...held);
+  return { desired, live, diff, changes };
 }

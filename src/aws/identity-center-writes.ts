@@ -18,15 +18,13 @@ import {
   PutPermissionsBoundaryToPermissionSetCommand,
   UpdatePermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
-import type { AssignmentRef, IdentityCenterReader, IdentityCenterWriter } from '../apply/ports.js';
+import type { AssignmentRef, IdentityCenterWriter } from '../apply/ports.js';
+import { NotManagedError } from '../core/reconcile/not-managed.js';
 import { idempotent } from './identity-center-idempotent.js';
 import type { InstanceScope } from './identity-center-instance.js';
 
-/** The writes over an instance-bound client; `listPermissionSets` finds a set that already existed by name. */
-export function identityCenterWrites(
-  { client, arn, ps }: InstanceScope,
-  listPermissionSets: IdentityCenterReader['listPermissionSets'],
-): IdentityCenterWriter {
+/** The writes over an instance-bound client. */
+export function identityCenterWrites({ client, arn, ps }: InstanceScope): IdentityCenterWriter {
   const assignment = async (a: AssignmentRef) => ({
     InstanceArn: await arn(),
     TargetId: a.accountId,
@@ -40,24 +38,25 @@ export function identityCenterWrites(
     async createPermissionSet(p) {
       const InstanceArn = await arn();
       const Tags = Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value }));
-      const created = await idempotent(
-        () =>
-          client.send(
-            new CreatePermissionSetCommand({
-              InstanceArn,
-              Name: p.name,
-              Description: p.description,
-              SessionDuration: p.sessionDuration,
-              Tags,
-            }),
-          ),
-        { exists: true },
-      );
-      const fresh = created?.PermissionSet?.PermissionSetArn;
-      if (fresh) return fresh;
-      const found = (await listPermissionSets()).find((x) => x.name === p.name);
-      if (!found) throw new Error(`permission set ${p.name} exists but could not be found`);
-      return found.arn;
+      // A Conflict means the name is taken: never "created" (ownership is recorded, not inferred from a name).
+      try {
+        const created = await client.send(
+          new CreatePermissionSetCommand({
+            InstanceArn,
+            Name: p.name,
+            Description: p.description,
+            SessionDuration: p.sessionDuration,
+            Tags,
+          }),
+        );
+        const arn = created.PermissionSet?.PermissionSetArn;
+        if (!arn) throw new Error(`CreatePermissionSet for ${p.name} returned no ARN`);
+        return arn;
+      } catch (error) {
+        if ((error as Error).name === 'ConflictException' && !/in progress|try again/i.test((error as Error).message))
+          throw new NotManagedError(`permission set ${p.name}`, `iam2sso adopt permission-set ${p.name}`);
+        throw error;
+      }
     },
     async updatePermissionSet(psArn, p) {
       const input = { ...(await ps(psArn)), Description: p.description, SessionDuration: p.sessionDuration };

@@ -13,6 +13,12 @@ import { identityCenterWrites } from './identity-center-writes.js';
 
 export { idempotent } from './identity-center-idempotent.js';
 
+/**
+ * Per-request timeouts of the Identity Center and Identity Store clients (SDK requestHandler options): a request
+ * that never answers fails after 30 s and is retried by the SDK's bounded retry (maxAttempts), never hangs a run.
+ */
+export const WRITER_REQUEST_TIMEOUTS = { connectionTimeout: 5_000, requestTimeout: 30_000 } as const;
+
 /** Called before every attempt (retries included), e.g. a token bucket's `take`. */
 export type Pacer = () => Promise<void>;
 
@@ -35,7 +41,11 @@ export function paceClient<T>(client: T, pace: Pacer): T {
 /** Creates the SSO Admin client: the product's AWS settings, counted, paced. */
 export function createSsoAdminClient(settings: AwsSettings, pace: Pacer): SSOAdminClient {
   return paceClient(
-    countRequests(new SSOAdminClient(identityCenterClientConfig(settings)), 'sso', settings.counter),
+    countRequests(
+      new SSOAdminClient({ ...identityCenterClientConfig(settings), requestHandler: WRITER_REQUEST_TIMEOUTS }),
+      'sso',
+      settings.counter,
+    ),
     pace,
   );
 }
@@ -48,6 +58,6 @@ export function identityCenterAdapter(client: SSOAdminClient): IdentityCenterPor
     instance: scope.instance,
     ...reads,
     ...asyncReads(scope),
-    ...identityCenterWrites(scope, reads.listPermissionSets),
+    ...identityCenterWrites(scope),
   };
 }

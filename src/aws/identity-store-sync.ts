@@ -11,9 +11,7 @@ import {
   DeleteGroupCommand,
   DeleteGroupMembershipCommand,
   DeleteUserCommand,
-  GetGroupIdCommand,
   GetGroupMembershipIdCommand,
-  GetUserIdCommand,
   type IdentitystoreClient,
   paginateListGroupMemberships,
   paginateListGroups,
@@ -21,6 +19,7 @@ import {
   UpdateGroupCommand,
   UpdateUserCommand,
 } from '@aws-sdk/client-identitystore';
+import { NotManagedError } from '../core/reconcile/not-managed.js';
 import type { StoreGroup, StoreMembership, StoreUser, UserAttributes } from '../core/sync/types.js';
 import type { SyncStoreReader, SyncStoreWriter } from '../sync/ports.js';
 import { idempotent } from './identity-center.js';
@@ -97,27 +96,23 @@ export function identityStoreSyncReader(client: IdentitystoreClient, IdentitySto
 export function identityStoreSyncWriter(client: IdentitystoreClient, IdentityStoreId: string): SyncStoreWriter {
   return {
     async createUser(a) {
-      const created = await idempotent(
-        () =>
-          client.send(
-            new CreateUserCommand({
-              IdentityStoreId,
-              UserName: a.userName,
-              DisplayName: a.displayName,
-              Name: { GivenName: a.givenName, FamilyName: a.familyName },
-              Emails: a.email ? [{ Value: a.email, Type: 'work', Primary: true }] : undefined,
-            }),
-          ),
-        { exists: true },
-      );
-      if (created?.UserId) return created.UserId;
-      const found = await client.send(
-        new GetUserIdCommand({
-          IdentityStoreId,
-          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: a.userName } },
-        }),
-      );
-      return found.UserId ?? '';
+      try {
+        const created = await client.send(
+          new CreateUserCommand({
+            IdentityStoreId,
+            UserName: a.userName,
+            DisplayName: a.displayName,
+            Name: { GivenName: a.givenName, FamilyName: a.familyName },
+            Emails: a.email ? [{ Value: a.email, Type: 'work', Primary: true }] : undefined,
+          }),
+        );
+        return created.UserId ?? '';
+      } catch (error) {
+        // Someone else holds the userName: a refusal, never a user the sync created.
+        if ((error as Error).name === 'ConflictException')
+          throw new NotManagedError(`Identity Store user ${a.userName}`, `iam2sso adopt store-user ${a.userName}`);
+        throw error;
+      }
     },
     async updateUser(UserId, a, changes) {
       const Operations = operationsFor(a, changes) as never;
@@ -128,18 +123,18 @@ export function identityStoreSyncWriter(client: IdentitystoreClient, IdentitySto
     },
     async createGroup(DisplayName, description) {
       const Description = description ?? undefined;
-      const created = await idempotent(
-        () => client.send(new CreateGroupCommand({ IdentityStoreId, DisplayName, Description })),
-        { exists: true },
-      );
-      if (created?.GroupId) return created.GroupId;
-      const found = await client.send(
-        new GetGroupIdCommand({
-          IdentityStoreId,
-          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: DisplayName } },
-        }),
-      );
-      return found.GroupId ?? '';
+      try {
+        const created = await client.send(new CreateGroupCommand({ IdentityStoreId, DisplayName, Description }));
+        return created.GroupId ?? '';
+      } catch (error) {
+        // A hand-made group (or apply's) holds the name: never claimed as the sync's own.
+        if ((error as Error).name === 'ConflictException')
+          throw new NotManagedError(
+            `Identity Store group ${DisplayName}`,
+            `iam2sso adopt store-group "${DisplayName}"`,
+          );
+        throw error;
+      }
     },
     async updateGroup(GroupId, displayName, description) {
       const Operations = [

@@ -9,7 +9,6 @@ import {
   CreateUserCommand,
   DeleteGroupCommand,
   DeleteGroupMembershipCommand,
-  GetGroupIdCommand,
   GetUserIdCommand,
   IdentitystoreClient,
   paginateListGroupMemberships,
@@ -17,13 +16,18 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-identitystore';
 import type { IdentityStorePort, StoreGroup, StoreMembership, StoreUser } from '../apply/ports.js';
+import { NotManagedError } from '../core/reconcile/not-managed.js';
 import { type AwsSettings, countRequests, identityCenterClientConfig } from './clients.js';
-import { idempotent, type Pacer, paceClient } from './identity-center.js';
+import { idempotent, type Pacer, paceClient, WRITER_REQUEST_TIMEOUTS } from './identity-center.js';
 
 /** Creates the Identity Store client: the product's AWS settings, counted, paced. */
 export function createIdentityStoreClient(settings: AwsSettings, pace: Pacer): IdentitystoreClient {
   return paceClient(
-    countRequests(new IdentitystoreClient(identityCenterClientConfig(settings)), 'identitystore', settings.counter),
+    countRequests(
+      new IdentitystoreClient({ ...identityCenterClientConfig(settings), requestHandler: WRITER_REQUEST_TIMEOUTS }),
+      'identitystore',
+      settings.counter,
+    ),
     pace,
   );
 }
@@ -60,18 +64,18 @@ export function identityStoreAdapter(client: IdentitystoreClient, storeId: () =>
     },
     async createGroup(DisplayName, Description) {
       const IdentityStoreId = await storeId();
-      const out = await idempotent(
-        () => client.send(new CreateGroupCommand({ IdentityStoreId, DisplayName, Description })),
-        { exists: true },
-      );
-      if (out?.GroupId) return out.GroupId;
-      const found = await client.send(
-        new GetGroupIdCommand({
-          IdentityStoreId,
-          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: DisplayName } },
-        }),
-      );
-      return found.GroupId ?? '';
+      try {
+        const out = await client.send(new CreateGroupCommand({ IdentityStoreId, DisplayName, Description }));
+        return out.GroupId ?? '';
+      } catch (error) {
+        // A Conflict means another group holds the name: a refusal, never a group we created.
+        if ((error as Error).name === 'ConflictException')
+          throw new NotManagedError(
+            `Identity Store group ${DisplayName}`,
+            `iam2sso adopt store-group "${DisplayName}"`,
+          );
+        throw error;
+      }
     },
     async createUser(u) {
       const IdentityStoreId = await storeId();
@@ -88,14 +92,15 @@ export function identityStoreAdapter(client: IdentitystoreClient, storeId: () =>
           ),
         { exists: true },
       );
-      if (out?.UserId) return out.UserId;
+      if (out?.UserId) return { id: out.UserId, existing: false };
+      // The user is already there (e.g. provisioned from Entra): used for memberships, not owned.
       const found = await client.send(
         new GetUserIdCommand({
           IdentityStoreId,
           AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: u.userName } },
         }),
       );
-      return found.UserId ?? '';
+      return { id: found.UserId ?? '', existing: true };
     },
     async addMembership(GroupId, UserId) {
       const IdentityStoreId = await storeId();

@@ -28,6 +28,11 @@ export function registerApply(program: Command, io: Io): void {
       'OrganizationAccountAccessRole',
     )
     .option('--break-lock', 'take the apply lock even if another run holds it (only when that run is gone)', false)
+    .option(
+      '--allow-mass-delete',
+      'delete more than 10% (at least 5) of the owned objects of a kind in one run (refused otherwise)',
+      false,
+    )
     .action(async (flags: ApplyFlags) => {
       const { runApplyCommand } = await import('../apply/command.js');
       await runApplyCommand(flags, io);

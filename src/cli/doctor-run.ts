@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { discoverAccounts } from '../aws/accounts.js';
-import { type AwsSettings, awsSettingsFromEnv, createBaseClients } from '../aws/clients.js';
+import { type AwsOptions, type AwsSettings, createBaseClients, resolveAwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
 import { type InstanceScope, instanceScope } from '../aws/identity-center-instance.js';
 import { createIdentityStoreClient } from '../aws/identity-store.js';
@@ -192,7 +192,10 @@ const MARK = { ok: 'ok   ', warning: 'WARN ', error: 'ERROR' };
 /** Runs `doctor`. */
 export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
   const { config } = loadConfig(flags.config);
-  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  const settings = await resolveAwsSettings(flags as AwsOptions, {
+    identityCenter: true,
+    note: (line) => io.err(line),
+  });
   const runtime = createVerifyRuntime(settings, flags.assumeRole);
   const unpaced = async () => undefined;
   const sso = createSsoAdminClient(settings, unpaced);

@@ -11,6 +11,9 @@ import { type CredentialKind, resolveEntraSettings } from '../entra/settings.js'
 import { runSetup, type SetupResult } from '../entra/setup.js';
 import type { SetupStep } from '../entra/setup-plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
+import { stateJournal } from '../reconcile/journal.js';
+import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
+import { finishRun, startRun } from '../store/runs-repo.js';
 import { SCIM_TOKEN_ENV } from './entra.js';
 import { type Io, printJson } from './io.js';
 
@@ -33,6 +36,8 @@ export type SetupFlags = ConnectionFlags & {
   federationMetadataOut: string;
   replaceScimCredentials: boolean;
   progress: boolean;
+  /** The state database the run is journaled in. */
+  state?: string;
 };
 
 export type ProvisionFlags = ConnectionFlags & { user: string; assign: boolean; appName: string };
@@ -96,6 +101,9 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
   const say = (line: string) => flags.progress && io.err(line);
   const out = resolve(flags.federationMetadataOut);
   let result: SetupResult;
+  const db = flags.dryRun ? null : await openStateDb(flags.state ?? DEFAULT_STATE_PATH);
+  const runId = `entra-setup-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+  if (db) startRun(db, runId, 'entra setup', new Date());
   try {
     result = await runSetup(
       adapter.apps,
@@ -118,10 +126,15 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
           starting: (step) => !flags.dryRun && say(`  … ${step.description}`),
           finished: (step, detail) => say(stepLine(step, flags.dryRun, detail)),
         },
+        journal: db ? stateJournal(db, runId, 'entra-setup') : undefined,
       },
     );
+    if (db) finishRun(db, runId, 'done', null, new Date());
   } catch (error) {
+    if (db) finishRun(db, runId, 'failed', null, new Date());
     throw entraCloudError(error, adapter.settings.clientId);
+  } finally {
+    db?.close();
   }
   printSetupResult(io, flags, result, intended, out, adapter.graph.stats);
 }

@@ -6,6 +6,7 @@
 import { type Command, Option } from 'commander';
 import { CREDENTIAL_KINDS } from '../entra/settings.js';
 import { DEFAULT_APP_NAME } from '../entra/setup-plan.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { ProvisionFlags, SetupFlags } from './entra-run.js';
 import type { Io } from './io.js';
 
@@ -42,6 +43,7 @@ export function registerEntra(program: Command, io: Io): void {
         'where to save the federation metadata XML',
         'entra-federation-metadata.xml',
       )
+      .option('--state <path>', 'state database (the journal of the run)', DEFAULT_STATE_PATH)
       .option('--no-progress', 'no progress output on stderr'),
   ).action(async (flags: SetupFlags) => (await import('./entra-run.js')).runSetupCommand(flags, io));
   connectionOptions(

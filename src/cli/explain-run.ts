@@ -1,5 +1,5 @@
 /** The work of `iam2sso explain`: reads the facts from Entra and AWS, walks the chain, prints it. */
-import { awsSettingsFromEnv } from '../aws/clients.js';
+import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
 import { instanceScope } from '../aws/identity-center-instance.js';
 import { createIdentityStoreClient } from '../aws/identity-store.js';
@@ -44,7 +44,10 @@ export async function runExplain(upn: string, flags: ExplainFlags, io: Io): Prom
     env: process.env,
     prompt: (m) => io.err(m),
   });
-  const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  const settings = await resolveAwsSettings(flags as AwsOptions, {
+    identityCenter: true,
+    note: (line) => io.err(line),
+  });
   const unpaced = async () => undefined;
   const sso = createSsoAdminClient(settings, unpaced);
   const store = createIdentityStoreClient(settings, unpaced);

@@ -16,10 +16,13 @@ import { type Io, processIo } from './io.js';
 import { registerPermissions } from './permissions.js';
 import { registerPlan } from './plan.js';
 import { registerReport } from './report.js';
+import { registerRollback } from './rollback.js';
 import { registerRollout } from './rollout.js';
+import { registerRuns } from './runs.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSync } from './sync.js';
 import { registerTrack } from './track.js';
+import { registerVerify } from './verify.js';
 
 /** Builds the command tree writing to `io` (stderr notes dropped under `--quiet`). */
 export function buildProgram(outerIo: Io): Command {
@@ -44,6 +47,9 @@ export function buildProgram(outerIo: Io): Command {
   registerEntra(program, io);
   registerSync(program, io);
   registerTrack(program, io);
+  registerVerify(program, io);
+  registerRuns(program, io);
+  registerRollback(program, io);
   registerDemo(program, io);
   registerExplain(program, io);
   registerDoctor(program, io);

@@ -114,7 +114,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     // No plan file yet: compare the plan that would be written, and write nothing.
     io.err(`no plan file ${flags.out}: comparing the plan \`iam2sso plan\` would write (nothing written)`);
     const { exitWithPendingChanges } = await import('../apply/pending.js');
-    return exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags);
+    return exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags, flags.state);
   }
   writeAtomically(flags.out, renderPlanYaml(plan, previousText));
   for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
@@ -131,7 +131,7 @@ async function checkPendingOnly(flags: PlanFlags, io: Io): Promise<void> {
   const plan = read.plan as MigrationPlan;
   if (flags.json) printJson(io, plan);
   const { exitWithPendingChanges } = await import('../apply/pending.js');
-  await exitWithPendingChanges(plan, config.entra, io, flags);
+  await exitWithPendingChanges(plan, config.entra, io, flags, flags.state);
 }
 
 async function loadRun(statePath: string, runId: string | undefined) {

@@ -1,7 +1,6 @@
 /** The work of `iam2sso sync` (loaded when the command runs): wires Entra and the Identity Store to the engine. */
 import { existsSync } from 'node:fs';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
-import { TokenBucket } from '../apply/limits.js';
 import { type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
@@ -14,6 +13,7 @@ import { entraCloudError } from '../entra/graph-errors.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ValidationFailed } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
+import { TokenBucket } from '../reconcile/limits.js';
 import { openStateDb } from '../store/db.js';
 import { dryRunWriter } from '../sync/dry-run.js';
 import { runSync, type SyncRunResult } from '../sync/engine.js';
@@ -88,6 +88,10 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
     let result: SyncRunResult;
     for (let run = 1; ; run++) {
       const started = Date.now();
+      // Ctrl-C while writing: what is in flight finishes, nothing new starts, the next run resumes.
+      const interrupt = new AbortController();
+      const onSigint = () => interrupt.abort();
+      process.on('SIGINT', onSigint);
       result = await runSync(
         {
           profile: `${entraSettings.tenantId}/${storeId}`,
@@ -95,6 +99,8 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
           leavers: flags.leavers ?? 'deactivate',
           full: flags.full && run === 1,
           dryRun: flags.dryRun,
+          allowMassDelete: flags.allowMassDelete,
+          signal: interrupt.signal,
           concurrency: flags.concurrency,
           now: () => new Date(),
         },
@@ -109,9 +115,11 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
             if (flags.progress && (done % 500 === 0 || done === total)) io.err(`  ${done}/${total} writes`);
           },
         },
-      ).catch((error) => {
-        throw entraCloudError(toCloudError(error, 'identitystore'), entraSettings.clientId);
-      });
+      )
+        .catch((error) => {
+          throw entraCloudError(toCloudError(error, 'identitystore'), entraSettings.clientId);
+        })
+        .finally(() => process.off('SIGINT', onSigint));
       if (flags.json) printJson(io, { ...jsonOf(result), state: flags.state });
       else printSyncResult(io, result, flags.state);
       if (!flags.watch) break;

@@ -16,6 +16,8 @@ export type SyncFlags = AwsOptions & {
   leavers?: 'deactivate' | 'delete';
   dryRun: boolean;
   full: boolean;
+  /** Delete or deactivate more than the mass-change threshold. */
+  allowMassDelete?: boolean;
   watch?: number;
   rate: number;
   concurrency: number;
@@ -63,6 +65,11 @@ export function registerSync(program: Command, io: Io): void {
     .option('--leavers <action>', 'disabled, deleted or out-of-scope users: deactivate or delete', parseLeavers)
     .option('--dry-run', 'show what would change; write nothing, save nothing', false)
     .option('--full', 'ignore the stored delta links: read Entra and the Identity Store again', false)
+    .option(
+      '--allow-mass-delete',
+      'delete or deactivate more than 10% (at least 5) of the synced users or groups in one run',
+      false,
+    )
     .option('--watch <interval>', 'sync again every interval (30s, 5m, 1h) until interrupted', parseInterval)
     .option(
       '--rate <rps>',

@@ -21,6 +21,7 @@ import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-grap
 import { failureFromBatchResponse, failureOf, GraphCallError, type GraphFailure } from './graph-errors.js';
 import { AgentHttpHandler, agentTrusting } from './https-transport.js';
 import type { GraphOperation } from './permissions.js';
+import { TimeoutHandler } from './timeout-handler.js';
 
 /** How to reach Graph. */
 export type GraphClientOptions = {
@@ -35,6 +36,8 @@ export type GraphClientOptions = {
   maxRetries?: number;
   clientId?: string | null;
   sleep?: (ms: number) => Promise<void>;
+  /** How long one request may go unanswered before it is sent again (default 30 s; then it fails). */
+  timeoutMs?: number;
 };
 
 /** One request of a `$batch`. */
@@ -88,6 +91,7 @@ function middlewareChain(options: GraphClientOptions, stats: GraphStats): Middle
     new RedirectHandler(new RedirectHandlerOptions()),
     new TelemetryHandler(),
     counter,
+    new TimeoutHandler(options.timeoutMs),
     transport,
   ];
 }

@@ -22,7 +22,7 @@ export async function sendWithAgent(input: Request, agent: Agent): Promise<Respo
   });
   if (body) headers['content-length'] = String(body.length);
   return new Promise<Response>((resolve, reject) => {
-    const req = httpsRequest(input.url, { method: input.method, headers, agent }, (res) => {
+    const req = httpsRequest(input.url, { method: input.method, headers, agent, signal: input.signal }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);

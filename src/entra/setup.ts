@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
+import type { Journal } from '../reconcile/journal.js';
 import type { AppReader, AppWriter, EnterpriseApp, ScimCredentials } from './ports.js';
 import { type IdpMetadata, parseIdpMetadata } from './saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, planSetup, type SetupDesired, type SetupLive, type SetupStep } from './setup-plan.js';
@@ -99,7 +100,14 @@ export async function runSetup(
   apps: AppReader,
   writer: AppWriter,
   desired: SetupDesired,
-  options: { now: Date; scimToken: () => string; progress: SetupProgress; onPlan?: (steps: SetupStep[]) => void },
+  options: {
+    now: Date;
+    scimToken: () => string;
+    progress: SetupProgress;
+    onPlan?: (steps: SetupStep[]) => void;
+    /** The journal of the run: each changing step's intent before its call, its result after (no secrets). */
+    journal?: Journal;
+  },
 ): Promise<SetupResult> {
   const live = await readSetupLive(apps, desired, options.now);
   const steps = planSetup(live, desired);
@@ -119,8 +127,21 @@ export async function runSetup(
       continue;
     }
     options.progress.starting(step);
-    const detail = await runStep(step, ctx, writer, options.scimToken);
-    options.progress.finished(step, detail);
+    const entry = options.journal?.begin({
+      stepId: `entra.setup:${step.action.kind}`,
+      kind: `entra.setup.${step.action.kind}`,
+      target: step.description,
+      // The action names what it sets (ids, URLs, dates); the SCIM token is never part of it.
+      payload: { action: step.action },
+    });
+    try {
+      const detail = await runStep(step, ctx, writer, options.scimToken);
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'done', result: detail ?? null });
+      options.progress.finished(step, detail);
+    } catch (error) {
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: (error as Error).message });
+      throw error;
+    }
   }
   return { steps, app: ctx.app!, signingThumbprint: ctx.thumbprint };
 }

@@ -6,11 +6,16 @@
 import { diffSync, syncCounts } from '../core/sync/diff.js';
 import { groupsInScope } from '../core/sync/scope.js';
 import type { LeaverAction, MatchRule, StoreState, SyncConflict, SyncDiff, SyncScope } from '../core/sync/types.js';
+import { ExitCode } from '../errors.js';
+import { stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
+import { listOwned, stateOwnership } from '../store/ownership-repo.js';
+import { finishRun, startRun } from '../store/runs-repo.js';
 import { loadSyncState, type SyncStateRecord, saveSyncState } from '../store/sync-repo.js';
+import { lastSyncInterrupted, refuseEmptySource, refuseMassLeave } from './guards.js';
 import { applyGroupsRound, applyUsersRound, type EntraMirror, emptyMirror } from './mirror.js';
 import type { SyncDirectory, SyncStoreReader, SyncStoreWriter } from './ports.js';
-import { applySyncDiff, runPool, type StoreMirror, type WriteFailure } from './writes.js';
+import { applySyncDiff, countWrites, runPool, type StoreMirror, type WriteFailure } from './writes.js';
 
 export type SyncRunOptions = {
   /** Which state to use: the Entra tenant and the identity store, e.g. `tenant/d-1234567890`. */
@@ -21,6 +26,10 @@ export type SyncRunOptions = {
   full: boolean;
   /** True when the writer only logs: nothing is saved either, so the next real run sees the same changes. */
   dryRun: boolean;
+  /** Delete or deactivate more than the mass-change threshold in one run. */
+  allowMassDelete?: boolean;
+  /** Aborted (Ctrl-C): no new write starts; the run ends with exit 130 and the next run resumes. */
+  signal?: AbortSignal;
   /** Identity Store calls in flight at once (the rate limiter paces them). */
   concurrency: number;
   now: () => Date;
@@ -87,8 +96,11 @@ function modeOf(
   full: boolean,
   expired: boolean,
   scopeChanged: boolean,
+  interrupted = false,
 ): SyncMode & { readStore: boolean } {
   if (!prior) return { kind: 'initial', reason: null, readStore: true };
+  if (interrupted)
+    return { kind: 'incremental', reason: 'the last sync was interrupted: Identity Store read again', readStore: true };
   if (full) return { kind: 'full-resync', reason: 'requested with --full', readStore: true };
   if (expired) return { kind: 'full-resync', reason: 'the Graph delta link expired', readStore: true };
   if (scopeChanged)
@@ -121,7 +133,9 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   applyUsersRound(mirror, usersRound);
   applyGroupsRound(mirror, groupsRound);
   const scopeChanged = JSON.stringify(prior?.scope) !== JSON.stringify(options.scope);
-  const mode = modeOf(prior, options.full, expired, scopeChanged);
+  const interrupted = lastSyncInterrupted(deps.db);
+  const mode = modeOf(prior, options.full, expired, scopeChanged, interrupted);
+  refuseEmptySource(prior, mirror, usersRound.fullResync || options.full || expired || !prior);
   log(
     `Entra: ${usersRound.changed.length + usersRound.removed.length} user and ${groupsRound.changed.length + groupsRound.removed.length} group changes` +
       (mode.reason ? ` (${mode.kind}: ${mode.reason})` : ''),
@@ -138,6 +152,9 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
         membershipLists: new Set(store.memberships.map((m) => m.groupId)).size,
       }
     : { users: 0, groups: 0, membershipLists: 0 };
+  const ownedTargets = new Set(
+    [...listOwned(deps.db, 'store-user'), ...listOwned(deps.db, 'store-group')].flatMap((o) => o.objectId ?? []),
+  );
   const diff = diffSync({
     users: [...mirror.users.values()],
     groups: [...mirror.groups.values()],
@@ -145,8 +162,14 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
     links: prior?.links ?? [],
     scope: options.scope,
     leavers: options.leavers,
+    ownedTargets,
   });
   deps.onPlan?.(diff, { kind: mode.kind, reason: mode.reason });
+  refuseMassLeave(diff, prior, options.allowMassDelete === true);
+  const runId = `sync-${options.now().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+  if (!options.dryRun) startRun(deps.db, runId, 'sync', options.now());
+  const ownership = stateOwnership(deps.db, options.now);
+  const key = (name: string) => name.toLowerCase();
   const storeMirror: StoreMirror = {
     users: new Map(store.users.map((u) => [u.userId, { ...u }])),
     groups: new Map(store.groups.map((g) => [g.groupId, { ...g }])),
@@ -155,7 +178,24 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   const outcome = await applySyncDiff(diff, deps.writer, storeMirror, {
     concurrency: options.concurrency,
     onWrite: deps.onWrite,
+    // Ownership is written through before each create and confirmed with the id after: a killed run's successor
+    // knows what the sync made, and cleans it up when it falls out of scope.
+    ...(options.dryRun
+      ? {}
+      : {
+          onCreating: (kind, name) => ownership.record({ kind, key: key(name) }, runId),
+          onCreated: (kind, name, id) => ownership.record({ kind, key: key(name) }, runId, id),
+          onRefused: (kind, name) => ownership.release({ kind, key: key(name) }),
+          journal: stateJournal(deps.db, runId, 'sync'),
+          signal: options.signal,
+        }),
   });
+  if (options.signal?.aborted) {
+    // Nothing is saved: the run stays recorded as interrupted, so the next one reads the Identity Store again.
+    if (!options.dryRun) finishRun(deps.db, runId, 'interrupted', { writes: outcome.writes }, options.now());
+    const total = countWrites(diff);
+    throw new ExitCode(130, `interrupted after ${outcome.writes} of ${total} changes; run the same command to resume`);
+  }
   const matchedBy: Partial<Record<MatchRule, number>> = {};
   for (const m of diff.matches) matchedBy[m.rule] = (matchedBy[m.rule] ?? 0) + 1;
   const result: SyncRunResult = {
@@ -185,6 +225,7 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
       lastRunAt: options.now().toISOString(),
       lastResult: { mode: result.mode, counts: result.counts, writes: result.writes, failed: result.failed.length },
     });
+    finishRun(deps.db, runId, result.failed.length ? 'failed' : 'done', result.counts, options.now());
   }
   return result;
 }

@@ -3,7 +3,10 @@
  * before memberships, memberships before deletes), a bounded number of calls at a time. Each success updates the
  * mirror of the store and the links; a failure is recorded with its reason and the rest goes on.
  */
+
+import { type Change, changeId, undoOf } from '../core/reconcile/changes.js';
 import type { StoreGroup, StoreMembership, StoreUser, SyncConflict, SyncDiff, SyncLink } from '../core/sync/types.js';
+import type { Journal } from '../reconcile/journal.js';
 import type { SyncStoreWriter } from './ports.js';
 
 /** The Identity Store as the sync knows it, changed as writes succeed. */
@@ -36,12 +39,39 @@ function message(error: unknown): string {
   return `${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message ?? String(error)}`;
 }
 
+/** The writes a diff asks for. */
+export function countWrites(diff: SyncDiff): number {
+  return (
+    diff.groups.create.length +
+    diff.groups.update.length +
+    diff.groups.delete.length +
+    diff.users.create.length +
+    diff.users.update.length +
+    diff.users.delete.length +
+    diff.memberships.add.length +
+    diff.memberships.remove.length
+  );
+}
+
 /** Applies the diff; returns how many writes were made, what failed, and the links to keep. */
 export async function applySyncDiff(
   diff: SyncDiff,
   writer: SyncStoreWriter,
   mirror: StoreMirror,
-  options: { concurrency: number; onWrite?: (done: number, total: number) => void },
+  options: {
+    concurrency: number;
+    onWrite?: (done: number, total: number) => void;
+    /** Called before a create is sent (records the object as the tool's, so a killed run's successor knows it). */
+    onCreating?: (kind: 'store-user' | 'store-group', name: string) => void;
+    /** Called when a create succeeded, with the new id. */
+    onCreated?: (kind: 'store-user' | 'store-group', name: string, id: string) => void;
+    /** The journal of the run (none for a dry run). */
+    journal?: Journal;
+    /** Aborted: no new write starts. */
+    signal?: AbortSignal;
+    /** Called when a create was refused (the name is held by an object the tool does not own). */
+    onRefused?: (kind: 'store-user' | 'store-group', name: string) => void;
+  },
 ): Promise<WriteOutcome> {
   const links = new Map(diff.links.map((l) => [l.entraId, l]));
   // Objects to delete keep their link until the delete succeeds, so a failed delete is tried again next run.
@@ -53,53 +83,99 @@ export async function applySyncDiff(
   const userIds = new Map<string, string>();
   for (const m of diff.matches) (m.kind === 'user' ? userIds : groupIds).set(m.entraId, m.targetId);
   const failed: WriteFailure[] = [];
-  const total =
-    diff.groups.create.length +
-    diff.groups.update.length +
-    diff.groups.delete.length +
-    diff.users.create.length +
-    diff.users.update.length +
-    diff.users.delete.length +
-    diff.memberships.add.length +
-    diff.memberships.remove.length;
+  const total = countWrites(diff);
   let writes = 0;
-  const step = async (item: string, call: () => Promise<undefined | false>) => {
+  const step = async (item: string, call: () => Promise<undefined | false>, change?: Change) => {
+    if (options.signal?.aborted) return;
+    // Every write is journaled: intent (with the typed change and its undo where there is one) before, result after.
+    const entry = options.journal?.begin({
+      stepId: change ? changeId(change) : `sync:${item}`,
+      kind: change?.kind ?? `sync.${item.split(' ').slice(0, 2).join('-')}`,
+      target: item,
+      payload: { change: change ?? null },
+      undo: change ? undoOf(change) : null,
+    });
     try {
-      if ((await call()) === false) return;
+      if ((await call()) === false) {
+        if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: 'refused' });
+        return;
+      }
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'done' });
       writes++;
       options.onWrite?.(writes, total);
     } catch (error) {
+      if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: message(error) });
       failed.push({ item, error: message(error) });
     }
   };
   const pool = <T>(items: T[], fn: (item: T) => Promise<void>) => runPool(items, options.concurrency, fn);
 
+  const conflicts: SyncConflict[] = [];
+  /** A create refused because the name is held by an object the tool does not own: a conflict, never "created". */
+  const refused = (error: unknown, kind: 'store-user' | 'store-group', entraId: string, name: string) => {
+    if ((error as Error).name !== 'NotManaged') throw error;
+    options.onRefused?.(kind, name);
+    conflicts.push({
+      id: kind === 'store-user' ? 'user-name-held-by-other' : 'group-name-held-by-other',
+      entraId,
+      name,
+      targetIds: [],
+      message: (error as Error).message,
+    });
+    return false as const;
+  };
   await pool(diff.groups.create, (g) =>
-    step(`create group ${g.displayName}`, async () => {
-      const groupId = await writer.createGroup(g.displayName, g.description);
-      groupIds.set(g.entraId, groupId);
-      mirror.groups.set(groupId, { groupId, displayName: g.displayName, description: g.description, externalIds: [] });
-      links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
-    }),
+    step(
+      `create group ${g.displayName}`,
+      async () => {
+        options.onCreating?.('store-group', g.displayName);
+        let groupId: string;
+        try {
+          groupId = await writer.createGroup(g.displayName, g.description);
+        } catch (error) {
+          return refused(error, 'store-group', g.entraId, g.displayName);
+        }
+        options.onCreated?.('store-group', g.displayName, groupId);
+        groupIds.set(g.entraId, groupId);
+        mirror.groups.set(groupId, {
+          groupId,
+          displayName: g.displayName,
+          description: g.description,
+          externalIds: [],
+        });
+        links.set(g.entraId, { entraId: g.entraId, kind: 'group', targetId: groupId, origin: 'created' });
+      },
+      { kind: 'store.group.create', name: g.displayName },
+    ),
   );
   await pool(diff.users.create, (u) =>
-    step(`create user ${u.attributes.userName}`, async () => {
-      const userId = await writer.createUser(u.attributes);
-      userIds.set(u.entraId, userId);
-      const a = u.attributes;
-      mirror.users.set(userId, {
-        userId,
-        userName: a.userName,
-        displayName: a.displayName,
-        givenName: a.givenName,
-        familyName: a.familyName,
-        emails: a.email ? [a.email] : [],
-        externalIds: [],
-      });
-      links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
-    }),
+    step(
+      `create user ${u.attributes.userName}`,
+      async () => {
+        options.onCreating?.('store-user', u.attributes.userName);
+        let userId: string;
+        try {
+          userId = await writer.createUser(u.attributes);
+        } catch (error) {
+          return refused(error, 'store-user', u.entraId, u.attributes.userName);
+        }
+        options.onCreated?.('store-user', u.attributes.userName, userId);
+        userIds.set(u.entraId, userId);
+        const a = u.attributes;
+        mirror.users.set(userId, {
+          userId,
+          userName: a.userName,
+          displayName: a.displayName,
+          givenName: a.givenName,
+          familyName: a.familyName,
+          emails: a.email ? [a.email] : [],
+          externalIds: [],
+        });
+        links.set(u.entraId, { entraId: u.entraId, kind: 'user', targetId: userId, origin: 'created' });
+      },
+      { kind: 'store.user.create', upn: u.attributes.userName },
+    ),
   );
-  const conflicts: SyncConflict[] = [];
   await pool(diff.users.update, (u) =>
     step(`update user ${u.attributes.userName}`, async () => {
       try {
@@ -151,20 +227,28 @@ export async function applySyncDiff(
     }),
   );
   await pool(diff.users.delete, (u) =>
-    step(`delete user ${u.userName}`, async () => {
-      await writer.deleteUser(u.userId);
-      mirror.users.delete(u.userId);
-      for (const [id, m] of mirror.memberships) if (m.userId === u.userId) mirror.memberships.delete(id);
-      links.delete(u.entraId);
-    }),
+    step(
+      `delete user ${u.userName}`,
+      async () => {
+        await writer.deleteUser(u.userId);
+        mirror.users.delete(u.userId);
+        for (const [id, m] of mirror.memberships) if (m.userId === u.userId) mirror.memberships.delete(id);
+        links.delete(u.entraId);
+      },
+      { kind: 'store.user.delete', upn: u.userName },
+    ),
   );
   await pool(diff.groups.delete, (g) =>
-    step(`delete group ${g.displayName}`, async () => {
-      await writer.deleteGroup(g.groupId);
-      mirror.groups.delete(g.groupId);
-      for (const [id, m] of mirror.memberships) if (m.groupId === g.groupId) mirror.memberships.delete(id);
-      links.delete(g.entraId);
-    }),
+    step(
+      `delete group ${g.displayName}`,
+      async () => {
+        await writer.deleteGroup(g.groupId);
+        mirror.groups.delete(g.groupId);
+        for (const [id, m] of mirror.memberships) if (m.groupId === g.groupId) mirror.memberships.delete(id);
+        links.delete(g.entraId);
+      },
+      { kind: 'store.group.delete', name: g.displayName, members: [] },
+    ),
   );
   return { writes, failed, conflicts, links: [...links.values()] };
 }

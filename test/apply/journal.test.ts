@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { stateJournal } from '../../src/apply/journal.js';
 import type { AsyncKind, IdentityCenterReader } from '../../src/apply/ports.js';
-import { resumeOpenEntries } from '../../src/apply/resume.js';
+import { stateJournal } from '../../src/reconcile/journal.js';
+import { resumeOpenEntries } from '../../src/reconcile/resume.js';
 import { openStateDb } from '../../src/store/db.js';
 import { runEntries } from '../../src/store/journal-repo.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KeyedMutex, Semaphore, sleep, TokenBucket } from '../../src/apply/limits.js';
+import { KeyedMutex, Semaphore, sleep, TokenBucket } from '../../src/reconcile/limits.js';
 
 describe('apply limits', () => {
   it('a semaphore never has more holders than its limit', async () => {

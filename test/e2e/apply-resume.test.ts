@@ -6,9 +6,25 @@ import Database from 'better-sqlite3';
 import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
+import { runIam2sso } from '../helpers/cli.js';
 
-// Twenty kills at random moments, each followed by a resume; IAM2SSO_KILLS changes the count for a longer soak.
-const KILLS = Number(process.env.IAM2SSO_KILLS ?? 20);
+// Kills at chosen journal states, then seeded random ones: IAM2SSO_KILLS (default 2) and IAM2SSO_SOAK_SEED for a
+// longer soak (e.g. IAM2SSO_KILLS=20).
+const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 2);
+const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
+const CHOSEN = ['intent:1', 'intent:6', 'submitted:1', 'result:3', 'submitted:4', 'result:12'];
+
+/** A small seeded generator (mulberry32), so a failing soak can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** Flips the first permission set's session duration between PT1H and PT2H in the plan file. */
 function toggleFirstSessionDuration(planPath: string): void {
@@ -19,77 +35,106 @@ function toggleFirstSessionDuration(planPath: string): void {
   writeFileSync(planPath, next);
 }
 
-function killAfter(w: ApplyWorld, ms: number): Promise<'killed' | 'finished'> {
-  return new Promise((resolve) => {
-    const child = w.spawnApply();
-    let done = false;
-    const timer = setTimeout(() => {
-      if (!done) child.kill('SIGKILL');
-    }, ms);
-    child.on('exit', (_code, signal) => {
-      done = true;
-      clearTimeout(timer);
-      resolve(signal === 'SIGKILL' ? 'killed' : 'finished');
-    });
-  });
+function journal(w: ApplyWorld) {
+  const db = new Database(w.statePath, { readonly: true });
+  try {
+    const open = (
+      db.prepare("SELECT COUNT(*) AS n FROM apply_journal WHERE status IN ('intent', 'submitted')").get() as {
+        n: number;
+      }
+    ).n;
+    const runs = db.prepare('SELECT run_id, command, status, target_run_id FROM runs ORDER BY started_at').all() as {
+      run_id: string;
+      command: string;
+      status: string;
+    }[];
+    const twice = db
+      .prepare(
+        "SELECT step_id, COUNT(*) AS n FROM apply_journal WHERE kind = 'ps.create' AND status = 'done' GROUP BY step_id HAVING n > 1",
+      )
+      .all();
+    return { open, runs, twice };
+  } finally {
+    db.close();
+  }
 }
 
-describe('iam2sso apply killed with SIGKILL at random points', () => {
+describe('apply and rollback killed with SIGKILL at chosen journal states and at random', () => {
   let w: ApplyWorld;
+  const cli = (args: string[], extra: Record<string, string> = {}) => runIam2sso(args, { ...w.env, ...extra }, 300_000);
+  const applyArgs = () => ['apply', '--auto-approve', '--plan', w.planPath, '--state', w.statePath, '--json'];
   before(async () => {
     w = await startApplyWorld();
-    // Slow the clouds down so kills land in the middle of the work, not before or after it.
-    w.sandbox.world.faults = { ...w.sandbox.world.faults, latencyMs: 12 };
-    w.sandbox.world.sso!.asyncDelayMs = 250;
+    w.sandbox.world.faults = { ...w.sandbox.world.faults, latencyMs: 5 };
+    w.sandbox.world.sso!.asyncDelayMs = 150;
   });
   after(async () => {
     await w?.close();
   });
 
-  it('resumes and finishes with no duplicate and nothing skipped', async (t) => {
+  it('apply resumes after every kill to the exact plan: nothing done twice, nothing skipped', async (t) => {
+    const random = seeded(SEED);
+    const points = [
+      ...CHOSEN,
+      ...Array.from(
+        { length: RANDOM_KILLS },
+        () => `${random() < 0.5 ? 'intent' : 'result'}:${1 + Math.floor(random() * 30)}`,
+      ),
+    ];
+    let leftBehind = 0;
     const outcomes: string[] = [];
-    for (let i = 0; i < KILLS; i++) {
-      const outcome = await killAfter(w, 1500 + Math.floor(Math.random() * 4000));
-      outcomes.push(outcome);
-      // A run that got to the end leaves nothing to do: edit the plan, as a reviewer would, so the next kill
-      // lands in the middle of real changes again (a session duration, which updates and re-provisions).
-      if (outcome === 'finished') toggleFirstSessionDuration(w.planPath);
+    for (const point of points) {
+      const r = await cli(applyArgs(), { IAM2SSO_KILL_AT: point });
+      const killed = r.status === -1;
+      outcomes.push(`${point}=${killed ? 'killed' : r.status}`);
+      if (killed && journal(w).open > 0) leftBehind++;
+      // A run that got to the end leaves nothing to do: edit the plan so the next kill lands in real changes.
+      if (!killed) toggleFirstSessionDuration(w.planPath);
     }
-    t.diagnostic(`runs: ${outcomes.join(' ')}`);
-    assert.ok(outcomes.includes('killed'), `some runs were killed: ${outcomes}`);
-    const r = await w.apply(['--json']);
+    t.diagnostic(`kills: ${outcomes.join(' ')}; ${leftBehind} left open journal entries behind`);
+    assert.ok(leftBehind >= 3, `kills left work behind: ${outcomes}`);
+    const r = await cli(applyArgs());
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.json<{ failed: unknown[] }>().failed, []);
     await assertExact(w, { cli: false });
     const planned = w.plan().permissionSets;
     const sso = new SSOAdminClient(sdkConfig(w.sandbox));
-    const instanceArn = w.sandbox.world.sso!.instanceArn;
     for (const arn of w.sandbox.world.sso!.permissionSets.keys()) {
       const { PermissionSet } = await sso.send(
-        new DescribePermissionSetCommand({ InstanceArn: instanceArn, PermissionSetArn: arn }),
+        new DescribePermissionSetCommand({ InstanceArn: w.sandbox.world.sso!.instanceArn, PermissionSetArn: arn }),
       );
       const want = planned.find((p) => p.name === PermissionSet?.Name);
       if (want) assert.equal(PermissionSet?.SessionDuration, want.sessionDuration, `session of ${want.name}`);
     }
-    const again = await w.apply(['--json']);
+    sso.destroy();
+    const again = await cli(applyArgs());
     const report = again.json<{ created: string[]; updated: string[]; deleted: string[] }>();
     assert.deepEqual([report.created, report.updated, report.deleted], [[], [], []]);
-    const db = new Database(w.statePath, { readonly: true });
-    try {
-      const open = db
-        .prepare("SELECT COUNT(*) AS n FROM apply_journal WHERE status IN ('intent', 'submitted')")
-        .get() as {
-        n: number;
-      };
-      assert.equal(open.n, 0, 'every journal entry a killed run left open was settled');
-      const created = db
-        .prepare(
-          "SELECT step_id, COUNT(*) AS n FROM apply_journal WHERE kind = 'ps.create' AND status = 'done' GROUP BY step_id HAVING n > 1",
-        )
-        .all();
-      assert.deepEqual(created, [], 'no permission set was created twice');
-    } finally {
-      db.close();
-    }
+    const j = journal(w);
+    assert.equal(j.open, 0, 'every journal entry a killed run left open was settled');
+    assert.deepEqual(j.twice, [], 'no permission set was created twice');
+  });
+
+  it('rollback of a run, killed after its first intent, resumes and restores the state before the run', async () => {
+    const ps = w.plan().permissionSets[0];
+    const sessionBefore = ps.sessionDuration;
+    toggleFirstSessionDuration(w.planPath);
+    const changed = await cli(applyArgs());
+    assert.equal(changed.status, 0, changed.stderr);
+    const runs = await cli(['runs', '--json', '--state', w.statePath]);
+    const applied = runs.json<{ runId: string; command: string; status: string }[]>().at(-1)!;
+    assert.equal(applied.command, 'apply');
+    const args = ['rollback', applied.runId, '--auto-approve', '--json', '--state', w.statePath];
+    const killed = await cli(args, { IAM2SSO_KILL_AT: 'intent:1' });
+    assert.ok(killed.status === -1, `rollback was killed: ${killed.stderr}`);
+    const resumed = await cli(args);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const live = [...w.sandbox.world.sso!.permissionSets.values()].find((p) => p.name === ps.name)!;
+    assert.equal(live.sessionDuration, sessionBefore, 'the session duration is back to what it was before the run');
+    const listed = (await cli(['runs', '--json', '--state', w.statePath])).json<
+      { command: string; status: string }[]
+    >();
+    assert.ok(listed.some((r) => r.command === 'rollback' && r.status === 'done'));
+    assert.equal(journal(w).open, 0);
   });
 });

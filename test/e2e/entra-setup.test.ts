@@ -77,6 +77,8 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
         '--federation-metadata-out',
         metadataFile(),
         '--json',
+        '--state',
+        join(dir, 'state.db'),
         ...extra,
       ],
       env,
@@ -123,6 +125,13 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     const out = run.json<SetupJson>();
     assert.equal(out.inPlace, 0);
     assert.ok(out.steps.every((s) => s.change));
+    const runs = await runIam2sso(['runs', '--json', '--state', join(dir, 'state.db')], env);
+    const journaled = runs.json<{ command: string; status: string; counts: { done: number } }[]>();
+    assert.deepEqual(
+      journaled.map((r) => [r.command, r.status, r.counts.done]),
+      [['entra setup', 'done', out.steps.length]],
+      'the run and each of its steps are journaled',
+    );
     const found = await adapter.apps.findApps(DEFAULT_APP_NAME, AWS_GALLERY_TEMPLATE_ID);
     assert.equal(found.length, 1);
     app = found[0];
@@ -157,6 +166,8 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
         scimEndpoint,
         '--federation-metadata-out',
         metadataFile(),
+        '--state',
+        join(dir, 'state.db'),
       ],
       env,
     );
@@ -204,7 +215,16 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     product.grantedPermissions = granted.filter((p) => p !== 'Application.ReadWrite.All');
     try {
       const run = await runIam2sso(
-        ['entra', 'setup', '--app-name', 'Second AWS app', '--federation-metadata-out', join(dir, 'b.xml')],
+        [
+          'entra',
+          'setup',
+          '--app-name',
+          'Second AWS app',
+          '--federation-metadata-out',
+          join(dir, 'b.xml'),
+          '--state',
+          join(dir, 'state.db'),
+        ],
         env,
       );
       assert.equal(run.status, 1, run.stderr);

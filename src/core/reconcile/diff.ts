@@ -3,6 +3,7 @@
  * create / update / delete / unchanged. Only resources the product created (tagged or recorded as its own)
  * are ever proposed for deletion.
  */
+import type { Change } from './changes.js';
 import {
   assignmentKey,
   type BoundaryRef,
@@ -26,12 +27,15 @@ export type LiveState = {
 
 export type Update<D, L> = { desired: D; live: L; changes: string[] };
 
+/** A permission set update: the typed changes (computed once) and their words. */
+export type PermissionSetUpdate = Update<DesiredPermissionSet, LivePermissionSet> & { typed: Change[] };
+
 export type Diff<D, L> = { create: D[]; update: Update<D, L>[]; delete: L[]; unchanged: D[] };
 
 export type GroupChange = { desired: DesiredGroup; live: LiveGroup; add: string[]; remove: string[] };
 
 export type StateDiff = {
-  permissionSets: Diff<DesiredPermissionSet, LivePermissionSet>;
+  permissionSets: Omit<Diff<DesiredPermissionSet, LivePermissionSet>, 'update'> & { update: PermissionSetUpdate[] };
   groups: { create: DesiredGroup[]; update: GroupChange[]; delete: LiveGroup[]; unchanged: DesiredGroup[] };
   assignments: Diff<DesiredAssignment, LiveAssignment>;
 };
@@ -40,34 +44,84 @@ function sameBoundary(a: BoundaryRef | null, b: BoundaryRef | null): boolean {
   return stableJson(a) === stableJson(b);
 }
 
-/** What differs between a desired and a live permission set, in words. */
-export function permissionSetChanges(desired: DesiredPermissionSet, live: DesiredPermissionSet): string[] {
-  const changes: string[] = [];
-  if (desired.sessionDuration !== live.sessionDuration)
-    changes.push(`session ${live.sessionDuration} -> ${desired.sessionDuration}`);
-  if (desired.description !== live.description) changes.push('description');
+/**
+ * The typed changes that bring a live permission set to the desired one: settings, then each policy attached or
+ * detached, the inline policy (compared canonically, so layout never counts) and the boundary. Computed once; the
+ * words people read are derived from these.
+ */
+export function permissionSetUpdates(desired: DesiredPermissionSet, live: DesiredPermissionSet): Change[] {
+  const name = desired.name;
+  const out: Change[] = [];
+  if (desired.sessionDuration !== live.sessionDuration || desired.description !== live.description)
+    out.push({
+      kind: 'ps.update',
+      name,
+      to: { description: desired.description, sessionDuration: desired.sessionDuration },
+      from: { description: live.description, sessionDuration: live.sessionDuration },
+    });
   const liveManaged = new Set(live.managedPolicies);
   const desiredManaged = new Set(desired.managedPolicies);
-  for (const arn of desired.managedPolicies) if (!liveManaged.has(arn)) changes.push(`+ managed ${arn}`);
-  for (const arn of live.managedPolicies) if (!desiredManaged.has(arn)) changes.push(`- managed ${arn}`);
+  for (const policyArn of desired.managedPolicies)
+    if (!liveManaged.has(policyArn)) out.push({ kind: 'ps.attach-managed', name, policyArn });
+  for (const policyArn of live.managedPolicies)
+    if (!desiredManaged.has(policyArn)) out.push({ kind: 'ps.detach-managed', name, policyArn });
   const ref = (p: { name: string; path: string }) => `${p.path}${p.name}`;
   const liveCm = new Set(live.customerManagedPolicies.map(ref));
   const desiredCm = new Set(desired.customerManagedPolicies.map(ref));
-  for (const p of desired.customerManagedPolicies)
-    if (!liveCm.has(ref(p))) changes.push(`+ customer managed ${ref(p)}`);
-  for (const p of live.customerManagedPolicies)
-    if (!desiredCm.has(ref(p))) changes.push(`- customer managed ${ref(p)}`);
-  if (canonicalPolicy(desired.inlinePolicy) !== canonicalPolicy(live.inlinePolicy)) {
-    changes.push(
-      desired.inlinePolicy === null
-        ? '- inline policy'
-        : live.inlinePolicy === null
-          ? '+ inline policy'
-          : '~ inline policy',
+  for (const policy of desired.customerManagedPolicies)
+    if (!liveCm.has(ref(policy))) out.push({ kind: 'ps.attach-customer-managed', name, policy });
+  for (const policy of live.customerManagedPolicies)
+    if (!desiredCm.has(ref(policy))) out.push({ kind: 'ps.detach-customer-managed', name, policy });
+  const want = canonicalPolicy(desired.inlinePolicy);
+  const have = canonicalPolicy(live.inlinePolicy);
+  if (want !== have)
+    out.push(
+      want === null
+        ? { kind: 'ps.delete-inline', name, previous: have! }
+        : { kind: 'ps.put-inline', name, document: want, previous: have },
     );
+  if (!sameBoundary(desired.permissionsBoundary, live.permissionsBoundary))
+    out.push(
+      desired.permissionsBoundary === null
+        ? { kind: 'ps.delete-boundary', name, previous: live.permissionsBoundary! }
+        : { kind: 'ps.put-boundary', name, boundary: desired.permissionsBoundary, previous: live.permissionsBoundary },
+    );
+  return out;
+}
+
+/** One change of a permission set in words (as the diff and the report show it). */
+export function permissionSetChangeWords(c: Change, live?: { sessionDuration: string; description: string }): string[] {
+  switch (c.kind) {
+    case 'ps.update': {
+      const words: string[] = [];
+      if (c.to.sessionDuration !== (live ?? c.from).sessionDuration)
+        words.push(`session ${c.from.sessionDuration} -> ${c.to.sessionDuration}`);
+      if (c.to.description !== c.from.description) words.push('description');
+      return words;
+    }
+    case 'ps.attach-managed':
+      return [`+ managed ${c.policyArn}`];
+    case 'ps.detach-managed':
+      return [`- managed ${c.policyArn}`];
+    case 'ps.attach-customer-managed':
+      return [`+ customer managed ${c.policy.path}${c.policy.name}`];
+    case 'ps.detach-customer-managed':
+      return [`- customer managed ${c.policy.path}${c.policy.name}`];
+    case 'ps.put-inline':
+      return [c.previous === null ? '+ inline policy' : '~ inline policy'];
+    case 'ps.delete-inline':
+      return ['- inline policy'];
+    case 'ps.put-boundary':
+    case 'ps.delete-boundary':
+      return ['~ permissions boundary'];
+    default:
+      return [];
   }
-  if (!sameBoundary(desired.permissionsBoundary, live.permissionsBoundary)) changes.push('~ permissions boundary');
-  return changes;
+}
+
+/** What differs between a desired and a live permission set, in words. */
+export function permissionSetChanges(desired: DesiredPermissionSet, live: DesiredPermissionSet): string[] {
+  return permissionSetUpdates(desired, live).flatMap((c) => permissionSetChangeWords(c));
 }
 
 function diffPermissionSets(desired: DesiredPermissionSet[], live: LivePermissionSet[]): StateDiff['permissionSets'] {
@@ -77,8 +131,9 @@ function diffPermissionSets(desired: DesiredPermissionSet[], live: LivePermissio
     const l = byName.get(d.name);
     if (!l) out.create.push(d);
     else {
-      const changes = permissionSetChanges(d, l);
-      if (changes.length) out.update.push({ desired: d, live: l, changes });
+      const typed = permissionSetUpdates(d, l);
+      const changes = typed.flatMap((c) => permissionSetChangeWords(c));
+      if (typed.length) out.update.push({ desired: d, live: l, changes, typed });
       else out.unchanged.push(d);
     }
   }

@@ -25,6 +25,8 @@ export type GroupDiffInput = {
   activeUsers: Map<string, string | null>;
   /** Identity Store users deleted in this run (their memberships go with them). */
   deletedUsers: Set<string>;
+  /** Identity Store ids the tool owns (recorded in the state database when it created them). */
+  ownedTargets?: ReadonlySet<string>;
   /** Every Entra group id the mirror knows (to tell groups provisioned for another Entra group). */
   knownIds: Set<string>;
 };
@@ -90,7 +92,7 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
     const changes: string[] = [];
     if (current.displayName !== group.displayName) changes.push('displayName');
     // The description of a group someone else made (apply, a person) is theirs: only the sync's own follow Entra.
-    const own = link?.origin === 'created';
+    const own = link?.origin === 'created' || input.ownedTargets?.has(match.targetId) === true;
     if (own && (current.description ?? null) !== (group.description ?? null)) changes.push('description');
     if (changes.length > 0) {
       out.groups.update.push({
@@ -113,11 +115,16 @@ export function diffGroups(input: GroupDiffInput): GroupDiff {
 }
 
 /** The group links to keep: every group matched this run, with its original origin when the target is the same. */
-export function groupLinks(matches: Map<string, SyncMatch>, previous: SyncLink[]): SyncLink[] {
+export function groupLinks(
+  matches: Map<string, SyncMatch>,
+  previous: SyncLink[],
+  owned?: ReadonlySet<string>,
+): SyncLink[] {
   const before = new Map(previous.filter((l) => l.kind === 'group').map((l) => [l.entraId, l]));
   return [...matches.values()].map((m) => {
     const link = before.get(m.entraId);
-    const origin = link?.targetId === m.targetId ? link.origin : (m.rule as SyncLink['origin']);
+    const origin =
+      link?.targetId === m.targetId ? link.origin : owned?.has(m.targetId) ? 'created' : (m.rule as SyncLink['origin']);
     return { entraId: m.entraId, kind: 'group' as const, targetId: m.targetId, origin };
   });
 }

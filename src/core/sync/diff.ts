@@ -28,6 +28,8 @@ export type SyncInput = {
   links: SyncLink[];
   scope: SyncScope;
   leavers: LeaverAction;
+  /** Identity Store ids the tool owns (created, recorded in the state database): only those are ever deleted. */
+  ownedTargets?: ReadonlySet<string>;
 };
 
 type UserPart = Pick<SyncDiff, 'users' | 'conflicts'> & { matches: Map<string, SyncMatch>; links: SyncLink[] };
@@ -57,7 +59,9 @@ function diffUsers(input: SyncInput, inScope: Set<string>): UserPart {
     const target = storeById.get(userId);
     if (!target) return;
     const entry: UserLeave = { entraId, userId, userName: target.userName, reason };
-    if (input.leavers === 'delete') out.users.delete.push(entry);
+    // Only a user the tool created is deleted; one it matched (made by a person, by SCIM) is only deactivated.
+    const owned = link?.origin === 'created' || input.ownedTargets?.has(userId) === true;
+    if (input.leavers === 'delete' && owned) out.users.delete.push(entry);
     else {
       if (link?.deactivated) out.users.unchanged++;
       else out.users.deactivate.push(entry);
@@ -82,7 +86,12 @@ function diffUsers(input: SyncInput, inScope: Set<string>): UserPart {
       if (!out.conflicts.some((c) => c.entraId === user.id)) out.users.create.push({ entraId: user.id, attributes });
       continue;
     }
-    const origin = link?.targetId === match.targetId ? link.origin : (match.rule as SyncLink['origin']);
+    const origin =
+      link?.targetId === match.targetId
+        ? link.origin
+        : input.ownedTargets?.has(match.targetId)
+          ? 'created'
+          : (match.rule as SyncLink['origin']);
     out.links.push({ entraId: user.id, kind: 'user', targetId: match.targetId, origin });
     const current = storeById.get(match.targetId)!;
     const changes = attributeChanges(attributes, current);
@@ -131,6 +140,7 @@ export function diffSync(input: SyncInput): SyncDiff {
     activeUsers: active,
     deletedUsers: deleted,
     knownIds: new Set(groupsById.keys()),
+    ownedTargets: input.ownedTargets,
   });
   return {
     users: users.users,
@@ -138,7 +148,7 @@ export function diffSync(input: SyncInput): SyncDiff {
     memberships: groups.memberships,
     matches: [...users.matches.values(), ...groups.matches.values()],
     conflicts: [...users.conflicts, ...groups.conflicts],
-    links: [...users.links, ...groupLinks(groups.matches, input.links)],
+    links: [...users.links, ...groupLinks(groups.matches, input.links, input.ownedTargets)],
   };
 }
 

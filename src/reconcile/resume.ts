@@ -4,11 +4,20 @@
  * looked for among Identity Center's in-progress requests of that kind and waited for; any other open intent is
  * marked superseded, because reading the live state decides again whether it is still needed.
  */
+
+import type { AssignmentRef, AsyncKind, AsyncStatus, IdentityCenterReader } from '../apply/ports.js';
 import type { JournalEntry } from '../store/journal-repo.js';
 import type { Journal } from './journal.js';
-import type { AssignmentRef, AsyncKind, AsyncStatus, IdentityCenterReader } from './ports.js';
 
-const ASYNC = new Set<string>(['create-assignment', 'delete-assignment', 'provision']);
+/** The asynchronous request kind of a journal entry's change kind (older journals used the request kinds). */
+const ASYNC: Record<string, AsyncKind> = {
+  'assignment.create': 'create-assignment',
+  'assignment.delete': 'delete-assignment',
+  'ps.provision': 'provision',
+  'create-assignment': 'create-assignment',
+  'delete-assignment': 'delete-assignment',
+  provision: 'provision',
+};
 
 async function settle(
   ic: IdentityCenterReader,
@@ -26,11 +35,12 @@ async function settle(
 }
 
 function sameTarget(entry: JournalEntry, target: Partial<AssignmentRef>): boolean {
-  const p = entry.payload as Partial<AssignmentRef>;
+  const payload = entry.payload as { ids?: Partial<AssignmentRef> } & Partial<AssignmentRef>;
+  const p = payload.ids ?? payload;
   return (
     p.accountId === target.accountId &&
     p.permissionSetArn === target.permissionSetArn &&
-    (entry.kind === 'provision' || p.principalId === target.principalId)
+    (ASYNC[entry.kind] === 'provision' || p.principalId === target.principalId)
   );
 }
 
@@ -44,14 +54,14 @@ export async function resumeOpenEntries(
   const lines: string[] = [];
   const inProgress = new Map<AsyncKind, { requestId: string; target: Partial<AssignmentRef> }[]>();
   for (const entry of open) {
-    if (!ASYNC.has(entry.kind)) {
+    const kind = ASYNC[entry.kind];
+    if (!kind) {
       journal.finish(entry.entryId, {
         status: 'superseded',
         result: { reason: 'interrupted; re-read from live state' },
       });
       continue;
     }
-    const kind = entry.kind as AsyncKind;
     let requestId = entry.requestId;
     if (!requestId) {
       if (!inProgress.has(kind)) inProgress.set(kind, await ic.inProgress(kind));

@@ -1,0 +1,189 @@
+/**
+ * `iam2sso rollback RUN_ID`: reverts a run's changes from their undo records, through the same executor (journaled
+ * as a run of its own, resumable: undos an earlier rollback of the same run made are not made again). An undo whose
+ * object a later run changed is refused ("changed since"), as is anything the tool does not own.
+ */
+import { randomBytes } from 'node:crypto';
+import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
+import { toCloudError } from '../aws/errors.js';
+import { type Io, printJson } from '../cli/io.js';
+import { loadConfig } from '../config/config.js';
+import { type Change, changeId, createdObject, describeChange, ownerCheck } from '../core/reconcile/changes.js';
+import type { DesiredState } from '../core/reconcile/desired.js';
+import { orderChanges } from '../core/reconcile/order.js';
+import { createEntraAdapter } from '../entra/adapter.js';
+import { resolveEntraSettings } from '../entra/settings.js';
+import { CloudError, ExitCode, UsageError } from '../errors.js';
+import { countReport, executeChanges } from '../reconcile/executor.js';
+import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { sleep } from '../reconcile/limits.js';
+import { resumeOpenEntries } from '../reconcile/resume.js';
+import { openStateDb, type StateDb } from '../store/db.js';
+import { type JournalEntry, runEntries } from '../store/journal-repo.js';
+import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
+import { confirm } from './command.js';
+import { dryRunPorts } from './dry-run.js';
+import { holdApplyLock } from './lock.js';
+import { applyPerformer } from './perform.js';
+import { readLiveState } from './read-live.js';
+import { createApplyRuntime, rateFromEnv } from './run.js';
+
+/** The flags of `iam2sso rollback`. */
+export type RollbackFlags = { state: string; dryRun: boolean; autoApprove: boolean; json: boolean; config?: string };
+
+const objectOf = (c: Change) => {
+  const o = createdObject(c) ?? ownerCheck(c);
+  return o ? `${o.kind}\n${o.key}` : changeId(c);
+};
+
+type Undo = { undo: Change; of: JournalEntry };
+
+/** The undos of a run, newest first, with those a later run touched refused, and those already made left out. */
+export function undoPlan(db: StateDb, runId: string): { undos: Undo[]; refused: { item: string; reason: string }[] } {
+  const runs = listRuns(db);
+  const index = runs.findIndex((r) => r.runId === runId);
+  if (index < 0) throw new UsageError(`no run ${runId} in the state database (see \`iam2sso runs\`)`);
+  const done = (id: string) => runEntries(db, id).filter((e) => e.status === 'done');
+  const later = runs.slice(index + 1);
+  const touchedLater = new Map<string, string>();
+  const alreadyUndone = new Set<string>();
+  for (const r of later) {
+    const entries = done(r.runId);
+    if (r.command === 'rollback' && r.targetRunId === runId) for (const e of entries) alreadyUndone.add(e.stepId);
+    else for (const e of entries) touchedLater.set(objectOf(changeOf(e)), r.runId);
+  }
+  const undos: Undo[] = [];
+  const refused: { item: string; reason: string }[] = [];
+  for (const entry of done(runId).reverse()) {
+    const undo = entry.undo as Change | null;
+    if (!undo || !('kind' in undo)) continue;
+    if (alreadyUndone.has(changeId(undo))) continue;
+    if (undo.kind === 'store.user.delete' || undo.kind === 'entra.app.unassign') {
+      refused.push({
+        item: describeChange(undo).slice(2),
+        reason: 'left in place: not undone by rollback (remove it by hand if needed)',
+      });
+      continue;
+    }
+    const by = touchedLater.get(objectOf(changeOf(entry)));
+    if (by) refused.push({ item: describeChange(undo).slice(2), reason: `changed since by run ${by}: left as it is` });
+    else undos.push({ undo, of: entry });
+  }
+  return { undos, refused };
+}
+
+function changeOf(e: JournalEntry): Change {
+  return ((e.payload as { change?: Change }).change ?? { kind: 'ps.create', name: e.target }) as Change;
+}
+
+/** The names the undos act on, as a target for the live read (which reads only what is relevant). */
+function targetOf(changes: Change[]): DesiredState {
+  const names = (f: (c: Change) => string | null) => [...new Set(changes.map(f).filter((n): n is string => !!n))];
+  const sets = names((c) =>
+    'permissionSet' in c ? c.permissionSet : c.kind.startsWith('ps.') ? (c as { name: string }).name : null,
+  );
+  const groups = names((c) =>
+    'group' in c ? c.group : c.kind.includes('group.') ? (c as { name: string }).name : null,
+  );
+  return {
+    permissionSets: sets.map((name) => ({
+      name,
+      description: '',
+      sessionDuration: 'PT1H',
+      managedPolicies: [],
+      customerManagedPolicies: [],
+      inlinePolicy: null,
+      permissionsBoundary: null,
+    })),
+    groups: groups.map((name) => ({ name, members: [] })),
+    assignments: [],
+    skipped: [],
+  };
+}
+
+/** Runs `iam2sso rollback RUN_ID`. */
+export async function runRollbackCommand(target: string, flags: RollbackFlags, io: Io): Promise<void> {
+  const { config } = loadConfig(flags.config);
+  const db = await openStateDb(flags.state);
+  const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
+  const settings = await resolveAwsSettings(flags as AwsOptions, {
+    identityCenter: true,
+    note: (line) => io.err(line),
+  });
+  const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
+  const runId = `rollback-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  const lock = flags.dryRun ? null : holdApplyLock(db, runId, { note: (line) => io.err(line) });
+  try {
+    const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, target);
+    if (!flags.dryRun)
+      for (const line of await resumeOpenEntries(journal, runtime.ports.identityCenter, sleep)) io.err(line);
+    const { undos, refused } = undoPlan(db, target);
+    const undone = orderChanges(undos.map((u) => u.undo));
+    for (const c of undone) io.err(describeChange(c));
+    for (const r of refused) io.err(`  refused ${r.item}: ${r.reason}`);
+    if (undone.length === 0) {
+      io.err(`Nothing to roll back in ${target}.`);
+      return;
+    }
+    if (!flags.autoApprove && !flags.dryRun) {
+      const question = `Roll back ${undone.length} change(s) of ${target}? Only "yes" is accepted: `;
+      if (!(await confirm(io, question))) throw new ExitCode(130, 'cancelled, nothing changed');
+    }
+    const owned = stateOwnership(db);
+    const live = await readLiveState(runtime.ports, targetOf(undone), 8, owned).catch((e) => {
+      throw toCloudError(e, 'sso');
+    });
+    // Permission sets whose content the undos change are provisioned again where they are provisioned.
+    const touched = new Set(
+      undone
+        .filter((c) => c.kind.startsWith('ps.') && c.kind !== 'ps.create' && c.kind !== 'ps.delete')
+        .map((c) => (c as { name: string }).name),
+    );
+    const changes: Change[] = [
+      ...undone,
+      ...live.state.provisioned
+        .filter((p) => touched.has(p.permissionSet))
+        .flatMap((p) =>
+          p.accounts.map((accountId) => ({ kind: 'ps.provision' as const, name: p.permissionSet, accountId })),
+        ),
+    ];
+    const writes: string[] = [];
+    const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
+    if (!flags.dryRun) startRun(db, runId, 'rollback', new Date(), target);
+    const exec = await executeChanges(changes, applyPerformer(ports, live, { concurrency: 8 }), {
+      runId,
+      journal,
+      ownership: flags.dryRun ? memoryOwnership(owned) : owned,
+      log: (line) => io.err(line),
+    });
+    if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
+    const out = {
+      run: runId,
+      target,
+      ...countReport(exec),
+      refused: [
+        ...refused,
+        ...exec.refused.map((r) => ({ item: describeChange(r.change).slice(2), reason: r.reason })),
+      ],
+      writes,
+    };
+    if (flags.json) printJson(io, out);
+    else
+      io.err(
+        `Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target}: ${exec.done.length} undone, ${exec.failed.length} failed, ${out.refused.length} refused.`,
+      );
+    if (exec.failed.length > 0)
+      throw new CloudError(
+        'iam2sso',
+        'RollbackIncomplete',
+        `${exec.failed.length} undo(s) failed`,
+        undefined,
+        'fix the cause and run the same command again: it resumes',
+      );
+  } finally {
+    lock?.release();
+    db.close();
+    runtime.close();
+  }
+}

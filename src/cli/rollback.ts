@@ -1,0 +1,22 @@
+/** `iam2sso rollback RUN_ID`: reverts a journaled run from its undo records (the work is in src/apply/rollback.ts). */
+import type { Command } from 'commander';
+import type { RollbackFlags } from '../apply/rollback.js';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
+import type { Io } from './io.js';
+
+/** Registers `iam2sso rollback`. */
+export function registerRollback(program: Command, io: Io): void {
+  program
+    .command('rollback')
+    .description('revert a run (see `iam2sso runs`) in reverse order from its undo records; resumable')
+    .argument('<run-id>', 'the run to revert')
+    .option('--dry-run', 'show the undo changes, make none', false)
+    .option('--auto-approve', 'roll back without asking', false)
+    .option('--json', 'print the result as JSON', false)
+    .option('--state <path>', 'state database (journal)', DEFAULT_STATE_PATH)
+    .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
+    .action(async (runId: string, flags: RollbackFlags) => {
+      const { runRollbackCommand } = await import('../apply/rollback.js');
+      await runRollbackCommand(runId, flags, io);
+    });
+}
