@@ -16,6 +16,9 @@ import { latestTrackStatuses, loadTimeline } from '../store/track-repo.js';
 /** One journaled run, as the Runs page lists it. */
 export type RunSummary = {
   runId: string;
+  /** apply, sync, entra setup, rollback... (from the runs table; null for journals older than it). */
+  command: string | null;
+  status: string | null;
   kinds: string[];
   startedAt: string;
   finishedAt: string | null;
@@ -54,20 +57,29 @@ export function readPlan(path: string): { plan: MigrationPlan | null; problem: s
   return { plan: null, problem: `${first.file}${first.line ? `:${first.line}` : ''}: ${first.message}` };
 }
 
-/** Assignments and Identity Store users the journal shows done. */
+/** Assignments and Identity Store users the journal shows done (typed changes; older journals' step ids). */
 function journalFacts(db: StateDb): Pick<DashboardInputs, 'appliedAssignments' | 'storeUsers'> {
   const appliedAssignments = new Set<string>();
   const storeUsers = new Set<string>();
   if (!hasTable(db, 'apply_journal')) return { appliedAssignments, storeUsers };
   const rows = db
     .prepare(
-      `SELECT step_id FROM apply_journal WHERE status = 'done' AND (kind = 'create-assignment' OR kind = 'store.create-user')`,
+      `SELECT kind, step_id, payload_json FROM apply_journal WHERE status = 'done'
+       AND kind IN ('assignment.create', 'store.user.create', 'create-assignment', 'store.create-user')`,
     )
-    .all() as { step_id: string }[];
-  for (const { step_id } of rows) {
-    const [kind, ...rest] = step_id.split(':');
-    if (kind === 'create-assignment' && rest.length >= 3) appliedAssignments.add(rest.join('|').toLowerCase());
-    if (kind === 'store.create-user') storeUsers.add(rest.join(':').toLowerCase());
+    .all() as { kind: string; step_id: string; payload_json: string }[];
+  for (const r of rows) {
+    if (r.kind === 'create-assignment' || r.kind === 'store.create-user') {
+      const [, ...rest] = r.step_id.split(':');
+      if (r.kind === 'create-assignment' && rest.length >= 3) appliedAssignments.add(rest.join('|').toLowerCase());
+      else storeUsers.add(rest.join(':').toLowerCase());
+      continue;
+    }
+    const change = (JSON.parse(r.payload_json) as { change?: Record<string, string> }).change;
+    if (!change) continue;
+    if (r.kind === 'assignment.create')
+      appliedAssignments.add(`${change.accountId}|${change.permissionSet}|${change.group}`.toLowerCase());
+    else if (change.upn) storeUsers.add(change.upn.toLowerCase());
   }
   return { appliedAssignments, storeUsers };
 }
@@ -161,6 +173,8 @@ export function readRuns(db: StateDb): RunSummary[] {
     if (!run) {
       run = {
         runId: r.run_id,
+        command: null,
+        status: null,
         kinds: [],
         startedAt: r.started_at,
         finishedAt: null,
@@ -183,6 +197,31 @@ export function readRuns(db: StateDb): RunSummary[] {
     const end = r.finished_at ?? r.started_at;
     if (!run.finishedAt || end > run.finishedAt) run.finishedAt = end;
   }
+  if (hasTable(db, 'runs'))
+    for (const r of db.prepare('SELECT run_id, command, status, started_at, finished_at FROM runs').all() as {
+      run_id: string;
+      command: string;
+      status: string;
+      started_at: string;
+      finished_at: string | null;
+    }[]) {
+      const run = runs.get(r.run_id);
+      if (run) Object.assign(run, { command: r.command, status: r.status });
+      else
+        runs.set(r.run_id, {
+          runId: r.run_id,
+          command: r.command,
+          status: r.status,
+          kinds: [],
+          startedAt: r.started_at,
+          finishedAt: r.finished_at,
+          done: 0,
+          failed: 0,
+          open: 0,
+          superseded: 0,
+          failures: [],
+        });
+    }
   return [...runs.values()].sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
 }
 

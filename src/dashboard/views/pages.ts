@@ -63,12 +63,12 @@ ${[...new Set([...withGaps, ...withExcess])].map(
 /** Every journaled run, newest first, with its counts and failures. */
 export function runsPage(runs: RunSummary[]): Fragment {
   if (runs.length === 0) return html`<p>No journaled run yet (apply, sync, rollback and decommission appear here).</p>`;
-  return html`<table id="runs"><thead><tr><th>Run</th><th>Changes</th><th>Started</th><th>Finished</th><th>Done</th><th>Failed</th><th>Open</th><th>Superseded</th></tr></thead><tbody>
+  return html`<table id="runs"><thead><tr><th>Run</th><th>Command</th><th>Status</th><th>Changes</th><th>Started</th><th>Finished</th><th>Done</th><th>Failed</th><th>Open</th><th>Superseded</th></tr></thead><tbody>
 ${runs.map(
   (
     r,
   ) => html`<tr><td><code>${r.runId}</code></td><td>${r.kinds.join(', ')}</td><td>${readableTime(r.startedAt)}</td><td>${r.finishedAt ? readableTime(r.finishedAt) : ''}</td>
 <td>${r.done}</td><td class="${r.failed ? 'bad' : ''}">${r.failed}</td><td>${r.open}</td><td>${r.superseded}</td></tr>
-${r.failures.map((f) => html`<tr><td></td><td colspan="7" class="bad"><small>${f.target}: ${f.error}</small></td></tr>`)}`,
+${r.failures.map((f) => html`<tr><td></td><td colspan="9" class="bad"><small>${f.target}: ${f.error}</small></td></tr>`)}`,
 )}</tbody></table>`;
 }
