@@ -28,6 +28,9 @@ const PREFIX: Record<string, string> = {
   'client-athena': 'athena',
 };
 
+/** SDK operations whose IAM action has another name (S3's ListObjectsV2 is authorized as s3:ListBucket). */
+const IAM_ACTION_OF: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
@@ -46,7 +49,8 @@ function sdkActions(text: string): string[] {
   for (const m of text.matchAll(/new (\w+)Command\(|\b(paginate\w+)\(/g)) {
     const imported = m[1] ? `${m[1]}Command` : m[2]!;
     const prefix = prefixOf.get(imported);
-    if (prefix) actions.add(`${prefix}:${m[1] ?? m[2]!.replace(/^paginate/, '')}`);
+    const action = `${prefix}:${m[1] ?? m[2]!.replace(/^paginate/, '')}`;
+    if (prefix) actions.add(IAM_ACTION_OF[action] ?? action);
   }
   return [...actions].sort();
 }
