@@ -20,6 +20,8 @@ const HINTS: Record<string, string> = {
  * also when the answer was not XML or JSON or never came.
  */
 export function toCloudError(error: unknown, service: string, accountId = 'the caller account'): unknown {
+  // Already explained (a credential provider of ours, e.g. an SSO profile that is not logged in): keep its words.
+  if (error instanceof CloudError) return error;
   const e = error as SdkError & { $operation?: string };
   if (!(e instanceof Error) || (!e.$metadata && e.name !== 'CredentialsProviderError' && !e.$operation)) return error;
   // A bad endpoint URL (AWS_ENDPOINT_URL) is the user's input, not a cloud's answer: the CLI names it.

@@ -86,6 +86,11 @@ describe('apply changes only what it owns (end to end on the sandbox)', {
     const old = plan.groups[index];
     const renamed = `${old.name}-renamed`;
     doc.setIn(['groups', index, 'name'], renamed);
+    // The plan file is one truth: the users that list the group are renamed with it.
+    plan.users.forEach((u, i) => {
+      const at = (u as { groups?: string[] }).groups?.indexOf(old.name) ?? -1;
+      if (at >= 0) doc.setIn(['users', i, 'groups', at], renamed);
+    });
     writeFileSync(w.planPath, doc.toString());
     const before = await storeGroups();
     const oldId = before.get(old.name)!;
@@ -171,6 +176,11 @@ describe('apply changes only what it owns (end to end on the sandbox)', {
     const gi = plan.groups.findIndex((g) => g.assignments.length > 0);
     const accountId = plan.groups[gi].assignments[0].accountId;
     doc.addIn(['groups', gi, 'assignments'], { accountId, permissionSet: 'Escalate' });
+    // The plan file is one truth: the users of that group in that account list the new set too.
+    plan.users.forEach((u, i) => {
+      if (u.accountId === accountId && (u as { groups?: string[] }).groups?.includes(plan.groups[gi].name))
+        doc.addIn(['users', i, 'permissionSets'], 'Escalate');
+    });
     writeFileSync(w.planPath, doc.toString());
     const r = await w.apply(['--json']);
     assert.equal(r.status, 0, r.stderr);

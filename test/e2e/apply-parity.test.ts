@@ -54,13 +54,14 @@ type Decision = 'allow' | 'deny';
  * iam:GetAccountPasswordPolicy and iam:ChangePassword on oneself.
  */
 const HAND_DECISIONS: { who: string; action: string; before: Decision; after: Decision }[] = [
-  // Admins + Developers + IAMUserChangePassword; after, the edited set: PowerUserAccess + IAMUserChangePassword.
+  // Admins + Developers + IAMUserChangePassword; after, the edited set: PowerUserAccess (the plan drops
+  // IAMUserChangePassword, an IAM user's self-service policy, from permission sets).
   { who: '705310145193/matthew.wilson', action: 'iam:CreateUser', before: 'allow', after: 'deny' },
   { who: '705310145193/matthew.wilson', action: 'iam:AttachRolePolicy', before: 'allow', after: 'deny' },
   { who: '705310145193/matthew.wilson', action: 'organizations:CreateAccount', before: 'allow', after: 'deny' },
   { who: '705310145193/matthew.wilson', action: 'account:CloseAccount', before: 'allow', after: 'deny' },
   { who: '705310145193/matthew.wilson', action: 'iam:ListRoles', before: 'allow', after: 'allow' },
-  { who: '705310145193/matthew.wilson', action: 'iam:GetAccountPasswordPolicy', before: 'allow', after: 'allow' },
+  { who: '705310145193/matthew.wilson', action: 'iam:GetAccountPasswordPolicy', before: 'allow', after: 'deny' },
   { who: '705310145193/matthew.wilson', action: 'organizations:DescribeOrganization', before: 'allow', after: 'allow' },
   { who: '705310145193/matthew.wilson', action: 'account:ListRegions', before: 'allow', after: 'allow' },
   { who: '705310145193/matthew.wilson', action: 's3:GetObject', before: 'allow', after: 'allow' },

@@ -40,10 +40,8 @@ export async function startMigratedSandbox(): Promise<MigratedSandbox> {
   const plan = join(dir, 'migration-plan.yaml');
   const metadata = join(dir, 'federation.xml');
   const spUrl = `${sandbox.info.endpoint}/_sandbox/identity-center/saml-metadata.xml`;
-  // apply looks the app up by this name (src/apply/entra-port.ts), entra setup's default is longer
-  const app = ['--app-name', 'AWS IAM Identity Center'];
   await step(
-    ['entra', 'setup', '--sp-metadata-url', spUrl, '--federation-metadata-out', metadata, ...app, '--json'],
+    ['entra', 'setup', '--sp-metadata-url', spUrl, '--federation-metadata-out', metadata, '--state', state, '--json'],
     env,
   );
   await step(['audit', '--state', state, '--no-progress'], env);

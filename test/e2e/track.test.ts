@@ -47,6 +47,8 @@ describe('iam2sso track against the sandbox organization trail', { skip: !hasAws
     builtAt = sandbox.world.clock.nowMs();
     // AWS's LookupEvents limit, enforced by the sandbox: a client going faster gets ThrottlingException.
     sandbox.world.faults.lookupEventsPerSecond = 2;
+    // Events show in LookupEvents as soon as they happen here; late delivery is not what this test is about.
+    sandbox.world.cloudTrailDeliveryDelayMs = 0;
     dir = mkdtempSync(join(tmpdir(), 'iam2sso-e2e-track-'));
     env = sandboxEnv(sandbox);
     const people = sandbox.manifest.users.filter((u) => u.upn).map((u) => `${u.accountId},${u.userName},${u.upn}`);
