@@ -140,7 +140,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     await staleCheck;
     const { diff, live, changes: all } = await computed;
     const { readable, covered } = readableAccounts(db, plan);
-    const { changes, held } = gateByReads(all, readable, covered);
+    const { changes, held } = gateByReads(all, readable, covered, live.state.assignments);
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
     const paint = diffPainter(colourEnabled(flags, io.outIsTty));
     for (const line of renderDiffLines(diff, changes)) show(paint(line));

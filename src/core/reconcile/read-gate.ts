@@ -1,13 +1,51 @@
 /**
  * Reads gate writes: no update or delete in an account whose latest audit read was not complete ('ok'), or that the
- * plan does not cover. Creates go on (they change nothing that exists). Pure.
+ * plan does not cover. That holds back what acts in the account itself (assignment deletes, provisioning) and what
+ * would take access away there through an object shared across accounts: deleting a group or a permission set that
+ * holds an assignment in such an account, removing a member from such a group, unassigning it from the Entra app.
+ * Creates go on (they change nothing that exists). Pure.
  */
 import type { Change } from './changes.js';
 import type { Skipped } from './desired.js';
 
+/** A live account assignment: which group holds which permission set in which account. */
+export type AssignmentFact = { accountId: string; permissionSet: string; group: string };
+
 function accountOf(c: Change): string | null {
   if (c.kind === 'assignment.delete' || c.kind === 'ps.provision') return c.accountId;
   return null;
+}
+
+/** The held account a shared object serves, if any (the first, for the message). */
+function servedHeldAccount(c: Change, held: (account: string) => boolean, live: AssignmentFact[]): string | null {
+  const lower = (s: string) => s.toLowerCase();
+  const byGroup = (group: string) => live.find((a) => lower(a.group) === lower(group) && held(a.accountId));
+  switch (c.kind) {
+    case 'store.group.delete':
+    case 'entra.group.delete':
+      return byGroup(c.name)?.accountId ?? null;
+    case 'store.member.remove':
+    case 'entra.member.remove':
+    case 'entra.app.unassign':
+      return byGroup(c.group)?.accountId ?? null;
+    case 'ps.delete':
+      return live.find((a) => a.permissionSet === c.name && held(a.accountId))?.accountId ?? null;
+    default:
+      return null;
+  }
+}
+
+function reasonFor(account: string, covered: ReadonlySet<string>): string {
+  return !covered.has(account)
+    ? `account ${account} is not covered by the plan: nothing there is changed or deleted`
+    : `account ${account} was not fully read by the latest audit: nothing there is changed or deleted (run \`iam2sso audit\` again)`;
+}
+
+function itemOf(c: Change, account: string): string {
+  if (c.kind === 'ps.provision') return `provision ${c.name} to ${account}`;
+  if (c.kind === 'assignment.delete') return `assignment ${account}`;
+  const target = 'name' in c ? c.name : 'group' in c ? `${c.group}${'upn' in c ? ` member ${c.upn}` : ''}` : c.kind;
+  return `${c.kind} ${target} (serves ${account})`;
 }
 
 /** The changes that may run, and those held back with the reason. */
@@ -15,24 +53,15 @@ export function gateByReads(
   changes: Change[],
   readable: ReadonlySet<string>,
   covered: ReadonlySet<string>,
+  live: AssignmentFact[] = [],
 ): { changes: Change[]; held: (Skipped & { change: Change })[] } {
+  const isHeld = (account: string) => !covered.has(account) || !readable.has(account);
   const held: (Skipped & { change: Change })[] = [];
   const out: Change[] = [];
   for (const c of changes) {
-    const account = accountOf(c);
-    const why = !account
-      ? null
-      : !covered.has(account)
-        ? `account ${account} is not covered by the plan: nothing there is changed or deleted`
-        : !readable.has(account)
-          ? `account ${account} was not fully read by the latest audit: nothing there is changed or deleted (run \`iam2sso audit\` again)`
-          : null;
-    if (why)
-      held.push({
-        item: c.kind === 'ps.provision' ? `provision ${c.name} to ${account}` : `assignment ${account}`,
-        reason: why,
-        change: c,
-      });
+    const own = accountOf(c);
+    const account = own && isHeld(own) ? own : own ? null : servedHeldAccount(c, isHeld, live);
+    if (account) held.push({ item: itemOf(c, account), reason: reasonFor(account, covered), change: c });
     else out.push(c);
   }
   return { changes: out, held };

@@ -112,4 +112,33 @@ describe('mass-change guard and read gate', () => {
     assert.match(out.held[0].reason, /not fully read/);
     assert.match(out.held[1].reason, /not covered by the plan/);
   });
+
+  it('holds what would take access away in an unread account through a shared group or permission set', () => {
+    const live = [
+      { accountId: '1', permissionSet: 'Dev', group: 'AWS-One-Dev' },
+      { accountId: '2', permissionSet: 'Ops', group: 'AWS-Two-Ops' },
+    ];
+    const changes: Change[] = [
+      { kind: 'store.group.delete', name: 'aws-two-ops', members: [] },
+      { kind: 'entra.group.delete', name: 'AWS-One-Dev', members: [] },
+      { kind: 'store.member.remove', group: 'AWS-Two-Ops', upn: 'ann@example.com' },
+      { kind: 'entra.member.remove', group: 'AWS-One-Dev', upn: 'bob@example.com' },
+      { kind: 'ps.delete', name: 'Ops', snapshot: {} as never },
+    ];
+    // Account 2 was not read fully: everything that serves it waits; what serves account 1 goes on.
+    const out = gateByReads(changes, new Set(['1']), new Set(['1', '2']), live);
+    assert.deepEqual(
+      out.changes.map((c) => c.kind),
+      ['entra.group.delete', 'entra.member.remove'],
+    );
+    assert.deepEqual(
+      out.held.map((h) => h.item),
+      [
+        'store.group.delete aws-two-ops (serves 2)',
+        'store.member.remove AWS-Two-Ops member ann@example.com (serves 2)',
+        'ps.delete Ops (serves 2)',
+      ],
+    );
+    assert.ok(out.held.every((h) => /not fully read/.test(h.reason)));
+  });
 });
