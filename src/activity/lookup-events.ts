@@ -4,11 +4,24 @@
  * https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_LookupEvents.html). A few lookups answer the
  * question: sign-in events (IAM users' ConsoleLogin and Identity Center sign-in), the access portal, Identity
  * Center role sign-ins (AssumeRoleWithSAML), and one per remaining IAM user (their key use and console
- * sessions). Each lookup is incremental from its cursor (newest event time read, and the ids read at that time).
+ * sessions). Each lookup is incremental from its cursor: the newest event time read, and the ids of the events read
+ * in the LATE_DELIVERY_MS before it, because CloudTrail shows an event some minutes after the call and not always in
+ * order ("typically within 5 minutes", not guaranteed: https://docs.aws.amazon.com/awscloudtrail/latest/userguide/
+ * how-cloudtrail-works.html). The next run starts that much earlier and skips the ids it already read, so an event
+ * delivered late is read once, and none twice.
  */
 import { type CloudTrailClient, type LookupAttribute, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { type ActivityAggregator, activityFromRecord, recordProblem } from '../core/track-records.js';
 import type { TrackCursor } from '../store/track-repo.js';
+
+/** How far back each incremental lookup reads again, for events CloudTrail delivers late. */
+export const LATE_DELIVERY_MS = 15 * 60_000;
+
+/** A cursor id entry: `<event time> <event id>` (an id alone, from older cursors, is dated at the cursor). */
+function cursorEntry(entry: string, position: string): { time: string; id: string } {
+  const at = entry.indexOf(' ');
+  return at > 0 ? { time: entry.slice(0, at), id: entry.slice(at + 1) } : { time: position, id: entry };
+}
 
 /** One lookup: its attribute, and the scope name its cursor is stored under. */
 export type Lookup = { scope: string; attribute: LookupAttribute };
@@ -93,11 +106,11 @@ export async function readLookups(
   const untilIso = options.until.toISOString();
   for (const lookup of lookups) {
     const cursor = options.cursors.get(`${options.accountId}|${options.region}|${lookup.scope}`);
-    const start =
-      cursor && Date.parse(cursor.position) > options.since.getTime() ? new Date(cursor.position) : options.since;
-    const already = new Set(cursor?.eventIds ?? []);
+    const resumeAt = cursor ? Date.parse(cursor.position) - LATE_DELIVERY_MS : Number.NEGATIVE_INFINITY;
+    const start = resumeAt > options.since.getTime() ? new Date(resumeAt) : options.since;
+    const recent = (cursor?.eventIds ?? []).map((e) => cursorEntry(e, cursor!.position));
+    const already = new Set(recent.map((r) => r.id));
     let newest = cursor?.position ?? '';
-    let newestIds = cursor ? [...cursor.eventIds] : [];
     let token: string | undefined;
     do {
       result.calls++;
@@ -114,6 +127,8 @@ export async function readLookups(
       let n = 0;
       for (const e of page.Events ?? []) {
         if (!e.EventId || already.has(e.EventId)) continue;
+        already.add(e.EventId);
+        recent.push({ time: e.EventTime?.toISOString() ?? newest, id: e.EventId });
         let record: unknown;
         try {
           record = JSON.parse(e.CloudTrailEvent ?? '');
@@ -139,11 +154,8 @@ export async function readLookups(
           });
           continue;
         }
-        if (row.lastTime > newest) {
-          newest = row.lastTime;
-          newestIds = [];
-        }
-        if (row.lastTime === newest) newestIds.push(e.EventId);
+        if (row.lastTime > newest) newest = row.lastTime;
+        recent[recent.length - 1].time = row.lastTime;
         if (seen.has(e.EventId)) continue; // a ConsoleLogin found by two lookups counts once
         seen.add(e.EventId);
         n++;
@@ -159,7 +171,10 @@ export async function readLookups(
         region: options.region,
         scope: lookup.scope,
         position: newest,
-        eventIds: newestIds,
+        // The ids read within the late-delivery window before the newest: the next run reads that window again.
+        eventIds: recent
+          .filter((r) => Date.parse(r.time) >= Date.parse(newest) - LATE_DELIVERY_MS)
+          .map((r) => `${r.time} ${r.id}`),
       });
   }
   return result;
