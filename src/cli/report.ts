@@ -43,7 +43,7 @@ export function registerReport(program: Command, io: Io): void {
       const { openReadOnly } = await import('../dashboard/state.js');
       const { renderStaticDashboard } = await import('../dashboard/static.js');
       const { unreadAccounts } = await import('../report/inventory-rows.js');
-      const db = openReadOnly(flags.state);
+      const db = await openReadOnly(flags.state);
       const migration = resolve(join(flags.out, `migration-${run.snapshot.runId}.html`));
       try {
         writeOutputFile(migration, await renderStaticDashboard(db, plan?.file ?? DEFAULT_PLAN_FILE, new Date()));

@@ -50,9 +50,9 @@ function signature(options: DashboardOptions): string {
 }
 
 /** Builds the Hono app (tests call `app.request` on it; `startDashboard` serves it). */
-export function createDashboardApp(options: DashboardOptions): Hono {
+export async function createDashboardApp(options: DashboardOptions): Promise<Hono> {
   const app = new Hono();
-  const db = openReadOnly(options.statePath);
+  const db = await openReadOnly(options.statePath);
   const load = () => {
     const { plan, problem } = readPlan(options.planPath);
     const inputs = readInputs(db, plan);
@@ -146,7 +146,7 @@ export async function startDashboard(
   const token = options.token ?? newAccessToken();
   // Filled in once the port is known; the app reads the same array.
   const allowed: string[] = [];
-  const app = createDashboardApp({ ...options, token, allowedHosts: allowed });
+  const app = await createDashboardApp({ ...options, token, allowedHosts: allowed });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, (info) => {
       const shown = options.host.includes(':') ? `[${options.host}]` : options.host;

@@ -3,14 +3,13 @@
  * what the model needs. A table a stage has not created yet (no apply, no track) reads as "not started".
  */
 import { existsSync, statSync } from 'node:fs';
-import Database from 'better-sqlite3';
 import type { DashboardInputs } from '../core/dashboard-model.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import type { TimelineEntry } from '../core/track-types.js';
 import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
-import type { StateDb } from '../store/db.js';
+import { openStateDbForReading, type StateDb } from '../store/db.js';
 import { latestTrackStatuses, loadTimeline } from '../store/track-repo.js';
 
 /** One journaled run, as the Runs page lists it. */
@@ -30,12 +29,10 @@ export type RunSummary = {
 };
 
 /** Opens the state database read-only; a missing file is a usage error that says what to run. */
-export function openReadOnly(path: string): StateDb {
+export async function openReadOnly(path: string): Promise<StateDb> {
   if (!existsSync(path) || !statSync(path).isFile())
     throw new UsageError(`no state database at ${path}: run \`iam2sso audit\` first, or pass --state`);
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  return db;
+  return openStateDbForReading(path);
 }
 
 function hasTable(db: StateDb, name: string): boolean {

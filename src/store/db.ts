@@ -70,3 +70,20 @@ async function openDatabase(path: string): Promise<StateDb> {
     return fallback;
   }
 }
+
+/**
+ * Opens an existing state database for reading only (the dashboard, the shared report): no migration, no mode
+ * change. Under a Node that better-sqlite3's binding was not built for, through Node's own SQLite like openStateDb.
+ */
+export async function openStateDbForReading(path: string): Promise<StateDb> {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 5000');
+    return db;
+  } catch (error) {
+    if (!isBindingMismatch(error)) throw error;
+    const fallback = await openWithNodeSqlite(path);
+    if (!fallback) throw error;
+    return fallback;
+  }
+}

@@ -13,7 +13,8 @@ type NodeDatabase = { prepare(sql: string): NodeStatement; exec(sql: string): vo
 export function isBindingMismatch(error: unknown): boolean {
   const e = error as { code?: string; message?: string };
   return (
-    e?.code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|Could not locate the bindings file/.test(e?.message ?? '')
+    e?.code === 'ERR_DLOPEN_FAILED' ||
+    /NODE_MODULE_VERSION|Could not locate the bindings file|did not self-register/.test(e?.message ?? '')
   );
 }
 

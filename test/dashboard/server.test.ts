@@ -13,7 +13,7 @@ const TOKEN = 'test-token-0123456789';
 
 describe('dashboard server', () => {
   let dir: string;
-  let app: ReturnType<typeof createDashboardApp>;
+  let app: Awaited<ReturnType<typeof createDashboardApp>>;
   const get = (path: string, headers: Record<string, string> = {}) =>
     app.request(`http://${HOST}${path}`, { headers: { host: HOST, ...headers } });
 
@@ -39,7 +39,7 @@ describe('dashboard server', () => {
       meta: { durationMs: 1, apiCalls: 1 },
     });
     db.close();
-    app = createDashboardApp({
+    app = await createDashboardApp({
       statePath: join(dir, 'state.db'),
       planPath: join(dir, 'migration-plan.yaml'),
       token: TOKEN,
