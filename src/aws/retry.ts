@@ -10,28 +10,33 @@ import type { RetryErrorInfo, RetryStrategyV2, RetryToken } from '@smithy/types'
 /** Attempts for a server error or a connection failure (first try included). */
 export const SERVER_ERROR_ATTEMPTS = 3;
 
-type Token = RetryToken & { count: number; delay: number };
+type Token = RetryToken & { count: number; delay: number; serverErrors: number };
 
-function token(count: number, delay: number): Token {
-  return { count, delay, getRetryCount: () => count, getRetryDelay: () => delay };
+function token(count: number, delay: number, serverErrors: number): Token {
+  return { count, delay, serverErrors, getRetryCount: () => count, getRetryDelay: () => delay };
 }
 
-/** A retry strategy with the rule above; `throttleAttempts` bounds throttled calls, `baseMs` scales the backoff. */
+/**
+ * A retry strategy with the rule above; `throttleAttempts` bounds throttled calls, `baseMs` scales the backoff.
+ * The two budgets are separate: throttling before a server error does not use up the server error's retries.
+ */
 export function boundedRetryStrategy(throttleAttempts: number, baseMs = 100): RetryStrategyV2 {
   return {
-    acquireInitialRetryToken: async () => token(0, 0),
+    acquireInitialRetryToken: async () => token(0, 0, 0),
     refreshRetryTokenForRetry: async (previous: RetryToken, info: RetryErrorInfo) => {
       const attempts = previous.getRetryCount() + 1;
-      const limit =
+      const server = info.errorType === 'TRANSIENT' || info.errorType === 'SERVER_ERROR';
+      const serverErrors = ((previous as Token).serverErrors ?? 0) + (server ? 1 : 0);
+      const allowed =
         info.errorType === 'THROTTLING'
-          ? throttleAttempts
-          : info.errorType === 'TRANSIENT' || info.errorType === 'SERVER_ERROR'
-            ? SERVER_ERROR_ATTEMPTS
-            : 1;
-      if (attempts >= limit) throw new Error('no retry');
+          ? attempts < throttleAttempts
+          : server
+            ? serverErrors < SERVER_ERROR_ATTEMPTS && attempts < Math.max(throttleAttempts, SERVER_ERROR_ATTEMPTS)
+            : false;
+      if (!allowed) throw new Error('no retry');
       const hinted = info.retryAfterHint ? info.retryAfterHint.getTime() - Date.now() : 0;
       const backoff = Math.min(20_000, baseMs * 2 ** (attempts - 1) * (1 + Math.random()));
-      return token(attempts, Math.max(backoff, Math.min(hinted, 20_000)));
+      return token(attempts, Math.max(backoff, Math.min(hinted, 20_000)), serverErrors);
     },
     recordSuccess: () => {},
   };

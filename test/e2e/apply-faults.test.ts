@@ -25,7 +25,7 @@ describe('iam2sso apply with throttling and errors injected', () => {
   let w: ApplyWorld;
   before(async () => {
     w = await startApplyWorld();
-    w.sandbox.world.faults = { ...w.sandbox.world.faults, throttleRate: 0.1, errorRate: 0.05 };
+    w.sandbox.world.faults = { ...w.sandbox.world.faults, throttleRate: 0.1, errorRate: 0.03 };
     // Identity Center's own shared rate limit, tighter than the client's pace: the SDK must back off.
     w.sandbox.world.sso!.rateLimitPerSecond = 60;
     w.sandbox.world.entra!.graphThrottle!.failNext = 3;
