@@ -1,7 +1,7 @@
 /** `iam2sso apply`: makes the plan true in Identity Center and Entra (the work is in src/apply, loaded lazily). */
 import type { Command } from 'commander';
-import type { ApplyFlags } from '../apply/command.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
+import type { ApplyFlags } from './apply-run.js';
 import type { Io } from './io.js';
 import { parseIntFlag } from './parse.js';
 
@@ -34,7 +34,7 @@ export function registerApply(program: Command, io: Io): void {
       false,
     )
     .action(async (flags: ApplyFlags) => {
-      const { runApplyCommand } = await import('../apply/command.js');
+      const { runApplyCommand } = await import('./apply-run.js');
       await runApplyCommand(flags, io);
     });
 }

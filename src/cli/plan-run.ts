@@ -113,7 +113,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   if (flags.detailedExitcode) {
     // No plan file yet: compare the plan that would be written, and write nothing.
     io.err(`no plan file ${flags.out}: comparing the plan \`iam2sso plan\` would write (nothing written)`);
-    const { exitWithPendingChanges } = await import('../apply/pending.js');
+    const { exitWithPendingChanges } = await import('./plan-pending.js');
     return exitWithPendingChanges(plan, loadConfig(flags.config).config.entra, io, flags, flags.state);
   }
   writeAtomically(flags.out, renderPlanYaml(plan, previousText));
@@ -130,7 +130,7 @@ async function checkPendingOnly(flags: PlanFlags, io: Io): Promise<void> {
   if (read.problems.length > 0) throw new ValidationFailed(read.problems);
   const plan = read.plan as MigrationPlan;
   if (flags.json) printJson(io, plan);
-  const { exitWithPendingChanges } = await import('../apply/pending.js');
+  const { exitWithPendingChanges } = await import('./plan-pending.js');
   await exitWithPendingChanges(plan, config.entra, io, flags, flags.state);
 }
 

@@ -35,7 +35,7 @@ export function registerPlan(program: Command, io: Io): void {
     .action(async (flags: PlanFlags) => {
       const { runPlan } = await import('./plan-run.js');
       if (!flags.detailedExitcode) return runPlan(flags, io);
-      const { withDetailedExitcode } = await import('../apply/pending.js');
+      const { withDetailedExitcode } = await import('./plan-pending.js');
       return withDetailedExitcode(() => runPlan(flags, io));
     });
   plan

@@ -1,8 +1,8 @@
 /** `iam2sso rollback RUN_ID`: reverts a journaled run from its undo records (the work is in src/apply/rollback.ts). */
 import type { Command } from 'commander';
-import type { RollbackFlags } from '../apply/rollback.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { Io } from './io.js';
+import type { RollbackFlags } from './rollback-run.js';
 
 /** Registers `iam2sso rollback`. */
 export function registerRollback(program: Command, io: Io): void {
@@ -16,7 +16,7 @@ export function registerRollback(program: Command, io: Io): void {
     .option('--state <path>', 'state database (journal)', DEFAULT_STATE_PATH)
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
     .action(async (runId: string, flags: RollbackFlags) => {
-      const { runRollbackCommand } = await import('../apply/rollback.js');
+      const { runRollbackCommand } = await import('./rollback-run.js');
       await runRollbackCommand(runId, flags, io);
     });
 }

@@ -4,7 +4,6 @@
  * exits 1 when there are any.
  */
 
-import { readPlanForApply } from '../apply/command.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadActionCatalog } from '../catalog/action-catalog.js';
@@ -17,6 +16,7 @@ import { openStateDb } from '../store/db.js';
 import { readLiveFacts } from '../verify/read-live.js';
 import { createVerifyRuntime } from '../verify/runtime.js';
 import { verifyPlan } from '../verify/verify-plan.js';
+import { readPlanForApply } from './apply-run.js';
 import { type Io, printJson } from './io.js';
 import type { VerifyFlags } from './verify.js';
 

@@ -6,10 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
+import { dryRunPorts } from '../apply/dry-run.js';
+import { type HeldLock, holdApplyLock } from '../apply/lock.js';
+import { applyReport, massChangesOf } from '../apply/outcome.js';
+import { applyPerformer } from '../apply/perform.js';
+import { renderDiffLines, renderSummary } from '../apply/render.js';
+import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
+import { findStaleAccounts } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
-import { colourEnabled, diffPainter } from '../cli/colour.js';
-import { type Io, printJson } from '../cli/io.js';
 import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { contentHash } from '../core/reconcile/desired.js';
@@ -26,13 +31,8 @@ import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
-import { dryRunPorts } from './dry-run.js';
-import { type HeldLock, holdApplyLock } from './lock.js';
-import { applyReport, massChangesOf } from './outcome.js';
-import { applyPerformer } from './perform.js';
-import { renderDiffLines, renderSummary } from './render.js';
-import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
-import { findStaleAccounts } from './stale-check.js';
+import { colourEnabled, diffPainter } from './colour.js';
+import { type Io, printJson } from './io.js';
 
 /** The flags of `iam2sso apply`. */
 export type ApplyFlags = AwsOptions & {

@@ -3,10 +3,10 @@
  * own diff and exits 0 when nothing is pending, 2 while changes are (Terraform's convention); errors exit 1.
  */
 import { existsSync } from 'node:fs';
+import { renderDiffLines, renderSummary } from '../apply/render.js';
+import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
-import { colourEnabled, diffPainter } from '../cli/colour.js';
-import type { Io } from '../cli/io.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
@@ -14,8 +14,8 @@ import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
-import { renderDiffLines, renderSummary } from './render.js';
-import { computeChanges, createApplyRuntime, rateFromEnv } from './run.js';
+import { colourEnabled, diffPainter } from './colour.js';
+import type { Io } from './io.js';
 
 /** Prints the pending changes and throws ExitCode(2) when there are any. */
 export async function exitWithPendingChanges(

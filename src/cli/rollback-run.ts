@@ -4,9 +4,13 @@
  * object a later run changed is refused ("changed since"), as is anything the tool does not own.
  */
 import { randomBytes } from 'node:crypto';
+import { dryRunPorts } from '../apply/dry-run.js';
+import { holdApplyLock } from '../apply/lock.js';
+import { applyPerformer } from '../apply/perform.js';
+import { readLiveState } from '../apply/read-live.js';
+import { createApplyRuntime, rateFromEnv } from '../apply/run.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
-import { type Io, printJson } from '../cli/io.js';
 import { loadConfig } from '../config/config.js';
 import { type Change, changeId, createdObject, describeChange, ownerCheck } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
@@ -22,12 +26,8 @@ import { openStateDb, type StateDb } from '../store/db.js';
 import { type JournalEntry, runEntries } from '../store/journal-repo.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
-import { confirm } from './command.js';
-import { dryRunPorts } from './dry-run.js';
-import { holdApplyLock } from './lock.js';
-import { applyPerformer } from './perform.js';
-import { readLiveState } from './read-live.js';
-import { createApplyRuntime, rateFromEnv } from './run.js';
+import { confirm } from './apply-run.js';
+import { type Io, printJson } from './io.js';
 
 /** The flags of `iam2sso rollback`. */
 export type RollbackFlags = { state: string; dryRun: boolean; autoApprove: boolean; json: boolean; config?: string };
