@@ -19,6 +19,7 @@ import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
+import { DEFAULT_IDENTITY_SOURCE, identitySourceNote, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
 import { gateByReads } from '../core/reconcile/read-gate.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -112,7 +113,10 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const { config } = loadConfig(flags.config);
   const plan = readPlanForApply(flags.plan, config.plan.managedPoliciesQuota);
   const settings = await resolveAwsSettings(flags, { identityCenter: true, note: (line) => io.err(line) });
-  const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
+  const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
+  const entra = toolFeedsDirectory(source)
+    ? createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env })
+    : null;
   const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
@@ -142,6 +146,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const { readable, covered } = readableAccounts(db, plan);
     const { changes, held } = gateByReads(all, readable, covered, live.state.assignments);
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
+    const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;
+    const sourceNote = identitySourceNote(source, plan.groups.length, present);
+    if (sourceNote) io.err(sourceNote);
     const paint = diffPainter(colourEnabled(flags, io.outIsTty));
     for (const line of renderDiffLines(diff, changes)) show(paint(line));
     for (const s of skipped) io.err(`  skipped ${s.item}: ${s.reason}`);

@@ -8,6 +8,7 @@ import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
+import { DEFAULT_IDENTITY_SOURCE, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -26,7 +27,9 @@ export async function exitWithPendingChanges(
   statePath = DEFAULT_STATE_PATH,
 ): Promise<void> {
   const settings = await resolveAwsSettings(aws, { identityCenter: true, note: (line) => io.err(line) });
-  const entra = createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env });
+  const entra = toolFeedsDirectory(plan.identitySource ?? DEFAULT_IDENTITY_SOURCE)
+    ? createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env })
+    : null;
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   try {
     const db = existsSync(statePath) ? await openStateDb(statePath) : null;

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { CreateGroupCommand, IdentitystoreClient, paginateListGroups } from '@aws-sdk/client-identitystore';
+import { ListInstancesCommand, paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { parseDocument } from 'yaml';
+import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
+import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
+import { runIam2sso } from '../helpers/cli.js';
+
+type Report = { created: string[]; skipped: { item: string; reason: string }[] };
+
+describe('apply and sync follow the plan identity source (end to end on the sandbox)', () => {
+  let w: ApplyWorld;
+  let awsOnly: Record<string, string>;
+  before(async () => {
+    w = await startApplyWorld();
+    // Nothing that reaches Entra: no tenant, client, secret or Graph endpoint.
+    awsOnly = Object.fromEntries(
+      Object.entries(w.env).filter(([k]) => !k.startsWith('AZURE_') && k !== 'IAM2SSO_GRAPH_ENDPOINT'),
+    );
+  });
+  after(async () => {
+    await w?.close();
+  });
+  const setSource = (value: string) => {
+    const doc = parseDocument(readFileSync(w.planPath, 'utf8'));
+    doc.set('identitySource', value);
+    writeFileSync(w.planPath, doc.toString());
+  };
+
+  it('external: applies the AWS side without Entra credentials, assigns groups already in the Identity Store, says what to create', async () => {
+    assert.equal(w.plan().identitySource, 'iam2sso-sync', 'plan writes the default source');
+    setSource('external');
+    const config = sdkConfig(w.sandbox);
+    const sso = new SSOAdminClient(config);
+    const store = new IdentitystoreClient(config);
+    const instance = (await sso.send(new ListInstancesCommand({}))).Instances![0];
+    const plan = w.plan();
+    const [fed, ...missing] = plan.groups.filter((g) => g.assignments.length > 0);
+    // Someone else's feed has created one of the planned groups.
+    const fedId = (
+      await store.send(new CreateGroupCommand({ IdentityStoreId: instance.IdentityStoreId, DisplayName: fed.name }))
+    ).GroupId!;
+    const r = await runIam2sso(
+      ['apply', '--auto-approve', '--json', '--plan', w.planPath, '--state', w.statePath],
+      awsOnly,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /Identity source external: .*no Entra credentials used/);
+    const report = r.json<Report>();
+    const waiting = report.skipped.find((s) => s.item === `group ${missing[0].name}`);
+    assert.match(waiting?.reason ?? '', /create the group .* in your identity source .* then run apply again/);
+    assert.equal(w.plan().permissionSets.length, w.sandbox.world.sso!.permissionSets.size, 'every permission set made');
+    // The fed group holds its planned assignments; no group was created anywhere by apply.
+    const a = fed.assignments[0];
+    const psArn = [...w.sandbox.world.sso!.permissionSets.values()].find(
+      (p) => p.name === a.permissionSet,
+    )!.permissionSetArn;
+    const principals: string[] = [];
+    for await (const page of paginateListAccountAssignments(
+      { client: sso },
+      { InstanceArn: instance.InstanceArn, AccountId: a.accountId, PermissionSetArn: psArn },
+    ))
+      for (const x of page.AccountAssignments ?? []) principals.push(x.PrincipalId!);
+    assert.deepEqual(principals, [fedId]);
+    const storeNames: string[] = [];
+    for await (const page of paginateListGroups({ client: store }, { IdentityStoreId: instance.IdentityStoreId }))
+      for (const g of page.Groups ?? []) storeNames.push(g.DisplayName!);
+    assert.deepEqual(storeNames, [fed.name]);
+    assert.equal(
+      [...w.sandbox.world.entra!.groups.values()].filter((g) => g.displayName.startsWith('AWS-')).length,
+      0,
+      'no Entra group created',
+    );
+  });
+
+  it('sync refuses plainly when the plan says another identity source feeds the Identity Store', async () => {
+    setSource('scim');
+    const r = await w.run(['sync', '--plan', w.planPath, '--state', w.statePath, '--no-progress']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /sync refused: .* identitySource: scim, so Entra's SCIM provisioning feeds the Identity Store/,
+    );
+  });
+});
