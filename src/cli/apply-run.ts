@@ -32,6 +32,7 @@ import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
+import { reportingPerformer } from './apply-progress.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
 
@@ -52,6 +53,8 @@ export type ApplyFlags = AwsOptions & {
   breakLock?: boolean;
   /** Delete more than the mass-change threshold in one run. */
   allowMassDelete?: boolean;
+  /** False with `--no-progress` or `--quiet`: no per-change lines. */
+  progress?: boolean;
 };
 
 /** Reads and validates a plan file for apply (strict: every referenced permission set must exist). */
@@ -165,7 +168,13 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
     if (!flags.dryRun) startRun(db, runId, 'apply', new Date());
     process.on('SIGINT', onSigint);
-    const exec = await executeChanges(changes, applyPerformer(ports, live, { concurrency: flags.concurrency }), {
+    const performer = reportingPerformer(
+      applyPerformer(ports, live, { concurrency: flags.concurrency }),
+      changes.length,
+      (line) => io.err(line),
+      flags.progress !== false && !flags.dryRun,
+    );
+    const exec = await executeChanges(changes, performer, {
       runId,
       journal,
       ownership,

@@ -43,11 +43,12 @@ describe('apply and sync follow the plan identity source (end to end on the sand
       await store.send(new CreateGroupCommand({ IdentityStoreId: instance.IdentityStoreId, DisplayName: fed.name }))
     ).GroupId!;
     const r = await runIam2sso(
-      ['apply', '--auto-approve', '--json', '--plan', w.planPath, '--state', w.statePath],
+      ['apply', '--auto-approve', '--json', '--no-progress', '--plan', w.planPath, '--state', w.statePath],
       awsOnly,
     );
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /Identity source external: .*no Entra credentials used/);
+    assert.doesNotMatch(r.stderr, /\[\s*\d+\/\d+\]/, '--no-progress: no per-change lines');
     const report = r.json<Report>();
     const waiting = report.skipped.find((s) => s.item === `group ${missing[0].name}`);
     assert.match(waiting?.reason ?? '', /create the group .* in your identity source .* then run apply again/);
@@ -72,6 +73,18 @@ describe('apply and sync follow the plan identity source (end to end on the sand
       [...w.sandbox.world.entra!.groups.values()].filter((g) => g.displayName.startsWith('AWS-')).length,
       0,
       'no Entra group created',
+    );
+    // The operator creates a waiting group; apply again assigns it, one progress line per change.
+    await store.send(
+      new CreateGroupCommand({ IdentityStoreId: instance.IdentityStoreId, DisplayName: missing[0].name }),
+    );
+    const again = await runIam2sso(['apply', '--auto-approve', '--plan', w.planPath, '--state', w.statePath], awsOnly);
+    assert.equal(again.status, 0, again.stderr);
+    const lines = again.stderr.split('\n').filter((l) => /^\s+\[\s*\d+\/\d+\] \+ /.test(l));
+    assert.equal(lines.length, missing[0].assignments.length, again.stderr);
+    assert.ok(
+      lines.every((l) => l.includes(missing[0].name)),
+      lines.join('\n'),
     );
   });
 
