@@ -17,6 +17,7 @@ import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/cl
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import type { Change } from '../core/reconcile/changes.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
 import { DEFAULT_IDENTITY_SOURCE, identitySourceNote, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
@@ -25,7 +26,7 @@ import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError, ValidationFailed } from '../errors.js';
 import { parsePlanText } from '../plan-file/read.js';
-import { countReport, executeChanges } from '../reconcile/executor.js';
+import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
 import { loadAuditRun } from '../store/audit-repo.js';
@@ -35,6 +36,7 @@ import { finishRun, startRun } from '../store/runs-repo.js';
 import { reportingPerformer } from './apply-progress.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
+import { recordLeftAfterApply, recordPendingDiff } from './pending-record.js';
 
 /** The flags of `iam2sso apply`. */
 export type ApplyFlags = AwsOptions & {
@@ -111,6 +113,16 @@ function readableAccounts(db: StateDb, plan: MigrationPlan): { readable: Set<str
   return { readable, covered: new Set(plan.fingerprint.accounts.map((a) => a.accountId)) };
 }
 
+/** The changes a run did not make: failed, cancelled, refused or not started. */
+function leftOver(exec: ExecutionReport): Change[] {
+  return [
+    ...exec.failed.map((f) => f.change),
+    ...exec.cancelled.map((c) => c.change),
+    ...exec.refused.map((r) => r.change),
+    ...exec.notStarted,
+  ];
+}
+
 /** Runs `iam2sso apply`. */
 export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
@@ -182,6 +194,8 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
       log: (line) => io.err(line),
     });
     const report = applyReport(diff, exec, skipped);
+    if (flags.dryRun) recordPendingDiff(db, flags.plan, plan, 'apply --dry-run', { diff, changes, skipped });
+    else recordLeftAfterApply(db, flags.plan, plan, leftOver(exec), skipped);
     const settled = changes.length - exec.notStarted.length;
     if (!flags.dryRun)
       finishRun(

@@ -5,6 +5,8 @@ import { CreateGroupCommand, IdentitystoreClient, paginateListGroups } from '@aw
 import { ListInstancesCommand, paginateListAccountAssignments, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import { parseDocument } from 'yaml';
 import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
+import { loadPendingDiff } from '../../src/store/computed-repo.js';
+import { openStateDb } from '../../src/store/db.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
 import { runIam2sso } from '../helpers/cli.js';
 
@@ -23,6 +25,14 @@ describe('apply and sync follow the plan identity source (end to end on the sand
   after(async () => {
     await w?.close();
   });
+  const storedPending = async () => {
+    const db = await openStateDb(w.statePath);
+    try {
+      return loadPendingDiff(db, w.planPath);
+    } finally {
+      db.close();
+    }
+  };
   const setSource = (value: string) => {
     const doc = parseDocument(readFileSync(w.planPath, 'utf8'));
     doc.set('identitySource', value);
@@ -42,6 +52,15 @@ describe('apply and sync follow the plan identity source (end to end on the sand
     const fedId = (
       await store.send(new CreateGroupCommand({ IdentityStoreId: instance.IdentityStoreId, DisplayName: fed.name }))
     ).GroupId!;
+    // A dry run first: the dashboard gets the pending diff it computed.
+    const dry = await runIam2sso(['apply', '--dry-run', '--plan', w.planPath, '--state', w.statePath], awsOnly);
+    assert.equal(dry.status, 0, dry.stderr);
+    const pending = await storedPending();
+    assert.equal(pending?.command, 'apply --dry-run');
+    assert.ok(
+      pending?.lines.some((l) => l.startsWith('+ permission set ')),
+      JSON.stringify(pending?.lines),
+    );
     const r = await runIam2sso(
       ['apply', '--auto-approve', '--json', '--no-progress', '--plan', w.planPath, '--state', w.statePath],
       awsOnly,
@@ -50,6 +69,9 @@ describe('apply and sync follow the plan identity source (end to end on the sand
     assert.match(r.stderr, /Identity source external: .*no Entra credentials used/);
     assert.doesNotMatch(r.stderr, /\[\s*\d+\/\d+\]/, '--no-progress: no per-change lines');
     const report = r.json<Report>();
+    const left = await storedPending();
+    assert.deepEqual([left?.command, left?.lines], ['apply', []], 'after apply nothing made is left pending');
+    assert.ok(left?.skipped.some((s) => s.item === `group ${missing[0].name}`));
     const waiting = report.skipped.find((s) => s.item === `group ${missing[0].name}`);
     assert.match(waiting?.reason ?? '', /create the group .* in your identity source .* then run apply again/);
     assert.equal(w.plan().permissionSets.length, w.sandbox.world.sso!.permissionSets.size, 'every permission set made');
