@@ -1,7 +1,8 @@
 /**
  * Permission sets against the floor on the sandbox scenarios: audits each scenario through the CLI, plans it with
  * the manifest's people as the identity mapping, and prints the number of permission sets next to the number of
- * distinct access patterns of the migrating users (bundles that differ only by account ids count once).
+ * distinct access patterns of the migrating users (bundles that differ only by account ids count once), and how
+ * many names had to end in a hash.
  *
  *     node --conditions=iam2sso-source --import tsx bench/permission-sets.ts [small medium large]
  */
@@ -23,6 +24,8 @@ import { createExpander } from '../src/core/policy/expand.js';
 import { loadAuditRun } from '../src/store/audit-repo.js';
 import { openStateDb } from '../src/store/db.js';
 
+/** A name that fell back to the last resort: a 6-hex-digit hash (and maybe a part number) at its end. */
+const HASHED = /-[0-9a-f]{6}(-\d+)?$/;
 const MAIN = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const scenarios = process.argv.slice(2).length ? process.argv.slice(2) : ['small', 'medium', 'large'];
 const compiler = createPolicyCompiler(createExpander(await loadActionCatalog()));
@@ -32,7 +35,7 @@ console.log(`command: node --import tsx bench/permission-sets.ts ${scenarios.joi
 console.log(
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}; date ${new Date().toISOString()}`,
 );
-console.log('scenario | IAM users | migrating | permission sets | access patterns (floor)');
+console.log('scenario | IAM users | migrating | permission sets | access patterns (floor) | names ending in a hash');
 for (const scenario of scenarios) {
   const sandbox = await startSandbox({ scenario: scenario as 'small', seed: 1, port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'iam2sso-ps-bench-'));
@@ -68,8 +71,9 @@ for (const scenario of scenarios) {
       createdAt: new Date().toISOString(),
     });
     const count = countAccessPatterns(plan, run.snapshot, settings, compiler, awsManagedDocuments);
+    const hashed = plan.permissionSets.filter((p) => HASHED.test(p.name)).length;
     console.log(
-      `${scenario} | ${users.length} | ${count.migrating} | ${count.permissionSets} | ${count.patterns}${count.permissionSets === count.patterns ? ' (at the floor)' : ''}`,
+      `${scenario} | ${users.length} | ${count.migrating} | ${count.permissionSets} | ${count.patterns}${count.permissionSets === count.patterns ? ' (at the floor)' : ''} | ${hashed}`,
     );
     for (const ps of plan.permissionSets) console.log(`  ${ps.name}: ${ps.reason}`);
   } finally {

@@ -71,3 +71,25 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
     },
   };
 }
+
+/**
+ * The Entra port when the plan's identity source is `scim` or `external`: apply reads nothing from Entra (no
+ * credentials needed) and any write is a bug, since the diff is scoped to the AWS side first.
+ */
+export function absentEntraPort(): EntraPort {
+  const refuse = async (): Promise<never> => {
+    throw new Error('Entra is not written when the identity source is scim or external');
+  };
+  return {
+    listUsers: async () => [],
+    listGroups: async () => [],
+    listGroupMembers: async () => [],
+    findIdentityCenterApp: async () => null,
+    listAppAssignedGroups: async () => [],
+    createGroup: refuse,
+    deleteGroup: refuse,
+    addGroupMember: refuse,
+    removeGroupMember: refuse,
+    assignGroupToApp: refuse,
+  };
+}

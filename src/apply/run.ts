@@ -10,10 +10,15 @@ import { applyChanges } from '../core/reconcile/apply-changes.js';
 import { type ApplyDiff, diffApply, resolveMembers } from '../core/reconcile/apply-diff.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { type DesiredState, desiredStateFromPlan, type PlanForApply } from '../core/reconcile/desired.js';
+import {
+  DEFAULT_IDENTITY_SOURCE,
+  scopeToIdentitySource,
+  toolFeedsDirectory,
+} from '../core/reconcile/identity-source.js';
 import { holdDeletesWhileRefused, refuseUnowned } from '../core/reconcile/refuse-unowned.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { TokenBucket } from '../reconcile/limits.js';
-import { entraPort } from './entra-port.js';
+import { absentEntraPort, entraPort } from './entra-port.js';
 import type { ApplyPorts } from './ports.js';
 import { type LiveContext, type OwnershipLookup, readLiveState } from './read-live.js';
 
@@ -29,10 +34,13 @@ export function rateFromEnv(env: NodeJS.ProcessEnv): number {
 /** The ports over real clients, and how to close them. */
 export type ApplyRuntime = { ports: ApplyPorts; close(): void };
 
-/** Builds the ports: AWS adapters paced by one shared bucket, the Entra port over the adapter. */
+/**
+ * Builds the ports: AWS adapters paced by one shared bucket, the Entra port over the adapter (null when the plan's
+ * identity source is not iam2sso's: Entra is then neither read nor written).
+ */
 export function createApplyRuntime(
   settings: AwsSettings,
-  entra: EntraAdapter,
+  entra: EntraAdapter | null,
   rps = IDENTITY_CENTER_RPS,
 ): ApplyRuntime {
   const bucket = new TokenBucket(rps);
@@ -45,7 +53,7 @@ export function createApplyRuntime(
     async () => (await identityCenter.instance()).identityStoreId,
   );
   return {
-    ports: { identityCenter, identityStore, entra: entraPort(entra) },
+    ports: { identityCenter, identityStore, entra: entra ? entraPort(entra) : absentEntraPort() },
     close() {
       sso.destroy();
       storeClient.destroy();
@@ -66,10 +74,19 @@ export async function computeChanges(
   concurrency: number,
   owned: OwnershipLookup,
 ): Promise<ComputedChanges> {
+  const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
   const planned = desiredStateFromPlan(plan);
-  const live = await readLiveState(ports, planned, concurrency, owned);
-  const { desired, refused } = refuseUnowned(resolveMembers(planned, live.people), live.state);
-  const diff = diffApply(desired, live.state);
+  // Someone else feeds the directory: its groups are neither read in Entra nor created, only assigned.
+  const target = toolFeedsDirectory(source) ? planned : { ...planned, groups: [] };
+  const live = await readLiveState(ports, target, concurrency, owned);
+  const members = toolFeedsDirectory(source) ? resolveMembers(target, live.people) : target;
+  const { desired, refused } = refuseUnowned(members, live.state);
+  const diff = scopeToIdentitySource(
+    diffApply(desired, live.state),
+    source,
+    planned.groups,
+    new Set(live.storeGroupIds.keys()),
+  );
   const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
   diff.skipped.push(...refused, ...held);
   return { desired, live, diff, changes };

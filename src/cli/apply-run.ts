@@ -17,22 +17,26 @@ import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/cl
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import type { MigrationPlan } from '../core/plan-types.js';
+import type { Change } from '../core/reconcile/changes.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
+import { DEFAULT_IDENTITY_SOURCE, identitySourceNote, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
 import { gateByReads } from '../core/reconcile/read-gate.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError, ValidationFailed } from '../errors.js';
 import { parsePlanText } from '../plan-file/read.js';
-import { countReport, executeChanges } from '../reconcile/executor.js';
+import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
+import { reportingPerformer } from './apply-progress.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
+import { recordLeftAfterApply, recordPendingDiff } from './pending-record.js';
 
 /** The flags of `iam2sso apply`. */
 export type ApplyFlags = AwsOptions & {
@@ -51,6 +55,8 @@ export type ApplyFlags = AwsOptions & {
   breakLock?: boolean;
   /** Delete more than the mass-change threshold in one run. */
   allowMassDelete?: boolean;
+  /** False with `--no-progress` or `--quiet`: no per-change lines. */
+  progress?: boolean;
 };
 
 /** Reads and validates a plan file for apply (strict: every referenced permission set must exist). */
@@ -107,12 +113,25 @@ function readableAccounts(db: StateDb, plan: MigrationPlan): { readable: Set<str
   return { readable, covered: new Set(plan.fingerprint.accounts.map((a) => a.accountId)) };
 }
 
+/** The changes a run did not make: failed, cancelled, refused or not started. */
+function leftOver(exec: ExecutionReport): Change[] {
+  return [
+    ...exec.failed.map((f) => f.change),
+    ...exec.cancelled.map((c) => c.change),
+    ...exec.refused.map((r) => r.change),
+    ...exec.notStarted,
+  ];
+}
+
 /** Runs `iam2sso apply`. */
 export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
   const plan = readPlanForApply(flags.plan, config.plan.managedPoliciesQuota);
   const settings = await resolveAwsSettings(flags, { identityCenter: true, note: (line) => io.err(line) });
-  const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
+  const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
+  const entra = toolFeedsDirectory(source)
+    ? createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env })
+    : null;
   const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
@@ -142,6 +161,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const { readable, covered } = readableAccounts(db, plan);
     const { changes, held } = gateByReads(all, readable, covered, live.state.assignments);
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
+    const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;
+    const sourceNote = identitySourceNote(source, plan.groups.length, present);
+    if (sourceNote) io.err(sourceNote);
     const paint = diffPainter(colourEnabled(flags, io.outIsTty));
     for (const line of renderDiffLines(diff, changes)) show(paint(line));
     for (const s of skipped) io.err(`  skipped ${s.item}: ${s.reason}`);
@@ -158,7 +180,13 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
     if (!flags.dryRun) startRun(db, runId, 'apply', new Date());
     process.on('SIGINT', onSigint);
-    const exec = await executeChanges(changes, applyPerformer(ports, live, { concurrency: flags.concurrency }), {
+    const performer = reportingPerformer(
+      applyPerformer(ports, live, { concurrency: flags.concurrency }),
+      changes.length,
+      (line) => io.err(line),
+      flags.progress !== false && !flags.dryRun,
+    );
+    const exec = await executeChanges(changes, performer, {
       runId,
       journal,
       ownership,
@@ -166,6 +194,8 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
       log: (line) => io.err(line),
     });
     const report = applyReport(diff, exec, skipped);
+    if (flags.dryRun) recordPendingDiff(db, flags.plan, plan, 'apply --dry-run', { diff, changes, skipped });
+    else recordLeftAfterApply(db, flags.plan, plan, leftOver(exec), skipped);
     const settled = changes.length - exec.notStarted.length;
     if (!flags.dryRun)
       finishRun(

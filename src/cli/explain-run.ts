@@ -1,4 +1,8 @@
-/** The work of `iam2sso explain`: reads the facts from Entra and AWS, walks the chain, prints it. */
+/**
+ * The work of `iam2sso explain`: reads the facts from Entra and AWS, walks the chain, prints it, and keeps it in the
+ * state database for the dashboard.
+ */
+import { existsSync } from 'node:fs';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
 import { instanceScope } from '../aws/identity-center-instance.js';
@@ -10,6 +14,8 @@ import { ExitCode, UsageError } from '../errors.js';
 import { readAwsFacts } from '../explain/aws-facts.js';
 import { type Explanation, explainChain } from '../explain/chain.js';
 import { readEntraFacts } from '../explain/entra-facts.js';
+import { saveExplanation } from '../store/computed-repo.js';
+import { openStateDb } from '../store/db.js';
 import { accountIam } from '../verify/account-iam.js';
 import { type Io, printJson } from './io.js';
 
@@ -20,6 +26,8 @@ export type ExplainFlags = {
   endpointUrl?: string;
   config?: string;
   json?: boolean;
+  /** The state database the result is kept in for the dashboard, when that file exists. */
+  state?: string;
 };
 
 const MARK = { ok: 'ok     ', warning: 'WARN   ', broken: 'BROKEN ', skipped: 'skipped' };
@@ -31,6 +39,17 @@ export function printExplanation(io: Io, e: Explanation): void {
     io.out(`  ${MARK[link.status]} ${link.title}: ${link.detail}`);
     if (link.cause) io.out(`          cause: ${link.cause}`);
     if (link.fix) io.out(`          fix:   ${link.fix}`);
+  }
+}
+
+/** Keeps the chain in the state database (when there is one) so the person's dashboard page shows it. */
+async function keepForDashboard(statePath: string | undefined, explanation: Explanation, now: Date): Promise<void> {
+  if (!statePath || !existsSync(statePath)) return;
+  const db = await openStateDb(statePath);
+  try {
+    saveExplanation(db, explanation, now);
+  } finally {
+    db.close();
   }
 }
 
@@ -58,7 +77,9 @@ export async function runExplain(upn: string, flags: ExplainFlags, io: Io): Prom
       { scope: instanceScope(sso), store, iam, settings },
       { upn, entraId: entraFacts.entraUser?.id ?? null, mail: entraFacts.entraMail },
     );
-    const explanation = explainChain({ upn, ...entraFacts, ...awsFacts }, new Date(), flags.account);
+    const now = new Date();
+    const explanation = explainChain({ upn, ...entraFacts, ...awsFacts }, now, flags.account);
+    await keepForDashboard(flags.state, explanation, now);
     if (flags.json) printJson(io, explanation);
     else printExplanation(io, explanation);
     if (!explanation.ok) throw new ExitCode(1);

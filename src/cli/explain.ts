@@ -1,5 +1,6 @@
 /** `iam2sso explain UPN`: why a person can or cannot sign in. The work is in explain-run.ts, loaded when it runs. */
 import type { Command } from 'commander';
+import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { ExplainFlags } from './explain-run.js';
 import type { Io } from './io.js';
 
@@ -17,6 +18,11 @@ export function registerExplain(program: Command, io: Io): void {
     .option('--endpoint-url <url>', 'AWS endpoint override')
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')
     .option('--json', 'print JSON')
+    .option(
+      '--state <path>',
+      'state database that keeps the result for the dashboard (only if it exists)',
+      DEFAULT_STATE_PATH,
+    )
     .action(async (upn: string, flags: ExplainFlags) => {
       await (await import('./explain-run.js')).runExplain(upn, flags, io);
     });

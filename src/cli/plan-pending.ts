@@ -8,6 +8,7 @@ import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
+import { DEFAULT_IDENTITY_SOURCE, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -16,6 +17,7 @@ import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import type { Io } from './io.js';
+import { recordPendingDiff } from './pending-record.js';
 
 /** Prints the pending changes and throws ExitCode(2) when there are any. */
 export async function exitWithPendingChanges(
@@ -24,14 +26,26 @@ export async function exitWithPendingChanges(
   io: Io,
   aws: AwsOptions & { color?: boolean } = {},
   statePath = DEFAULT_STATE_PATH,
+  /** The plan file compared (its pending diff is kept for the dashboard); absent for a plan not yet written. */
+  planPath?: string,
 ): Promise<void> {
   const settings = await resolveAwsSettings(aws, { identityCenter: true, note: (line) => io.err(line) });
-  const entra = createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env });
+  const entra = toolFeedsDirectory(plan.identitySource ?? DEFAULT_IDENTITY_SOURCE)
+    ? createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env })
+    : null;
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   try {
     const db = existsSync(statePath) ? await openStateDb(statePath) : null;
     const owned = db ? stateOwnership(db) : { originOf: () => null };
     const { diff, changes } = await computeChanges(plan, runtime.ports, 8, owned)
+      .then((computed) => {
+        if (db && planPath)
+          recordPendingDiff(db, planPath, plan, 'plan --detailed-exitcode', {
+            ...computed,
+            skipped: computed.diff.skipped,
+          });
+        return computed;
+      })
       .catch((e) => {
         throw toCloudError(e, 'sso');
       })

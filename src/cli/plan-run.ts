@@ -131,7 +131,7 @@ async function checkPendingOnly(flags: PlanFlags, io: Io): Promise<void> {
   const plan = read.plan as MigrationPlan;
   if (flags.json) printJson(io, plan);
   const { exitWithPendingChanges } = await import('./plan-pending.js');
-  await exitWithPendingChanges(plan, config.entra, io, flags, flags.state);
+  await exitWithPendingChanges(plan, config.entra, io, flags, flags.state, flags.out);
 }
 
 async function loadRun(statePath: string, runId: string | undefined) {

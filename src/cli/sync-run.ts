@@ -21,6 +21,7 @@ import { type Io, printJson } from './io.js';
 import { DEFAULT_PLAN_FILE } from './plan.js';
 import type { SyncFlags } from './sync.js';
 import { printSyncPlan, printSyncResult } from './sync-output.js';
+import { refuseForeignIdentitySource } from './sync-source.js';
 
 /** What a caller embedding the command (the demo) may supply instead of the process environment. */
 export type SyncContext = {
@@ -55,6 +56,7 @@ function describeScope(scope: SyncScope): string {
 export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncContext = {}): Promise<SyncRunResult> {
   const env = context.env ?? process.env;
   const { config } = loadConfig(flags.config);
+  refuseForeignIdentitySource(flags);
   const scope = scopeFromFlags(flags);
   const settings = await resolveAwsSettings(
     flags,

@@ -1,12 +1,16 @@
 /**
- * Readable, deterministic permission set names within AWS's rules (1-32 characters of `[\w+=,.@-]`):
- * the AWS managed policy's own name, the IAM group's, or the policy's, with a short hash suffix when a name
- * is too long or two different bundles would otherwise share it.
+ * Readable, deterministic permission set names within AWS's rules (1-32 characters of `[\w+=,.@-]`, see
+ * docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html): the AWS managed policy's own
+ * name, the IAM groups the access came through, the job functions and services of the policies, and the policies'
+ * own names, trimmed to fit. Two different bundles that want one name are told apart by purpose (`-Bounded`), then
+ * by the one account each serves; a short hash is the last resort.
  */
 import type { Bundle } from './permission-sets-bundle.js';
+import { joinWithin, managedLabel, policyLabel, withoutRedundantLabels } from './permission-sets-labels.js';
 import { hashText } from './policy/compile.js';
 
 const MAX = 32;
+const QUALIFIER_MAX = 12;
 
 /** Turns any text into a valid name stem (invalid characters become `-`). */
 export function sanitizeName(text: string): string {
@@ -14,18 +18,27 @@ export function sanitizeName(text: string): string {
   return cleaned.length > 0 ? cleaned : 'PermissionSet';
 }
 
-/** `stem` + `suffix` within 32 characters, shortening the stem and adding a hash of `seed` when needed. */
+/**
+ * `stem` + `suffix` within 32 characters: a long stem has its longest words trimmed, and only when that cannot
+ * fit (or `forceHash`) is it cut and given a hash of `seed`.
+ */
 export function fitName(stem: string, suffix: string, seed: string, forceHash = false): string {
   const base = sanitizeName(stem);
-  if (!forceHash && base.length + suffix.length <= MAX) return base + suffix;
+  if (!forceHash) {
+    if (base.length + suffix.length <= MAX) return base + suffix;
+    const trimmed = joinWithin(base.split('-').filter(Boolean), MAX - suffix.length);
+    if (trimmed) return trimmed + suffix;
+  }
   const hash = `-${hashText(seed, 6)}`;
   return base.slice(0, MAX - hash.length - suffix.length).replace(/-+$/, '') + hash + suffix;
 }
 
-/** The name a bundle suggests for one of its users: what their access is recognisably made of. */
+/**
+ * The name a bundle suggests for one of its users: a lone AWS managed policy's name; else the IAM groups the access
+ * came through, then what the user had directly (job functions and services by label, their own policies by name).
+ */
 export function candidateName(bundle: Bundle): string {
   const sources = bundle.sources;
-  const vias = new Set(sources.map((s) => s.via));
   if (
     bundle.managedPolicies.length === 1 &&
     bundle.inline.length === 0 &&
@@ -33,74 +46,73 @@ export function candidateName(bundle: Bundle): string {
   ) {
     return nameOfArn(bundle.managedPolicies[0]);
   }
-  if (vias.size === 1 && !vias.has('user')) return [...vias][0].slice('group '.length);
   const custom = sources.filter((s) => s.kind !== 'aws-managed');
-  if (custom.length === 1 && bundle.managedPolicies.length === 0) return custom[0].name;
-  // Policies that come through an IAM group are named by the group, which says more than a policy name.
-  const groups = [...new Set(custom.filter((s) => s.via !== 'user').map((s) => s.via.slice('group '.length)))];
-  const own = custom.filter((s) => s.via === 'user').map((s) => abbreviate(s.name));
-  const parts = [...bundle.managedPolicies.map((a) => abbreviate(nameOfArn(a))), ...groups, ...own];
-  return parts.length > 0 ? [...new Set(parts)].join('-') : 'Custom';
-}
-
-/** Shortens AWS managed policy names for combined names: AmazonS3FullAccess → S3Full. */
-function abbreviate(name: string): string {
-  return name
-    .replace(/^(Amazon|AWS)/, '')
-    .replace(/FullAccess$/, 'Full')
-    .replace(/ReadOnlyAccess$/, 'ReadOnly')
-    .replace(/Access$/, '');
+  if (custom.length === 1 && bundle.managedPolicies.length === 0 && custom[0].via === 'user') return custom[0].name;
+  const groups = [...new Set(sources.filter((s) => s.via !== 'user').map((s) => s.via.slice('group '.length)))];
+  const own = sources.filter((s) => s.via === 'user');
+  const labels = [
+    ...groups,
+    ...own.filter((s) => s.kind === 'aws-managed').map((s) => managedLabel(s.name)),
+    ...own.filter((s) => s.kind !== 'aws-managed').map((s) => policyLabel(s.name)),
+  ];
+  const named = withoutRedundantLabels(labels.map(sanitizeName));
+  return named.length > 0 ? named.join('-') : 'Custom';
 }
 
 function nameOfArn(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
 }
 
+/** What assignNames needs of each permission set. */
+export type NameWish = { key: string; stem: string; suffix: string; qualifier?: string | null; bounded?: boolean };
+
 /**
- * Gives each key a unique valid name. Keys whose preferred names collide are told apart by purpose first (the one
- * without a permissions boundary keeps the name, the others say `-Bounded`), then by their qualifier (the one
- * account they serve) when those differ; a hash suffix is the last resort.
+ * Gives each key a unique valid name. Keys whose preferred names collide are told apart by purpose first (when
+ * some have a permissions boundary and some do not, the bounded ones say `-Bounded`), then by their qualifier (the
+ * one account they serve) where it is theirs alone; a hash suffix is the last resort.
  */
-export function assignNames(
-  wanted: { key: string; stem: string; suffix: string; qualifier?: string | null; bounded?: boolean }[],
-): Map<string, string> {
-  const plainCount = new Map<string, number>();
-  for (const w of wanted) {
-    const name = fitName(w.stem, w.suffix, w.key).toLowerCase();
-    if (!w.bounded) plainCount.set(name, (plainCount.get(name) ?? 0) + 1);
-  }
+export function assignNames(wanted: NameWish[]): Map<string, string> {
+  const nameOf = (w: NameWish) => fitName(w.stem, w.suffix, w.key).toLowerCase();
+  const clashes = groupBy(wanted, nameOf);
   const byPurpose = wanted.map((w) => {
-    const name = fitName(w.stem, w.suffix, w.key).toLowerCase();
-    const clash = wanted.some((o) => o !== w && fitName(o.stem, o.suffix, o.key).toLowerCase() === name);
-    return clash && w.bounded && plainCount.get(name) === 1 ? { ...w, stem: `${w.stem}-Bounded` } : w;
+    const list = clashes.get(nameOf(w)) ?? [];
+    const mixed = list.some((o) => o.bounded) && list.some((o) => !o.bounded);
+    return mixed && w.bounded ? { ...w, suffix: `-Bounded${w.suffix}` } : w;
   });
   return assignDistinct(byPurpose);
 }
 
-function assignDistinct(
-  wanted: { key: string; stem: string; suffix: string; qualifier?: string | null }[],
-): Map<string, string> {
-  const first = wanted.map((w) => ({ ...w, name: fitName(w.stem, w.suffix, w.key) }));
-  const groups = new Map<string, typeof first>();
-  for (const w of first) groups.set(w.name.toLowerCase(), [...(groups.get(w.name.toLowerCase()) ?? []), w]);
+function assignDistinct(wanted: NameWish[]): Map<string, string> {
   const out = new Map<string, string>();
   const taken = new Set<string>();
-  for (const [name, list] of groups) {
+  const groups = groupBy(wanted, (w) => fitName(w.stem, w.suffix, w.key).toLowerCase());
+  for (const [name, list] of groups)
     if (list.length === 1) {
-      out.set(list[0].key, list[0].name);
+      out.set(list[0].key, fitName(list[0].stem, list[0].suffix, list[0].key));
       taken.add(name);
     }
-  }
   for (const list of groups.values()) {
     if (list.length === 1) continue;
-    const qualifiers = list.map((w) => w.qualifier ?? null);
-    const distinct = qualifiers.every((q) => q) && new Set(qualifiers).size === list.length;
+    const count = new Map<string, number>();
+    for (const w of list) if (w.qualifier) count.set(w.qualifier, (count.get(w.qualifier) ?? 0) + 1);
     for (const w of list) {
-      let name = distinct ? fitName(`${w.stem}-${w.qualifier}`, w.suffix, w.key) : '';
-      if (!name || taken.has(name.toLowerCase())) name = fitName(w.stem, w.suffix, w.key, true);
+      const own = w.qualifier && count.get(w.qualifier) === 1 ? qualified(w) : '';
+      const name = own && !taken.has(own.toLowerCase()) ? own : fitName(w.stem, w.suffix, w.key, true);
       taken.add(name.toLowerCase());
       out.set(w.key, name);
     }
   }
+  return out;
+}
+
+/** The name with the account it serves, the account label kept whole (up to 12 characters). */
+function qualified(w: NameWish): string {
+  const q = sanitizeName(w.qualifier as string).slice(0, QUALIFIER_MAX);
+  return fitName(w.stem, `-${q}${w.suffix}`, w.key);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) out.set(key(item), [...(out.get(key(item)) ?? []), item]);
   return out;
 }

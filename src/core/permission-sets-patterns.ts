@@ -1,10 +1,11 @@
 /**
  * The floor for the number of permission sets: the distinct access patterns among the users who migrate, where
  * two bundles that differ only by account ids inside their ARNs count as one pattern (one set could serve both
- * with a per-account customer managed policy reference). Reported next to the plan's count.
+ * with a per-account customer managed policy reference), and users whose customer managed policies differ by
+ * account are counted as the plan shares them (see permission-sets-reuse). Reported next to the plan's count.
  */
 import type { AuditSnapshot } from './model.js';
-import { buildBundle } from './permission-sets-bundle.js';
+import { type BundleSubject, chooseBundles } from './permission-sets-reuse.js';
 import { createSelfServiceFilter } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, userPolicies } from './permission-sets-sources.js';
 import { createSubsumer } from './permission-sets-subsume.js';
@@ -27,16 +28,17 @@ export function countAccessPatterns(
   const subsume = createSubsumer(compiler);
   const withoutSelfService = createSelfServiceFilter();
   const accounts = new Map(snapshot.accounts.map((a) => [a.accountId, a]));
-  const patterns = new Set<string>();
-  let migrating = 0;
+  const subjects: BundleSubject[] = [];
   for (const u of plan.users) {
     if (u.action !== 'migrate') continue;
     const account = accounts.get(u.accountId);
     const user = account?.users.find((x) => x.userName === u.userName);
     if (!account || !user) continue;
-    migrating++;
-    const reduced = subsume(withoutSelfService(userPolicies(user, account, managedDocuments)).policies).policies;
-    const bundle = buildBundle(reduced, settings);
+    const policies = subsume(withoutSelfService(userPolicies(user, account, managedDocuments)).policies).policies;
+    subjects.push({ key: `${u.accountId}/${u.userName}`, accountId: u.accountId, policies });
+  }
+  const patterns = new Set<string>();
+  for (const bundle of new Set(chooseBundles(subjects, settings).values())) {
     if (!bundle.managedPolicies.length && !bundle.customerManagedPolicies.length && !bundle.inline.length) continue;
     const shape = JSON.stringify([
       bundle.managedPolicies,
@@ -46,5 +48,6 @@ export function countAccessPatterns(
     ]);
     patterns.add(shape.replace(/\b\d{12}\b/g, '{account}'));
   }
+  const migrating = subjects.length;
   return { permissionSets: plan.permissionSets.length, patterns: patterns.size, migrating };
 }

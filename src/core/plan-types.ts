@@ -3,6 +3,7 @@
  * contract with apply and with the plan file people edit; `formatVersion` changes when they do.
  */
 import type { Category } from './model.js';
+import type { IdentitySource } from './reconcile/identity-source.js';
 
 /** The plan file format this code reads and writes. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -109,6 +110,8 @@ export type PlanProblem = { id: string; message: string; accountId?: string; use
 export type MigrationPlan = {
   formatVersion: number;
   createdAt: string;
+  /** Who feeds Identity Center's users and groups (absent in older plans: `iam2sso-sync`). */
+  identitySource?: IdentitySource;
   fingerprint: PlanFingerprint;
   permissionSets: PlannedPermissionSet[];
   groups: PlannedGroup[];

@@ -9,8 +9,9 @@ import type { IdentityResult } from './identity-map.js';
 import type { AccountSnapshot, AuditSnapshot, Category, Classification, UserRecord } from './model.js';
 import { unacknowledgedGaps } from './parity.js';
 import { designPermissionSets } from './permission-sets.js';
-import { type Bundle, buildBundle } from './permission-sets-bundle.js';
+import type { Bundle } from './permission-sets-bundle.js';
 import { candidateName } from './permission-sets-naming.js';
+import { chooseBundles } from './permission-sets-reuse.js';
 import { createSelfServiceFilter } from './permission-sets-self-service.js';
 import { type ManagedPolicyDocuments, type UserPolicies, userPolicies } from './permission-sets-sources.js';
 import { createSubsumer } from './permission-sets-subsume.js';
@@ -29,6 +30,7 @@ import type { PlanSettings } from './plan-settings.js';
 import type { MigrationPlan, PlannedPermissionSet, PlannedUser, PlanProblem, UpnSource } from './plan-types.js';
 import { PLAN_FORMAT_VERSION } from './plan-types.js';
 import type { PolicyCompiler } from './policy/compile.js';
+import { DEFAULT_IDENTITY_SOURCE } from './reconcile/identity-source.js';
 import { recommendServiceAccount } from './service-accounts.js';
 
 export type PlanInput = {
@@ -69,7 +71,6 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const policies = new Map<string, UserPolicies>();
   const bundleOf = new Map<string, Bundle>();
   const uses = new Map<string, { bundle: Bundle; users: string[]; stems: Map<string, number> }>();
-  const cache = new Map<string, Bundle>();
   const dropNotes = new Map<string, string[]>();
   const withoutSelfService = createSelfServiceFilter();
   for (const s of subjects) {
@@ -78,16 +79,14 @@ export function planMigration(input: PlanInput): PlanOutcome {
     dropNotes.set(s.key, own.notes);
   }
   const subsume = createSubsumer(compiler);
+  const reduced = migrating.map((s) => {
+    const r = subsume(policies.get(s.key) as UserPolicies);
+    dropNotes.get(s.key)?.push(...r.notes);
+    return { key: s.key, accountId: s.user.accountId, policies: r.policies };
+  });
+  const chosen = chooseBundles(reduced, settings);
   for (const s of migrating) {
-    const reduced = subsume(policies.get(s.key) as UserPolicies);
-    dropNotes.get(s.key)?.push(...reduced.notes);
-    const p = reduced.policies;
-    const signature = JSON.stringify([p.sources.map((x) => [x.kind, x.id, x.via, x.document]), p.boundary]);
-    let bundle = cache.get(signature);
-    if (!bundle) {
-      bundle = buildBundle(p, settings);
-      cache.set(signature, bundle);
-    }
+    const bundle = chosen.get(s.key) as Bundle;
     bundleOf.set(s.key, bundle);
     const use = uses.get(bundle.key) ?? { bundle, users: [] as string[], stems: new Map<string, number>() };
     use.users.push(s.key);
@@ -173,6 +172,7 @@ export function planMigration(input: PlanInput): PlanOutcome {
   const plan: MigrationPlan = {
     formatVersion: PLAN_FORMAT_VERSION,
     createdAt: input.createdAt,
+    identitySource: input.previous?.identitySource ?? DEFAULT_IDENTITY_SOURCE,
     fingerprint,
     permissionSets: sets.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     groups: withMembersFromUsers(groups.groups, users),

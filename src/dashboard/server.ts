@@ -13,7 +13,9 @@ import { html } from 'hono/html';
 import { streamSSE } from 'hono/streaming';
 import { buildDashboardModel } from '../core/dashboard-model.js';
 import { APP_CSS, APP_JS } from './assets.js';
+import { readExplanation, readPendingDiff } from './computed.js';
 import { openReadOnly, readInputs, readPlan, readRuns, readTimeline, stateSignature } from './state.js';
+import { explainSection, pendingSection } from './views/computed.js';
 import { layout } from './views/layout.js';
 import { overviewPage } from './views/overview.js';
 import { findingsPage, planPage, runsPage } from './views/pages.js';
@@ -106,7 +108,8 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Hon
         const first = { at: t.firstTime, label: `first ${what} (${t.events} events)`, kind };
         return t.firstTime === t.lastTime ? [first] : [first, { at: t.lastTime, label: `last ${what}`, kind }];
       });
-    const body = personPage(row, user, planned, findings, tracked);
+    const chain = explainSection(readExplanation(db, planned?.upn), planned?.upn);
+    const body = personPage(row, user, planned, findings, tracked, chain);
     return c.html(page(`${row.userName} in ${row.accountLabel}`, '/people', body));
   });
   app.get('/findings', (c) => {
@@ -116,7 +119,8 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Hon
   });
   app.get('/plan', (c) => {
     const { plan, problem } = load();
-    return c.html(page('Plan', '/plan', planPage(plan, problem, options.planPath)));
+    const pending = pendingSection(readPendingDiff(db, options.planPath, plan));
+    return c.html(page('Plan', '/plan', planPage(plan, problem, options.planPath, pending)));
   });
   app.get('/runs', (c) => c.html(page('Runs', '/runs', runsPage(readRuns(db)))));
   app.get('/api/model', (c) => c.json(load().model));

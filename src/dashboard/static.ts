@@ -6,7 +6,9 @@ import { html, raw } from 'hono/html';
 import { buildDashboardModel } from '../core/dashboard-model.js';
 import type { StateDb } from '../store/db.js';
 import { APP_CSS, APP_JS } from './assets.js';
+import { readPendingDiff } from './computed.js';
 import { readInputs, readPlan, readRuns } from './state.js';
+import { pendingSection } from './views/computed.js';
 import { overviewPage } from './views/overview.js';
 import { findingsPage, planPage, runsPage } from './views/pages.js';
 import { peoplePage } from './views/people.js';
@@ -26,7 +28,7 @@ export async function renderStaticDashboard(db: StateDb, planPath: string, now: 
 <section id="overview"><h1>Overview</h1>${overviewPage(model)}</section>
 <section id="people-section"><h1>People</h1>${peoplePage(model, false)}</section>
 <section id="findings"><h1>Findings</h1>${findingsPage(inputs.audit?.findings ?? [], labels)}</section>
-<section id="plan"><h1>Plan</h1>${planPage(plan, problem, planPath)}</section>
+<section id="plan"><h1>Plan</h1>${planPage(plan, problem, planPath, pendingSection(readPendingDiff(db, planPath, plan)))}</section>
 <section id="runs"><h1>Runs</h1>${runsPage(readRuns(db))}</section>
 </main>
 <script>${raw(APP_JS)}</script>

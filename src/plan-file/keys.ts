@@ -8,6 +8,7 @@ type Path = (string | number)[];
 const ROOT = [
   'formatVersion',
   'createdAt',
+  'identitySource',
   'fingerprint',
   'permissionSets',
   'groups',

@@ -20,6 +20,9 @@ const HEADER = [
 ].join('\n');
 
 const SECTION_COMMENTS: Record<string, string> = {
+  identitySource:
+    ' Who feeds Identity Center: iam2sso-sync (apply makes the Entra groups, `iam2sso sync` mirrors them), scim\n' +
+    " (Entra's SCIM provisioning) or external (someone else); with scim and external apply needs no Entra credentials.",
   fingerprint: ' The audit this plan was made from (apply re-checks each account hash).',
   permissionSets:
     ' Identity Center permission sets. Limits: name 1-32 of [\\w+=,.@-]; inline policy 10,240 non-whitespace characters.',

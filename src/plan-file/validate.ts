@@ -6,6 +6,7 @@
 import { isUpn } from '../core/identity-map.js';
 import { parsePolicyDocument } from '../core/policy/document.js';
 import { MAX_MANAGED_POLICY_QUOTA, measureInlinePolicy, PERMISSION_SET_NAME } from '../core/policy/size.js';
+import { IDENTITY_SOURCES } from '../core/reconcile/identity-source.js';
 import { checkConsistency } from './consistency.js';
 import { unknownKeys } from './keys.js';
 import {
@@ -38,6 +39,11 @@ export function validatePlanObject(
     return problems;
   }
   problems.push(...unknownKeys(raw));
+  if (raw.identitySource !== undefined && !(IDENTITY_SOURCES as readonly unknown[]).includes(raw.identitySource))
+    add(
+      ['identitySource'],
+      `identitySource must be one of ${IDENTITY_SOURCES.join(', ')}, not ${JSON.stringify(raw.identitySource)}`,
+    );
   const names = new Set<string>();
   eachItem(raw, 'permissionSets', add, (ps, at) => {
     const name = ps.name;

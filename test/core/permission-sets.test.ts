@@ -164,13 +164,14 @@ describe('permission sets', () => {
     assert.deepEqual(plan.users[0].parity.excess, []);
   });
 
-  test('names: 32 characters are kept, 33 are shortened with a hash; invalid characters are replaced', () => {
+  test('names: 32 characters are kept, longer names lose letters from their longest word, a hash only when forced; invalid characters are replaced', () => {
     const n32 = 'A'.repeat(32);
     const n33 = 'B'.repeat(33);
     assert.equal(fitName(n32, '', 'k1'), n32);
-    const short = fitName(n33, '', 'k2');
-    assert.equal(short.length, 32);
-    assert.match(short, /^B{25}-[0-9a-f]{6}$/);
+    assert.equal(fitName(n33, '', 'k2'), 'B'.repeat(32));
+    assert.equal(fitName('DataEngineers-ReadOnly-my-app-bucket', '', 'k4'), 'DataEng-ReadOnly-my-app-bucket');
+    assert.equal(fitName('DataEngineers-ReadOnly-my-app-bucket', '-Bounded', 'k4'), 'DataE-ReadO-my-app-buc-Bounded');
+    assert.match(fitName(n33, '', 'k2', true), /^B{25}-[0-9a-f]{6}$/);
     assert.match(fitName('Team Data/Eng (prod)', '', 'k3'), PERMISSION_SET_NAME);
     assert.equal(fitName('Team Data/Eng (prod)', '', 'k3'), 'Team-Data-Eng-prod');
     assert.equal(fitName(n33, '-2', 'k2').length, 32);

@@ -80,13 +80,20 @@ describe('iam2sso with only an AWS profile (config and credentials files)', () =
     assert.doesNotMatch(r.stderr, /NodeVersionSupportWarning|Multiple credential sources/);
   });
 
-  it('compares the plan with Identity Center through AWS_PROFILE (plan --detailed-exitcode: changes pending)', async () => {
+  it("compares the plan with Identity Center through AWS_PROFILE, finding Identity Center outside the profile's region (plan --detailed-exitcode: changes pending)", async () => {
     const planned = await runIam2sso(
       ['plan', '--state', state(), '--out', plan(), '--detailed-exitcode', '--no-color'],
       { ...env, AWS_PROFILE: 'migration' },
     );
     assert.equal(planned.status, 2, planned.stderr);
     assert.match(planned.stderr, /^\+ permission set /m);
+    // Identity Center is enabled in the sandbox's region, not the profile's: the region search finds it.
+    const home = sandbox.info.region;
+    assert.notEqual(home, 'eu-west-1');
+    assert.ok(
+      planned.stderr.includes(`IAM Identity Center found in ${home} (not in eu-west-1); pass --sso-region ${home}`),
+      planned.stderr,
+    );
     assert.equal(sandbox.world.sso!.permissionSets.size, 0, 'nothing was written');
   });
 

@@ -10,6 +10,8 @@ import { chromium } from 'playwright-core';
 import { hasAwsCli } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { Explanation } from '../../src/explain/chain.js';
 import { readPlanFile } from '../../src/plan-file/read.js';
+import { loadExplanation } from '../../src/store/computed-repo.js';
+import { openStateDb } from '../../src/store/db.js';
 import { runIam2sso } from '../helpers/cli.js';
 import { type MigratedSandbox, startMigratedSandbox } from './signin-kit.js';
 
@@ -64,6 +66,16 @@ describe('signing in after apply and sync', { skip: !hasAwsCli && 'AWS CLI v2 no
     for (const [upn, pairs] of planned) planned.set(upn, [...new Set(pairs)].sort());
   });
   after(() => m?.sandbox.close());
+
+  it('explain keeps the chain it found in the state database, for the dashboard', async () => {
+    const upn = [...planned.keys()][0];
+    const r = await runIam2sso(['explain', upn, '--json', '--state', m.state], m.env);
+    const db = await openStateDb(m.state);
+    const kept = loadExplanation(db, upn.toUpperCase());
+    db.close();
+    assert.deepEqual(kept?.explanation, r.json<Explanation>());
+    assert.ok(Date.now() - Date.parse(kept!.computedAt) < 600_000, kept?.computedAt);
+  });
 
   /** People the plan gives access, who are in the Identity Store. */
   const people = () =>

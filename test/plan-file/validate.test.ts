@@ -75,6 +75,12 @@ type Case = { name: string; edit: (text: string) => string; message: RegExp; lin
 
 const cases: Case[] = [
   {
+    name: 'an identity source that is not scim, iam2sso-sync or external',
+    edit: (t) => t.replace('formatVersion: 1\n', 'formatVersion: 1\nidentitySource: okta\n'),
+    message: /identitySource must be one of iam2sso-sync, scim, external, not "okta"/,
+    lineHas: 'identitySource: okta',
+  },
+  {
     name: 'an unknown key, with a did-you-mean',
     edit: (t) => t.replace('    managedPolicies:\n', '    managedPolicy:\n'),
     message: /unknown key "managedPolicy" \(did you mean "managedPolicies"\?\)/,

@@ -13,6 +13,8 @@ import {
   CreateAccountAssignmentCommand,
   CreatePermissionSetCommand,
   DeleteAccountAssignmentCommand,
+  ListInstancesCommand,
+  SSOAdminClient,
 } from '@aws-sdk/client-sso-admin';
 import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_DELIVERY_DELAY_MS } from '../src/aws/cloudtrail/lookup-events.js';
@@ -78,6 +80,14 @@ describe('sandbox AWS fidelity (STS, Organizations, Identity Center, CloudTrail,
 
   // Source: the Organizations API model (organizations-2016-11-28) declares no HTTP status on its exceptions,
   // so they travel as 400 (awsJson1_1 client errors).
+  it('lists the Identity Center instance only in the region it is enabled in (SSO Admin is regional)', async () => {
+    const home = await w.admin.send(new ListInstancesCommand({}));
+    assert.equal(home.Instances?.[0]?.InstanceArn, w.sso.instanceArn);
+    const other = new SSOAdminClient({ ...sdkConfig(w.sandbox), region: 'ap-southeast-2' });
+    assert.deepEqual((await other.send(new ListInstancesCommand({}))).Instances, []);
+    other.destroy();
+  });
+
   it('answers Organizations exceptions with HTTP 400', async () => {
     const orgs = new OrganizationsClient(sdkConfig(w.sandbox));
     await rejectsWith(

@@ -7,12 +7,15 @@
  */
 import { createHash } from 'node:crypto';
 import { unacknowledgedGaps } from '../parity.js';
+import type { IdentitySource } from './identity-source.js';
 
 export type BoundaryRef = { managedPolicyArn: string } | { customerManagedPolicy: { name: string; path: string } };
 
 /** The slice of the plan file that apply reconciles (field names are the plan file's). */
 export type PlanForApply = {
   formatVersion: number;
+  /** Who feeds the Identity Store (absent: `iam2sso-sync`). */
+  identitySource?: IdentitySource;
   permissionSets: {
     name: string;
     description?: string;

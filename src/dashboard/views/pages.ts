@@ -22,16 +22,22 @@ ${mine.map(
   })}`;
 }
 
-/** The plan: permission sets, groups with their assignments, and parity per person. */
-export function planPage(plan: MigrationPlan | null, problem: string | null, planPath: string): Fragment {
+/** The plan: the pending diff last computed, permission sets, groups with their assignments, and parity per person. */
+export function planPage(
+  plan: MigrationPlan | null,
+  problem: string | null,
+  planPath: string,
+  pending: Fragment,
+): Fragment {
   if (!plan)
     return problem
       ? html`<p class="bad">The plan file does not validate: ${problem}</p>`
       : html`<p>No plan file at <code>${planPath}</code>. Run <code>iam2sso plan</code>.</p>`;
   const withGaps = plan.users.filter((u) => u.parity.gaps.length > 0);
   const withExcess = plan.users.filter((u) => u.parity.excess.length > 0);
-  return html`<p class="muted">${planPath}, created ${readableTime(plan.createdAt)}. What <code>iam2sso apply</code> would change now is
-shown by <code>iam2sso apply --dry-run</code> (it reads the live clouds; this page reads only the state database and the file).</p>
+  return html`<p class="muted">${planPath}, created ${readableTime(plan.createdAt)}.</p>
+<h2>Pending: what apply would change</h2>
+${pending}
 <div class="cards"><div class="card"><b>${plan.permissionSets.length}</b>permission sets</div>
 <div class="card"><b>${plan.groups.length}</b>groups</div>
 <div class="card"><b>${plan.users.filter((u) => u.action === 'migrate').length}</b>people to migrate</div>

@@ -82,13 +82,14 @@ function planPart(planned: PlannedUser | undefined): Fragment {
 </dl>`;
 }
 
-/** One IAM user's page: their credentials, the plan for them, their findings and their timeline. */
+/** One IAM user's page: their credentials, the plan for them, their sign-in chain, their findings and timeline. */
 export function personPage(
   row: PersonRow,
   user: UserRecord,
   planned: PlannedUser | undefined,
   findings: Finding[],
   tracked: TimelineEvent[],
+  chain: Fragment,
 ): Fragment {
   const events: TimelineEvent[] = [
     ...tracked,
@@ -113,6 +114,8 @@ export function personPage(
 </dl>
 <h2>Plan</h2>
 ${planPart(planned)}
+<h2>Sign-in chain</h2>
+${chain}
 <h2>Findings (${findings.length})</h2>
 ${
   findings.length

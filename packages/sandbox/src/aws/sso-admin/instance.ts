@@ -10,10 +10,15 @@ import { maxResults, requireString } from './validation.js';
 export const INSTANCE_ARN =
   /^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
 
-/** The instance visible to the caller: the organization instance, seen from its owner (management) account. */
+/**
+ * The instance visible to the caller: the organization instance, seen from its owner (management) account, in the
+ * one region it was enabled in. SSO Admin is a regional API: ListInstances in another region lists nothing, and an
+ * instance ARN used there is not found ("IAM Identity Center ... is a Regional service", IAM Identity Center User
+ * Guide, "Region availability": https://docs.aws.amazon.com/singlesignon/latest/userguide/regions.html).
+ */
 function visibleInstance(ctx: AwsContext): SsoState | undefined {
   const sso = ctx.world.sso;
-  return sso && sso.ownerAccountId === ctx.caller.accountId ? sso : undefined;
+  return sso && sso.ownerAccountId === ctx.caller.accountId && sso.region === ctx.region ? sso : undefined;
 }
 
 /** The instance named by `InstanceArn`; ValidationException / ResourceNotFoundException otherwise. */
