@@ -79,7 +79,10 @@ const DAY = 86_400_000;
 
 /** Legacy uses at or after `since`. */
 export function usesSince(legacy: LegacyUse[], since: string): LegacyUse[] {
-  return legacy.filter((u) => u.lastTime >= since).sort((a, b) => (a.lastTime < b.lastTime ? 1 : -1));
+  const from = Date.parse(since);
+  return legacy
+    .filter((u) => Date.parse(u.lastTime) >= from)
+    .sort((a, b) => Date.parse(b.lastTime) - Date.parse(a.lastTime));
 }
 
 /** The newest legacy use, or null. */
@@ -132,7 +135,7 @@ export function blockersFor(command: StageCommand, input: GateInput): Blocker[] 
       id: 'window.open',
       message: `the ${input.settings.watchDays}-day watch window since ${entered.slice(0, 10)} ends ${ends.toISOString().slice(0, 10)}`,
     });
-  if (!input.trackedUntil || input.trackedUntil < entered)
+  if (!input.trackedUntil || Date.parse(input.trackedUntil) < Date.parse(entered))
     out.push({
       id: 'track.stale',
       message: `\`iam2sso track\` has not read CloudTrail since the keys were deactivated (${entered}): run it`,
