@@ -215,6 +215,5 @@ export function irreversibleNote(facts: IamUserFacts): string {
   if (facts.sshKeys.length) lost.push(`${facts.sshKeys.length} SSH public key(s)`);
   if (facts.signingCertificates.length) lost.push(`${facts.signingCertificates.length} signing certificate(s)`);
   if (facts.mfaDevices.length) lost.push(`${facts.mfaDevices.length} MFA device(s) (must be registered again)`);
-  const also = lost.length ? lost.join(', ') : 'nothing beyond its id and ARN (a recreated user gets a new id)';
-  return `${facts.accountId}/${facts.userName}: a rollback recreates the user with its policies, groups and tags; it cannot bring back ${also}`;
+  return `${facts.accountId}/${facts.userName}: a rollback recreates the user with its policies, groups and tags; it cannot bring back its user id${lost.map((l) => `, ${l}`).join('')}`;
 }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blockersFor, defaultDecommissionSettings, deleteChanges, stageChanges } from '../../src/core/decommission.js';
+import {
+  blockersFor,
+  defaultDecommissionSettings,
+  deleteChanges,
+  irreversibleNote,
+  stageChanges,
+} from '../../src/core/decommission.js';
 import { rollbackChanges } from '../../src/core/decommission-rollback.js';
 import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
 import type { PlannedUser } from '../../src/core/plan-types.js';
@@ -113,6 +119,12 @@ describe('the decommission stages', () => {
     );
     assert.ok(notes.some((n) => n.includes('access key AKIA1')));
     assert.ok(notes.some((n) => n.includes('MFA device')));
+  });
+
+  it('says before delete what a rollback cannot bring back', () => {
+    const note = irreversibleNote(facts);
+    for (const lost of ['user id', '1 access key(s)', 'service-specific credential', 'MFA device', 'password'])
+      assert.ok(note.includes(lost), `${lost} in: ${note}`);
   });
 
   it('rollback leaves alone what is already back (a key active again)', () => {

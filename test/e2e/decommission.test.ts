@@ -201,6 +201,8 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     assert.ok(liveUser(p), 'the killed run left the user half-way');
     const resumed = await decom(['--stage', 'delete', '--users', names([p]), '--auto-approve']);
     assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /Settled \d+ change\(s\) an interrupted run left open/);
+    assert.match(resumed.stderr, /a rollback recreates the user .* it cannot bring back/, 'said before the delete');
     const got = await iam(['get-user'], p);
     assert.notEqual(got.status, 0);
     assert.match(got.stderr, /NoSuchEntity/);
