@@ -103,6 +103,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return { membershipId };
       }
       default:
+        if (!('name' in c)) throw new Error(`${c.kind} is not a change apply makes`);
         return { permissionSetArn: arn(c.name), ...(c.kind === 'ps.provision' ? { accountId: c.accountId } : {}) };
     }
   };

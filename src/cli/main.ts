@@ -5,6 +5,7 @@ import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
 import { registerDashboard } from './dashboard.js';
+import { registerDecommission } from './decommission.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
 import { registerEntra } from './entra.js';
@@ -50,6 +51,7 @@ export function buildProgram(outerIo: Io): Command {
   registerVerify(program, io);
   registerRuns(program, io);
   registerRollback(program, io);
+  registerDecommission(program, io);
   registerDemo(program, io);
   registerExplain(program, io);
   registerDoctor(program, io);

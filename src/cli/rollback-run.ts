@@ -44,6 +44,10 @@ export function undoPlan(db: StateDb, runId: string): { undos: Undo[]; refused: 
   const runs = listRuns(db);
   const index = runs.findIndex((r) => r.runId === runId);
   if (index < 0) throw new UsageError(`no run ${runId} in the state database (see \`iam2sso runs\`)`);
+  if (runs[index].command.startsWith('decommission'))
+    throw new UsageError(
+      `${runId} is a decommission run: undo it with \`iam2sso decommission --rollback --users ...\``,
+    );
   const done = (id: string) => runEntries(db, id).filter((e) => e.status === 'done');
   const later = runs.slice(index + 1);
   const touchedLater = new Map<string, string>();

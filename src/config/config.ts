@@ -6,10 +6,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { type ClassificationRules, defaultClassificationRules } from '../core/classify-rules.js';
+import type { DecommissionSettings } from '../core/decommission.js';
 import { defaultPlanSettings, type PlanSettings } from '../core/plan-settings.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { type Problem, ValidationFailed } from '../errors.js';
 import { classificationSection, overridesSection } from './classification-section.js';
+import { decommissionSection } from './decommission-section.js';
 import { entraSection } from './entra-section.js';
 import { planSection } from './plan-section.js';
 import { problem, type ReadContext, readMap } from './read.js';
@@ -20,13 +22,21 @@ export type Iam2ssoConfig = {
   plan: PlanSettings;
   /** The `entra:` section (absent when the file has none). */
   entra?: EntraConfig;
+  /** The `decommission:` section (absent: the defaults). */
+  decommission?: DecommissionSettings;
 };
 
 /** Reads one top-level section into the config, recording problems in the context. */
 export type ConfigSection = { key: string; read(ctx: ReadContext, node: unknown, config: Iam2ssoConfig): void };
 
 /** Every section the file may have. */
-export const configSections: ConfigSection[] = [classificationSection, overridesSection, planSection, entraSection];
+export const configSections: ConfigSection[] = [
+  classificationSection,
+  overridesSection,
+  planSection,
+  entraSection,
+  decommissionSection,
+];
 
 /** The configuration when there is no file. */
 export function defaultConfig(): Iam2ssoConfig {

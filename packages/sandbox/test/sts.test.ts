@@ -33,6 +33,15 @@ describe('sandbox STS and request signing', () => {
     await assert.rejects(sts.send(new GetCallerIdentityCommand({})), (e: Error) => e.name === 'SignatureDoesNotMatch');
   });
 
+  it("tells the SDK its virtual time in Date, which the SDK's clock-skew correction takes up", async () => {
+    const sts = new STSClient(sdkConfig(sandbox));
+    sandbox.world.clock.advance(3 * 86_400_000);
+    await sts.send(new GetCallerIdentityCommand({}));
+    const offset = (sts.config as { systemClockOffset?: number }).systemClockOffset ?? 0;
+    const skew = Math.abs(Date.now() + offset - sandbox.world.clock.nowMs());
+    assert.ok(skew < 5_000, `the client's corrected clock is ${skew} ms off the sandbox's`);
+  });
+
   it('answers the AWS CLI v2', async (t) => {
     if (skipWithoutTool(t, 'aws')) return;
     const r = await awsCli(sandbox, ['sts', 'get-caller-identity']);

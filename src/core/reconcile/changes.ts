@@ -4,6 +4,7 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+import { describeIamChange, type IamChange, iamChangeId, iamUndoOf, isIamChange, isIamRemoval } from './changes-iam.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
@@ -39,7 +40,8 @@ export type Change =
   | { kind: 'store.group.delete'; name: string; members: string[] }
   | { kind: 'store.user.create'; upn: string }
   | { kind: 'store.user.delete'; upn: string }
-  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string };
+  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | IamChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -53,6 +55,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
+  if (isIamChange(c)) return iamChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -127,6 +130,8 @@ export function deletedObject(c: Change): ObjectRef | null {
  * creates and for additions to a planned group or set the change itself does not own (those are checked by the diff).
  */
 export function ownerCheck(c: Change): ObjectRef | null {
+  // Decommission acts on IAM users the reviewed plan retires (checked before its changes are made), not owned ones.
+  if (isIamChange(c)) return null;
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -156,6 +161,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
+  if (isIamChange(c)) return iamUndoOf(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -235,6 +241,7 @@ export function undoOf(c: Change): Change | null {
 
 /** True for changes that delete, detach, remove or unassign (what the mass-change guard counts). */
 export function isRemoval(c: Change): boolean {
+  if (isIamChange(c)) return isIamRemoval(c);
   return (
     /\.(delete|detach|remove|unassign)/.test(c.kind) || c.kind === 'ps.delete-inline' || c.kind === 'ps.delete-boundary'
   );
@@ -242,6 +249,7 @@ export function isRemoval(c: Change): boolean {
 
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
+  if (isIamChange(c)) return describeIamChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -4,6 +4,7 @@
  * deletes the old one when the new one could not be made). Pure.
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
+import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 
 const PHASE: Record<ChangeKind, number> = {
   'ps.create': 0,
@@ -32,11 +33,12 @@ const PHASE: Record<ChangeKind, number> = {
   'store.group.delete': 6,
   'entra.group.delete': 6,
   'store.user.delete': 7,
+  ...IAM_PHASES,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
 export function phaseOf(c: Change): number {
-  return PHASE[c.kind];
+  return isIamChange(c) ? iamPhaseOf(c) : PHASE[c.kind];
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -111,6 +113,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       for (const d of deletedAssignments) if (mine(d)) need(c, d);
     }
   }
+  for (const [id, prereq] of iamDependencies(changes)) out.get(id)?.push(prereq);
   for (const [id, deps] of out) out.set(id, [...new Set(deps)].sort());
   return out;
 }

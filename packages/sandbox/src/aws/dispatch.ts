@@ -204,8 +204,17 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       (header(request, 'x-amz-target') !== undefined ||
         /^AWS4-HMAC-SHA256 /.test(header(request, 'authorization') ?? '') ||
         /(^|&)Action=/.test(request.body.toString('utf8', 0, 4096))),
-    handle: serve,
+    handle: async (request) => dated(world, await serve(request)),
   };
+}
+
+/**
+ * Every AWS response carries the server's time in `Date` (RFC 7231), which the AWS SDKs use to correct clock skew
+ * (`systemClockOffset`): here it is the virtual clock's, so a client sees the sandbox's time as real AWS's.
+ */
+function dated(world: World, response: SandboxResponse): SandboxResponse {
+  if (response.abort) return response;
+  return { ...response, headers: { ...response.headers, date: world.clock.now().toUTCString() } };
 }
 
 function contextFor(

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  blockersFor,
+  defaultDecommissionSettings,
+  deleteChanges,
+  irreversibleNote,
+  stageChanges,
+} from '../../src/core/decommission.js';
+import { rollbackChanges } from '../../src/core/decommission-rollback.js';
+import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
+import type { PlannedUser } from '../../src/core/plan-types.js';
+import { type Change, changeId, undoOf } from '../../src/core/reconcile/changes.js';
+import { dependenciesOf, orderChanges } from '../../src/core/reconcile/order.js';
+
+const facts: IamUserFacts = {
+  accountId: '111111111111',
+  userName: 'ana',
+  userId: 'AIDAEXAMPLE',
+  path: '/people/',
+  createDate: '2024-01-01T00:00:00.000Z',
+  tags: [{ key: 'team', value: 'data' }],
+  permissionsBoundary: null,
+  loginProfile: { createDate: '2024-01-01T00:00:00.000Z', passwordResetRequired: false },
+  accessKeys: [{ id: 'AKIA1', status: 'Active', date: '2024-01-01' }],
+  signingCertificates: [{ id: 'CERT1', status: 'Active', date: '2024-01-01' }],
+  sshKeys: [{ id: 'APKA1', status: 'Inactive', date: '2024-01-01' }],
+  serviceCredentials: [{ id: 'ACCA1', status: 'Active', date: '2024-01-01', serviceName: 'codecommit.amazonaws.com' }],
+  mfaDevices: [{ serialNumber: 'arn:aws:iam::111111111111:mfa/ana', enableDate: '2024-01-01', virtual: true }],
+  inlinePolicies: [{ name: 'inline', document: '{"Version":"2012-10-17","Statement":[]}' }],
+  attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess', name: 'ReadOnlyAccess' }],
+  groups: ['devs'],
+};
+
+const person: PlannedUser = {
+  accountId: '111111111111',
+  userName: 'ana',
+  category: 'human-console',
+  upn: 'ana@example.com',
+  upnSource: 'mapping-file',
+  action: 'migrate',
+  permissionSets: ['ReadOnly'],
+  groups: ['AWS-ReadOnly'],
+  parity: { gaps: [], excess: [], needsReview: [], acknowledged: [] },
+  blockedBy: [],
+  notes: [],
+};
+
+const entered = '2026-01-01T00:00:00.000Z';
+const gate = (over: Partial<Parameters<typeof blockersFor>[1]> = {}) =>
+  blockersFor('delete', {
+    user: person,
+    record: { accountId: person.accountId, userName: 'ana', stage: 'keys-deactivated', enteredAt: entered, runId: 'r' },
+    now: new Date('2026-02-15T00:00:00Z'),
+    settings: defaultDecommissionSettings(),
+    legacy: [],
+    trackedUntil: '2026-02-14T00:00:00Z',
+    sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
+    ...over,
+  }).map((b) => b.id);
+
+describe('the decommission stages', () => {
+  it('disable-console removes the login profile, recording its reset setting in the change', () => {
+    assert.deepEqual(stageChanges('disable-console', facts), [
+      { accountId: '111111111111', userName: 'ana', kind: 'iam.login-profile.delete', passwordResetRequired: false },
+    ]);
+  });
+
+  it('deactivate-keys sets every active credential inactive and deletes nothing', () => {
+    const changes = stageChanges('deactivate-keys', facts);
+    assert.deepEqual(
+      changes.map((c) => changeId(c)),
+      [
+        'iam.credential.deactivate:111111111111/ana:access-key:AKIA1',
+        'iam.credential.deactivate:111111111111/ana:service-credential:ACCA1',
+        'iam.credential.deactivate:111111111111/ana:signing-certificate:CERT1',
+      ],
+    );
+    for (const c of changes) assert.equal(undoOf(c)?.kind, 'iam.credential.activate');
+  });
+
+  it('delete removes the dependents in the order DeleteUser requires, the user last', () => {
+    const ordered = orderChanges(deleteChanges(facts)).map((c) => c.kind + ('type' in c ? `:${c.type}` : ''));
+    assert.deepEqual(ordered, [
+      'iam.login-profile.delete',
+      'iam.credential.delete:access-key',
+      'iam.credential.delete:signing-certificate',
+      'iam.credential.delete:ssh-key',
+      'iam.credential.delete:service-credential',
+      'iam.mfa.deactivate',
+      'iam.mfa.delete-virtual',
+      'iam.user-policy.delete',
+      'iam.user-policy.detach',
+      'iam.group.remove-user',
+      'iam.user.delete',
+    ]);
+  });
+
+  it('DeleteUser waits for every removal of its user, so a failed one cancels it', () => {
+    const changes = deleteChanges(facts) as Change[];
+    const deps = dependenciesOf(changes);
+    const del = changes.find((c) => c.kind === 'iam.user.delete')!;
+    assert.equal(deps.get(changeId(del))?.length, changes.length - 1);
+  });
+
+  it('a deleted user is recreated from its snapshot; keys, service passwords and MFA seeds are said to be lost', () => {
+    const journaled = deleteChanges(facts).map((change) => ({ change, undo: undoOf(change) as never }));
+    const { changes, notes } = rollbackChanges(facts, journaled, null);
+    assert.equal(changes[0].kind, 'iam.user.create');
+    assert.deepEqual(
+      changes.map((c) => c.kind).sort(),
+      [
+        'iam.group.add-user',
+        'iam.login-profile.create',
+        'iam.user-policy.attach',
+        'iam.user-policy.put',
+        'iam.user.create',
+      ].sort(),
+    );
+    assert.ok(notes.some((n) => n.includes('access key AKIA1')));
+    assert.ok(notes.some((n) => n.includes('MFA device')));
+  });
+
+  it('says before delete what a rollback cannot bring back', () => {
+    const note = irreversibleNote(facts);
+    for (const lost of ['user id', '1 access key(s)', 'service-specific credential', 'MFA device', 'password'])
+      assert.ok(note.includes(lost), `${lost} in: ${note}`);
+  });
+
+  it('rollback leaves alone what is already back (a key active again)', () => {
+    const change = stageChanges('deactivate-keys', facts)[0];
+    const { changes } = rollbackChanges(facts, [{ change, undo: undoOf(change) as never }], facts);
+    assert.deepEqual(changes, [], 'AKIA1 is Active in the live user');
+  });
+});
+
+describe('the gates of delete', () => {
+  it('passes once the window is over, track has read it, nothing was used and SSO access is proven', () => {
+    assert.deepEqual(gate(), []);
+  });
+
+  it('waits for the watch window (configurable)', () => {
+    assert.deepEqual(gate({ now: new Date('2026-01-20T00:00:00Z') }), ['window.open']);
+    assert.deepEqual(gate({ settings: { watchDays: 60, requireSsoSignIn: true } }), ['window.open']);
+  });
+
+  it('stops on a use seen in the window, naming the event; an older use does not count', () => {
+    const use: LegacyUse = {
+      via: 'access-key',
+      usage: 'legacy-attempt',
+      detail: 'AKIA1',
+      accountId: '111111111111',
+      lastTime: '2026-01-10T00:00:00Z',
+      lastEventId: 'ev-1',
+      events: 2,
+      sourceIp: '10.0.0.1',
+    };
+    const blockers = blockersFor('delete', {
+      user: person,
+      record: {
+        accountId: person.accountId,
+        userName: 'ana',
+        stage: 'keys-deactivated',
+        enteredAt: entered,
+        runId: 'r',
+      },
+      now: new Date('2026-02-15T00:00:00Z'),
+      settings: defaultDecommissionSettings(),
+      legacy: [use],
+      trackedUntil: '2026-02-14T00:00:00Z',
+      sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
+    });
+    assert.equal(blockers.length, 1);
+    assert.match(blockers[0].message, /AKIA1.*ev-1/);
+    assert.deepEqual(gate({ legacy: [{ ...use, lastTime: '2025-12-20T00:00:00Z' }] }), []);
+  });
+
+  it('says which SSO evidence is missing', () => {
+    assert.deepEqual(gate({ sso: { assigned: [], verifyProblems: null, firstSsoSignIn: null } }), [
+      'sso.no-assignment',
+      'sso.not-verified',
+      'sso.no-sign-in',
+    ]);
+    assert.deepEqual(
+      gate({
+        sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: null },
+        settings: { watchDays: 30, requireSsoSignIn: false },
+      }),
+      [],
+    );
+  });
+
+  it('needs a track run after the keys were deactivated, and the previous stage', () => {
+    assert.deepEqual(gate({ trackedUntil: null }), ['track.stale']);
+    assert.deepEqual(
+      gate({
+        record: {
+          accountId: '111111111111',
+          userName: 'ana',
+          stage: 'console-disabled',
+          enteredAt: entered,
+          runId: null,
+        },
+      }),
+      ['stage.previous'],
+    );
+  });
+});
