@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerBreakGlass } from './breakglass.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDemo } from './demo.js';
 import { registerDoctor } from './doctor.js';
@@ -56,6 +57,7 @@ export function buildProgram(outerIo: Io): Command {
   registerRollout(program, io);
   registerDashboard(program, io);
   registerPermissions(program, io);
+  registerBreakGlass(program, io);
   return program;
 }
 
