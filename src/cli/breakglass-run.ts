@@ -4,7 +4,6 @@
  * check the alarm: against AWS by reading the rule, its target and the topic policy; in the sandbox also by
  * signing in as the user and reading the delivery log of the topic.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { endpointOf } from '../aws/signed-call.js';
@@ -17,14 +16,12 @@ import {
   plannedBreakGlassUser,
 } from '../core/breakglass.js';
 import { alarmProblems } from '../core/breakglass-check.js';
-import type { MigrationPlan } from '../core/plan-types.js';
 import { CloudError, UsageError } from '../errors.js';
 import type { IamChangePorts } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
-import { parsePlanText } from '../plan-file/read.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
-import { latestRunOf, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
+import { latestRunOf, readPlanIfAny, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
 import { type Io, printJson } from './io.js';
 
 /** The flags of `iam2sso breakglass`. */
@@ -38,15 +35,6 @@ export type BreakGlassFlags = AwsOptions &
     assumeRole: string;
     passwordStdin?: boolean;
   };
-
-/** The plan file if there is one (its break-glass entry names the user); a broken one is an error. */
-function readPlanIfAny(file: string): MigrationPlan | null {
-  if (!existsSync(file)) return null;
-  const read = parsePlanText(readFileSync(file, 'utf8'), file, { quota: 20, strict: false });
-  if (!read.plan)
-    throw new UsageError(`${file}: ${read.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
-  return read.plan;
-}
 
 type Target = {
   accountId: string;

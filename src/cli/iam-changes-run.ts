@@ -4,13 +4,16 @@
  * back from its undo records. `--dry-run` runs the same changes through a performer that only writes log lines.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { holdApplyLock } from '../apply/lock.js';
+import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
 import { iamPerformer } from '../iam-changes/perform.js';
 import type { IamChangePorts } from '../iam-changes/ports.js';
+import { parsePlanText } from '../plan-file/read.js';
 import { countReport, type ExecutionReport, executeChanges, type Performer } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
@@ -120,4 +123,13 @@ export async function rollbackIamRun(
     rollbackOf: target,
   });
   return { runId: out.runId, undone: out.report.done.length, refused };
+}
+
+/** The plan file if there is one (its break-glass entry names the user); a broken one is an error. */
+export function readPlanIfAny(file: string): MigrationPlan | null {
+  if (!existsSync(file)) return null;
+  const read = parsePlanText(readFileSync(file, 'utf8'), file, { quota: 20, strict: false });
+  if (!read.plan)
+    throw new UsageError(`${file}: ${read.problems.map((p) => `line ${p.line}: ${p.message}`).join('; ')}`);
+  return read.plan;
 }

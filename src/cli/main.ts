@@ -16,6 +16,7 @@ import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPermissions } from './permissions.js';
 import { registerPlan } from './plan.js';
+import { registerReplace } from './replace.js';
 import { registerReport } from './report.js';
 import { registerRollback } from './rollback.js';
 import { registerRollout } from './rollout.js';
@@ -58,6 +59,7 @@ export function buildProgram(outerIo: Io): Command {
   registerDashboard(program, io);
   registerPermissions(program, io);
   registerBreakGlass(program, io);
+  registerReplace(program, io);
   return program;
 }
 
