@@ -10,6 +10,10 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import { awsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { eventsCall } from '../../packages/sandbox/test/helpers/signed.js';
 import { skipWithoutTool } from '../../packages/sandbox/test/helpers/tools.js';
+import { awsSettingsFromEnv } from '../../src/aws/clients.js';
+import { breakGlassChecks } from '../../src/doctor/breakglass.js';
+import { createIamChangePorts } from '../../src/iam-changes/runtime.js';
+import { openStateDb } from '../../src/store/db.js';
 import { sandboxEnv } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 
@@ -58,6 +62,22 @@ describe('iam2sso breakglass against the sandbox', () => {
     created = out.json<Created>();
   });
   after(() => sandbox.close());
+  /** Doctor's break-glass checks over the product's own ports, pointed at the sandbox. */
+  const doctorChecks = async () => {
+    const settings = awsSettingsFromEnv({
+      endpoint: sandbox.info.endpoint,
+      region: sandbox.info.region,
+      credentials: sandbox.info.credentials,
+    });
+    const ports = createIamChangePorts(settings, 'OrganizationAccountAccessRole');
+    const db = await openStateDb(state);
+    try {
+      return await breakGlassChecks(db, ports, sandbox.info.region);
+    } finally {
+      ports.close();
+      db.close();
+    }
+  };
 
   it('makes the user with the documented policy, tags and a console password shown once and stored nowhere', async (t) => {
     assert.equal(created.user, 'break-glass-admin');
@@ -79,6 +99,17 @@ describe('iam2sso breakglass against the sandbox', () => {
       const tags = user.json<{ User: { Tags: { Key: string; Value: string }[] } }>().User.Tags;
       assert.deepEqual(tags.find((x) => x.Key === 'purpose')?.Value, 'break-glass');
     }
+  });
+
+  it('doctor reports the new user without MFA, its alarm in place', async () => {
+    const checks = await doctorChecks();
+    assert.deepEqual(
+      checks.map((c) => [c.id, c.status]),
+      [
+        ['breakglass.mfa', 'error'],
+        ['breakglass.alarm', 'ok'],
+      ],
+    );
   });
 
   it('delivers the alarm to the topic when someone signs in as the user', async () => {
@@ -109,6 +140,8 @@ describe('iam2sso breakglass against the sandbox', () => {
     });
     const gone = await eventsCall(sandbox, 'DescribeRule', { Name: created.rule });
     assert.equal(gone.__type, 'ResourceNotFoundException');
+    const afterRollback = await doctorChecks();
+    assert.deepEqual(afterRollback, [], 'the user is no longer known as a break-glass user');
     const test = await runInProcess(['breakglass', 'test', ...args()], env);
     assert.equal(test.status, 1);
     assert.match(test.stdout, /no EventBridge rule watches break-glass-admin/);
