@@ -16,6 +16,7 @@ import {
   DetachUserPolicyCommand,
   GetLoginProfileCommand,
   GetRoleCommand,
+  GetRolePolicyCommand,
   GetUserCommand,
   type IAMClient,
   ListAttachedUserPoliciesCommand,
@@ -112,6 +113,12 @@ export function iamWriter(iam: IAMClient): IamWritePort {
       return out.Role?.Arn ?? '';
     },
     deleteRole: (roleName) => gone(() => iam.send(new DeleteRoleCommand({ RoleName: roleName }))),
+    async getRolePolicy(roleName, policyName) {
+      const out = await orNull(() =>
+        iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: policyName })),
+      );
+      return out?.PolicyDocument ? decodeURIComponent(out.PolicyDocument) : null;
+    },
     putRolePolicy: async (roleName, policyName, document) =>
       void (await iam.send(
         new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document }),

@@ -45,6 +45,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:DetachUserPolicy',
     'iam:GetLoginProfile',
     'iam:GetRole',
+    'iam:GetRolePolicy',
     'iam:GetUser',
     'iam:ListAttachedUserPolicies',
     'iam:ListMFADevices',

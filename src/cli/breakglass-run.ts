@@ -10,6 +10,7 @@ import { endpointOf } from '../aws/signed-call.js';
 import {
   ALARM_TARGET_ID,
   alarmRuleName,
+  breakGlassPolicyArn,
   DEFAULT_ALARM_TOPIC,
   DEFAULT_BREAK_GLASS_USER,
   planBreakGlass,
@@ -91,7 +92,12 @@ export async function runBreakGlassCreate(flags: BreakGlassFlags, io: Io): Promi
     const { changes, notes } = planBreakGlass(
       { ...t, topicArn: flags.topic ?? null },
       {
-        user: { exists: !!user, owned: isOwned('iam-user', `${t.accountId}/${t.userName.toLowerCase()}`) },
+        user: {
+          exists: !!user,
+          owned: isOwned('iam-user', `${t.accountId}/${t.userName.toLowerCase()}`),
+          policyAttached: user?.attachedPolicies.includes(breakGlassPolicyArn(t.partition)),
+          hasPassword: user?.hasPassword,
+        },
         rule: {
           exists: !!alarm.rule,
           owned: isOwned('events-rule', `${t.accountId}/${t.region}/${t.ruleName}`),

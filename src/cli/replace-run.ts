@@ -8,7 +8,13 @@ import { toCloudError } from '../aws/errors.js';
 import type { PlannedServiceAccount } from '../core/plan-types.js';
 import { describeChange } from '../core/reconcile/changes.js';
 import { type IamChange, isIamChange } from '../core/reconcile/changes-breakglass.js';
-import { GITHUB_OIDC_URL, plannedRepository, planReplacement, replacementRoleName } from '../core/replace.js';
+import {
+  GITHUB_OIDC_URL,
+  plannedRepository,
+  planReplacement,
+  REPLACEMENT_POLICY_NAME,
+  replacementRoleName,
+} from '../core/replace.js';
 import { pipelineSteps } from '../core/replace-steps.js';
 import { UsageError } from '../errors.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
@@ -105,6 +111,7 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
         arn.endsWith(`:oidc-provider/${GITHUB_OIDC_URL.replace('https://', '')}`),
       ),
       roleExists: !!role,
+      rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
     });
     if (replacement.problems.length)
       throw new UsageError(`cannot replace ${userName}: ${replacement.problems.join('; ')}`);

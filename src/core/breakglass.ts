@@ -74,8 +74,8 @@ export function alarmTopicPolicy(topicArn: string, ruleArn: string, accountId: s
 
 /** What is there already. */
 export type BreakGlassLive = {
-  /** The user exists; `owned`: the tool made it. */
-  user: { exists: boolean; owned: boolean };
+  /** The user exists; `owned`: the tool made it; what it has (read only when it exists). */
+  user: { exists: boolean; owned: boolean; policyAttached?: boolean; hasPassword?: boolean };
   /** The rule exists; `owned`: the tool made it; `targets`: its target ARNs. */
   rule: { exists: boolean; owned: boolean; targets: string[] };
   /** The topic exists (the one named, or the default one); `owned`: the tool made it. */
@@ -106,7 +106,13 @@ export function planBreakGlass(
       { kind: 'iam.user.attach-policy', accountId, userName, policyArn: breakGlassPolicyArn(partition) },
       { kind: 'iam.login-profile.create', accountId, userName, passwordResetRequired: true },
     );
-  } else if (!live.user.owned) {
+  } else if (live.user.owned) {
+    // A run stopped half-way (kill -9, a failed call) left the user without what follows its creation.
+    if (!live.user.policyAttached)
+      changes.push({ kind: 'iam.user.attach-policy', accountId, userName, policyArn: breakGlassPolicyArn(partition) });
+    if (!live.user.hasPassword)
+      changes.push({ kind: 'iam.login-profile.create', accountId, userName, passwordResetRequired: true });
+  } else {
     notes.push(
       `IAM user ${userName} exists and was not made by iam2sso: its policy, password and MFA are left as they are (doctor reports what is missing)`,
     );

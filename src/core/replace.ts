@@ -91,6 +91,8 @@ export type ReplaceRequest = {
   providerExists: boolean;
   /** The replacement role already exists (and is the tool's; a foreign one is refused before). */
   roleExists: boolean;
+  /** Its inline policy of REPLACEMENT_POLICY_NAME, when it exists (null: none). */
+  rolePolicy?: string | null;
 };
 
 /** The replacement: its changes, the role's ARN, the policy it gets, and problems that stop it. */
@@ -101,6 +103,15 @@ export type Replacement = {
   problems: string[];
   notes: string[];
 };
+
+function samePolicy(a: string, b: string | null): boolean {
+  if (b === null) return false;
+  try {
+    return JSON.stringify(JSON.parse(a)) === JSON.stringify(JSON.parse(b));
+  } catch {
+    return a === b;
+  }
+}
 
 /** The changes that make the replacement the plan chose. */
 export function planReplacement(req: ReplaceRequest): Replacement {
@@ -162,6 +173,15 @@ export function planReplacement(req: ReplaceRequest): Replacement {
         policyName: REPLACEMENT_POLICY_NAME,
         document: out.policy,
       });
-  } else out.notes.push(`role ${roleName} exists already (made by iam2sso): nothing to change`);
+  } else if (out.policy && !samePolicy(out.policy, req.rolePolicy ?? null)) {
+    // The role is there but its policy is not (a run stopped half-way, or track narrowed it since).
+    out.changes.push({
+      kind: 'iam.role.put-policy',
+      accountId,
+      roleName,
+      policyName: REPLACEMENT_POLICY_NAME,
+      document: out.policy,
+    });
+  } else out.notes.push(`role ${roleName} exists already (made by iam2sso) with this policy: nothing to change`);
   return out;
 }

@@ -31,6 +31,8 @@ export type IamWritePort = {
     tags: Record<string, string>;
   }): Promise<string>;
   deleteRole(roleName: string): Promise<void>;
+  /** The role's inline policy document, or null when it has none of that name. */
+  getRolePolicy(roleName: string, policyName: string): Promise<string | null>;
   putRolePolicy(roleName: string, policyName: string, document: string): Promise<void>;
   deleteRolePolicy(roleName: string, policyName: string): Promise<void>;
   /** The ARNs of the account's OIDC providers. */

@@ -48,7 +48,7 @@ describe('break-glass planning', () => {
     assert.deepEqual((changes.find((c) => c.kind === 'events.target.put') as { arn: string }).arn, named);
     const foreign = planBreakGlass(REQ, {
       ...NOTHING,
-      user: { exists: true, owned: true },
+      user: { exists: true, owned: true, policyAttached: true, hasPassword: true },
       rule: { exists: true, owned: false, targets: [] },
       topic: { exists: true, owned: true },
     });
@@ -58,7 +58,7 @@ describe('break-glass planning', () => {
   it('is a no-op when everything is in place', () => {
     const topic = 'arn:aws:sns:us-east-1:111111111111:iam2sso-break-glass-alarm';
     const live = {
-      user: { exists: true, owned: true },
+      user: { exists: true, owned: true, policyAttached: true, hasPassword: true },
       rule: { exists: true, owned: true, targets: [topic] },
       topic: { exists: true, owned: true },
     };
@@ -145,5 +145,16 @@ describe('break-glass alarm check', () => {
   it('keeps rule names within EventBridge limits', () => {
     assert.match(alarmRuleName('a'.repeat(80)), /^[.\-_A-Za-z0-9]{1,64}$/);
     assert.equal(alarmRuleName('bg@corp'), 'iam2sso-break-glass-bg-corp');
+  });
+});
+
+describe('break-glass resumes a run that stopped half-way', () => {
+  it('gives a user of its own the policy and password it lacks', () => {
+    const live = { ...NOTHING, user: { exists: true, owned: true, policyAttached: false, hasPassword: false } };
+    const kinds = planBreakGlass(REQ, live).changes.map((c) => c.kind);
+    assert.deepEqual(
+      kinds.filter((k) => k.startsWith('iam.')),
+      ['iam.user.attach-policy', 'iam.login-profile.create'],
+    );
   });
 });

@@ -117,3 +117,21 @@ describe('replace planning', () => {
     assert.equal(replacementRoleName('a'.repeat(70)).length, 64);
   });
 });
+
+describe('replace resumes a run that stopped half-way', () => {
+  it('puts the policy on a role of its own that lacks it, and changes nothing when it has it', () => {
+    const s = account({ recommendation: 'iam-role-on-compute', trustPolicy: '{"Statement":[]}' });
+    const missing = planReplacement({ ...REQ, account: s, roleExists: true, rolePolicy: null });
+    assert.deepEqual(
+      missing.changes.map((c) => c.kind),
+      ['iam.role.put-policy'],
+    );
+    const same = planReplacement({
+      ...REQ,
+      account: s,
+      roleExists: true,
+      rolePolicy: JSON.stringify(JSON.parse(POLICY)),
+    });
+    assert.deepEqual(same.changes, []);
+  });
+});
