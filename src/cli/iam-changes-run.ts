@@ -9,6 +9,7 @@ import { holdApplyLock } from '../apply/lock.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
+import { isIamChange } from '../core/reconcile/changes-breakglass.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
 import { iamPerformer } from '../iam-changes/perform.js';
@@ -68,13 +69,20 @@ export async function runIamChanges(
   const lock = flags.dryRun ? null : holdApplyLock(db, runId, { breakLock: flags.breakLock, note: (l) => io.err(l) });
   try {
     const owned = stateOwnership(db);
+    const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, command);
+    // A run killed before a result was journaled: the live read above decided again what is still needed.
+    for (const open of journal.open().filter((e) => isIamChange(e)))
+      journal.finish(open.entryId, {
+        status: 'superseded',
+        result: { reason: 'interrupted; re-read from live state' },
+      });
     if (!flags.dryRun) startRun(db, runId, ctx.rollbackOf ? 'rollback' : command, new Date(), ctx.rollbackOf ?? null);
     const report = await executeChanges(
       changes,
       flags.dryRun ? dryPerformer(writes) : iamPerformer(ctx.ports, { onPassword: ctx.onPassword }),
       {
         runId,
-        journal: flags.dryRun ? memoryJournal() : stateJournal(db, runId, command),
+        journal,
         ownership: flags.dryRun ? memoryOwnership(owned) : owned,
         log: (line) => io.err(line),
       },

@@ -14,7 +14,7 @@ import { awsSettingsFromEnv } from '../../src/aws/clients.js';
 import { breakGlassChecks } from '../../src/doctor/breakglass.js';
 import { createIamChangePorts } from '../../src/iam-changes/runtime.js';
 import { openStateDb } from '../../src/store/db.js';
-import { sandboxEnv } from '../helpers/cli.js';
+import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -145,5 +145,19 @@ describe('iam2sso breakglass against the sandbox', () => {
     const test = await runInProcess(['breakglass', 'test', ...args()], env);
     assert.equal(test.status, 1);
     assert.match(test.stdout, /no EventBridge rule watches break-glass-admin/);
+  });
+  it('finishes a run killed right after making the user, without making anything twice', async () => {
+    const killedArgs = ['breakglass', 'create', '--user', 'bg-killed', '--auto-approve', '--json', ...args()];
+    const killed = await runIam2sso(killedArgs, { ...env, IAM2SSO_KILL_AT: 'result:2' });
+    assert.notEqual(killed.status, 0);
+    assert.equal((await iam.send(new GetUserCommand({ UserName: 'bg-killed' }))).User?.UserName, 'bg-killed');
+    const resumed = await runInProcess(killedArgs, env);
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.doesNotMatch(resumed.stderr, /^\+ IAM user bg-killed in \d+$/m, 'the user is not made again');
+    assert.ok(resumed.json<Created>().consolePassword, 'the password comes with the run that set it');
+    const attached = await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'bg-killed' }));
+    assert.equal(attached.AttachedPolicies?.length, 1);
+    const rule = await eventsCall(sandbox, 'ListTargetsByRule', { Rule: 'iam2sso-break-glass-bg-killed' });
+    assert.equal(rule.Targets.length, 1);
   });
 });
