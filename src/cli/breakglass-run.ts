@@ -136,7 +136,7 @@ export async function runBreakGlassCreate(flags: BreakGlassFlags, io: Io): Promi
       });
     else {
       if (changes.length === 0) io.out(`Nothing to do: ${t.userName} and its alarm are in place in ${t.accountId}.`);
-      if (flags.dryRun) for (const w of out.writes) io.out(`  would: ${w.slice(2)}`);
+      if (flags.dryRun) io.out(`Dry run: ${out.writes.length} change(s) would be made; nothing was changed.`);
       if (password)
         io.out(
           `\nConsole password of ${t.userName} (shown once, not stored anywhere; change it at first sign-in):\n\n    ${password}\n`,
