@@ -20,9 +20,9 @@ import { alarmProblems } from '../core/breakglass-check.js';
 import { CloudError, UsageError } from '../errors.js';
 import type { IamChangePorts } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
-import { openStateDb, type StateDb } from '../store/db.js';
+import { openStateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
-import { latestRunOf, readPlanIfAny, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
+import { readPlanIfAny, rollbackIamRun, runIamChanges, runsToRollBack, type WriteFlags } from './iam-changes-run.js';
 import { type Io, printJson } from './io.js';
 
 /** The flags of `iam2sso breakglass`. */
@@ -255,14 +255,19 @@ export async function runBreakGlassTest(flags: BreakGlassFlags, io: Io): Promise
   }
 }
 
-/** Runs `iam2sso breakglass rollback [RUN]`. */
+/** Runs `iam2sso breakglass rollback [RUN]`: that run, or every breakglass run not rolled back yet, newest first. */
 export async function runBreakGlassRollback(runId: string | undefined, flags: BreakGlassFlags, io: Io): Promise<void> {
   const { ports, db, close } = await open(flags, io);
   try {
-    const target = runId ?? latestRunOf(db as StateDb, 'breakglass');
-    const out = await rollbackIamRun(target, { db, ports, flags, io });
-    if (flags.json) printJson(io, { run: out.runId, target, undone: out.undone, refused: out.refused });
-    else io.err(`Rollback of ${target}: ${out.undone} undone, ${out.refused.length} refused.`);
+    const targets = runId ? [runId] : runsToRollBack(db, 'breakglass');
+    if (targets.length === 0) throw new UsageError('no breakglass run to roll back (see `iam2sso runs`)');
+    const results = [];
+    for (const target of targets) {
+      const out = await rollbackIamRun(target, { db, ports, flags, io });
+      results.push({ run: out.runId, target, undone: out.undone, refused: out.refused });
+      if (!flags.json) io.err(`Rollback of ${target}: ${out.undone} undone, ${out.refused.length} refused.`);
+    }
+    if (flags.json) printJson(io, { rollbacks: results, undone: results.reduce((n, r) => n + r.undone, 0) });
   } finally {
     close();
   }

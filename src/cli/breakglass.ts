@@ -46,7 +46,9 @@ export function registerBreakGlass(program: Command, io: Io): void {
       await runBreakGlassTest(flags, io);
     });
   bg.command('rollback')
-    .description('undo a `breakglass create` run (default: the latest): the alarm, and the user if iam2sso made it')
+    .description(
+      'undo a `breakglass create` run (default: every one not undone yet, newest first): the alarm, and the user if iam2sso made it',
+    )
     .argument('[run-id]', 'the run to undo')
     .option('--dry-run', 'show the undo changes, make none', false)
     .option('--auto-approve', 'undo without asking', false)

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { holdApplyLock } from '../apply/lock.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
-import { describeChange } from '../core/reconcile/changes.js';
+import { createdObject, describeChange, undoOf } from '../core/reconcile/changes.js';
 import { isIamChange } from '../core/reconcile/changes-breakglass.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
@@ -18,7 +18,8 @@ import { parsePlanText } from '../plan-file/read.js';
 import { countReport, type ExecutionReport, executeChanges, type Performer } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
-import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { runEntries } from '../store/journal-repo.js';
+import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
 import type { Io } from './io.js';
@@ -104,13 +105,24 @@ export async function runIamChanges(
   }
 }
 
-/** The latest run of `command` (to roll back when no run is named). */
-export function latestRunOf(db: StateDb, command: string, matching: (runId: string) => boolean = () => true): string {
-  const run = listRuns(db)
-    .filter((r) => r.command === command && matching(r.runId))
-    .pop();
-  if (!run) throw new UsageError(`no ${command} run in the state database to roll back (see \`iam2sso runs\`)`);
-  return run.runId;
+/**
+ * The undos of a run: those of its done changes (rollback-run's `undoPlan`), and those of creates a kill cut short
+ * (superseded: the call was made, its result not journaled) whose object the run still owns.
+ */
+function undosOf(db: StateDb, target: string): { changes: Change[]; refused: { item: string; reason: string }[] } {
+  const { undos, refused } = undoPlan(db, target);
+  const owned = new Map(listOwned(db).map((o) => [`${o.kind}\n${o.key}`, o.runId]));
+  const cutShort = runEntries(db, target)
+    .filter((e) => e.status === 'superseded')
+    .map((e) => (e.payload as { change?: Change }).change)
+    .filter((c): c is Change => !!c && isIamChange(c))
+    .filter((c) => {
+      const made = createdObject(c);
+      return made !== null && owned.get(`${made.kind}\n${made.key}`) === target;
+    })
+    .map((c) => undoOf(c))
+    .filter((u): u is Change => u !== null);
+  return { changes: [...undos.map((u) => u.undo), ...cutShort], refused };
 }
 
 /** Reverts a run of `breakglass` or `replace` from its undo records, newest first, through the executor. */
@@ -118,9 +130,8 @@ export async function rollbackIamRun(
   target: string,
   ctx: { db: StateDb; ports: IamChangePorts; flags: WriteFlags; io: Io },
 ): Promise<{ runId: string | null; undone: number; refused: { item: string; reason: string }[] }> {
-  const { undos, refused } = undoPlan(ctx.db, target);
+  const { changes, refused } = undosOf(ctx.db, target);
   for (const r of refused) ctx.io.err(`  refused ${r.item}: ${r.reason}`);
-  const changes = undos.map((u) => u.undo);
   if (changes.length === 0) {
     ctx.io.err(`Nothing to roll back in ${target}.`);
     return { runId: null, undone: 0, refused };
@@ -131,6 +142,16 @@ export async function rollbackIamRun(
     rollbackOf: target,
   });
   return { runId: out.runId, undone: out.report.done.length, refused };
+}
+
+/** The runs of `command` not rolled back yet, newest first. */
+export function runsToRollBack(db: StateDb, command: string): string[] {
+  const runs = listRuns(db);
+  const undone = new Set(runs.filter((r) => r.command === 'rollback').map((r) => r.targetRunId));
+  return runs
+    .filter((r) => r.command === command && !undone.has(r.runId))
+    .map((r) => r.runId)
+    .reverse();
 }
 
 /** The plan file if there is one (its break-glass entry names the user); a broken one is an error. */

@@ -159,5 +159,9 @@ describe('iam2sso breakglass against the sandbox', () => {
     assert.equal(attached.AttachedPolicies?.length, 1);
     const rule = await eventsCall(sandbox, 'ListTargetsByRule', { Rule: 'iam2sso-break-glass-bg-killed' });
     assert.equal(rule.Targets.length, 1);
+    // Rolling back every run not undone yet removes the user the killed run made, too.
+    const back = await runInProcess(['breakglass', 'rollback', '--auto-approve', '--json', '--state', state], env);
+    assert.equal(back.status, 0, back.stderr);
+    await assert.rejects(iam.send(new GetUserCommand({ UserName: 'bg-killed' })), { name: 'NoSuchEntityException' });
   });
 });
