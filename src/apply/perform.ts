@@ -5,6 +5,7 @@
  * asynchronous requests polled to their end.
  */
 import type { Change } from '../core/reconcile/changes.js';
+import { isOwnedIamChange } from '../core/reconcile/changes-breakglass.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.js';
 import { managedDescription } from './managed.js';
@@ -61,6 +62,8 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       ?.members.find((m) => lower(m.upn) === lower(upn))?.membershipId;
 
   const resolveOrThrow = (c: Change): Resolved => {
+    if (isOwnedIamChange(c))
+      throw new Error('an IAM, SNS or EventBridge change: `breakglass` and `replace` make and undo it');
     const arn = (name: string) => need(live.permissionSetArns, name, `permission set ${name}`);
     const storeGroup = (g: string) => need(live.storeGroupIds, lower(g), `Identity Store group ${g}`);
     const entraGroup = (g: string) => need(live.entraGroupIds, lower(g), `Entra group ${g}`);

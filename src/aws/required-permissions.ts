@@ -31,6 +31,27 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListVirtualMFADevices',
   ],
   'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
+  'src/aws/iam-writer.ts': [
+    'iam:AttachUserPolicy',
+    'iam:CreateLoginProfile',
+    'iam:CreateOpenIDConnectProvider',
+    'iam:CreateRole',
+    'iam:CreateUser',
+    'iam:DeleteLoginProfile',
+    'iam:DeleteOpenIDConnectProvider',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+    'iam:DeleteUser',
+    'iam:DetachUserPolicy',
+    'iam:GetLoginProfile',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:GetUser',
+    'iam:ListAttachedUserPolicies',
+    'iam:ListMFADevices',
+    'iam:ListOpenIDConnectProviders',
+    'iam:PutRolePolicy',
+  ],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   'src/aws/iam-user-credentials.ts': [
     'iam:GetAccessKeyLastUsed',
@@ -144,6 +165,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'organizations:DescribeOrganization',
     'organizations:ListDelegatedAdministrators',
   ],
+  'src/iam-changes/runtime.ts': ['sts:GetCallerIdentity'],
   'src/explain/aws-facts.ts': [
     'cloudtrail:LookupEvents',
     'iam:ListRoles',
@@ -177,6 +199,26 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
   'src/entra/graph-writers.ts': ['apps.assign', 'groups.create', 'groups.members.write'],
   'src/entra/lookup.ts': ['users.read'],
   'src/explain/entra-facts.ts': ['apps.read'],
+};
+
+/**
+ * The actions of modules that call AWS through signed requests rather than an SDK client (no EventBridge or SNS
+ * client is installed); the unit test cannot read them from SDK imports, so they are listed here by hand.
+ */
+export const SIGNED_MODULE_ACTIONS: Record<string, string[]> = {
+  'src/aws/alarm-client.ts': [
+    'events:DeleteRule',
+    'events:DescribeRule',
+    'events:ListRules',
+    'events:ListTargetsByRule',
+    'events:PutRule',
+    'events:PutTargets',
+    'events:RemoveTargets',
+    'sns:CreateTopic',
+    'sns:DeleteTopic',
+    'sns:GetTopicAttributes',
+    'sns:TagResource',
+  ],
 };
 
 /** The commands `iam2sso permissions --for` knows. */

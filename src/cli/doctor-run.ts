@@ -1,4 +1,5 @@
 /** The work of `iam2sso doctor`: reads AWS and Entra, runs the checks, prints them, exits 1 on an error. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { discoverAccounts } from '../aws/accounts.js';
@@ -7,6 +8,7 @@ import { createSsoAdminClient } from '../aws/identity-center.js';
 import { type InstanceScope, instanceScope } from '../aws/identity-center-instance.js';
 import { createIdentityStoreClient } from '../aws/identity-store.js';
 import { loadConfig } from '../config/config.js';
+import { breakGlassChecks } from '../doctor/breakglass.js';
 import { appChecks, type Check, check, doctorExitCode, idpMetadataChecks } from '../doctor/checks.js';
 import { lastSyncRun, readAudience, readOrganization, readStoreUsers } from '../doctor/gather.js';
 import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
@@ -15,6 +17,8 @@ import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode } from '../errors.js';
 import { appNames, findIdentityCenterApp } from '../explain/entra-facts.js';
+import { createIamChangePorts } from '../iam-changes/runtime.js';
+import { openStateDb } from '../store/db.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import { readAssignmentFacts } from '../verify/assignments.js';
 import { createVerifyRuntime, type VerifyRuntime } from '../verify/runtime.js';
@@ -187,6 +191,20 @@ async function samlAndPeople(
   return out;
 }
 
+/** The break-glass users the state database knows, each with MFA and an alarm (src/doctor/breakglass.ts). */
+async function breakGlassDoctor(settings: AwsSettings, flags: DoctorFlags): Promise<Check[]> {
+  const path = flags.state ?? DEFAULT_STATE_PATH;
+  if (!existsSync(path)) return [];
+  const db = await openStateDb(path);
+  const ports = createIamChangePorts(settings, flags.assumeRole);
+  try {
+    return await breakGlassChecks(db, ports, settings.region);
+  } finally {
+    ports.close();
+    db.close();
+  }
+}
+
 const MARK = { ok: 'ok   ', warning: 'WARN ', error: 'ERROR' };
 
 /** Runs `doctor`. */
@@ -219,6 +237,7 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
           now,
         })),
       );
+    checks.push(...(await breakGlassDoctor(settings, flags)));
     const exitCode = doctorExitCode(checks, flags.strict === true);
     const errors = checks.filter((c) => c.status === 'error').length;
     const warnings = checks.filter((c) => c.status === 'warning').length;

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { reportError, UsageError } from '../errors.js';
 import { registerApply } from './apply.js';
 import { registerAudit } from './audit.js';
+import { registerBreakGlass } from './breakglass.js';
 import { registerDashboard } from './dashboard.js';
 import { registerDecommission } from './decommission.js';
 import { registerDemo } from './demo.js';
@@ -16,6 +17,7 @@ import { registerInventory } from './inventory.js';
 import { type Io, processIo } from './io.js';
 import { registerPermissions } from './permissions.js';
 import { registerPlan } from './plan.js';
+import { registerReplace } from './replace.js';
 import { registerReport } from './report.js';
 import { registerRollback } from './rollback.js';
 import { registerRollout } from './rollout.js';
@@ -58,6 +60,8 @@ export function buildProgram(outerIo: Io): Command {
   registerRollout(program, io);
   registerDashboard(program, io);
   registerPermissions(program, io);
+  registerBreakGlass(program, io);
+  registerReplace(program, io);
   return program;
 }
 

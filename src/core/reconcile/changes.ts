@@ -4,6 +4,18 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+
+import {
+  describeOwnedIamChange,
+  type IamObjectKind,
+  isOwnedIamChange,
+  type OwnedIamChange,
+  ownedIamChangeId,
+  ownedIamCreatedObject,
+  ownedIamDeletedObject,
+  ownedIamOwnerCheck,
+  undoOwnedIamChange,
+} from './changes-breakglass.js';
 import { describeIamChange, type IamChange, iamChangeId, iamUndoOf, isIamChange, isIamRemoval } from './changes-iam.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
@@ -11,7 +23,7 @@ import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 export type PolicyRef = { name: string; path: string };
 
 /** The kinds of object the tool may own. */
-export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user';
+export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user' | IamObjectKind;
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -41,7 +53,8 @@ export type Change =
   | { kind: 'store.user.create'; upn: string }
   | { kind: 'store.user.delete'; upn: string }
   | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
-  | IamChange;
+  | IamChange
+  | OwnedIamChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -56,6 +69,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
   if (isIamChange(c)) return iamChangeId(c);
+  if (isOwnedIamChange(c)) return ownedIamChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -91,6 +105,7 @@ export function changeId(c: Change): string {
 
 /** The object a create makes (recorded as owned when its intent is journaled), or null. */
 export function createdObject(c: Change): ObjectRef | null {
+  if (isOwnedIamChange(c)) return ownedIamCreatedObject(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -109,6 +124,7 @@ export function createdObject(c: Change): ObjectRef | null {
 
 /** The object a delete removes (its ownership is released when the delete succeeds), or null. */
 export function deletedObject(c: Change): ObjectRef | null {
+  if (isOwnedIamChange(c)) return ownedIamDeletedObject(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -132,6 +148,7 @@ export function deletedObject(c: Change): ObjectRef | null {
 export function ownerCheck(c: Change): ObjectRef | null {
   // Decommission acts on IAM users the reviewed plan retires (checked before its changes are made), not owned ones.
   if (isIamChange(c)) return null;
+  if (isOwnedIamChange(c)) return ownedIamOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -162,6 +179,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
   if (isIamChange(c)) return iamUndoOf(c);
+  if (isOwnedIamChange(c)) return undoOwnedIamChange(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -255,6 +273,7 @@ export function describeChange(c: Change): string {
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')
       ? '+'
       : '~';
+  if (isOwnedIamChange(c)) return describeOwnedIamChange(c, sign);
   switch (c.kind) {
     case 'assignment.create':
     case 'assignment.delete':

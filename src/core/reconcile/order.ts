@@ -4,6 +4,7 @@
  * deletes the old one when the new one could not be made). Pure.
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
+import { isOwnedIamChange, OWNED_IAM_PHASE, ownedIamDependsOn } from './changes-breakglass.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 
 const PHASE: Record<ChangeKind, number> = {
@@ -34,6 +35,7 @@ const PHASE: Record<ChangeKind, number> = {
   'entra.group.delete': 6,
   'store.user.delete': 7,
   ...IAM_PHASES,
+  ...OWNED_IAM_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -68,6 +70,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
   const deletedAssignments = byKind('assignment.delete') as AssignmentChange[];
   for (const c of changes) {
     for (const p of changes) {
+      if (isOwnedIamChange(c) && isOwnedIamChange(p) && ownedIamDependsOn(c, p)) need(c, p);
       // Everything on a permission set or a group follows its creation.
       if (p.kind === 'ps.create' && 'name' in c && c.name === p.name && c.kind.startsWith('ps.')) need(c, p);
       if (p.kind === 'ps.create' && c.kind === 'assignment.create' && c.permissionSet === p.name) need(c, p);

@@ -9,6 +9,7 @@ import {
 } from '../world/cloudtrail-state.js';
 import type { Principal, World } from '../world/world.js';
 import { describePrincipal } from './caller.js';
+import { routeTrailRecord } from './events/from-trail.js';
 
 const SECRET_FIELD = /password|secret|token|privatekey|credentials/i;
 const READ_ONLY = /^(Get|List|Describe|Lookup|Generate|Is|Search|Simulate)/;
@@ -126,6 +127,7 @@ export function recordApiCall(world: World, call: ApiCallEvent): void {
     username: lookupUsername(call.principal),
     resources: lookupResources(call.resources),
   });
+  routeTrailRecord(world, record);
 }
 
 /** CloudTrail's eventTime: ISO-8601 to the second. */
@@ -207,6 +209,7 @@ export function recordConsoleSignIn(world: World, signIn: ConsoleSignIn): void {
   };
   const username = hidden ? 'HIDDEN_DUE_TO_SECURITY_REASONS' : lookupUsername(principal);
   appendTrailEvent(account.trail, { time, record, username, resources: [] });
+  routeTrailRecord(world, record);
   if (!signIn.success || hidden) return;
   if (signIn.userName === null) account.iam.root.passwordLastUsed = time;
   else {

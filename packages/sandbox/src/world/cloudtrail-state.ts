@@ -13,7 +13,8 @@ export type UserIdentity = {
     | 'IdentityCenterUser'
     | 'Unknown'
     | 'SAMLUser'
-    | 'AWSAccount';
+    | 'AWSAccount'
+    | 'WebIdentityUser';
   principalId?: string;
   arn?: string;
   accountId?: string;

@@ -7,6 +7,7 @@ import { authorizationDetailsHandlers } from './handlers/authorization-details.j
 import { credentialHandlers } from './handlers/credentials.js';
 import { groupHandlers } from './handlers/groups.js';
 import { mfaHandlers } from './handlers/mfa.js';
+import { oidcProviderHandlers } from './handlers/oidc-providers.js';
 import { policyHandlers } from './handlers/policies.js';
 import { roleHandlers } from './handlers/roles.js';
 import { summaryHandlers } from './handlers/summary.js';
@@ -54,6 +55,7 @@ const handlers: Record<string, QueryHandler> = {
   ...accountHandlers,
   ...authorizationDetailsHandlers,
   ...summaryHandlers,
+  ...oidcProviderHandlers,
 };
 
 /** The IAM service table for the AWS route. */

@@ -14,6 +14,10 @@ export type TrustRequester = {
   roleArn?: string;
   externalId?: string;
   mfaPresent: boolean;
+  /** An AWS service acting for itself (`ec2.amazonaws.com`): matches `Principal.Service`. */
+  service?: string;
+  /** A web identity federation: the OIDC provider's ARN (matches `Principal.Federated`) and the token's claims. */
+  federated?: { providerArn: string; claims: Record<string, string> };
 };
 
 type Statement = {
@@ -91,8 +95,10 @@ function principalMatches(statement: Statement, requester: TrustRequester): bool
 function principalListMatches(principal: unknown, requester: TrustRequester): boolean {
   if (principal === '*') return true;
   if (!principal || typeof principal !== 'object') return false;
-  const aws = (principal as Record<string, unknown>).AWS;
-  return asList(aws).some((entry) => awsPrincipalMatches(entry, requester));
+  const named = principal as Record<string, unknown>;
+  if (requester.service) return asList(named.Service).includes(requester.service);
+  if (requester.federated) return asList(named.Federated).includes(requester.federated.providerArn);
+  return asList(named.AWS).some((entry) => awsPrincipalMatches(entry, requester));
 }
 
 function awsPrincipalMatches(entry: string, requester: TrustRequester): boolean {
@@ -126,7 +132,8 @@ function contextValue(key: string, requester: TrustRequester): string | undefine
     case 'aws:multifactorauthpresent':
       return String(requester.mfaPresent);
     default:
-      return null;
+      // Web identity keys are `<provider host>:<claim>` (e.g. token.actions.githubusercontent.com:sub).
+      return requester.federated?.claims[key.toLowerCase()] ?? null;
   }
 }
 

@@ -1,0 +1,88 @@
+/**
+ * The exact change the owner of a service account makes in their pipeline once the replacement exists, per kind of
+ * replacement, and the steps iam2sso prints but does not make (Roles Anywhere trust anchors and profiles, EC2
+ * instance profiles, key rotation). Sources: aws-actions/configure-aws-credentials README (role-to-assume, the
+ * `id-token: write` permission), the IAM Roles Anywhere user guide (create-trust-anchor, create-profile,
+ * aws_signing_helper credential-process), ECS task IAM roles (taskRoleArn), Lambda execution roles. Pure.
+ */
+import type { PlannedServiceAccount } from './plan-types.js';
+
+/** What the steps need. */
+export type StepInput = {
+  account: PlannedServiceAccount;
+  roleArn: string | null;
+  region: string;
+  repository: string | null;
+  branch: string;
+};
+
+function computeService(trust: string | null): string {
+  return /"Service":"([\w.-]+)"/.exec(trust ?? '')?.[1] ?? 'ec2.amazonaws.com';
+}
+
+/** The lines to print: what to change in the pipeline, then how to retire the key. */
+export function pipelineSteps(input: StepInput): string[] {
+  const { account: s, roleArn, region } = input;
+  const retire = [
+    `When the pipeline runs with the role, remove the access keys of ${s.userName} from its secrets and config.`,
+    `Then \`iam2sso track\` shows whether the old key is still used; when ${s.userName} stays silent, retire it with \`iam2sso decommission\`.`,
+  ];
+  switch (s.recommendation) {
+    case 'github-actions-oidc':
+      return [
+        `In .github/workflows/*.yml of ${input.repository ?? 'the repository'} (branch ${input.branch}), give the job an OIDC token and assume the role:`,
+        '',
+        '    permissions:',
+        '      id-token: write',
+        '      contents: read',
+        '    steps:',
+        '      - uses: aws-actions/configure-aws-credentials@v4',
+        '        with:',
+        `          role-to-assume: ${roleArn}`,
+        `          aws-region: ${region}`,
+        '',
+        'and delete the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY inputs and repository secrets.',
+        ...retire,
+      ];
+    case 'iam-role-on-compute': {
+      const service = computeService(s.trustPolicy);
+      const name = roleArn?.split('/').pop() ?? 'ROLE';
+      const how: Record<string, string[]> = {
+        'ec2.amazonaws.com': [
+          'EC2 reaches a role through an instance profile (not made by iam2sso):',
+          `    aws iam create-instance-profile --instance-profile-name ${name}`,
+          `    aws iam add-role-to-instance-profile --instance-profile-name ${name} --role-name ${name}`,
+          `    aws ec2 associate-iam-instance-profile --instance-id i-... --iam-instance-profile Name=${name}`,
+        ],
+        'ecs-tasks.amazonaws.com': [
+          `Set "taskRoleArn": "${roleArn}" in the task definition and deploy a new revision.`,
+        ],
+        'lambda.amazonaws.com': [`aws lambda update-function-configuration --function-name FUNCTION --role ${roleArn}`],
+      };
+      return [
+        ...(how[service] ?? [`Let ${service} use ${roleArn}.`]),
+        'Unset AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY on the workload: the SDK then takes the role from the platform.',
+        ...retire,
+      ];
+    }
+    case 'iam-roles-anywhere':
+      return [
+        'IAM Roles Anywhere is not made by iam2sso (no sandbox for it): run these with your CA certificate bundle:',
+        `    aws rolesanywhere create-trust-anchor --name ${s.userName}-ca --enabled \\`,
+        '      --source "sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=$(cat ca.pem)}"',
+        `    aws rolesanywhere create-profile --name ${s.userName} --enabled --role-arns ${roleArn}`,
+        'On the CI host, in ~/.aws/config:',
+        '    [profile ci]',
+        `    credential_process = aws_signing_helper credential-process --certificate cert.pem --private-key key.pem --trust-anchor-arn TA_ARN --profile-arn PROFILE_ARN --role-arn ${roleArn}`,
+        ...retire,
+      ];
+    case 'keep-with-rotation':
+      return [
+        `Keep ${s.userName}, rotate its key and give it only what it uses (not made by iam2sso: the user is not iam2sso's):`,
+        `    aws iam create-access-key --user-name ${s.userName}      # deploy the new key, then`,
+        `    aws iam update-access-key --user-name ${s.userName} --access-key-id OLD --status Inactive`,
+        `    aws iam put-user-policy --user-name ${s.userName} --policy-name least-privilege --policy-document file://policy.json`,
+        'with the policy below, then detach its broader policies. Rotate again at least every 90 days.',
+      ];
+  }
+}

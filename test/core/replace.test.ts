@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { PlannedServiceAccount } from '../../src/core/plan-types.js';
+import { undoOf } from '../../src/core/reconcile/changes.js';
+import { narrowToServices, plannedRepository, planReplacement, replacementRoleName } from '../../src/core/replace.js';
+import { pipelineSteps } from '../../src/core/replace-steps.js';
+
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Action: ['s3:GetObject', 'ec2:DescribeInstances', 'dynamodb:Query'], Resource: '*' },
+    { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::logs/*' },
+    { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+  ],
+});
+
+function account(over: Partial<PlannedServiceAccount>): PlannedServiceAccount {
+  return {
+    accountId: '111111111111',
+    userName: 'ci',
+    recommendation: 'github-actions-oidc',
+    reason: 'r',
+    trustPolicy: null,
+    policy: POLICY,
+    ...over,
+  };
+}
+
+const REQ = {
+  partition: 'aws',
+  region: 'eu-west-1',
+  repository: null,
+  branch: 'main',
+  usedServices: [],
+  providerExists: false,
+  roleExists: false,
+};
+
+describe('replace planning', () => {
+  it('narrows the policy to the services the keys were seen using, keeping denies', () => {
+    const narrowed = JSON.parse(narrowToServices(POLICY, ['s3']));
+    assert.deepEqual(narrowed.Statement, [
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+      { Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::logs/*' },
+      { Effect: 'Deny', Action: 'iam:*', Resource: '*' },
+    ]);
+    assert.equal(narrowToServices(POLICY, []), POLICY);
+  });
+
+  it('makes the GitHub OIDC provider once and a role trusting one repository and branch', () => {
+    const r = planReplacement({ ...REQ, account: account({}), repository: 'acme/app', branch: 'release' });
+    assert.deepEqual(
+      r.changes.map((c) => c.kind),
+      ['iam.oidc-provider.create', 'iam.role.create', 'iam.role.put-policy'],
+    );
+    const trust = JSON.parse((r.changes[1] as { trustPolicy: string }).trustPolicy);
+    assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+      'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
+      'token.actions.githubusercontent.com:sub': 'repo:acme/app:ref:refs/heads/release',
+    });
+    const again = planReplacement({ ...REQ, account: account({}), repository: 'acme/app', providerExists: true });
+    assert.equal(again.changes[0].kind, 'iam.role.create');
+    assert.deepEqual(
+      r.changes.map((c) => undoOf(c)?.kind),
+      ['iam.oidc-provider.delete', 'iam.role.delete', 'iam.role.delete-policy'],
+    );
+  });
+
+  it('refuses a GitHub replacement whose repository is not known', () => {
+    const r = planReplacement({ ...REQ, account: account({ trustPolicy: '{"x":"repo:OWNER/REPOSITORY:*"}' }) });
+    assert.equal(plannedRepository('{"x":"repo:OWNER/REPOSITORY:*"}'), null);
+    assert.match(r.problems[0], /--repo OWNER\/REPO/);
+    assert.deepEqual(r.changes, []);
+  });
+
+  it('makes nothing for a user kept with rotation and prints the rotation steps', () => {
+    const kept = account({ recommendation: 'keep-with-rotation' });
+    assert.deepEqual(planReplacement({ ...REQ, account: kept }).changes, []);
+    const steps = pipelineSteps({
+      account: kept,
+      roleArn: null,
+      region: 'eu-west-1',
+      repository: null,
+      branch: 'main',
+    });
+    assert.ok(steps.some((l) => l.includes('aws iam update-access-key --user-name ci')));
+  });
+
+  it('gives a compute role the plan trust and prints the platform step (ECS task role)', () => {
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const s = account({ recommendation: 'iam-role-on-compute', trustPolicy: trust });
+    const r = planReplacement({ ...REQ, account: s });
+    assert.equal((r.changes[0] as { trustPolicy: string }).trustPolicy, trust);
+    const steps = pipelineSteps({
+      account: s,
+      roleArn: r.roleArn,
+      region: 'eu-west-1',
+      repository: null,
+      branch: 'main',
+    });
+    assert.ok(steps.some((l) => l.includes(`"taskRoleArn": "arn:aws:iam::111111111111:role/iam2sso-ci"`)));
+  });
+
+  it('refuses a policy over the role inline limit', () => {
+    const big = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: Array.from({ length: 700 }, (_, i) => `s3:Action${i}`), Resource: '*' }],
+    });
+    const r = planReplacement({
+      ...REQ,
+      account: account({ recommendation: 'iam-roles-anywhere', trustPolicy: '{}', policy: big }),
+    });
+    assert.match(r.problems[0], /inline limit/);
+    assert.equal(replacementRoleName('a'.repeat(70)).length, 64);
+  });
+});
+
+describe('replace resumes a run that stopped half-way', () => {
+  it('puts the policy on a role of its own that lacks it, and changes nothing when it has it', () => {
+    const s = account({ recommendation: 'iam-role-on-compute', trustPolicy: '{"Statement":[]}' });
+    const missing = planReplacement({ ...REQ, account: s, roleExists: true, rolePolicy: null });
+    assert.deepEqual(
+      missing.changes.map((c) => c.kind),
+      ['iam.role.put-policy'],
+    );
+    const same = planReplacement({
+      ...REQ,
+      account: s,
+      roleExists: true,
+      rolePolicy: JSON.stringify(JSON.parse(POLICY)),
+    });
+    assert.deepEqual(same.changes, []);
+  });
+});
