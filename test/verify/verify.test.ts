@@ -114,11 +114,11 @@ describe('who gets which permission set where', () => {
   test('joins group assignments with memberships, and direct user assignments', () => {
     const facts: AssignmentFacts = {
       users: [
-        { id: 'u1', userName: 'Ann@Example.com' },
-        { id: 'u2', userName: 'bob@example.com' },
-        { id: 'u3', userName: 'cy@example.com' },
+        { userId: 'u1', userName: 'Ann@Example.com' },
+        { userId: 'u2', userName: 'bob@example.com' },
+        { userId: 'u3', userName: 'cy@example.com' },
       ],
-      groups: [{ id: 'g1', displayName: 'AWS-prod-S3', description: null }],
+      groups: [{ groupId: 'g1', displayName: 'AWS-prod-S3' }],
       memberships: new Map([['g1', ['u1', 'u2']]]),
       permissionSets: new Map([
         ['arn:ps/1', 'S3Access'],
@@ -231,8 +231,8 @@ describe('verifying a plan against live facts', () => {
     problems: [],
   });
   const facts: AssignmentFacts = {
-    users: [{ id: 'u1', userName: 'ann@example.com' }],
-    groups: [{ id: 'g1', displayName: 'AWS-prod-S3', description: null }],
+    users: [{ userId: 'u1', userName: 'ann@example.com' }],
+    groups: [{ groupId: 'g1', displayName: 'AWS-prod-S3' }],
     memberships: new Map([['g1', ['u1']]]),
     permissionSets: new Map([['arn:ps/1', 'S3Access']]),
     assignments: [{ accountId: ACCOUNT, permissionSetArn: 'arn:ps/1', principalType: 'GROUP', principalId: 'g1' }],

@@ -4,6 +4,15 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+import {
+  describeSyncChange,
+  isSyncChange,
+  type StoreUserSnapshot,
+  type SyncChange,
+  syncChangeId,
+  syncOwnerCheck,
+  undoOfSync,
+} from './changes-sync.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
@@ -35,11 +44,12 @@ export type Change =
   | { kind: 'entra.group.delete'; name: string; members: string[] }
   | { kind: 'entra.member.add' | 'entra.member.remove'; group: string; upn: string }
   | { kind: 'entra.app.assign' | 'entra.app.unassign'; group: string }
-  | { kind: 'store.group.create'; name: string }
+  | { kind: 'store.group.create'; name: string; description?: string | null }
   | { kind: 'store.group.delete'; name: string; members: string[] }
-  | { kind: 'store.user.create'; upn: string }
-  | { kind: 'store.user.delete'; upn: string }
-  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string };
+  | ({ kind: 'store.user.create'; upn: string } & StoreUserSnapshot)
+  | ({ kind: 'store.user.delete'; upn: string } & StoreUserSnapshot)
+  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | SyncChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -53,6 +63,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
+  if (isSyncChange(c)) return syncChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -127,6 +138,7 @@ export function deletedObject(c: Change): ObjectRef | null {
  * creates and for additions to a planned group or set the change itself does not own (those are checked by the diff).
  */
 export function ownerCheck(c: Change): ObjectRef | null {
+  if (isSyncChange(c)) return syncOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -156,6 +168,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
+  if (isSyncChange(c)) return undoOfSync(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -223,9 +236,9 @@ export function undoOf(c: Change): Change | null {
     case 'store.group.delete':
       return { kind: 'store.group.create', name: c.name };
     case 'store.user.create':
-      return { kind: 'store.user.delete', upn: c.upn };
     case 'store.user.delete':
-      return { kind: 'store.user.create', upn: c.upn };
+      // A delete carries the user's attributes and groups, so its undo recreates the user (with a new user id).
+      return { ...c, kind: c.kind === 'store.user.create' ? 'store.user.delete' : 'store.user.create' };
     case 'store.member.add':
       return { ...c, kind: 'store.member.remove' };
     case 'store.member.remove':
@@ -242,6 +255,7 @@ export function isRemoval(c: Change): boolean {
 
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
+  if (isSyncChange(c)) return describeSyncChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')
