@@ -3,6 +3,7 @@
  * (src/aws/identity-center.ts, identity-store.ts), the Graph adapter and the dry-run wrappers implement them;
  * `iam2sso sync` reuses the Identity Store port.
  */
+import type { EntraUser } from '../core/entra-user.js';
 import type { BoundaryRef } from '../core/reconcile/desired.js';
 import type { IdentityStorePort } from '../ports/identity-store.js';
 
@@ -81,16 +82,6 @@ export type IdentityCenterPort = IdentityCenterReader & IdentityCenterWriter;
 
 /** The Identity Store port and its records (one for apply, sync, rollback and verify). */
 export type { IdentityStorePort, StoreGroup, StoreMembership, StoreUser } from '../ports/identity-store.js';
-/** An Entra user as apply needs it. */
-export type EntraUserInfo = {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  accountEnabled: boolean;
-};
 
 export type EntraGroupInfo = { id: string; displayName: string; description: string | null };
 
@@ -99,7 +90,7 @@ export type EntraAppInfo = { servicePrincipalId: string; appRoleId: string; disp
 
 /** Entra reads and idempotent writes: groups, their members, the app assignment. */
 export type EntraPort = {
-  listUsers(): Promise<EntraUserInfo[]>;
+  listUsers(): Promise<EntraUser[]>;
   listGroups(): Promise<EntraGroupInfo[]>;
   /** Direct members of a group that are users (object ids). */
   listGroupMembers(groupId: string): Promise<string[]>;

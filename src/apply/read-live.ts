@@ -4,12 +4,14 @@
  * and memberships, the Entra users, groups, members and the app's assigned groups. Returns the pure LiveApplyState
  * plus the id lookups the executor needs.
  */
+
 import { mapLimit } from '../aws/fan-out.js';
+import type { EntraUser } from '../core/entra-user.js';
 import type { EntraPerson, LiveApplyState, LiveStoreGroup } from '../core/reconcile/apply-diff.js';
 import { assignmentRefKey, type ObjectKind } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
 import type { LiveAssignment, LiveGroup, LivePermissionSet } from '../core/reconcile/diff.js';
-import { type ApplyPorts, type EntraAppInfo, type EntraUserInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
+import { type ApplyPorts, type EntraAppInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
 
 /** What the live read asks of the ownership records (the state database's, or a dry run's). */
 export type OwnershipLookup = { originOf(ref: { kind: ObjectKind; key: string }): 'created' | 'adopted' | null };
@@ -32,7 +34,7 @@ export type LiveContext = {
   storeGroupIds: Map<string, string>;
   storeUserIds: Map<string, string>;
   entraGroupIds: Map<string, string>;
-  entraUsers: Map<string, EntraUserInfo>;
+  entraUsers: Map<string, EntraUser>;
   app: EntraAppInfo | null;
 };
 

@@ -4,7 +4,7 @@
  * delete records the user's attributes and groups first, so that its undo recreates the user. Pure.
  */
 import type { Change } from '../reconcile/changes.js';
-import type { DirectoryGroup, DirectoryUser, StoreState, StoreUser, SyncDiff, UserAttributes } from './types.js';
+import type { DirectoryGroup, EntraUser, StoreState, StoreUser, SyncDiff, UserAttributes } from './types.js';
 
 /** The attributes a store user holds, in the form the sync writes them. */
 export function attributesOf(u: StoreUser): UserAttributes {
@@ -21,7 +21,7 @@ export function attributesOf(u: StoreUser): UserAttributes {
 export type SyncChangeInput = {
   diff: SyncDiff;
   store: StoreState;
-  users: ReadonlyMap<string, DirectoryUser>;
+  users: ReadonlyMap<string, EntraUser>;
   groups: ReadonlyMap<string, DirectoryGroup>;
 };
 
