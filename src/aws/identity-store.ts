@@ -4,7 +4,8 @@
  * Center's rate). A create whose name another object holds is a NotManagedError, never "created"; deletes of what
  * is already gone succeed; adding a membership that exists returns its id.
  * API: https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/ (CreateUser, UpdateUser's
- * AttributeOperations with paths such as `name.givenName`, GetUserId's UniqueAttribute `userName`).
+ * AttributeOperations with paths such as `name.givenName`, GetUserId's UniqueAttribute `userName`; GetGroupId's only
+ * valid unique attribute path is `displayName`, API_GetGroupId.html).
  */
 import {
   CreateGroupCommand,

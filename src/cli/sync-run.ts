@@ -153,6 +153,7 @@ export function jsonOf(result: SyncRunResult) {
     matchedBy: result.matchedBy,
     writes: result.writes,
     failed: result.failed,
+    refused: result.refused,
     durationMs: result.durationMs,
   };
 }
