@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   DeleteGroupMembershipCommand,
@@ -7,6 +8,7 @@ import {
   paginateListGroupMemberships,
   paginateListGroups,
 } from '@aws-sdk/client-identitystore';
+import { parseDocument } from 'yaml';
 import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { type ApplyWorld, expectedState, startApplyWorld } from '../apply/kit.js';
 
@@ -21,6 +23,15 @@ describe('iam2sso verify through the CLI (sandbox)', () => {
   const verify = (...extra: string[]) => w.run(['verify', '--plan', w.planPath, '--state', w.statePath, ...extra]);
   before(async () => {
     w = await startApplyWorld();
+    // The scenario maps some people to UPNs Entra does not have: verify rightly reports them. The reviewer's fix
+    // (skip them in the plan) makes a state that can match.
+    const entraUpns = new Set([...w.sandbox.world.entra!.users.values()].map((u) => u.userPrincipalName.toLowerCase()));
+    const doc = parseDocument(readFileSync(w.planPath, 'utf8'));
+    w.plan().users.forEach((u, i) => {
+      if (u.action === 'migrate' && u.upn && !entraUpns.has(u.upn.toLowerCase()))
+        doc.setIn(['users', i, 'action'], 'skip');
+    });
+    writeFileSync(w.planPath, doc.toString());
     const applied = await w.apply();
     if (applied.status !== 0) throw new Error(`apply failed: ${applied.stderr}`);
   });

@@ -285,6 +285,12 @@ describe('verifying a plan against live facts', () => {
     assert.deepEqual(ok.users[0].problems, []);
   });
 
+  test('does not check a person apply leaves out for an unacknowledged parity gap (none is expected to have access)', () => {
+    const gap = { ...planned, parity: { ...planned.parity, gaps: ['s3:PutObject'], acknowledged: [] } };
+    const report = run(plan(permissionSet(), gap), [role()], { ...facts, users: [] });
+    assert.deepEqual(report.users, []);
+  });
+
   test('reports a person missing from the Identity Store, and a planned role that is not there', () => {
     const report = run(plan(permissionSet()), [], { ...facts, users: [] });
     assert.match(report.users[0].problems.join('\n'), /not in the Identity Store/);
