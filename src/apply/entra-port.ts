@@ -14,17 +14,7 @@ export { DEFAULT_APP_NAME };
 /** The Entra port for apply over the adapter. */
 export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): EntraPort {
   return {
-    async listUsers() {
-      return (await adapter.reader.listUsers()).map((u) => ({
-        id: u.id,
-        userPrincipalName: u.userPrincipalName,
-        displayName: u.displayName,
-        givenName: u.givenName,
-        surname: u.surname,
-        mail: u.mail,
-        accountEnabled: u.accountEnabled,
-      }));
-    },
+    listUsers: () => adapter.reader.listUsers(),
     async listGroups() {
       return (await adapter.reader.listGroups()).map((g) => ({
         id: g.id,

@@ -100,6 +100,9 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
           groupId: storeGroup(c.group),
           userId: need(live.storeUserIds, lower(c.upn), `Identity Store user ${c.upn}`),
         };
+      case 'store.user.update':
+      case 'store.group.update':
+        throw new Error('updating Identity Store users and groups is left to `iam2sso sync`');
       case 'store.member.remove': {
         const membershipId = membership(c.group, c.upn);
         if (!membershipId) throw new Error(`${c.upn} is not a member of Identity Store group ${c.group}`);
@@ -199,13 +202,22 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return;
       case 'store.user.create': {
         const user = live.entraUsers.get(lower(c.upn))!;
-        const out = await ports.identityStore.createUser({
+        const attributes = {
           userName: user.userPrincipalName,
           displayName: user.displayName,
           givenName: user.givenName ?? user.displayName.split(' ')[0] ?? c.upn,
           familyName: user.surname ?? (user.displayName.split(' ').slice(1).join(' ') || c.upn),
           email: user.mail,
-        });
+        };
+        // A user already there (e.g. provisioned from Entra) is used for memberships, not owned.
+        const out = await ports.identityStore.createUser(attributes).then(
+          (id) => ({ id, existing: false }),
+          async (error) => {
+            const id = (error as Error).name === 'NotManaged' ? await ports.identityStore.findUserId(c.upn) : null;
+            if (!id) throw error;
+            return { id, existing: true };
+          },
+        );
         live.storeUserIds.set(lower(c.upn), out.id);
         return { objectId: out.id, existing: out.existing };
       }

@@ -3,7 +3,9 @@
  * (src/aws/identity-center.ts, identity-store.ts), the Graph adapter and the dry-run wrappers implement them;
  * `iam2sso sync` reuses the Identity Store port.
  */
+import type { EntraUser } from '../core/entra-user.js';
 import type { BoundaryRef } from '../core/reconcile/desired.js';
+import type { IdentityStorePort } from '../ports/identity-store.js';
 
 /** A permission set as listed: its ARN, name, settings and tags. */
 export type PermissionSetInfo = {
@@ -78,44 +80,8 @@ export type IdentityCenterWriter = {
 
 export type IdentityCenterPort = IdentityCenterReader & IdentityCenterWriter;
 
-/** An Identity Store user as sync and apply create it from an Entra user. */
-export type StoreUserInput = {
-  userName: string;
-  displayName: string;
-  givenName: string;
-  familyName: string;
-  email: string | null;
-};
-
-export type StoreGroup = { id: string; displayName: string; description: string | null };
-export type StoreUser = { id: string; userName: string };
-export type StoreMembership = { membershipId: string; groupId: string; userId: string };
-
-/** Identity Store reads and idempotent writes. */
-export type IdentityStorePort = {
-  listGroups(): Promise<StoreGroup[]>;
-  listUsers(): Promise<StoreUser[]>;
-  listMemberships(groupId: string): Promise<StoreMembership[]>;
-  /** Creates the group; a group holding the name is a NotManagedError, never "created". */
-  createGroup(displayName: string, description: string): Promise<string>;
-  /** Creates the user, or finds the one with that user name (`existing`: not created, so not owned). */
-  createUser(user: StoreUserInput): Promise<{ id: string; existing: boolean }>;
-  /** Adds the membership (already a member is success). */
-  addMembership(groupId: string, userId: string): Promise<void>;
-  removeMembership(membershipId: string): Promise<void>;
-  deleteGroup(groupId: string): Promise<void>;
-};
-
-/** An Entra user as apply needs it. */
-export type EntraUserInfo = {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-  givenName: string | null;
-  surname: string | null;
-  mail: string | null;
-  accountEnabled: boolean;
-};
+/** The Identity Store port and its records (one for apply, sync, rollback and verify). */
+export type { IdentityStorePort, StoreGroup, StoreMembership, StoreUser } from '../ports/identity-store.js';
 
 export type EntraGroupInfo = { id: string; displayName: string; description: string | null };
 
@@ -124,7 +90,7 @@ export type EntraAppInfo = { servicePrincipalId: string; appRoleId: string; disp
 
 /** Entra reads and idempotent writes: groups, their members, the app assignment. */
 export type EntraPort = {
-  listUsers(): Promise<EntraUserInfo[]>;
+  listUsers(): Promise<EntraUser[]>;
   listGroups(): Promise<EntraGroupInfo[]>;
   /** Direct members of a group that are users (object ids). */
   listGroupMembers(groupId: string): Promise<string[]>;

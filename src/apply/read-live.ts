@@ -4,12 +4,14 @@
  * and memberships, the Entra users, groups, members and the app's assigned groups. Returns the pure LiveApplyState
  * plus the id lookups the executor needs.
  */
+
 import { mapLimit } from '../aws/fan-out.js';
+import type { EntraUser } from '../core/entra-user.js';
 import type { EntraPerson, LiveApplyState, LiveStoreGroup } from '../core/reconcile/apply-diff.js';
 import { assignmentRefKey, type ObjectKind } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
 import type { LiveAssignment, LiveGroup, LivePermissionSet } from '../core/reconcile/diff.js';
-import { type ApplyPorts, type EntraAppInfo, type EntraUserInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
+import { type ApplyPorts, type EntraAppInfo, MANAGED_MARKER, MANAGED_TAG } from './ports.js';
 
 /** What the live read asks of the ownership records (the state database's, or a dry run's). */
 export type OwnershipLookup = { originOf(ref: { kind: ObjectKind; key: string }): 'created' | 'adopted' | null };
@@ -32,7 +34,7 @@ export type LiveContext = {
   storeGroupIds: Map<string, string>;
   storeUserIds: Map<string, string>;
   entraGroupIds: Map<string, string>;
-  entraUsers: Map<string, EntraUserInfo>;
+  entraUsers: Map<string, EntraUser>;
   app: EntraAppInfo | null;
 };
 
@@ -70,15 +72,15 @@ async function readPermissionSets(
 async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: number, owned: OwnershipLookup) {
   const wanted = new Set(desired.groups.map((g) => lower(g.name)));
   const [groups, users] = await Promise.all([ports.identityStore.listGroups(), ports.identityStore.listUsers()]);
-  const userNames = new Map(users.map((u) => [u.id, u.userName]));
+  const userNames = new Map(users.map((u) => [u.userId, u.userName]));
   const relevant = groups.filter(
     (g) => wanted.has(lower(g.displayName)) || (g.description ?? '').includes(MANAGED_MARKER),
   );
   const liveGroups: LiveStoreGroup[] = await mapLimit(relevant, concurrency, async (g) => ({
-    id: g.id,
+    id: g.groupId,
     name: g.displayName,
     managedByTool: owns(owned, 'store-group', lower(g.displayName), (g.description ?? '').includes(MANAGED_MARKER)),
-    members: (await ports.identityStore.listMemberships(g.id))
+    members: (await ports.identityStore.listMemberships(g.groupId))
       .filter((m) => userNames.has(m.userId))
       .map((m) => ({ upn: lower(userNames.get(m.userId)!), membershipId: m.membershipId })),
   }));
@@ -124,7 +126,7 @@ export async function readLiveState(
     readStore(ports, desired, concurrency, owned),
     readEntra(ports, desired, concurrency, owned),
   ]);
-  const groupName = new Map(store.groups.map((g) => [g.id, g.displayName]));
+  const groupName = new Map(store.groups.map((g) => [g.groupId, g.displayName]));
   const pairs = sets.flatMap((s) => s.accounts.map((accountId) => ({ set: s.live, accountId })));
   const assignments: LiveAssignment[] = (
     await mapLimit(pairs, concurrency, async ({ set, accountId }) =>
@@ -157,8 +159,8 @@ export async function readLiveState(
     state,
     people: entra.users.map((u) => ({ upn: u.userPrincipalName, enabled: u.accountEnabled })),
     permissionSetArns: new Map(sets.map((s) => [s.live.name, s.live.arn])),
-    storeGroupIds: new Map(store.groups.map((g) => [lower(g.displayName), g.id])),
-    storeUserIds: new Map(store.users.map((u) => [lower(u.userName), u.id])),
+    storeGroupIds: new Map(store.groups.map((g) => [lower(g.displayName), g.groupId])),
+    storeUserIds: new Map(store.users.map((u) => [lower(u.userName), u.userId])),
     entraGroupIds: new Map(entra.groups.map((g) => [lower(g.displayName), g.id])),
     entraUsers: new Map(entra.users.map((u) => [lower(u.userPrincipalName), u])),
     app: entra.app,

@@ -28,6 +28,7 @@ import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
 import { type Io, printJson } from './io.js';
+import { isSyncRun, runSyncRollback } from './rollback-sync.js';
 
 /** The flags of `iam2sso rollback`. */
 export type RollbackFlags = { state: string; dryRun: boolean; autoApprove: boolean; json: boolean; config?: string };
@@ -110,6 +111,7 @@ function targetOf(changes: Change[]): DesiredState {
 export async function runRollbackCommand(target: string, flags: RollbackFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
   const db = await openStateDb(flags.state);
+  if (isSyncRun(db, target)) return runSyncRollback(db, target, flags, io).finally(() => db.close());
   const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
   const settings = await resolveAwsSettings(flags as AwsOptions, {
     identityCenter: true,

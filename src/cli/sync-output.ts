@@ -49,6 +49,7 @@ export function printSyncResult(io: Io, result: SyncRunResult, statePath: string
   if (result.conflicts.length > 0)
     io.out(`${result.conflicts.length} conflict(s) need a person: see above (or --json).`);
   for (const f of result.failed.slice(0, 10)) io.out(`failed: ${f.item}: ${f.error}`);
+  for (const r of result.refused.slice(0, 10)) io.out(`left alone: ${r.item}: ${r.reason}`);
   io.out(
     `${result.writes} write(s) in ${(result.durationMs / 1000).toFixed(1)} s (${result.mode.kind}${result.mode.reason ? `: ${result.mode.reason}` : ''}).` +
       (result.dryRun ? ' Nothing was written or saved.' : ` State saved in ${statePath}.`),

@@ -4,8 +4,7 @@ import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { createSsoAdminClient } from '../aws/identity-center.js';
-import { createIdentityStoreClient } from '../aws/identity-store.js';
-import { identityStoreSyncReader, identityStoreSyncWriter } from '../aws/identity-store-sync.js';
+import { createIdentityStoreClient, identityStoreAdapter } from '../aws/identity-store.js';
 import { loadConfig } from '../config/config.js';
 import type { SyncScope } from '../core/sync/types.js';
 import { createEntraAdapter } from '../entra/adapter.js';
@@ -15,7 +14,7 @@ import { CloudError, ValidationFailed } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { TokenBucket } from '../reconcile/limits.js';
 import { openStateDb } from '../store/db.js';
-import { dryRunWriter } from '../sync/dry-run.js';
+import { dryRunStore } from '../sync/dry-run.js';
 import { runSync, type SyncRunResult } from '../sync/engine.js';
 import { type Io, printJson } from './io.js';
 import { DEFAULT_PLAN_FILE } from './plan.js';
@@ -86,6 +85,7 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
         undefined,
         'enable Identity Center first',
       );
+    const store = identityStoreAdapter(client, storeId);
     say(`Syncing ${describeScope(scope)} from Entra tenant ${entraSettings.tenantId} into identity store ${storeId}`);
     let result: SyncRunResult;
     for (let run = 1; ; run++) {
@@ -108,8 +108,7 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
         },
         {
           directory: entra.reader,
-          reader: identityStoreSyncReader(client, storeId),
-          writer: flags.dryRun ? dryRunWriter(say) : identityStoreSyncWriter(client, storeId),
+          store: flags.dryRun ? dryRunStore(store, say) : store,
           db,
           log: say,
           onPlan: (diff, mode) => printSyncPlan(io, diff, mode, flags.progress || flags.dryRun),
@@ -156,6 +155,7 @@ export function jsonOf(result: SyncRunResult) {
     matchedBy: result.matchedBy,
     writes: result.writes,
     failed: result.failed,
+    refused: result.refused,
     durationMs: result.durationMs,
   };
 }

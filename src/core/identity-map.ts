@@ -3,12 +3,14 @@
  * plan file (applied by the plan), the mapping file, an IAM tag (`email` by default), a template (`{user}@example.com`), then the Entra
  * directory when one is configured. Unmapped and ambiguous users are data: they block apply for themselves only.
  */
+
+import type { EntraUser } from './entra-user.js';
 import type { UserRecord } from './model.js';
 import type { PlanSettings } from './plan-settings.js';
 import type { UpnSource } from './plan-types.js';
 
-/** A directory user as a lookup returns it. */
-export type DirectoryUser = { id: string; userPrincipalName: string; mail: string | null; displayName: string };
+/** A directory user as a lookup returns it: the fields of the one Entra user record that identity mapping reads. */
+export type DirectoryUser = Pick<EntraUser, 'id' | 'userPrincipalName' | 'mail' | 'displayName'>;
 
 /** The directory reads identity mapping needs (the Entra adapter implements it; tests fake it). */
 export type DirectoryLookup = {

@@ -2,18 +2,10 @@
  * The narrow ports of the Entra side: only the Microsoft Graph calls the product makes, as plain records.
  * The Graph adapter implements them; tests and the dry run wrap or fake them.
  */
+import type { EntraUser } from '../core/entra-user.js';
 
-/** An Entra user as the product reads it (`$select`ed fields only). */
-export type EntraUser = {
-  id: string;
-  userPrincipalName: string;
-  mail: string | null;
-  givenName: string | null;
-  surname: string | null;
-  displayName: string;
-  accountEnabled: boolean;
-  onPremisesImmutableId: string | null;
-};
+/** An Entra user: the product's one record of it. */
+export type { EntraUser };
 
 /** An Entra group as the product reads it. */
 export type EntraGroup = {

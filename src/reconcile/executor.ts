@@ -167,6 +167,7 @@ export async function executeChanges(
       options.journal.finish(entryId, { status: 'done', result: out ?? null });
       state.set(id, 'done');
       report.done.push(c);
+      reached('done');
     } catch (error) {
       const message = describeError(error);
       if (made && definitelyNotCreated(error)) options.ownership.release(made);

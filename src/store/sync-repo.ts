@@ -4,7 +4,7 @@
  */
 import type {
   DirectoryGroup,
-  DirectoryUser,
+  EntraUser,
   StoreGroup,
   StoreMembership,
   StoreState,
@@ -19,7 +19,7 @@ export type SyncStateRecord = {
   scope: SyncScope;
   usersDeltaLink: string | null;
   groupsDeltaLink: string | null;
-  users: DirectoryUser[];
+  users: EntraUser[];
   groups: DirectoryGroup[];
   links: SyncLink[];
   store: StoreState;
@@ -55,7 +55,7 @@ export function loadSyncState(db: StateDb, profile: string): SyncStateRecord | n
     lastRunAt: row.last_run_at,
     lastResult: row.last_result_json ? JSON.parse(row.last_result_json) : null,
     users: all<{ record_json: string }>('SELECT record_json FROM sync_entra_users WHERE profile = ?').map(
-      (r) => JSON.parse(r.record_json) as DirectoryUser,
+      (r) => JSON.parse(r.record_json) as EntraUser,
     ),
     groups: all<{ id: string; display_name: string; description: string | null; deleted: number }>(
       'SELECT id, display_name, description, deleted FROM sync_entra_groups WHERE profile = ?',

@@ -1,14 +1,21 @@
 /**
- * `--dry-run` as a wrapper, not a flag inside the engine: the writer it returns turns every write into a log
- * line and hands back placeholder ids, so the engine runs exactly as it would and the store is not touched.
+ * `--dry-run` as a wrapper, not a flag inside the engine: the port it returns reads the real Identity Store but turns
+ * every write into a log line and hands back placeholder ids, so the engine and the executor run exactly as they
+ * would, with nothing written to the store (the executor's journal and ownership are kept in memory).
  */
-import type { SyncStoreWriter } from './ports.js';
+import type { IdentityStorePort } from '../ports/identity-store.js';
 
-/** A writer that only says what it would do. */
-export function dryRunWriter(log: (line: string) => void): SyncStoreWriter {
+/** A port that only says what it would write. */
+export function dryRunStore(store: IdentityStorePort, log: (line: string) => void): IdentityStorePort {
   let n = 0;
   const id = (kind: string) => `dry-run-${kind}-${++n}`;
   return {
+    listUsers: () => store.listUsers(),
+    listGroups: () => store.listGroups(),
+    listMemberships: (groupId) => store.listMemberships(groupId),
+    findUserId: (name) => store.findUserId(name),
+    findGroupId: (name) => store.findGroupId(name),
+    findMembershipId: (groupId, userId) => store.findMembershipId(groupId, userId),
     async createUser(a) {
       log(`would create user ${a.userName}`);
       return id('user');

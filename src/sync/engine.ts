@@ -3,19 +3,26 @@
  * stored delta link expired), brings the mirror up to date, diffs it against the Identity Store (read again on a
  * full resync, otherwise as the last run left it), shows the change summary, writes, and saves the new state.
  */
+import { mapLimit } from '../aws/fan-out.js';
+import { describeChange } from '../core/reconcile/changes.js';
+import { syncChanges } from '../core/sync/changes.js';
 import { diffSync, syncCounts } from '../core/sync/diff.js';
 import { groupsInScope } from '../core/sync/scope.js';
 import type { LeaverAction, MatchRule, StoreState, SyncConflict, SyncDiff, SyncScope } from '../core/sync/types.js';
 import { ExitCode } from '../errors.js';
-import { stateJournal } from '../reconcile/journal.js';
+import type { IdentityStorePort, IdentityStoreReader } from '../ports/identity-store.js';
+import { executeChanges } from '../reconcile/executor.js';
+import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
-import { listOwned, stateOwnership } from '../store/ownership-repo.js';
+import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { loadSyncState, type SyncStateRecord, saveSyncState } from '../store/sync-repo.js';
 import { lastSyncInterrupted, refuseEmptySource, refuseMassLeave } from './guards.js';
 import { applyGroupsRound, applyUsersRound, type EntraMirror, emptyMirror } from './mirror.js';
-import type { SyncDirectory, SyncStoreReader, SyncStoreWriter } from './ports.js';
-import { applySyncDiff, countWrites, runPool, type StoreMirror, type WriteFailure } from './writes.js';
+import { linksAfter, splitConflicts, storeAfter } from './outcome.js';
+import { indexStore, storePerformer } from './perform.js';
+import type { SyncDirectory } from './ports.js';
+import { resumeStoreEntries } from './resume.js';
 
 export type SyncRunOptions = {
   /** Which state to use: the Entra tenant and the identity store, e.g. `tenant/d-1234567890`. */
@@ -32,13 +39,15 @@ export type SyncRunOptions = {
   signal?: AbortSignal;
   /** Identity Store calls in flight at once (the rate limiter paces them). */
   concurrency: number;
+  /** The longest one change may take (default 2 minutes). */
+  timeoutMs?: number;
   now: () => Date;
 };
 
 export type SyncRunDeps = {
   directory: SyncDirectory;
-  reader: SyncStoreReader;
-  writer: SyncStoreWriter;
+  /** The Identity Store (its writes wrapped for a dry run). */
+  store: IdentityStorePort;
   db: StateDb;
   /** Called with the diff before the first write (the change summary). */
   onPlan?: (diff: SyncDiff, mode: SyncMode) => void;
@@ -56,7 +65,9 @@ export type SyncRunResult = {
   conflicts: SyncConflict[];
   matchedBy: Partial<Record<MatchRule, number>>;
   writes: number;
-  failed: WriteFailure[];
+  failed: { item: string; error: string }[];
+  /** Changes not made because their object is not the tool's (or could not be found). */
+  refused: { item: string; reason: string }[];
   /** Identity Store reads made (a full resync reads every user, group and relevant membership). */
   storeReads: { users: number; groups: number; membershipLists: number };
   durationMs: number;
@@ -70,7 +81,7 @@ function mirrorOf(prior: SyncStateRecord | null): EntraMirror {
 }
 
 async function readStore(
-  reader: SyncStoreReader,
+  reader: IdentityStoreReader,
   mirror: EntraMirror,
   scope: SyncScope,
   prior: SyncStateRecord | null,
@@ -84,10 +95,7 @@ async function readStore(
   const relevant = groups.filter(
     (g) => linked.has(g.groupId) || names.has(g.displayName.toLowerCase()) || g.externalIds.some((e) => ids.has(e)),
   );
-  const memberships: StoreState['memberships'] = [];
-  await runPool(relevant, concurrency, async (g) => {
-    memberships.push(...(await reader.listMemberships(g.groupId)));
-  });
+  const memberships = (await mapLimit(relevant, concurrency, (g) => reader.listMemberships(g.groupId))).flat();
   return { users, groups, memberships };
 }
 
@@ -113,6 +121,13 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   const started = Date.now();
   const log = deps.log ?? (() => undefined);
   const prior = loadSyncState(deps.db, options.profile);
+  const ownership = options.dryRun
+    ? memoryOwnership(stateOwnership(deps.db, options.now))
+    : stateOwnership(deps.db, options.now);
+  // A killed run's open journal entries are settled from the store first (done, with ids and ownership, or not).
+  if (!options.dryRun)
+    for (const line of await resumeStoreEntries(stateJournal(deps.db, 'resume', 'sync'), deps.store, ownership))
+      log(line);
   const links = options.full
     ? {}
     : { users: prior?.usersDeltaLink ?? undefined, groups: prior?.groupsDeltaLink ?? undefined };
@@ -143,7 +158,7 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   let store: StoreState;
   if (mode.readStore) {
     log('reading the Identity Store');
-    store = await readStore(deps.reader, mirror, options.scope, prior, options.concurrency);
+    store = await readStore(deps.store, mirror, options.scope, prior, options.concurrency);
   } else store = prior!.store;
   const storeReads = mode.readStore
     ? {
@@ -168,33 +183,31 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   refuseMassLeave(diff, prior, options.allowMassDelete === true);
   const runId = `sync-${options.now().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
   if (!options.dryRun) startRun(deps.db, runId, 'sync', options.now());
-  const ownership = stateOwnership(deps.db, options.now);
-  const key = (name: string) => name.toLowerCase();
-  const storeMirror: StoreMirror = {
-    users: new Map(store.users.map((u) => [u.userId, { ...u }])),
-    groups: new Map(store.groups.map((g) => [g.groupId, { ...g }])),
-    memberships: new Map(store.memberships.map((m) => [m.membershipId, m])),
-  };
-  const outcome = await applySyncDiff(diff, deps.writer, storeMirror, {
-    concurrency: options.concurrency,
-    onWrite: deps.onWrite,
-    // Ownership is written through before each create and confirmed with the id after: a killed run's successor
-    // knows what the sync made, and cleans it up when it falls out of scope.
-    ...(options.dryRun
-      ? {}
-      : {
-          onCreating: (kind, name) => ownership.record({ kind, key: key(name) }, runId),
-          onCreated: (kind, name, id) => ownership.record({ kind, key: key(name) }, runId, id),
-          onRefused: (kind, name) => ownership.release({ kind, key: key(name) }),
-          journal: stateJournal(deps.db, runId, 'sync'),
-          signal: options.signal,
-        }),
-  });
+  const index = indexStore(store);
+  const changes = syncChanges({ diff, store, users: mirror.users, groups: mirror.groups });
+  // Every write goes through the one executor: owner check, intent with its undo journaled before the call,
+  // ownership recorded on create, a timeout on each call, the result after. A dry run keeps both in memory.
+  const exec = await executeChanges(
+    changes,
+    storePerformer({ port: deps.store, index, concurrency: options.concurrency, ownership, runId }),
+    {
+      runId,
+      journal: options.dryRun ? memoryJournal() : stateJournal(deps.db, runId, 'sync'),
+      ownership,
+      log,
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      onProgress: deps.onWrite,
+    },
+  );
+  const outcome = splitConflicts(diff, exec.failed);
   if (options.signal?.aborted) {
     // Nothing is saved: the run stays recorded as interrupted, so the next one reads the Identity Store again.
-    if (!options.dryRun) finishRun(deps.db, runId, 'interrupted', { writes: outcome.writes }, options.now());
-    const total = countWrites(diff);
-    throw new ExitCode(130, `interrupted after ${outcome.writes} of ${total} changes; run the same command to resume`);
+    if (!options.dryRun) finishRun(deps.db, runId, 'interrupted', { writes: exec.done.length }, options.now());
+    throw new ExitCode(
+      130,
+      `interrupted after ${exec.done.length} of ${changes.length} changes; run the same command to resume`,
+    );
   }
   const matchedBy: Partial<Record<MatchRule, number>> = {};
   for (const m of diff.matches) matchedBy[m.rule] = (matchedBy[m.rule] ?? 0) + 1;
@@ -204,8 +217,9 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
     counts: { ...syncCounts(diff), conflicts: diff.conflicts.length + outcome.conflicts.length },
     conflicts: [...diff.conflicts, ...outcome.conflicts],
     matchedBy,
-    writes: outcome.writes,
+    writes: exec.done.length,
     failed: outcome.failed,
+    refused: exec.refused.map((r) => ({ item: describeChange(r.change).slice(2), reason: r.reason })),
     storeReads,
     durationMs: Date.now() - started,
   };
@@ -216,12 +230,8 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
       groupsDeltaLink: groupsRound.deltaLink,
       users: [...mirror.users.values()],
       groups: [...mirror.groups.values()],
-      links: outcome.links,
-      store: {
-        users: [...storeMirror.users.values()],
-        groups: [...storeMirror.groups.values()],
-        memberships: [...storeMirror.memberships.values()],
-      },
+      links: linksAfter(diff, exec, index),
+      store: storeAfter(store, exec, index),
       lastRunAt: options.now().toISOString(),
       lastResult: { mode: result.mode, counts: result.counts, writes: result.writes, failed: result.failed.length },
     });

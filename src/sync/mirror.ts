@@ -3,11 +3,11 @@
  * each delta round: a full round replaces it, an incremental one merges changed objects, member changes and
  * removals (deleted objects stay, flagged, so the diff can tell leavers from strangers).
  */
-import type { DirectoryGroup, DirectoryUser } from '../core/sync/types.js';
+import type { DirectoryGroup } from '../core/sync/types.js';
 import type { DeltaRound, EntraUser, GroupChange } from '../entra/ports.js';
 
 /** Entra's users and groups as the sync last saw them. */
-export type EntraMirror = { users: Map<string, DirectoryUser>; groups: Map<string, DirectoryGroup> };
+export type EntraMirror = { users: Map<string, EntraUser>; groups: Map<string, DirectoryGroup> };
 
 /** An empty mirror. */
 export function emptyMirror(): EntraMirror {

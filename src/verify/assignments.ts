@@ -2,13 +2,14 @@
  * Who gets which permission set in which account, as Identity Center has it: account assignments (to groups
  * and to users) joined with Identity Store group memberships. Read through apply's ports, resolved purely.
  */
-import type { AssignmentRef, IdentityCenterReader, IdentityStorePort, StoreGroup, StoreUser } from '../apply/ports.js';
+import type { AssignmentRef, IdentityCenterReader } from '../apply/ports.js';
 import { mapLimit } from '../aws/fan-out.js';
+import type { IdentityStoreReader, StoreGroup, StoreUser } from '../ports/identity-store.js';
 
 /** Everything the resolution needs, as read from Identity Center and the Identity Store. */
 export type AssignmentFacts = {
-  users: StoreUser[];
-  groups: StoreGroup[];
+  users: Pick<StoreUser, 'userId' | 'userName'>[];
+  groups: Pick<StoreGroup, 'groupId' | 'displayName'>[];
   /** Group id → member user ids. */
   memberships: Map<string, string[]>;
   /** Permission set ARN → name. */
@@ -22,12 +23,12 @@ export type PersonAssignment = { accountId: string; permissionSet: string; via: 
 /** The reads the resolution needs. */
 export type AssignmentReaders = {
   identityCenter: Pick<IdentityCenterReader, 'listPermissionSets' | 'listAssignments'>;
-  identityStore: Pick<IdentityStorePort, 'listUsers' | 'listGroups' | 'listMemberships'>;
+  identityStore: Pick<IdentityStoreReader, 'listUsers' | 'listGroups' | 'listMemberships'>;
 };
 
 /** Each Identity Store user's assignments, by lowercase user name (sorted by account, then permission set). */
 export function assignmentsByPerson(facts: AssignmentFacts): Map<string, PersonAssignment[]> {
-  const groupName = new Map(facts.groups.map((g) => [g.id, g.displayName]));
+  const groupName = new Map(facts.groups.map((g) => [g.groupId, g.displayName]));
   const byUserId = new Map<string, PersonAssignment[]>();
   const add = (userId: string, a: PersonAssignment) => byUserId.set(userId, [...(byUserId.get(userId) ?? []), a]);
   for (const a of facts.assignments) {
@@ -39,7 +40,7 @@ export function assignmentsByPerson(facts: AssignmentFacts): Map<string, PersonA
   }
   const out = new Map<string, PersonAssignment[]>();
   for (const u of facts.users) {
-    const list = (byUserId.get(u.id) ?? []).sort((x, y) =>
+    const list = (byUserId.get(u.userId) ?? []).sort((x, y) =>
       x.accountId !== y.accountId
         ? x.accountId < y.accountId
           ? -1

@@ -11,6 +11,7 @@ import { type ManagedPolicyDocuments, userPolicies } from '../core/permission-se
 import { createParityEngine } from '../core/plan-parity.js';
 import type { MigrationPlan, PlannedUser } from '../core/plan-types.js';
 import type { PolicyCompiler } from '../core/policy/compile.js';
+import { blockingReason } from '../core/reconcile/desired.js';
 import { type AssignmentFacts, assignmentsByPerson } from './assignments.js';
 import { liveDocuments, liveParity, type Parity, parityDifferences } from './live-parity.js';
 import type { LiveRole } from './reserved-roles.js';
@@ -56,8 +57,11 @@ export type VerifyInput = {
 
 /** Users apply migrates: action migrate, a UPN, nothing blocking. */
 export function readyUsers(plan: MigrationPlan): (PlannedUser & { upn: string })[] {
+  // The same rule as apply's (an open parity gap keeps a person out of every group), so that verify never reports
+  // as missing the access apply deliberately did not give.
   return plan.users.filter(
-    (u): u is PlannedUser & { upn: string } => u.action === 'migrate' && !!u.upn && u.blockedBy.length === 0,
+    (u): u is PlannedUser & { upn: string } =>
+      u.action === 'migrate' && !!u.upn && u.blockedBy.length === 0 && blockingReason(u) === null,
   );
 }
 

@@ -114,11 +114,11 @@ describe('who gets which permission set where', () => {
   test('joins group assignments with memberships, and direct user assignments', () => {
     const facts: AssignmentFacts = {
       users: [
-        { id: 'u1', userName: 'Ann@Example.com' },
-        { id: 'u2', userName: 'bob@example.com' },
-        { id: 'u3', userName: 'cy@example.com' },
+        { userId: 'u1', userName: 'Ann@Example.com' },
+        { userId: 'u2', userName: 'bob@example.com' },
+        { userId: 'u3', userName: 'cy@example.com' },
       ],
-      groups: [{ id: 'g1', displayName: 'AWS-prod-S3', description: null }],
+      groups: [{ groupId: 'g1', displayName: 'AWS-prod-S3' }],
       memberships: new Map([['g1', ['u1', 'u2']]]),
       permissionSets: new Map([
         ['arn:ps/1', 'S3Access'],
@@ -231,8 +231,8 @@ describe('verifying a plan against live facts', () => {
     problems: [],
   });
   const facts: AssignmentFacts = {
-    users: [{ id: 'u1', userName: 'ann@example.com' }],
-    groups: [{ id: 'g1', displayName: 'AWS-prod-S3', description: null }],
+    users: [{ userId: 'u1', userName: 'ann@example.com' }],
+    groups: [{ groupId: 'g1', displayName: 'AWS-prod-S3' }],
     memberships: new Map([['g1', ['u1']]]),
     permissionSets: new Map([['arn:ps/1', 'S3Access']]),
     assignments: [{ accountId: ACCOUNT, permissionSetArn: 'arn:ps/1', principalType: 'GROUP', principalId: 'g1' }],
@@ -283,6 +283,12 @@ describe('verifying a plan against live facts', () => {
       role({ inline: [{ name: 'AwsSSOInlinePolicy', document: narrow }] }),
     ]);
     assert.deepEqual(ok.users[0].problems, []);
+  });
+
+  test('does not check a person apply leaves out for an unacknowledged parity gap (none is expected to have access)', () => {
+    const gap = { ...planned, parity: { ...planned.parity, gaps: ['s3:PutObject'], acknowledged: [] } };
+    const report = run(plan(permissionSet(), gap), [role()], { ...facts, users: [] });
+    assert.deepEqual(report.users, []);
   });
 
   test('reports a person missing from the Identity Store, and a planned role that is not there', () => {

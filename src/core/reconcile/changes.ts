@@ -17,6 +17,15 @@ import {
   undoOwnedIamChange,
 } from './changes-breakglass.js';
 import { describeIamChange, type IamChange, iamChangeId, iamUndoOf, isIamChange, isIamRemoval } from './changes-iam.js';
+import {
+  describeSyncChange,
+  isSyncChange,
+  type StoreUserSnapshot,
+  type SyncChange,
+  syncChangeId,
+  syncOwnerCheck,
+  undoOfSync,
+} from './changes-sync.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
@@ -48,11 +57,12 @@ export type Change =
   | { kind: 'entra.group.delete'; name: string; members: string[] }
   | { kind: 'entra.member.add' | 'entra.member.remove'; group: string; upn: string }
   | { kind: 'entra.app.assign' | 'entra.app.unassign'; group: string }
-  | { kind: 'store.group.create'; name: string }
+  | { kind: 'store.group.create'; name: string; description?: string | null }
   | { kind: 'store.group.delete'; name: string; members: string[] }
-  | { kind: 'store.user.create'; upn: string }
-  | { kind: 'store.user.delete'; upn: string }
+  | ({ kind: 'store.user.create'; upn: string } & StoreUserSnapshot)
+  | ({ kind: 'store.user.delete'; upn: string } & StoreUserSnapshot)
   | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | SyncChange
   | IamChange
   | OwnedIamChange;
 
@@ -70,6 +80,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 export function changeId(c: Change): string {
   if (isIamChange(c)) return iamChangeId(c);
   if (isOwnedIamChange(c)) return ownedIamChangeId(c);
+  if (isSyncChange(c)) return syncChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -149,6 +160,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   // Decommission acts on IAM users the reviewed plan retires (checked before its changes are made), not owned ones.
   if (isIamChange(c)) return null;
   if (isOwnedIamChange(c)) return ownedIamOwnerCheck(c);
+  if (isSyncChange(c)) return syncOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -180,6 +192,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 export function undoOf(c: Change): Change | null {
   if (isIamChange(c)) return iamUndoOf(c);
   if (isOwnedIamChange(c)) return undoOwnedIamChange(c);
+  if (isSyncChange(c)) return undoOfSync(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -247,9 +260,9 @@ export function undoOf(c: Change): Change | null {
     case 'store.group.delete':
       return { kind: 'store.group.create', name: c.name };
     case 'store.user.create':
-      return { kind: 'store.user.delete', upn: c.upn };
     case 'store.user.delete':
-      return { kind: 'store.user.create', upn: c.upn };
+      // A delete carries the user's attributes and groups, so its undo recreates the user (with a new user id).
+      return { ...c, kind: c.kind === 'store.user.create' ? 'store.user.delete' : 'store.user.create' };
     case 'store.member.add':
       return { ...c, kind: 'store.member.remove' };
     case 'store.member.remove':
@@ -268,6 +281,7 @@ export function isRemoval(c: Change): boolean {
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
   if (isIamChange(c)) return describeIamChange(c);
+  if (isSyncChange(c)) return describeSyncChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

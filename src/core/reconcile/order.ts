@@ -17,6 +17,8 @@ const PHASE: Record<ChangeKind, number> = {
   'ps.put-boundary': 1,
   'store.group.create': 1,
   'store.user.create': 1,
+  'store.user.update': 1,
+  'store.group.update': 1,
   'entra.member.add': 1,
   'entra.app.assign': 1,
   'ps.detach-managed': 2,

@@ -4,14 +4,14 @@
  * the UPN when Entra has none), and one email (the mail, else the UPN).
  */
 import { userEmail } from './match.js';
-import type { DirectoryUser, StoreUser, UserAttributes } from './types.js';
+import type { EntraUser, StoreUser, UserAttributes } from './types.js';
 
 function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
 }
 
 /** The attributes the store should hold for an Entra user. */
-export function desiredAttributes(user: DirectoryUser): UserAttributes {
+export function desiredAttributes(user: EntraUser): UserAttributes {
   const display = user.displayName?.trim() || user.userPrincipalName;
   const local = user.userPrincipalName.split('@')[0];
   const parts = words(display);

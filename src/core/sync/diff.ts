@@ -9,7 +9,7 @@ import { matchUsers } from './match.js';
 import { flattenScope, groupsInScope } from './scope.js';
 import type {
   DirectoryGroup,
-  DirectoryUser,
+  EntraUser,
   LeaverAction,
   StoreState,
   SyncDiff,
@@ -21,7 +21,7 @@ import type {
 
 export type SyncInput = {
   /** Entra's users as mirrored (deleted ones flagged). */
-  users: DirectoryUser[];
+  users: EntraUser[];
   groups: DirectoryGroup[];
   store: StoreState;
   /** Links from earlier runs. */
@@ -34,7 +34,7 @@ export type SyncInput = {
 
 type UserPart = Pick<SyncDiff, 'users' | 'conflicts'> & { matches: Map<string, SyncMatch>; links: SyncLink[] };
 
-function leaverOf(user: DirectoryUser | undefined, inScope: Set<string>): UserLeave['reason'] | null {
+function leaverOf(user: EntraUser | undefined, inScope: Set<string>): UserLeave['reason'] | null {
   if (!user || user.deleted) return 'deleted';
   if (!inScope.has(user.id)) return 'out-of-scope';
   if (!user.accountEnabled) return 'disabled';

@@ -6,7 +6,7 @@
  */
 import type {
   DirectoryGroup,
-  DirectoryUser,
+  EntraUser,
   MatchRule,
   StoreGroup,
   StoreUser,
@@ -32,7 +32,7 @@ function indexBy<T>(items: T[], keys: (item: T) => string[]): Map<string, T[]> {
 }
 
 /** The addresses an Entra user is known by in the store's `emails`: the mail, else the UPN. */
-export function userEmail(user: DirectoryUser): string {
+export function userEmail(user: EntraUser): string {
   return user.mail ?? user.userPrincipalName;
 }
 
@@ -82,7 +82,7 @@ function conflict(
 
 /** Matches the Entra users the sync covers to Identity Store users. */
 export function matchUsers(
-  entra: DirectoryUser[],
+  entra: EntraUser[],
   store: StoreUser[],
   links: SyncLink[],
   allEntraIds: Set<string>,

@@ -2,7 +2,7 @@
  * Which Entra groups and users the sync covers: the groups in scope (by name or prefix) and, for each, its
  * transitive user members: nested groups are flattened, since the Identity Store has no nested groups.
  */
-import type { DirectoryGroup, DirectoryUser, SyncScope } from './types.js';
+import type { DirectoryGroup, EntraUser, SyncScope } from './types.js';
 
 /** The live groups the scope names, in name order. Names compare case-insensitively, as Entra's do. */
 export function groupsInScope(groups: Iterable<DirectoryGroup>, scope: SyncScope): DirectoryGroup[] {
@@ -24,7 +24,7 @@ export function groupsInScope(groups: Iterable<DirectoryGroup>, scope: SyncScope
 export function transitiveUserIds(
   group: DirectoryGroup,
   groups: ReadonlyMap<string, DirectoryGroup>,
-  users: ReadonlyMap<string, DirectoryUser>,
+  users: ReadonlyMap<string, EntraUser>,
   memo: Map<string, Set<string>> = new Map(),
 ): Set<string> {
   const cached = memo.get(group.id);
@@ -55,7 +55,7 @@ export function transitiveUserIds(
 export function flattenScope(
   scoped: DirectoryGroup[],
   groups: ReadonlyMap<string, DirectoryGroup>,
-  users: ReadonlyMap<string, DirectoryUser>,
+  users: ReadonlyMap<string, EntraUser>,
 ): Map<string, Set<string>> {
   const memo = new Map<string, Set<string>>();
   return new Map(scoped.map((g) => [g.id, transitiveUserIds(g, groups, users, memo)]));

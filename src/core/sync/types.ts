@@ -2,19 +2,9 @@
  * The records `iam2sso sync` compares: Entra's directory as the sync mirrors it, the Identity Store as it is,
  * the links the state database remembers between the two, and the diff that makes the store follow Entra.
  */
+import type { EntraUser } from '../entra-user.js';
 
-/** An Entra user as the sync needs it (from Graph `/users/delta`). */
-export type DirectoryUser = {
-  id: string;
-  userPrincipalName: string;
-  mail: string | null;
-  givenName: string | null;
-  surname: string | null;
-  displayName: string;
-  accountEnabled: boolean;
-  /** True once Graph reported the user `@removed` (deleted). */
-  deleted?: boolean;
-};
+export type { EntraUser };
 
 /** An Entra group and its direct members (users and nested groups, by object id). */
 export type DirectoryGroup = {

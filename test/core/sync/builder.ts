@@ -2,7 +2,7 @@
 import type { SyncInput } from '../../../src/core/sync/diff.js';
 import type {
   DirectoryGroup,
-  DirectoryUser,
+  EntraUser,
   LeaverAction,
   StoreGroup,
   StoreUser,
@@ -51,7 +51,7 @@ export type CaseInput = {
   leavers?: LeaverAction;
 };
 
-function directoryUser(u: CaseUser): DirectoryUser {
+function directoryUser(u: CaseUser): EntraUser {
   const [local] = u.upn.split('@');
   const [first, last = first] = local.split('.');
   const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
