@@ -5,6 +5,7 @@
  * asynchronous requests polled to their end.
  */
 import type { Change } from '../core/reconcile/changes.js';
+import { isHardenChange } from '../core/reconcile/changes-harden.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.js';
 import { managedDescription } from './managed.js';
@@ -103,6 +104,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return { membershipId };
       }
       default:
+        if (isHardenChange(c)) throw new Error(`${c.kind} is made by entra harden, not by apply`);
         return { permissionSetArn: arn(c.name), ...(c.kind === 'ps.provision' ? { accountId: c.accountId } : {}) };
     }
   };

@@ -3,6 +3,7 @@
  * settle what a killed run left open, diff against live state, show the diff, ask, apply through the journaled
  * executor, report. `--dry-run` swaps the write ports for recording wrappers and the journal for memory.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
@@ -16,6 +17,7 @@ import { findStaleAccounts } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
+import { leaveEligibleAlone } from '../core/harden-plan.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
@@ -29,7 +31,7 @@ import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
-import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
@@ -140,7 +142,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     await staleCheck;
     const { diff, live, changes: all } = await computed;
     const { readable, covered } = readableAccounts(db, plan);
-    const { changes, held } = gateByReads(all, readable, covered, live.state.assignments);
+    // Members made eligible by `entra harden --pim` are neither added back as standing members nor removed.
+    const eligible = new Set(listOwned(db, 'pim-eligibility').map((o) => o.key));
+    const { changes, held } = gateByReads(leaveEligibleAlone(all, eligible), readable, covered, live.state.assignments);
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
     const paint = diffPainter(colourEnabled(flags, io.outIsTty));
     for (const line of renderDiffLines(diff, changes)) show(paint(line));

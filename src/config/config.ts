@@ -11,6 +11,7 @@ import type { EntraConfig } from '../entra/settings.js';
 import { type Problem, ValidationFailed } from '../errors.js';
 import { classificationSection, overridesSection } from './classification-section.js';
 import { entraSection } from './entra-section.js';
+import { type HardenConfig, hardenSection } from './harden-section.js';
 import { planSection } from './plan-section.js';
 import { problem, type ReadContext, readMap } from './read.js';
 
@@ -20,13 +21,21 @@ export type Iam2ssoConfig = {
   plan: PlanSettings;
   /** The `entra:` section (absent when the file has none). */
   entra?: EntraConfig;
+  /** The `harden:` section (absent when the file has none). */
+  harden?: HardenConfig;
 };
 
 /** Reads one top-level section into the config, recording problems in the context. */
 export type ConfigSection = { key: string; read(ctx: ReadContext, node: unknown, config: Iam2ssoConfig): void };
 
 /** Every section the file may have. */
-export const configSections: ConfigSection[] = [classificationSection, overridesSection, planSection, entraSection];
+export const configSections: ConfigSection[] = [
+  classificationSection,
+  overridesSection,
+  planSection,
+  entraSection,
+  hardenSection,
+];
 
 /** The configuration when there is no file. */
 export function defaultConfig(): Iam2ssoConfig {

@@ -4,6 +4,7 @@
  * deletes the old one when the new one could not be made). Pure.
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
+import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 
 const PHASE: Record<ChangeKind, number> = {
   'ps.create': 0,
@@ -32,6 +33,7 @@ const PHASE: Record<ChangeKind, number> = {
   'store.group.delete': 6,
   'entra.group.delete': 6,
   'store.user.delete': 7,
+  ...HARDEN_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -111,6 +113,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       for (const d of deletedAssignments) if (mine(d)) need(c, d);
     }
   }
+  hardenDependencies(changes, need);
   for (const [id, deps] of out) out.set(id, [...new Set(deps)].sort());
   return out;
 }
