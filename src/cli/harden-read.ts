@@ -86,8 +86,13 @@ export async function readPimLive(
     const id = found[0].id;
     let eligible: Awaited<ReturnType<HardenReader['eligibilities']>>;
     let active: Awaited<ReturnType<HardenReader['activeAssignments']>>;
+    let rules: Awaited<ReturnType<HardenReader['activationRules']>>;
     try {
-      [eligible, active] = await Promise.all([harden.eligibilities(id), harden.activeAssignments(id)]);
+      [eligible, active, rules] = await Promise.all([
+        harden.eligibilities(id),
+        harden.activeAssignments(id),
+        harden.activationRules(id),
+      ]);
     } catch (error) {
       const licence = licenceRefusal(error);
       if (!licence) throw error;
@@ -103,6 +108,7 @@ export async function readPimLive(
     out.set(s.group.toLowerCase(), {
       eligible: eligibleUpns,
       standing: upns(direct.filter((m) => m.type === 'user' && !activeIds.has(m.id)).map((m) => m.id)),
+      rules: rules ? { maxActivation: rules.maxActivation, justification: rules.justification } : null,
       ownedEligible: new Set(
         [...eligibleUpns].filter((upn) =>
           owned.isOwned({ kind: 'pim-eligibility', key: eligibilityKey(s.group, upn) }),

@@ -6,16 +6,20 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/config.js';
 import { type CaMode, planConditionalAccess, planPim, privilegedGroups } from '../core/harden-plan.js';
+import type { MigrationPlan, PrivilegedGroupSetting } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
 import { orderChanges } from '../core/reconcile/order.js';
+import type { EntraAdapter } from '../entra/adapter.js';
 import { entraCloudError } from '../entra/graph-errors.js';
-import { graphHardenReader, graphHardenWriter } from '../entra/graph-harden.js';
-import { hardenPerformer } from '../entra/harden-performer.js';
+import { graphHardenReader } from '../entra/graph-harden.js';
+import { adapterHardenPerformer } from '../entra/harden-performer.js';
+import type { HardenReader } from '../entra/harden-ports.js';
 import { UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { stateJournal } from '../reconcile/journal.js';
 import { openStateDb } from '../store/db.js';
+import type { Ownership } from '../store/ownership-repo.js';
 import { stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { confirm, readPlanForApply } from './apply-run.js';
@@ -33,6 +37,45 @@ export type HardenFlags = ConnectionFlags & {
   autoApprove: boolean;
 };
 
+type Planned = { changes: Change[]; notes: string[]; privileged: PrivilegedGroupSetting[] };
+
+/** Reads what is live and plans both halves; a half the tenant is not licensed for adds a note and no change. */
+async function planHarden(
+  flags: HardenFlags,
+  ctx: { entra: EntraAdapter; harden: HardenReader; plan: MigrationPlan; emergency: string[]; owned: Ownership },
+  note: (line: string) => void,
+): Promise<Planned> {
+  const { entra, harden, plan, owned } = ctx;
+  const changes: Change[] = [];
+  const notes: string[] = [];
+  const say = (line: string) => {
+    notes.push(line);
+    note(line);
+  };
+  if (flags.conditionalAccess) {
+    const live = await readCaLive(entra, harden, plan, ctx.emergency, owned, say);
+    if (live) {
+      const ca = planConditionalAccess(plan, flags.conditionalAccess, live);
+      ca.notes.forEach(say);
+      changes.push(...ca.changes);
+    }
+  }
+  const privileged = privilegedGroups(plan);
+  if (flags.pim) {
+    if (privileged.proposed)
+      say(
+        `privileged groups proposed from the permission sets (pin or edit them under privilegedAccess: in ${flags.plan}): ${privileged.settings.map((s) => s.group).join(', ') || 'none'}`,
+      );
+    const live = await readPimLive(entra, harden, privileged.settings, owned, say);
+    if (live) {
+      const pim = planPim(plan, privileged.settings, live);
+      pim.notes.forEach(say);
+      changes.push(...pim.changes);
+    }
+  }
+  return { changes: orderChanges(changes), notes, privileged: privileged.settings };
+}
+
 /** Runs `iam2sso entra harden`. */
 export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void> {
   if (!flags.conditionalAccess && !flags.pim)
@@ -43,60 +86,26 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
   const harden = graphHardenReader(entra.graph);
   const db = await openStateDb(flags.state);
   const owned = stateOwnership(db);
-  const notes: string[] = [];
-  const note = (line: string) => {
-    notes.push(line);
-    io.err(`note: ${line}`);
-  };
   const runId = `harden-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   try {
-    const changes: Change[] = [];
-    if (flags.conditionalAccess) {
-      const emergency = config.harden?.emergencyAccessAccounts ?? [];
-      const live = await readCaLive(entra, harden, plan, emergency, owned, note);
-      if (live) {
-        const ca = planConditionalAccess(plan, flags.conditionalAccess, live);
-        ca.notes.forEach(note);
-        changes.push(...ca.changes);
-      }
-    }
-    const privileged = privilegedGroups(plan);
-    if (flags.pim) {
-      if (privileged.proposed)
-        note(
-          `privileged groups proposed from the permission sets (pin or edit them under privilegedAccess: in ${flags.plan}): ${privileged.settings.map((s) => s.group).join(', ') || 'none'}`,
-        );
-      const live = await readPimLive(entra, harden, privileged.settings, owned, note);
-      if (live) {
-        const pim = planPim(plan, privileged.settings, live);
-        pim.notes.forEach(note);
-        changes.push(...pim.changes);
-      }
-    }
-    const ordered = orderChanges(changes);
+    const emergency = config.harden?.emergencyAccessAccounts ?? [];
+    const planned = await planHarden(flags, { entra, harden, plan, emergency, owned }, (line) =>
+      io.err(`note: ${line}`),
+    );
+    const { changes: ordered, notes, privileged } = planned;
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     for (const c of ordered) show(describeChange(c));
     if (ordered.length === 0) show('Nothing to change: Conditional Access and PIM are as asked.');
     if (flags.dryRun || ordered.length === 0) {
-      if (flags.json)
-        printJson(io, {
-          dryRun: flags.dryRun,
-          changes: ordered.map(describeChange),
-          notes,
-          privileged: privileged.settings,
-        });
+      if (flags.json) printJson(io, { dryRun: flags.dryRun, changes: ordered.map(describeChange), notes, privileged });
       return;
     }
     if (!flags.autoApprove && !(await confirm(io, `Make these ${ordered.length} change(s)? Only "yes" is accepted: `)))
       throw new UsageError('entra harden cancelled');
     startRun(db, runId, 'entra harden', new Date());
-    const performer = hardenPerformer({
-      reader: entra.reader,
-      writer: entra.writer,
-      harden,
-      hardenWriter: graphHardenWriter(entra.graph),
-    });
-    const exec = await executeChanges(ordered, performer, {
+    // Each standing member is removed only after their eligibility was made (order.ts), so no mass-delete guard:
+    // a removal without its replacement is cancelled, never made.
+    const exec = await executeChanges(ordered, adapterHardenPerformer(entra), {
       runId,
       journal: stateJournal(db, runId, 'entra-harden'),
       ownership: owned,
@@ -110,12 +119,12 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
       failures: exec.failed.map((f) => ({ change: describeChange(f.change), error: f.error })),
       refused: exec.refused.map((r) => ({ change: describeChange(r.change), reason: r.reason })),
       notes,
-      privileged: privileged.settings,
+      privileged,
     };
     if (flags.json) printJson(io, out);
     else
       io.err(
-        `entra harden: ${exec.done.length} done, ${exec.failed.length} failed, ${exec.refused.length} refused (run ${runId}).`,
+        `entra harden: ${exec.done.length} done, ${exec.failed.length} failed, ${exec.refused.length} refused (run ${runId}; undo with \`iam2sso rollback ${runId}\`).`,
       );
     if (exec.failed.length) process.exitCode = 1;
   } catch (error) {

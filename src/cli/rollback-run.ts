@@ -16,7 +16,7 @@ import { type Change, changeId, createdObject, describeChange, ownerCheck } from
 import type { DesiredState } from '../core/reconcile/desired.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { createEntraAdapter } from '../entra/adapter.js';
-import { rollbackHardenPerformer, withHardenPerformer } from '../entra/harden-performer.js';
+import { adapterHardenPerformer, withHardenPerformer } from '../entra/harden-performer.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
@@ -155,7 +155,7 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
     // Undos of `entra harden` (Conditional Access, PIM) go to its own performer; the rest to apply's.
     const performer = withHardenPerformer(
       applyPerformer(ports, live, { concurrency: 8 }),
-      rollbackHardenPerformer(entra),
+      adapterHardenPerformer(entra),
     );
     const exec = await executeChanges(changes, performer, {
       runId,

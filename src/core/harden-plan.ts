@@ -7,7 +7,7 @@
 
 import type { MigrationPlan, PlannedPermissionSet, PrivilegedGroupSetting } from './plan-types.js';
 import type { Change } from './reconcile/changes.js';
-import type { CaPolicySpec, CaState, HardenChange } from './reconcile/changes-harden.js';
+import type { ActivationRules, CaPolicySpec, CaState, HardenChange } from './reconcile/changes-harden.js';
 
 /** The display name of the tool's policy (how it is found again; ownership is the journal's create record). */
 export const CA_POLICY_NAME = 'iam2sso: require MFA for AWS IAM Identity Center';
@@ -97,9 +97,14 @@ export function planConditionalAccess(
     notes.push("none of the plan's groups exists in Entra yet (run `iam2sso apply`): no Conditional Access policy");
     return { changes: [], notes };
   }
+  // A new policy always starts report-only: `on` is a second, reviewed step (its sign-in log shows who it would ask).
+  if (mode === 'on')
+    notes.push(
+      'the policy is created report-only first; review the sign-in log, then run with `--conditional-access on` again',
+    );
   const spec: CaPolicySpec = {
     displayName: CA_POLICY_NAME,
-    state: to,
+    state: STATE_OF['report-only'],
     appId: live.appId,
     includeGroups: [...new Set(includeGroups)].sort(),
     excludeUsers: [...new Set(live.excludeUserIds)].sort(),
@@ -115,6 +120,8 @@ export type PimGroupLive = {
   standing: Set<string>;
   /** UPNs (lower-cased) the tool made eligible (journaled). */
   ownedEligible: Set<string>;
+  /** The group's activation rules now (null: the group has no PIM policy to read). */
+  rules: ActivationRules | null;
 };
 
 /** The PIM changes: plan members eligible and no longer standing; the tool's eligibilities the plan dropped, removed. */
@@ -132,6 +139,13 @@ export function planPim(
       notes.push(`privileged group ${s.group} is not in the plan or not in Entra: skipped`);
       continue;
     }
+    const to: ActivationRules = { maxActivation: s.maxActivation, justification: s.justification };
+    if (read.rules && (read.rules.maxActivation !== to.maxActivation || read.rules.justification !== to.justification))
+      changes.push({ kind: 'entra.pim.rules', group: group.name, to, from: read.rules });
+    if (s.approval)
+      notes.push(
+        `${s.group}: approval is asked for, but iam2sso does not choose approvers; set them in Entra (PIM > Groups > Settings)`,
+      );
     const members = new Set(group.members.map((m) => m.toLowerCase()));
     for (const upn of [...members].sort()) {
       if (!read.eligible.has(upn)) changes.push({ kind: 'entra.pim.eligible.add', group: group.name, upn });

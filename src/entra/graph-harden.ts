@@ -9,6 +9,11 @@
 import type { GraphApi } from './graph-client.js';
 import { failureOf } from './graph-errors.js';
 import type { CaPolicyBody, CaPolicyRecord, HardenReader, HardenWriter, PimSchedule } from './harden-ports.js';
+
+const RULES = '/policies/roleManagementPolicies';
+const EXPIRATION = 'Expiration_EndUser_Assignment';
+const ENABLEMENT = 'Enablement_EndUser_Assignment';
+
 import { writeIdempotently } from './idempotent.js';
 
 const CA = '/identity/conditionalAccess/policies';
@@ -76,6 +81,26 @@ export function graphHardenReader(graph: GraphApi): HardenReader {
       );
       return items.filter((s) => s.accessId === 'member').map(scheduleOf);
     },
+    async activationRules(groupId) {
+      // The policy of the group's membership, then its rules (learn.microsoft.com/graph/how-to-pim-update-rules).
+      const filter = `scopeId eq '${groupId}' and scopeType eq 'Group' and roleDefinitionId eq 'member'`;
+      const { items } = await graph.pages<{ policyId: string }>(
+        `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}`,
+        'pim.policy.read',
+      );
+      const policyId = items[0]?.policyId;
+      if (!policyId) return null;
+      const rule = (id: string) => `${RULES}/${encodeURIComponent(policyId)}/rules/${id}`;
+      const [expiration, enablement] = await Promise.all([
+        graph.get<{ maximumDuration?: string }>(rule(EXPIRATION), 'pim.policy.read'),
+        graph.get<{ enabledRules?: string[] }>(rule(ENABLEMENT), 'pim.policy.read'),
+      ]);
+      return {
+        policyId,
+        maxActivation: expiration.maximumDuration ?? '',
+        justification: (enablement.enabledRules ?? []).includes('Justification'),
+      };
+    },
   };
 }
 
@@ -117,6 +142,23 @@ export function graphHardenWriter(graph: GraphApi): HardenWriter {
         if (goneAlready(error)) return 'already';
         throw error;
       }
+    },
+    async setActivationRules(policyId, rules) {
+      const rule = (id: string) => `${RULES}/${encodeURIComponent(policyId)}/rules/${id}`;
+      const target = { caller: 'EndUser', operations: ['All'], level: 'Assignment' };
+      await graph.patch(rule(EXPIRATION), 'pim.policy.write', {
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+        id: EXPIRATION,
+        isExpirationRequired: true,
+        maximumDuration: rules.maxActivation,
+        target,
+      });
+      await graph.patch(rule(ENABLEMENT), 'pim.policy.write', {
+        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
+        id: ENABLEMENT,
+        enabledRules: rules.justification ? ['Justification'] : [],
+        target,
+      });
     },
   };
 }

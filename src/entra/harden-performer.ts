@@ -83,6 +83,12 @@ export function hardenPerformer(ports: HardenPorts): Performer {
         case 'entra.ca.delete':
           await ports.hardenWriter.deletePolicy(await policyId(change.name));
           return undefined;
+        case 'entra.pim.rules': {
+          const rules = await ports.harden.activationRules(await groupId(change.group));
+          if (!rules) throw new Error(`Entra group ${change.group} has no PIM policy`);
+          await ports.hardenWriter.setActivationRules(rules.policyId, change.to);
+          return undefined;
+        }
         case 'entra.pim.eligible.add':
         case 'entra.pim.eligible.remove': {
           const [g, u] = await Promise.all([groupId(change.group), userId(change.upn)]);
@@ -100,8 +106,8 @@ export function hardenPerformer(ports: HardenPorts): Performer {
   };
 }
 
-/** The harden performer over an adapter's Graph client (for rollback). */
-export function rollbackHardenPerformer(entra: {
+/** The harden performer over an adapter's Graph client and directory ports (entra harden, rollback). */
+export function adapterHardenPerformer(entra: {
   graph: GraphApi;
   reader: DirectoryReader;
   writer: DirectoryWriter;

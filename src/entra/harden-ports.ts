@@ -41,11 +41,15 @@ export type PimSchedule = {
   endDateTime: string | null;
 };
 
+/** The activation rules of a group's membership (its PIM policy).  */
+export type ActivationRulesRecord = { policyId: string; maxActivation: string; justification: boolean };
+
 /** Reads. */
 export type HardenReader = {
   listPolicies(): Promise<CaPolicyRecord[]>;
   eligibilities(groupId: string): Promise<PimSchedule[]>;
   activeAssignments(groupId: string): Promise<PimSchedule[]>;
+  activationRules(groupId: string): Promise<ActivationRulesRecord | null>;
 };
 
 /** Writes; each is idempotent. */
@@ -55,4 +59,5 @@ export type HardenWriter = {
   deletePolicy(id: string): Promise<void>;
   addEligibility(groupId: string, principalId: string, justification: string): Promise<WriteOutcome>;
   removeEligibility(groupId: string, principalId: string, justification: string): Promise<WriteOutcome>;
+  setActivationRules(policyId: string, rules: { maxActivation: string; justification: boolean }): Promise<void>;
 };

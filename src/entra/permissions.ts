@@ -20,7 +20,9 @@ export type GraphOperation =
   | 'ca.write'
   | 'pim.read'
   | 'pim.write'
-  | 'pim.activations.read';
+  | 'pim.activations.read'
+  | 'pim.policy.read'
+  | 'pim.policy.write';
 
 /** The least-privileged application permission for each operation (Microsoft Graph v1.0 reference). */
 export const REQUIRED_PERMISSION: Record<GraphOperation, string> = {
@@ -41,6 +43,9 @@ export const REQUIRED_PERMISSION: Record<GraphOperation, string> = {
   'pim.read': 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
   'pim.write': 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
   'pim.activations.read': 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  // unifiedRoleManagementPolicyRule update, PIM for Groups (application).
+  'pim.policy.read': 'RoleManagementPolicy.Read.AzureADGroup',
+  'pim.policy.write': 'RoleManagementPolicy.ReadWrite.AzureADGroup',
 };
 
 /** What the operation does, for messages ("could not create the enterprise app"). */
@@ -60,6 +65,8 @@ const DESCRIPTION: Record<GraphOperation, string> = {
   'pim.read': 'read PIM for Groups eligibilities',
   'pim.write': 'make group members eligible through PIM for Groups',
   'pim.activations.read': 'read PIM for Groups activations',
+  'pim.policy.read': 'read the activation rules of privileged groups',
+  'pim.policy.write': 'set the activation rules (maximum duration, justification) of privileged groups',
 };
 
 /** The hint shown when Graph refused an operation for lack of a permission. */

@@ -119,12 +119,29 @@ describe('entra harden planning', () => {
     assert.deepEqual(on.changes, [
       { kind: 'entra.ca.state', name: CA_POLICY_NAME, to: 'enabled', from: 'enabledForReportingButNotEnforced' },
     ]);
+    const again = planConditionalAccess(plan, 'on', {
+      appId: 'app',
+      groupIds,
+      excludeUserIds: [],
+      existing: { state: 'enabled', owned: true },
+    });
+    assert.deepEqual(again.changes, [], 'a policy already in the asked state is left as it is');
     assert.deepEqual(undoOf(on.changes[0]), {
       kind: 'entra.ca.state',
       name: CA_POLICY_NAME,
       to: 'enabledForReportingButNotEnforced',
       from: 'enabled',
     });
+  });
+
+  it('creates a new policy report-only even when asked for on', () => {
+    const groupIds = new Map([['aws-prod-admin', 'g1']]);
+    const out = planConditionalAccess(planWith(), 'on', { appId: 'app', groupIds, excludeUserIds: [], existing: null });
+    assert.equal(
+      out.changes[0].kind === 'entra.ca.create' && out.changes[0].spec.state,
+      'enabledForReportingButNotEnforced',
+    );
+    assert.match(out.notes[0], /report-only first/);
   });
 
   it('leaves a policy of the same name that iam2sso did not create alone', () => {
@@ -147,6 +164,7 @@ describe('entra harden planning', () => {
           eligible: new Set(['bob@x.com', 'old@x.com']),
           standing: new Set(['ann@x.com']),
           ownedEligible: new Set(['old@x.com']),
+          rules: { maxActivation: 'PT8H', justification: true },
         },
       ],
     ]);
@@ -155,14 +173,22 @@ describe('entra harden planning', () => {
       [{ group: 'AWS-Prod-Admin', maxActivation: 'PT4H', approval: false, justification: true }],
       live,
     );
+    const rules = {
+      kind: 'entra.pim.rules',
+      group: 'AWS-Prod-Admin',
+      to: { maxActivation: 'PT4H', justification: true },
+      from: { maxActivation: 'PT8H', justification: true },
+    } as const;
     assert.deepEqual(changes, [
+      rules,
       { kind: 'entra.pim.eligible.add', group: 'AWS-Prod-Admin', upn: 'ann@x.com' },
       { kind: 'entra.member.remove', group: 'AWS-Prod-Admin', upn: 'ann@x.com' },
       { kind: 'entra.pim.eligible.remove', group: 'AWS-Prod-Admin', upn: 'old@x.com' },
     ]);
     const deps = dependenciesOf(changes);
-    assert.deepEqual(deps.get(changeId(changes[1])), [changeId(changes[0])]);
-    assert.deepEqual(ownerCheck(changes[0]), { kind: 'entra-group', key: 'aws-prod-admin' });
+    assert.deepEqual(deps.get(changeId(changes[2])), [changeId(changes[1])]);
+    assert.deepEqual(ownerCheck(changes[1]), { kind: 'entra-group', key: 'aws-prod-admin' });
+    assert.deepEqual(undoOf(rules), { ...rules, to: rules.from, from: rules.to });
   });
 
   it("keeps apply's member changes away from eligible members", () => {

@@ -129,7 +129,6 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     const back = await cli(['rollback', on.run, '--auto-approve', '--json']);
     assert.equal(back.status, 0, back.stderr);
     await formSignIn(admin.upn, false);
-    assert.deepEqual((await harden('--conditional-access', 'report-only')).changes, [], 'rolled back to report-only');
   });
 
   it('goes on without Conditional Access when the tenant has no licence for it, saying so', async () => {
@@ -161,6 +160,7 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     const pim = await harden('--pim', '--conditional-access', 'on');
     assert.ok(pim.changes.includes(`+ PIM eligible member ${admin.upn} of ${admin.group}`), pim.changes.join('\n'));
     assert.ok(pim.changes.includes(`- Entra group ${admin.group} member ${admin.upn}`));
+    assert.ok(pim.changes.some((c) => c.startsWith(`~ PIM activation rules of ${admin.group}: at most PT8H -> PT4H`)));
     await sync();
     assert.equal(inStoreGroup(), false, 'eligible, not active: not in the Identity Center group');
 
@@ -169,6 +169,13 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     assert.equal(inEntraGroup(), false, 'apply does not make the eligible member standing again');
     assert.equal(inStoreGroup(), false);
 
+    const tooLong = await control('/_sandbox/entra/pim/activate', {
+      upn: admin.upn,
+      group: admin.group,
+      duration: 'PT5H',
+      justification: 'incident 42',
+    });
+    assert.equal(tooLong.status, 400, 'the plan caps activations at PT4H (Entra would allow PT8H)');
     const activation = await control('/_sandbox/entra/pim/activate', {
       upn: admin.upn,
       group: admin.group,

@@ -106,6 +106,26 @@ describe('sandbox Entra: Conditional Access and PIM for Groups through the Micro
     );
     assert.equal(tooLong.code, 'RoleAssignmentRequestPolicyValidationFailed');
 
+    const filter = `scopeId eq '${group.id}' and scopeType eq 'Group' and roleDefinitionId eq 'member'`;
+    const [assignment] = (await graph.api('/policies/roleManagementPolicyAssignments').filter(filter).get()).value;
+    const rule = `/policies/roleManagementPolicies/${assignment.policyId}/rules/Expiration_EndUser_Assignment`;
+    assert.equal((await graph.api(rule).get()).maximumDuration, 'PT8H', "Entra's default");
+    await graph.api(rule).patch({
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
+      id: 'Expiration_EndUser_Assignment',
+      isExpirationRequired: true,
+      maximumDuration: 'PT2H',
+    });
+    const overRule = await sandboxFetch(sandbox, '/_sandbox/entra/pim/activate', {
+      method: 'POST',
+      body: JSON.stringify({
+        upn: user.userPrincipalName,
+        group: group.id,
+        duration: 'PT3H',
+        justification: 'incident',
+      }),
+    });
+    assert.equal(overRule.status, 400, 'the rule caps activations at PT2H');
     const res = await sandboxFetch(sandbox, '/_sandbox/entra/pim/activate', {
       method: 'POST',
       body: JSON.stringify({

@@ -19,6 +19,9 @@ export type CaPolicySpec = {
   excludeUsers: string[];
 };
 
+/** The activation rules of a privileged group: the longest activation and whether it needs a justification. */
+export type ActivationRules = { maxActivation: string; justification: boolean };
+
 /** The kinds of object harden may own. */
 export type HardenObjectKind = 'ca-policy' | 'pim-eligibility';
 
@@ -27,7 +30,8 @@ export type HardenChange =
   | { kind: 'entra.ca.create'; name: string; spec: CaPolicySpec }
   | { kind: 'entra.ca.state'; name: string; to: CaState; from: CaState }
   | { kind: 'entra.ca.delete'; name: string; snapshot: CaPolicySpec }
-  | { kind: 'entra.pim.eligible.add' | 'entra.pim.eligible.remove'; group: string; upn: string };
+  | { kind: 'entra.pim.eligible.add' | 'entra.pim.eligible.remove'; group: string; upn: string }
+  | { kind: 'entra.pim.rules'; group: string; to: ActivationRules; from: ActivationRules };
 
 /** Kind tags of HardenChange. */
 export type HardenChangeKind = HardenChange['kind'];
@@ -38,6 +42,7 @@ const HARDEN_KINDS: readonly HardenChangeKind[] = [
   'entra.ca.delete',
   'entra.pim.eligible.add',
   'entra.pim.eligible.remove',
+  'entra.pim.rules',
 ];
 
 const lower = (s: string) => s.toLowerCase();
@@ -54,6 +59,7 @@ export function eligibilityKey(group: string, upn: string): string {
 
 /** A stable id of the change. */
 export function hardenChangeId(c: HardenChange): string {
+  if (c.kind === 'entra.pim.rules') return `${c.kind}:${lower(c.group)}`;
   return c.kind.startsWith('entra.pim.')
     ? `${c.kind}:${eligibilityKey((c as { group: string }).group, (c as { upn: string }).upn)}`
     : `${c.kind}:${lower((c as { name: string }).name)}`;
@@ -84,6 +90,7 @@ export function hardenOwnerCheck(c: HardenChange): Ref | null {
     case 'entra.ca.delete':
       return { kind: 'ca-policy', key: lower(c.name) };
     case 'entra.pim.eligible.add':
+    case 'entra.pim.rules':
       return { kind: 'entra-group', key: lower(c.group) };
     case 'entra.pim.eligible.remove':
       return hardenDeleted(c);
@@ -103,6 +110,8 @@ export function hardenUndoOf(c: HardenChange): HardenChange {
       return { ...c, kind: 'entra.pim.eligible.remove' };
     case 'entra.pim.eligible.remove':
       return { ...c, kind: 'entra.pim.eligible.add' };
+    case 'entra.pim.rules':
+      return { ...c, to: c.from, from: c.to };
   }
 }
 
@@ -110,6 +119,7 @@ export function hardenUndoOf(c: HardenChange): HardenChange {
 export const HARDEN_PHASE: Record<HardenChangeKind, number> = {
   'entra.ca.create': 1,
   'entra.pim.eligible.add': 1,
+  'entra.pim.rules': 1,
   'entra.ca.state': 2,
   'entra.pim.eligible.remove': 5,
   'entra.ca.delete': 6,
@@ -134,6 +144,8 @@ export function describeHardenChange(c: HardenChange): string {
       return `+ PIM eligible member ${c.upn} of ${c.group}`;
     case 'entra.pim.eligible.remove':
       return `- PIM eligible member ${c.upn} of ${c.group}`;
+    case 'entra.pim.rules':
+      return `~ PIM activation rules of ${c.group}: at most ${c.from.maxActivation} -> ${c.to.maxActivation}, justification ${c.from.justification ? 'required' : 'optional'} -> ${c.to.justification ? 'required' : 'optional'}`;
   }
 }
 

@@ -7,6 +7,7 @@ import { conditionalAccessHandlers } from './graph/conditional-access.js';
 import { deltaHandlers } from './graph/delta.js';
 import { groupHandlers } from './graph/groups.js';
 import { pimGroupHandlers } from './graph/pim-groups.js';
+import { pimPolicyHandlers } from './graph/pim-policies.js';
 import { servicePrincipalHandlers } from './graph/service-principals.js';
 import { templateHandlers } from './graph/templates.js';
 import { userHandlers } from './graph/users.js';
@@ -24,4 +25,5 @@ export const graphHandlers: GraphHandler[] = [
   ...synchronizationHandlers,
   ...conditionalAccessHandlers,
   ...pimGroupHandlers,
+  ...pimPolicyHandlers,
 ];

@@ -15,6 +15,7 @@ export const PRODUCT_PERMISSIONS = [
   'Policy.ReadWrite.ConditionalAccess',
   'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
   'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
 
 /** Creates the product's application and service principal with the tenant's client id and secret. */

@@ -70,6 +70,8 @@ export type PimState = {
   requests: PimRequest[];
   /** Longest activation allowed (ISO-8601 duration), by group id; default PT8H as Entra's default policy. */
   maxActivation: Map<string, string>;
+  /** Group ids whose activation needs no justification (Entra's default asks for one). */
+  justificationOptional?: Set<string>;
 };
 
 /** One interactive sign-in, with what each Conditional Access policy decided (Graph `signIn` resource, trimmed). */

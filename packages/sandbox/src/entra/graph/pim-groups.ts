@@ -210,7 +210,9 @@ function selfActivate(request: GraphRequest, p: Parsed) {
   const eligibility = [...pim.eligibilities.values()].find(same(p));
   if (!eligibility || (eligibility.endDateTime && eligibility.endDateTime <= now))
     throw graphError(400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
-  if (typeof p.body.justification !== 'string' || !p.body.justification.trim()) throw ruleFailed('JustificationRule');
+  const needsJustification = !pim.justificationOptional?.has(p.groupId);
+  if (needsJustification && (typeof p.body.justification !== 'string' || !p.body.justification.trim()))
+    throw ruleFailed('JustificationRule');
   const end = endOf(p.body.scheduleInfo as Record<string, unknown>, now);
   const max = durationMs(pim.maxActivation.get(p.groupId) ?? DEFAULT_MAX_ACTIVATION)!;
   if (!end || end.getTime() - now.getTime() > max) throw ruleFailed('ExpirationRule');
@@ -222,7 +224,7 @@ function selfActivate(request: GraphRequest, p: Parsed) {
     endDateTime: end,
     assignmentType: 'activated',
     createdUsing: eligibility.id,
-    justification: p.body.justification,
+    justification: typeof p.body.justification === 'string' ? p.body.justification : null,
   };
   pim.assignments.set(s.id, s);
   addMember(entra, findGroup(entra, p.groupId)!, p.principalId, now);
