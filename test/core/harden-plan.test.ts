@@ -11,6 +11,8 @@ import {
 import type { MigrationPlan, PlannedPermissionSet } from '../../src/core/plan-types.js';
 import { type Change, changeId, ownerCheck, undoOf } from '../../src/core/reconcile/changes.js';
 import { dependenciesOf } from '../../src/core/reconcile/order.js';
+import { parsePlanText } from '../../src/plan-file/read.js';
+import { renderPlanYaml } from '../../src/plan-file/render.js';
 
 const set = (name: string, over: Partial<PlannedPermissionSet> = {}): PlannedPermissionSet => ({
   key: name,
@@ -198,6 +200,23 @@ describe('entra harden planning', () => {
       { kind: 'entra.member.add', group: 'AWS-Prod-Read', upn: 'ann@x.com' },
     ];
     assert.deepEqual(leaveEligibleAlone(changes, new Set(['aws-prod-admin|ann@x.com'])), [changes[2]]);
+  });
+
+  it('names the line of a bad privileged-group setting in the plan file', () => {
+    const bad = {
+      ...planWith(),
+      privilegedAccess: [{ group: 'AWS-Prod-Admin', maxActivation: 'PT48H', approval: 'no', justification: true }],
+    } as unknown as MigrationPlan;
+    const read = parsePlanText(renderPlanYaml(bad), 'plan.yaml', { quota: 10, strict: false });
+    const mine = read.problems.filter((p) => p.message.startsWith('privilegedAccess'));
+    assert.deepEqual(
+      mine.map((p) => p.message),
+      [
+        'privilegedAccess[0].maxActivation: maxActivation must be an ISO-8601 duration from PT30M to PT24H, e.g. PT4H',
+        'privilegedAccess[0].approval: approval must be true or false',
+      ],
+    );
+    assert.ok(mine.every((p) => typeof p.line === 'number' && p.line > 1));
   });
 
   it('reads emergency-access accounts from iam2sso.yaml and names the line of a bad one', () => {

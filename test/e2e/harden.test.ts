@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
 import { SandboxBrowser, signInThroughEntra } from '../../src/cli/sandbox-browser.js';
 import { CA_POLICY_NAME, privilegedGroups } from '../../src/core/harden-plan.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
@@ -86,11 +87,15 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       admin = { group: group.name, upn, role: `${a.accountId}/${a.permissionSet}` };
     }
     assert.ok(admin, 'the small scenario has a privileged group with a member who can sign in');
-    // The privileged groups are a plan setting: this plan pins one group (the default would propose them all).
-    writeFileSync(
-      m.plan,
-      `${readFileSync(m.plan, 'utf8')}privilegedAccess:\n  - group: ${admin.group}\n    maxActivation: PT4H\n    approval: false\n    justification: true\n`,
+    // `plan` proposed the privileged groups in the plan file; the reviewer keeps one of them.
+    assert.deepEqual(
+      plan.privilegedAccess?.map((p) => p.group).sort(),
+      [...privileged].sort(),
+      'plan proposes the privileged groups',
     );
+    const doc = parseDocument(readFileSync(m.plan, 'utf8'));
+    doc.set('privilegedAccess', [{ group: admin.group, maxActivation: 'PT4H', approval: false, justification: true }]);
+    writeFileSync(m.plan, doc.toString());
   });
   after(() => m?.sandbox.close());
 
