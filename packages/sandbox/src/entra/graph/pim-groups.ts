@@ -13,7 +13,8 @@ import { addMember, findGroup, findUser } from '../directory.js';
 import { type GraphHandler, type GraphRequest, graphError } from '../graph-types.js';
 import { durationMs, endAssignment, hardenOf } from '../harden/state.js';
 import { bodyObject, nowOf, ok, tenantOf } from './context.js';
-import { type CollectionSpec, type GraphRecord, listCollection, notFound } from './odata.js';
+import { notFound } from './odata.js';
+import { requestList, requestRecord, requireLicence, scheduleList } from './pim-records.js';
 
 const ELIGIBILITY_READ = [
   'PrivilegedEligibilitySchedule.Read.AzureADGroup',
@@ -28,77 +29,6 @@ const ASSIGNMENT_WRITE = ['PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup']
 const BASE = '^/identityGovernance/privilegedAccess/group';
 /** Entra's default PIM for Groups policy: activations of at most 8 hours, with a justification. */
 export const DEFAULT_MAX_ACTIVATION = 'PT8H';
-
-/** The properties the PIM records carry (schedules, requests). */
-const FIELDS = [
-  'id',
-  'groupId',
-  'principalId',
-  'accessId',
-  'memberType',
-  'assignmentType',
-  'status',
-  'action',
-  'justification',
-  'scheduleInfo',
-  'createdDateTime',
-  'createdUsing',
-  'targetScheduleId',
-];
-
-const spec = (type: string, context: string): CollectionSpec => ({
-  type: `microsoft.graph.${type}`,
-  context: `identityGovernance/privilegedAccess/group/${context}`,
-  defaultSelect: FIELDS,
-  selectable: [...FIELDS, 'isValidationOnly'],
-  filterable: ['groupId', 'principalId', 'accessId', 'status', 'assignmentType'],
-});
-
-function requireLicence(request: GraphRequest): void {
-  if (!hardenOf(tenantOf(request)).licences.premiumP2)
-    throw graphError(
-      403,
-      'AadPremiumLicenseRequired',
-      'The tenant needs an AAD Premium 2 license. Privileged Identity Management requires Microsoft Entra ID P2 or Microsoft Entra ID Governance.',
-    );
-}
-
-function scheduleRecord(s: PimSchedule, withType: boolean): GraphRecord {
-  return {
-    id: s.id,
-    groupId: s.groupId,
-    principalId: s.principalId,
-    accessId: s.accessId,
-    memberType: 'direct',
-    status: 'Provisioned',
-    createdDateTime: s.createdDateTime.toISOString(),
-    createdUsing: s.createdUsing,
-    ...(withType ? { assignmentType: s.assignmentType } : {}),
-    scheduleInfo: {
-      startDateTime: s.startDateTime.toISOString(),
-      recurrence: null,
-      expiration: s.endDateTime
-        ? { type: 'afterDateTime', endDateTime: s.endDateTime.toISOString(), duration: null }
-        : { type: 'noExpiration', endDateTime: null, duration: null },
-    },
-  };
-}
-
-function requestRecord(r: PimRequest): GraphRecord {
-  return {
-    id: r.id,
-    groupId: r.groupId,
-    principalId: r.principalId,
-    accessId: r.accessId,
-    action: r.action,
-    status: r.status,
-    justification: r.justification,
-    createdDateTime: r.createdDateTime.toISOString(),
-    scheduleInfo: r.scheduleInfo,
-    targetScheduleId: r.targetScheduleId,
-    isValidationOnly: false,
-  };
-}
 
 /** PIM's refusal when a policy rule fails (RoleAssignmentRequestPolicyValidationFailed, rules named). */
 const ruleFailed = (rule: string) =>
@@ -252,35 +182,6 @@ function assignmentRequest(request: GraphRequest) {
     return recordRequest(request, 'assignment', p, 'Provisioned', s.id);
   }
   throw graphError(400, 'InvalidScheduleRequest', `The action '${p.action}' is not supported for this request.`);
-}
-
-/** Graph requires `$filter` on groupId or principalId for these lists. */
-function requireScopeFilter(request: GraphRequest): void {
-  const filter = request.query.get('$filter') ?? '';
-  if (!/\b(groupId|principalId)\s+eq\s+'/.test(filter))
-    throw graphError(400, 'BadRequest', "Filter on 'groupId' or 'principalId' is required.");
-}
-
-function scheduleList(kind: 'eligibilities' | 'assignments', type: string, context: string) {
-  return (request: GraphRequest) => {
-    requireLicence(request);
-    requireScopeFilter(request);
-    const records = [...hardenOf(tenantOf(request)).pim[kind].values()].map((s) =>
-      scheduleRecord(s, kind === 'assignments'),
-    );
-    return listCollection(request, records, spec(type, context));
-  };
-}
-
-function requestList(kind: PimRequest['kind'], type: string, context: string) {
-  return (request: GraphRequest) => {
-    requireLicence(request);
-    requireScopeFilter(request);
-    const records = hardenOf(tenantOf(request))
-      .pim.requests.filter((r) => r.kind === kind)
-      .map(requestRecord);
-    return listCollection(request, records, spec(type, context));
-  };
 }
 
 /** Handlers for PIM for Groups. */
