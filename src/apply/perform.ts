@@ -6,6 +6,7 @@
  */
 import type { Change } from '../core/reconcile/changes.js';
 import { isOwnedIamChange } from '../core/reconcile/changes-breakglass.js';
+import { isHardenChange } from '../core/reconcile/changes-harden.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.js';
 import { managedDescription } from './managed.js';
@@ -110,6 +111,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       }
       default:
         if (!('name' in c)) throw new Error(`${c.kind} is not a change apply makes`);
+        if (isHardenChange(c)) throw new Error(`${c.kind} is made by entra harden, not by apply`);
         return { permissionSetArn: arn(c.name), ...(c.kind === 'ps.provision' ? { accountId: c.accountId } : {}) };
     }
   };

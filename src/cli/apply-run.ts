@@ -3,6 +3,7 @@
  * settle what a killed run left open, diff against live state, show the diff, ask, apply through the journaled
  * executor, report. `--dry-run` swaps the write ports for recording wrappers and the journal for memory.
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
@@ -16,6 +17,7 @@ import { findStaleAccounts } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
+import { leaveEligibleAlone } from '../core/harden-plan.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { contentHash } from '../core/reconcile/desired.js';
@@ -31,7 +33,7 @@ import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
-import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { reportingPerformer } from './apply-progress.js';
 import { colourEnabled, diffPainter } from './colour.js';
@@ -159,7 +161,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     await staleCheck;
     const { diff, live, changes: all } = await computed;
     const { readable, covered } = readableAccounts(db, plan);
-    const { changes, held } = gateByReads(all, readable, covered, live.state.assignments);
+    // Members made eligible by `entra harden --pim` are neither added back as standing members nor removed.
+    const eligible = new Set(listOwned(db, 'pim-eligibility').map((o) => o.key));
+    const { changes, held } = gateByReads(leaveEligibleAlone(all, eligible), readable, covered, live.state.assignments);
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
     const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;
     const sourceNote = identitySourceNote(source, plan.groups.length, present);

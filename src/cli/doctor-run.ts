@@ -11,6 +11,7 @@ import { loadConfig } from '../config/config.js';
 import { breakGlassChecks } from '../doctor/breakglass.js';
 import { appChecks, type Check, check, doctorExitCode, idpMetadataChecks } from '../doctor/checks.js';
 import { lastSyncRun, readAudience, readOrganization, readStoreUsers } from '../doctor/gather.js';
+import { hardenChecks } from '../doctor/harden-checks.js';
 import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
 import { peopleChecks, provisioningChecks } from '../doctor/people.js';
 import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
@@ -23,6 +24,7 @@ import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import { readAssignmentFacts } from '../verify/assignments.js';
 import { createVerifyRuntime, type VerifyRuntime } from '../verify/runtime.js';
 import { type Io, printJson } from './io.js';
+import { DEFAULT_PLAN_FILE } from './plan.js';
 
 export type DoctorFlags = {
   json?: boolean;
@@ -33,6 +35,8 @@ export type DoctorFlags = {
   assumeRole: string;
   endpointUrl?: string;
   config?: string;
+  /** The plan whose privileged groups are checked for standing members. */
+  plan?: string;
 };
 
 /** Reads the metadata from a file or a URL, refusing anything larger than metadata ever is. */
@@ -188,6 +192,7 @@ async function samlAndPeople(
     ),
   );
   out.push(...peopleChecks(users, audience, storeUsers, withAccess));
+  out.push(...(await hardenChecks(adapter, app, flags.plan ?? DEFAULT_PLAN_FILE)));
   return out;
 }
 
@@ -243,7 +248,7 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
     const warnings = checks.filter((c) => c.status === 'warning').length;
     if (flags.json) printJson(io, { errors, warnings, exitCode, checks });
     else {
-      for (const area of ['prerequisites', 'saml', 'provisioning', 'people'] as const) {
+      for (const area of ['prerequisites', 'saml', 'provisioning', 'people', 'hardening'] as const) {
         const mine = checks.filter((c) => c.area === area);
         if (!mine.length) continue;
         io.out(area === 'saml' ? 'SAML trust' : area[0].toUpperCase() + area.slice(1));

@@ -17,6 +17,11 @@ export function registerDoctor(program: Command, io: Io): void {
     .option('--strict', 'warnings fail too (exit 1)')
     .option('--app-name <name>', 'display name of the Entra enterprise app (default: both names iam2sso uses)')
     .option('--state <path>', "state database (for iam2sso sync's last run)")
+    .option(
+      '--plan <file>',
+      'migration plan whose privileged groups are checked for standing members',
+      'migration-plan.yaml',
+    )
     .option('--assume-role <name>', 'role to read member accounts through', 'OrganizationAccountAccessRole')
     .option('--endpoint-url <url>', 'AWS endpoint override')
     .option('--config <path>', 'settings file (default: iam2sso.yaml if present)')

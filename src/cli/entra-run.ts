@@ -43,7 +43,7 @@ export type SetupFlags = ConnectionFlags & {
 export type ProvisionFlags = ConnectionFlags & { user: string; assign: boolean; appName: string };
 
 /** Where the SCIM access token is read from; it is passed to Entra and never stored or printed. */
-function buildAdapter(flags: ConnectionFlags, io: Io): EntraAdapter {
+export function buildAdapter(flags: ConnectionFlags, io: Io): EntraAdapter {
   const { config } = loadConfig(flags.config);
   const settings = resolveEntraSettings(config.entra, process.env, {
     tenantId: flags.tenantId,

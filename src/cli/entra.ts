@@ -8,6 +8,7 @@ import { CREDENTIAL_KINDS } from '../entra/settings.js';
 import { DEFAULT_APP_NAME } from '../entra/setup-plan.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { ProvisionFlags, SetupFlags } from './entra-run.js';
+import { registerHarden } from './harden.js';
 import type { Io } from './io.js';
 
 export const SCIM_TOKEN_ENV = 'IAM2SSO_SCIM_TOKEN';
@@ -54,4 +55,5 @@ export function registerEntra(program: Command, io: Io): void {
       .option('--assign', 'assign the user to the enterprise app first (User role)', false)
       .option('--app-name <name>', 'enterprise app display name', DEFAULT_APP_NAME),
   ).action(async (flags: ProvisionFlags) => (await import('./entra-run.js')).runProvisionCommand(flags, io));
+  registerHarden(entra, io, connectionOptions);
 }

@@ -1,4 +1,5 @@
 /** The work behind `iam2sso plan` and `plan export`, loaded only when one of them runs. */
+
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -6,6 +7,7 @@ import type { AwsOptions } from '../aws/clients.js';
 import { loadActionCatalog } from '../catalog/action-catalog.js';
 import { awsManagedDocuments } from '../catalog/managed-policies.js';
 import { loadConfig } from '../config/config.js';
+import { privilegedGroups } from '../core/harden-plan.js';
 import { type DirectoryLookup, type MappingEntry, resolveIdentities } from '../core/identity-map.js';
 import type { AuditSnapshot } from '../core/model.js';
 import { planMigration } from '../core/plan.js';
@@ -109,6 +111,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous,
     createdAt: new Date().toISOString(),
   });
+  // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
+  plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
   if (flags.json) printJson(io, plan);
   if (flags.detailedExitcode) {
     // No plan file yet: compare the plan that would be written, and write nothing.

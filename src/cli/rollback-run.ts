@@ -16,6 +16,7 @@ import { type Change, changeId, createdObject, describeChange, ownerCheck } from
 import type { DesiredState } from '../core/reconcile/desired.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { createEntraAdapter } from '../entra/adapter.js';
+import { adapterHardenPerformer, withHardenPerformer } from '../entra/harden-performer.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
@@ -157,7 +158,12 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
     const writes: string[] = [];
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
     if (!flags.dryRun) startRun(db, runId, 'rollback', new Date(), target);
-    const exec = await executeChanges(changes, applyPerformer(ports, live, { concurrency: 8 }), {
+    // Undos of `entra harden` (Conditional Access, PIM) go to its own performer; the rest to apply's.
+    const performer = withHardenPerformer(
+      applyPerformer(ports, live, { concurrency: 8 }),
+      adapterHardenPerformer(entra),
+    );
+    const exec = await executeChanges(changes, performer, {
       runId,
       journal,
       ownership: flags.dryRun ? memoryOwnership(owned) : owned,

@@ -13,6 +13,7 @@ import { type Problem, ValidationFailed } from '../errors.js';
 import { classificationSection, overridesSection } from './classification-section.js';
 import { decommissionSection } from './decommission-section.js';
 import { entraSection } from './entra-section.js';
+import { type HardenConfig, hardenSection } from './harden-section.js';
 import { planSection } from './plan-section.js';
 import { problem, type ReadContext, readMap } from './read.js';
 
@@ -24,6 +25,8 @@ export type Iam2ssoConfig = {
   entra?: EntraConfig;
   /** The `decommission:` section (absent: the defaults). */
   decommission?: DecommissionSettings;
+  /** The `harden:` section (absent when the file has none). */
+  harden?: HardenConfig;
 };
 
 /** Reads one top-level section into the config, recording problems in the context. */
@@ -36,6 +39,7 @@ export const configSections: ConfigSection[] = [
   planSection,
   entraSection,
   decommissionSection,
+  hardenSection,
 ];
 
 /** The configuration when there is no file. */

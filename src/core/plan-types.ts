@@ -118,4 +118,17 @@ export type MigrationPlan = {
   users: PlannedUser[];
   serviceAccounts: PlannedServiceAccount[];
   problems: PlanProblem[];
+  /** PIM for Groups settings of the privileged groups (`entra harden --pim`); absent: proposed from the sets. */
+  privilegedAccess?: PrivilegedGroupSetting[];
+};
+
+/** One group whose membership is eligible (activated for a while) rather than standing. */
+export type PrivilegedGroupSetting = {
+  group: string;
+  /** Longest activation, ISO-8601 (PT4H by default). */
+  maxActivation: string;
+  /** Activation needs an approver. */
+  approval: boolean;
+  /** Activation needs a justification. */
+  justification: boolean;
 };

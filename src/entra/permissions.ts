@@ -15,7 +15,14 @@ export type GraphOperation =
   | 'apps.write'
   | 'apps.assign'
   | 'sync.read'
-  | 'sync.write';
+  | 'sync.write'
+  | 'ca.read'
+  | 'ca.write'
+  | 'pim.read'
+  | 'pim.write'
+  | 'pim.activations.read'
+  | 'pim.policy.read'
+  | 'pim.policy.write';
 
 /** The least-privileged application permission for each operation (Microsoft Graph v1.0 reference). */
 export const REQUIRED_PERMISSION: Record<GraphOperation, string> = {
@@ -29,6 +36,16 @@ export const REQUIRED_PERMISSION: Record<GraphOperation, string> = {
   'apps.assign': 'AppRoleAssignment.ReadWrite.All',
   'sync.read': 'Synchronization.Read.All',
   'sync.write': 'Synchronization.ReadWrite.All',
+  // Create conditionalAccessPolicy: Policy.Read.All and Policy.ReadWrite.ConditionalAccess (application).
+  'ca.read': 'Policy.Read.All',
+  'ca.write': 'Policy.ReadWrite.ConditionalAccess',
+  // PIM for Groups: privilegedAccessGroup eligibility and assignment schedule requests (application).
+  'pim.read': 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'pim.write': 'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'pim.activations.read': 'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  // unifiedRoleManagementPolicyRule update, PIM for Groups (application).
+  'pim.policy.read': 'RoleManagementPolicy.Read.AzureADGroup',
+  'pim.policy.write': 'RoleManagementPolicy.ReadWrite.AzureADGroup',
 };
 
 /** What the operation does, for messages ("could not create the enterprise app"). */
@@ -43,6 +60,13 @@ const DESCRIPTION: Record<GraphOperation, string> = {
   'apps.assign': 'assign users and groups to the enterprise app',
   'sync.read': 'read provisioning jobs',
   'sync.write': 'configure provisioning',
+  'ca.read': 'read Conditional Access policies',
+  'ca.write': 'create and switch the Conditional Access policy',
+  'pim.read': 'read PIM for Groups eligibilities',
+  'pim.write': 'make group members eligible through PIM for Groups',
+  'pim.activations.read': 'read PIM for Groups activations',
+  'pim.policy.read': 'read the activation rules of privileged groups',
+  'pim.policy.write': 'set the activation rules (maximum duration, justification) of privileged groups',
 };
 
 /** The hint shown when Graph refused an operation for lack of a permission. */

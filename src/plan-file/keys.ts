@@ -15,6 +15,7 @@ const ROOT = [
   'users',
   'serviceAccounts',
   'problems',
+  'privilegedAccess',
 ];
 const PERMISSION_SET = [
   'key',
@@ -58,6 +59,7 @@ const SHAPES: Record<string, string[]> = {
   'users.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],
   'serviceAccounts.#': ['accountId', 'userName', 'recommendation', 'reason', 'trustPolicy', 'policy'],
   'problems.#': ['id', 'message', 'accountId', 'userName'],
+  'privilegedAccess.#': ['group', 'maxActivation', 'approval', 'justification'],
 };
 
 /** Every key of the plan object that the format does not know, with the path it is at and a suggestion. */

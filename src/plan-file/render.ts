@@ -30,6 +30,8 @@ const SECTION_COMMENTS: Record<string, string> = {
   users: ' Every IAM user and what happens to it. blockedBy lists why apply skips the user for now.',
   serviceAccounts: ' Service accounts: what replaces their long-lived keys.',
   problems: ' Things a reviewer should know about.',
+  privilegedAccess:
+    ' Groups whose members are eligible through PIM (`iam2sso entra harden --pim`), not standing; proposed from\n the permission sets (administrator or IAM write), kept as you edit them. maxActivation PT30M..PT24H.',
 };
 
 /** The plan as YAML text; `previousText` (the file being replaced) lends its reviewer comments. */

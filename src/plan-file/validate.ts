@@ -114,8 +114,20 @@ export function validatePlanObject(
     list(raw.fingerprint.accounts, ['fingerprint', 'accounts'], add).forEach((a, i) => {
       if (isObj(a)) check(accountIdProblem(a.accountId), ['fingerprint', 'accounts', i, 'accountId'], add);
     });
+  eachItem(raw, 'privilegedAccess', add, (p, at) => checkPrivileged(p, at, add));
   checkConsistency(raw, options, add);
   return problems;
+}
+
+/** One privileged group setting (`entra harden --pim`): a group name, an activation of PT30M..PT24H, two flags. */
+function checkPrivileged(p: Obj, at: (string | number)[], add: (p: (string | number)[], m: string) => void): void {
+  if (typeof p.group !== 'string' || !p.group) add([...at, 'group'], 'group must name a group of the plan');
+  const max = typeof p.maxActivation === 'string' ? /^PT(\d+)H(?:(\d+)M)?$|^PT(\d+)M$/.exec(p.maxActivation) : null;
+  const minutes = max ? Number(max[1] ?? 0) * 60 + Number(max[2] ?? 0) + Number(max[3] ?? 0) : 0;
+  if (!max || minutes < 30 || minutes > 24 * 60)
+    add([...at, 'maxActivation'], 'maxActivation must be an ISO-8601 duration from PT30M to PT24H, e.g. PT4H');
+  for (const flag of ['approval', 'justification'])
+    if (typeof p[flag] !== 'boolean') add([...at, flag], `${flag} must be true or false`);
 }
 
 function eachItem(

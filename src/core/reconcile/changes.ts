@@ -16,6 +16,17 @@ import {
   ownedIamOwnerCheck,
   undoOwnedIamChange,
 } from './changes-breakglass.js';
+import {
+  describeHardenChange,
+  type HardenChange,
+  type HardenObjectKind,
+  hardenChangeId,
+  hardenCreated,
+  hardenDeleted,
+  hardenOwnerCheck,
+  hardenUndoOf,
+  isHardenChange,
+} from './changes-harden.js';
 import { describeIamChange, type IamChange, iamChangeId, iamUndoOf, isIamChange, isIamRemoval } from './changes-iam.js';
 import {
   describeSyncChange,
@@ -32,7 +43,14 @@ import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 export type PolicyRef = { name: string; path: string };
 
 /** The kinds of object the tool may own. */
-export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user' | IamObjectKind;
+export type ObjectKind =
+  | 'permission-set'
+  | 'assignment'
+  | 'entra-group'
+  | 'store-group'
+  | 'store-user'
+  | IamObjectKind
+  | HardenObjectKind;
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -64,7 +82,8 @@ export type Change =
   | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
   | SyncChange
   | IamChange
-  | OwnedIamChange;
+  | OwnedIamChange
+  | HardenChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -81,6 +100,7 @@ export function changeId(c: Change): string {
   if (isIamChange(c)) return iamChangeId(c);
   if (isOwnedIamChange(c)) return ownedIamChangeId(c);
   if (isSyncChange(c)) return syncChangeId(c);
+  if (isHardenChange(c)) return hardenChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -117,6 +137,7 @@ export function changeId(c: Change): string {
 /** The object a create makes (recorded as owned when its intent is journaled), or null. */
 export function createdObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamCreatedObject(c);
+  if (isHardenChange(c)) return hardenCreated(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -136,6 +157,7 @@ export function createdObject(c: Change): ObjectRef | null {
 /** The object a delete removes (its ownership is released when the delete succeeds), or null. */
 export function deletedObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamDeletedObject(c);
+  if (isHardenChange(c)) return hardenDeleted(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -161,6 +183,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isIamChange(c)) return null;
   if (isOwnedIamChange(c)) return ownedIamOwnerCheck(c);
   if (isSyncChange(c)) return syncOwnerCheck(c);
+  if (isHardenChange(c)) return hardenOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -193,6 +216,7 @@ export function undoOf(c: Change): Change | null {
   if (isIamChange(c)) return iamUndoOf(c);
   if (isOwnedIamChange(c)) return undoOwnedIamChange(c);
   if (isSyncChange(c)) return undoOfSync(c);
+  if (isHardenChange(c)) return hardenUndoOf(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -282,6 +306,7 @@ export function isRemoval(c: Change): boolean {
 export function describeChange(c: Change): string {
   if (isIamChange(c)) return describeIamChange(c);
   if (isSyncChange(c)) return describeSyncChange(c);
+  if (isHardenChange(c)) return describeHardenChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -5,6 +5,7 @@
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
 import { isOwnedIamChange, OWNED_IAM_PHASE, ownedIamDependsOn } from './changes-breakglass.js';
+import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 
 const PHASE: Record<ChangeKind, number> = {
@@ -38,6 +39,7 @@ const PHASE: Record<ChangeKind, number> = {
   'store.user.delete': 7,
   ...IAM_PHASES,
   ...OWNED_IAM_PHASE,
+  ...HARDEN_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -119,6 +121,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
     }
   }
   for (const [id, prereq] of iamDependencies(changes)) out.get(id)?.push(prereq);
+  hardenDependencies(changes, need);
   for (const [id, deps] of out) out.set(id, [...new Set(deps)].sort());
   return out;
 }

@@ -7,6 +7,7 @@
 import type { SandboxContext } from '../sandbox-context.js';
 import type { SandboxResponse } from '../server/http-types.js';
 import type { EntraState } from '../world/entra-state.js';
+import { handleHardenControl } from './harden/control.js';
 import { jsonResponse } from './http.js';
 import { issueAssertion } from './saml/idp.js';
 
@@ -34,14 +35,16 @@ function samlAssertion(sandbox: SandboxContext, entra: EntraState, input: Input)
 }
 
 /** Answers `/_sandbox/entra/*`. */
-export function handleEntraControl(
+export async function handleEntraControl(
   sandbox: SandboxContext,
   method: string,
   path: string,
   input: Input,
-): SandboxResponse {
+): Promise<SandboxResponse> {
   const entra = sandbox.world.entra;
   if (!entra) return jsonResponse(404, { error: 'NotFound', message: 'the sandbox has no Entra tenant' });
+  const harden = await handleHardenControl(sandbox, entra, method, path, input);
+  if (harden) return harden;
   if (path === '/_sandbox/entra/throttle' && method === 'POST') {
     const current = entra.graphThrottle ?? { limit: null, windowMs: 10_000, retryAfterSeconds: 2, failNext: 0 };
     entra.graphThrottle = { ...current, ...(input as Partial<typeof current>) };

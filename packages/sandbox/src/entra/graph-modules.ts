@@ -3,8 +3,11 @@
  * of Graph (synchronization) plug in here.
  */
 import { applicationHandlers } from './graph/applications.js';
+import { conditionalAccessHandlers } from './graph/conditional-access.js';
 import { deltaHandlers } from './graph/delta.js';
 import { groupHandlers } from './graph/groups.js';
+import { pimGroupHandlers } from './graph/pim-groups.js';
+import { pimPolicyHandlers } from './graph/pim-policies.js';
 import { servicePrincipalHandlers } from './graph/service-principals.js';
 import { templateHandlers } from './graph/templates.js';
 import { userHandlers } from './graph/users.js';
@@ -20,4 +23,7 @@ export const graphHandlers: GraphHandler[] = [
   ...servicePrincipalHandlers,
   ...templateHandlers,
   ...synchronizationHandlers,
+  ...conditionalAccessHandlers,
+  ...pimGroupHandlers,
+  ...pimPolicyHandlers,
 ];

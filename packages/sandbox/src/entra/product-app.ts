@@ -11,6 +11,11 @@ export const PRODUCT_PERMISSIONS = [
   'AppRoleAssignment.ReadWrite.All',
   'Synchronization.ReadWrite.All',
   'Directory.Read.All',
+  'Policy.Read.All',
+  'Policy.ReadWrite.ConditionalAccess',
+  'PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+  'RoleManagementPolicy.ReadWrite.AzureADGroup',
 ];
 
 /** Creates the product's application and service principal with the tenant's client id and secret. */

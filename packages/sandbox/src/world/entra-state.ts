@@ -3,6 +3,8 @@
  * enterprise apps and their provisioning. Graph, OAuth, SAML and the provisioning engine share it.
  */
 
+import type { EntraHardenState } from './entra-harden-state.js';
+
 export type EntraUser = {
   id: string;
   userPrincipalName: string;
@@ -172,4 +174,6 @@ export type EntraState = {
   /** PEM of the certificate the HTTPS endpoint presents (self-signed: clients trust it as a CA). */
   tlsCertificatePem?: string;
   scenarioTruth?: EntraScenarioTruth;
+  /** Conditional Access, PIM for Groups and the sign-in log (see entra-harden-state.ts); created on first use. */
+  harden?: EntraHardenState;
 };

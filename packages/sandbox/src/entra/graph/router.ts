@@ -14,6 +14,7 @@ import {
   type GraphResult,
   graphError,
 } from '../graph-types.js';
+import { sweepPim } from '../harden/state.js';
 import { validateAccessToken } from '../oauth/access-token.js';
 
 /** Graph accepts at most 20 requests in one JSON batch. */
@@ -83,6 +84,8 @@ export async function runGraphCall(
   caller: GraphCaller,
 ): Promise<GraphResult> {
   const entra = sandbox.world.entra!;
+  // Activations that ended on the virtual clock leave their groups before anything reads them.
+  sweepPim(entra, sandbox.world.clock.now());
   const throttled = throttle(entra, caller.appId);
   if (throttled) return throttled;
   let matched: { handler: GraphHandler; match: RegExpExecArray } | null = null;

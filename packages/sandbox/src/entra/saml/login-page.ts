@@ -2,12 +2,13 @@
  * Entra's interactive sign-in for SAML apps, as a plain HTML form: the person types their UPN and password
  * (`login`, `passwd`), then, when the tenant requires MFA, the six-digit code of their authenticator app
  * (`otc`), each step posting back to `/{tenant}/saml2` with the SAMLRequest and RelayState carried along and a
- * `flowToken` between the two steps. Wrong answers show Entra's AADSTS messages on the same form.
+ * `flowToken` between the two steps. The second step is asked when the tenant requires MFA or a Conditional
+ * Access policy that is on applies to the user and the app. Wrong answers show Entra's AADSTS messages on the same form.
  */
 import { totpCode } from '../../aws/iam/ops/mfa.js';
 import { scenarioPassword, scenarioTotpSeed } from '../../signin/people.js';
 import { randomToken, type SigninState } from '../../signin/state.js';
-import type { EntraState } from '../../world/entra-state.js';
+import type { EntraState, EntraUser } from '../../world/entra-state.js';
 import { findUser } from '../directory.js';
 import { xmlEscape } from './xml-sign.js';
 
@@ -71,6 +72,8 @@ export function interactiveLogin(
   action: string,
   params: URLSearchParams,
   now: Date,
+  /** Whether Conditional Access asks this user for the second factor (evaluated once the password is right). */
+  policyMfa: (user: EntraUser) => boolean = () => false,
 ): LoginStep {
   const flowToken = params.get('flowToken');
   if (flowToken) {
@@ -104,7 +107,7 @@ export function interactiveLogin(
   }
   if (params.get('passwd') !== scenarioPassword(entra, user.userPrincipalName))
     return passwordForm(action, params, 'AADSTS50126: Your account or password is incorrect.');
-  if (!signin.mfaRequired) return { kind: 'signed-in', upn: user.userPrincipalName };
+  if (!policyMfa(user) && !signin.mfaRequired) return { kind: 'signed-in', upn: user.userPrincipalName };
   const token = randomToken(24);
   signin.pendingMfa.set(token, { upn: user.userPrincipalName, expiresAt: new Date(now.getTime() + FLOW_LIFETIME_MS) });
   return codeForm(action, params, token);

@@ -9,6 +9,8 @@ import type { SandboxContext } from '../../sandbox-context.js';
 import type { SandboxRequest, SandboxResponse } from '../../server/http-types.js';
 import { signinStateOf } from '../../signin/state.js';
 import type { EntraState } from '../../world/entra-state.js';
+import { findUser } from '../directory.js';
+import { evaluateSignIn } from '../harden/state.js';
 import { publicBase } from '../http.js';
 import { findSamlApp, issueAssertion, parseAuthnRequest } from './idp.js';
 import { interactiveLogin } from './login-page.js';
@@ -63,11 +65,27 @@ export function serveSaml2(sandbox: SandboxContext, entra: EntraState, request: 
   if (interactive) {
     const signin = sandbox.world.sso ? signinStateOf(sandbox.world) : { mfaRequired: false, pendingMfa: new Map() };
     const action = `${publicBase(request, entra)}${request.url.pathname}`;
-    const step = interactiveLogin(entra, signin, action, params, sandbox.world.clock.now());
+    const now = sandbox.world.clock.now();
+    const step = interactiveLogin(
+      entra,
+      signin,
+      action,
+      params,
+      now,
+      (user) => evaluateSignIn(entra, user, sp.appId, now).requireMfa,
+    );
     if (step.kind === 'page') return html(step.status, step.html);
     upn = step.upn;
   }
   if (!upn) return errorPage(50058, 'No user is signed in.');
+  const silent = !interactive && findUser(entra, upn);
+  if (silent && evaluateSignIn(entra, silent, sp.appId, sandbox.world.clock.now()).requireMfa) {
+    // A silent sign-in cannot answer the second factor a Conditional Access policy asks for (AADSTS50076).
+    return errorPage(
+      50076,
+      'Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access this application.',
+    );
+  }
   const result = issueAssertion(entra, sp, {
     upn,
     acsUrl: authn.acsUrl,

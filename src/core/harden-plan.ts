@@ -1,0 +1,176 @@
+/**
+ * What `entra harden` should change, from the plan and what was read: the Conditional Access policy requiring MFA
+ * for the AWS app (for the plan's groups, without the emergency-access accounts), and for each privileged group
+ * (a permission set that grants administrator or IAM-write access) the plan's members made eligible through PIM
+ * for Groups instead of standing members. Pure: returns typed changes and notes.
+ */
+
+import type { MigrationPlan, PlannedPermissionSet, PrivilegedGroupSetting } from './plan-types.js';
+import type { Change } from './reconcile/changes.js';
+import type { ActivationRules, CaPolicySpec, CaState, HardenChange } from './reconcile/changes-harden.js';
+
+/** The display name of the tool's policy (how it is found again; ownership is the journal's create record). */
+export const CA_POLICY_NAME = 'iam2sso: require MFA for AWS IAM Identity Center';
+
+/** What `--conditional-access` asks for. */
+export type CaMode = 'report-only' | 'on' | 'off';
+
+const STATE_OF: Record<CaMode, CaState> = {
+  'report-only': 'enabledForReportingButNotEnforced',
+  on: 'enabled',
+  off: 'disabled',
+};
+
+/** The defaults of a privileged group: activations of up to 4 hours, with a justification, no approver. */
+export const PRIVILEGED_DEFAULTS: Omit<PrivilegedGroupSetting, 'group'> = {
+  maxActivation: 'PT4H',
+  approval: false,
+  justification: true,
+};
+
+const ADMIN_POLICIES = /:policy\/(AdministratorAccess|IAMFullAccess)$/;
+const IAM_WRITE = /^iam:(\*|Create|Put|Attach|Delete|Detach|Update|Add|Remove|Pass|Set|Tag|Untag|Upload|\w*\*)/i;
+
+function actionsOf(document: string | null): string[] {
+  if (!document) return [];
+  try {
+    const doc = JSON.parse(document) as { Statement?: unknown };
+    const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+    return statements.flatMap((s) => {
+      const st = s as { Effect?: string; Action?: unknown };
+      if (st?.Effect !== 'Allow') return [];
+      return (Array.isArray(st.Action) ? st.Action : [st.Action]).map(String);
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** True when a permission set grants administrator or IAM-write access. */
+export function isPrivilegedSet(ps: PlannedPermissionSet): boolean {
+  if (ps.kind === 'admin') return true;
+  if (ps.managedPolicies.some((arn) => ADMIN_POLICIES.test(arn))) return true;
+  return actionsOf(ps.inlinePolicy).some((a) => a === '*' || IAM_WRITE.test(a));
+}
+
+/** The privileged groups: those in the plan file, else proposed from the permission sets they are given. */
+export function privilegedGroups(plan: MigrationPlan): { settings: PrivilegedGroupSetting[]; proposed: boolean } {
+  if (plan.privilegedAccess) return { settings: plan.privilegedAccess, proposed: false };
+  const privileged = new Set(plan.permissionSets.filter(isPrivilegedSet).map((p) => p.name));
+  const settings = plan.groups
+    .filter((g) => g.assignments.some((a) => privileged.has(a.permissionSet)))
+    .map((g) => ({ group: g.name, ...PRIVILEGED_DEFAULTS }));
+  return { settings, proposed: true };
+}
+
+/** What was read for the Conditional Access half. */
+export type CaLive = {
+  appId: string;
+  groupIds: Map<string, string>;
+  /** Object ids of the users the policy leaves out. */
+  excludeUserIds: string[];
+  /** The policy with the tool's name, if any, and whether the journal says the tool made it. */
+  existing: { state: CaState; owned: boolean } | null;
+};
+
+/** The Conditional Access changes for a mode. */
+export function planConditionalAccess(
+  plan: MigrationPlan,
+  mode: CaMode,
+  live: CaLive,
+): { changes: HardenChange[]; notes: string[] } {
+  const notes: string[] = [];
+  const to = STATE_OF[mode];
+  if (live.existing && !live.existing.owned) {
+    notes.push(
+      `a Conditional Access policy named '${CA_POLICY_NAME}' exists but iam2sso did not create it: left as it is`,
+    );
+    return { changes: [], notes };
+  }
+  if (live.existing) {
+    if (live.existing.state === to) return { changes: [], notes };
+    return { changes: [{ kind: 'entra.ca.state', name: CA_POLICY_NAME, to, from: live.existing.state }], notes };
+  }
+  if (mode === 'off') return { changes: [], notes };
+  const includeGroups = plan.groups.flatMap((g) => live.groupIds.get(g.name.toLowerCase()) ?? []);
+  if (includeGroups.length === 0) {
+    notes.push("none of the plan's groups exists in Entra yet (run `iam2sso apply`): no Conditional Access policy");
+    return { changes: [], notes };
+  }
+  // A new policy always starts report-only: `on` is a second, reviewed step (its sign-in log shows who it would ask).
+  if (mode === 'on')
+    notes.push(
+      'the policy is created report-only first; review the sign-in log, then run with `--conditional-access on` again',
+    );
+  const spec: CaPolicySpec = {
+    displayName: CA_POLICY_NAME,
+    state: STATE_OF['report-only'],
+    appId: live.appId,
+    includeGroups: [...new Set(includeGroups)].sort(),
+    excludeUsers: [...new Set(live.excludeUserIds)].sort(),
+  };
+  return { changes: [{ kind: 'entra.ca.create', name: CA_POLICY_NAME, spec }], notes };
+}
+
+/** What was read for one privileged group. */
+export type PimGroupLive = {
+  /** UPNs (lower-cased) eligible now. */
+  eligible: Set<string>;
+  /** UPNs (lower-cased) that are direct members without an active PIM assignment (standing members). */
+  standing: Set<string>;
+  /** UPNs (lower-cased) the tool made eligible (journaled). */
+  ownedEligible: Set<string>;
+  /** The group's activation rules now (null: the group has no PIM policy to read). */
+  rules: ActivationRules | null;
+};
+
+/** The PIM changes: plan members eligible and no longer standing; the tool's eligibilities the plan dropped, removed. */
+export function planPim(
+  plan: MigrationPlan,
+  settings: PrivilegedGroupSetting[],
+  live: Map<string, PimGroupLive>,
+): { changes: Change[]; notes: string[] } {
+  const changes: Change[] = [];
+  const notes: string[] = [];
+  for (const s of settings) {
+    const group = plan.groups.find((g) => g.name.toLowerCase() === s.group.toLowerCase());
+    const read = live.get(s.group.toLowerCase());
+    if (!group || !read) {
+      notes.push(`privileged group ${s.group} is not in the plan or not in Entra: skipped`);
+      continue;
+    }
+    const to: ActivationRules = { maxActivation: s.maxActivation, justification: s.justification };
+    if (read.rules && (read.rules.maxActivation !== to.maxActivation || read.rules.justification !== to.justification))
+      changes.push({ kind: 'entra.pim.rules', group: group.name, to, from: read.rules });
+    if (s.approval)
+      notes.push(
+        `${s.group}: approval is asked for, but iam2sso does not choose approvers; set them in Entra (PIM > Groups > Settings)`,
+      );
+    const members = new Set(group.members.map((m) => m.toLowerCase()));
+    for (const upn of [...members].sort()) {
+      if (!read.eligible.has(upn)) changes.push({ kind: 'entra.pim.eligible.add', group: group.name, upn });
+      if (read.standing.has(upn)) changes.push({ kind: 'entra.member.remove', group: group.name, upn });
+    }
+    for (const upn of [...read.ownedEligible].sort())
+      if (!members.has(upn) && read.eligible.has(upn))
+        changes.push({ kind: 'entra.pim.eligible.remove', group: group.name, upn });
+  }
+  return { changes, notes };
+}
+
+/**
+ * Apply's member changes that would undo PIM: an eligible member of a group is neither added back as a standing
+ * member nor removed while activated. `eligible` holds the journaled eligibilities (`group|upn`, lower-cased).
+ */
+export function leaveEligibleAlone<C extends Change>(changes: C[], eligible: Set<string>): C[] {
+  return changes.filter((c) => {
+    if (
+      c.kind !== 'entra.member.add' &&
+      c.kind !== 'entra.member.remove' &&
+      c.kind !== 'store.member.add' &&
+      c.kind !== 'store.member.remove'
+    )
+      return true;
+    return !eligible.has(`${c.group.toLowerCase()}|${c.upn.toLowerCase()}`);
+  });
+}

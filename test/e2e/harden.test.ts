@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
+import { SandboxBrowser, signInThroughEntra } from '../../src/cli/sandbox-browser.js';
+import { CA_POLICY_NAME, privilegedGroups } from '../../src/core/harden-plan.js';
+import type { MigrationPlan } from '../../src/core/plan-types.js';
+import { readPlanFile } from '../../src/plan-file/read.js';
+import { runIam2sso } from '../helpers/cli.js';
+import { type MigratedSandbox, startMigratedSandbox } from './signin-kit.js';
+
+type HardenJson = { run: string; done: number; failed: number; changes: string[]; notes: string[] };
+type SigninJson = { accounts: { accountId: string; roles: { roleName: string }[] }[] };
+
+describe('entra harden: MFA for the AWS app and eligible admin membership', () => {
+  let m: MigratedSandbox;
+  let plan: MigrationPlan;
+  let admin: { group: string; upn: string; role: string };
+  const control = async (path: string, body?: unknown) => {
+    const r = await fetch(`${m.sandbox.info.endpoint}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  const cli = (args: string[]) => runIam2sso([...args, '--state', m.state], m.env, 120_000);
+  const harden = async (...args: string[]) => {
+    const r = await cli(['entra', 'harden', '--plan', m.plan, '--auto-approve', '--json', ...args]);
+    assert.equal(r.status, 0, r.stderr);
+    return r.json<HardenJson>();
+  };
+  const person = (upn: string) => m.sandbox.manifest.users.find((u) => u.upn === upn)!;
+  /**
+   * Signs in through the Entra form the way a browser does; `otc` false: the person has no authenticator. The portal
+   * sends the browser to Entra's HTTPS front; this test process reaches the same pages on the plain endpoint.
+   */
+  const formSignIn = async (upn: string, otc: boolean) => {
+    const start = await fetch(`${m.sandbox.info.endpoint}/start`, { redirect: 'manual' });
+    const entra = new URL(start.headers.get('location')!);
+    const plain = `${m.sandbox.info.endpoint}${entra.pathname}${entra.search}`;
+    return signInThroughEntra(new SandboxBrowser(), plain, {
+      upn,
+      password: person(upn).password!,
+      totpSeed: otc ? person(upn).totpSeed : undefined,
+      now: m.sandbox.world.clock.now(),
+    });
+  };
+  /** The person's roles in AWS as the portal lists them (none when Identity Center does not let them in). */
+  const roles = async (upn: string) => {
+    const r = await runIam2sso(['sandbox', 'signin', '--user', upn, '--json', '--no-credentials'], m.env);
+    if (r.status !== 0 && /disabled|not (found|active)|no access/i.test(r.stderr)) return [];
+    assert.equal(r.status, 0, r.stderr);
+    return r.json<SigninJson>().accounts.flatMap((a) => a.roles.map((role) => `${a.accountId}/${role.roleName}`));
+  };
+  const entraState = () => m.sandbox.world.entra!;
+  const inEntraGroup = () => {
+    const user = [...entraState().users.values()].find((u) => u.userPrincipalName === admin.upn)!;
+    return [...entraState().groups.values()].some((g) => g.displayName === admin.group && g.members.has(user.id));
+  };
+  const inStoreGroup = () => {
+    const sso = m.sandbox.world.sso!;
+    const user = [...sso.users.values()].find((u) => u.userName === admin.upn);
+    const group = [...sso.groups.values()].find((g) => g.displayName === admin.group);
+    return [...sso.memberships.values()].some((x) => x.groupId === group?.groupId && x.userId === user?.userId);
+  };
+  const sync = async () => {
+    const r = await cli(['sync', '--plan', m.plan, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+  };
+
+  before(async () => {
+    m = await startMigratedSandbox();
+    const read = readPlanFile(m.plan, { quota: 10, strict: false });
+    assert.ok(read.plan, JSON.stringify(read.problems));
+    plan = read.plan;
+    const inStore = (upn: string) => [...m.sandbox.world.sso!.users.values()].some((u) => u.userName === upn);
+    const privileged = new Set(privilegedGroups(plan).settings.map((s) => s.group));
+    const elsewhere = (upn: string) => plan.groups.some((g) => !privileged.has(g.name) && g.members.includes(upn));
+    // Prefer someone who keeps another (non-privileged) group, so the person stays in Identity Center meanwhile.
+    const candidates = [...privileged].flatMap((name) => {
+      const group = plan.groups.find((g) => g.name === name)!;
+      return group.members.filter((u) => inStore(u) && person(u)?.password).map((upn) => ({ group, upn }));
+    });
+    candidates.sort((a, b) => Number(elsewhere(b.upn)) - Number(elsewhere(a.upn)));
+    for (const { group, upn } of candidates.slice(0, 1)) {
+      const a = group.assignments[0];
+      admin = { group: group.name, upn, role: `${a.accountId}/${a.permissionSet}` };
+    }
+    assert.ok(admin, 'the small scenario has a privileged group with a member who can sign in');
+    // `plan` proposed the privileged groups in the plan file; the reviewer keeps one of them.
+    assert.deepEqual(
+      plan.privilegedAccess?.map((p) => p.group).sort(),
+      [...privileged].sort(),
+      'plan proposes the privileged groups',
+    );
+    const doc = parseDocument(readFileSync(m.plan, 'utf8'));
+    doc.set('privilegedAccess', [{ group: admin.group, maxActivation: 'PT4H', approval: false, justification: true }]);
+    writeFileSync(m.plan, doc.toString());
+  });
+  after(() => m?.sandbox.close());
+
+  it('doctor reports the AWS app with no MFA policy and the admin group with standing members', async () => {
+    const r = await cli(['doctor', '--plan', m.plan, '--json']);
+    const checks = r.json<{ checks: { id: string; status: string; evidence: string }[] }>().checks;
+    const byId = (id: string) => checks.find((c) => c.id === id);
+    assert.equal(byId('harden.mfa-policy')?.status, 'warning', r.stderr);
+    assert.equal(byId('harden.standing-admins')?.status, 'warning');
+    assert.match(byId('harden.standing-admins')!.evidence, new RegExp(admin.group));
+  });
+
+  it('report-only logs what MFA would have done; on asks every covered sign-in for the second factor; rollback undoes it', async () => {
+    const created = await harden('--conditional-access', 'report-only');
+    assert.ok(
+      created.changes.some((c) => c.startsWith('+ Conditional Access policy')),
+      created.changes.join('\n'),
+    );
+    await formSignIn(admin.upn, false);
+    const log = (await control('/_sandbox/entra/signins')).body.value as {
+      userPrincipalName: string;
+      appliedConditionalAccessPolicies: { result: string }[];
+    }[];
+    assert.equal(log.at(-1)?.userPrincipalName, admin.upn);
+    assert.deepEqual(
+      log.at(-1)?.appliedConditionalAccessPolicies.map((p) => p.result),
+      ['reportOnlyInterrupted'],
+    );
+
+    const on = await harden('--conditional-access', 'on');
+    assert.deepEqual(on.changes, [`~ Conditional Access policy ${CA_POLICY_NAME} report-only -> on`]);
+    await assert.rejects(formSignIn(admin.upn, false), /has no authenticator seed/);
+    const page = await formSignIn(admin.upn, true);
+    assert.match(page.html, /id="accounts"/, 'with the code the person reaches the portal');
+
+    const back = await cli(['rollback', on.run, '--auto-approve', '--json']);
+    assert.equal(back.status, 0, back.stderr);
+    await formSignIn(admin.upn, false);
+  });
+
+  it('goes on without Conditional Access when the tenant has no licence for it, saying so', async () => {
+    await control('/_sandbox/entra/licences', { premiumP1: false });
+    try {
+      const r = await cli([
+        'entra',
+        'harden',
+        '--plan',
+        m.plan,
+        '--conditional-access',
+        'on',
+        '--pim',
+        '--dry-run',
+        '--json',
+      ]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /Conditional Access skipped: the tenant is not licensed for it .*Entra ID P1/);
+      assert.ok(
+        r.json<HardenJson>().changes.some((c) => c.startsWith('+ PIM eligible member')),
+        'PIM still planned',
+      );
+    } finally {
+      await control('/_sandbox/entra/licences', { premiumP1: true });
+    }
+  });
+
+  it('an eligible admin has no admin role until they activate, keeps it while active, and loses it when it expires', async () => {
+    const pim = await harden('--pim', '--conditional-access', 'on');
+    assert.ok(pim.changes.includes(`+ PIM eligible member ${admin.upn} of ${admin.group}`), pim.changes.join('\n'));
+    assert.ok(pim.changes.includes(`- Entra group ${admin.group} member ${admin.upn}`));
+    assert.ok(pim.changes.some((c) => c.startsWith(`~ PIM activation rules of ${admin.group}: at most PT8H -> PT4H`)));
+    await sync();
+    assert.equal(inStoreGroup(), false, 'eligible, not active: not in the Identity Center group');
+
+    const apply = await cli(['apply', '--plan', m.plan, '--auto-approve', '--json']);
+    assert.equal(apply.status, 0, apply.stderr);
+    assert.equal(inEntraGroup(), false, 'apply does not make the eligible member standing again');
+    assert.equal(inStoreGroup(), false);
+
+    const tooLong = await control('/_sandbox/entra/pim/activate', {
+      upn: admin.upn,
+      group: admin.group,
+      duration: 'PT5H',
+      justification: 'incident 42',
+    });
+    assert.equal(tooLong.status, 400, 'the plan caps activations at PT4H (Entra would allow PT8H)');
+    const activation = await control('/_sandbox/entra/pim/activate', {
+      upn: admin.upn,
+      group: admin.group,
+      duration: 'PT2H',
+      justification: 'incident 42',
+    });
+    assert.equal(activation.status, 201, JSON.stringify(activation.body));
+    await sync();
+    assert.ok((await roles(admin.upn)).includes(admin.role), 'activated: sync gives the admin role in AWS');
+
+    await control('/_sandbox/clock', { advanceMs: 3 * 3_600_000 });
+    await sync();
+    assert.ok(!(await roles(admin.upn)).includes(admin.role), 'expired: sync takes it away');
+
+    const doctor = (await cli(['doctor', '--plan', m.plan, '--json'])).json<{
+      checks: { id: string; status: string }[];
+    }>();
+    const status = (id: string) => doctor.checks.find((c) => c.id === id)?.status;
+    assert.equal(status('harden.mfa-policy'), 'ok');
+    assert.equal(status('harden.standing-admins'), 'ok');
+  });
+});
