@@ -69,5 +69,8 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
     async assignGroupToApp(app, groupId) {
       await adapter.writer.assignToApp(app.servicePrincipalId, groupId, app.appRoleId);
     },
+    async unassignGroupFromApp(app, groupId) {
+      await adapter.writer.unassignFromApp(app.servicePrincipalId, groupId);
+    },
   };
 }

@@ -5,6 +5,7 @@
  * asynchronous requests polled to their end.
  */
 import type { Change } from '../core/reconcile/changes.js';
+import { isEntraSetupChange } from '../core/reconcile/changes-entra.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.js';
 import { managedDescription } from './managed.js';
@@ -69,6 +70,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       if (!u) throw new Error(`no Entra user ${upn}`);
       return u.id;
     };
+    if (isEntraSetupChange(c)) throw new Error(`${c.kind} is made by \`iam2sso entra setup\``);
     switch (c.kind) {
       case 'ps.create':
       case 'entra.group.create':
@@ -122,6 +124,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
           name: c.name,
           description: c.description,
           sessionDuration: c.sessionDuration,
+          relayState: c.relayState ?? null,
           tags: { [MANAGED_TAG.key]: MANAGED_TAG.value },
         });
         live.permissionSetArns.set(c.name, arn);
@@ -182,7 +185,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       case 'entra.app.assign':
         return void (await ports.entra.assignGroupToApp(live.app!, ids.groupId));
       case 'entra.app.unassign':
-        throw new Error('removing an app assignment is not supported yet: remove it in the Entra admin center');
+        return void (await ports.entra.unassignGroupFromApp(live.app!, ids.groupId));
       case 'store.group.create': {
         const entraId = live.entraGroupIds.get(lower(c.name)) ?? 'unknown';
         const id = await ports.identityStore.createGroup(c.name, `${managedDescription(c.name)} entra:${entraId}`);

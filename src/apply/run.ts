@@ -70,7 +70,7 @@ export async function computeChanges(
   const live = await readLiveState(ports, planned, concurrency, owned);
   const { desired, refused } = refuseUnowned(resolveMembers(planned, live.people), live.state);
   const diff = diffApply(desired, live.state);
-  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
+  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff, live.state.assignments), refused);
   diff.skipped.push(...refused, ...held);
   return { desired, live, diff, changes };
 }

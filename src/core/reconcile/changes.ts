@@ -4,13 +4,30 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+import {
+  describeEntraSetupChange,
+  type EntraSetupChange,
+  entraSetupChangeId,
+  entraSetupCreated,
+  entraSetupDeleted,
+  entraSetupOwnerCheck,
+  entraSetupUndo,
+  isEntraSetupChange,
+} from './changes-entra.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
 export type PolicyRef = { name: string; path: string };
 
 /** The kinds of object the tool may own. */
-export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user';
+export type ObjectKind =
+  | 'permission-set'
+  | 'assignment'
+  | 'entra-group'
+  | 'store-group'
+  | 'store-user'
+  | 'entra-app'
+  | 'entra-app-assignment';
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -18,11 +35,20 @@ export type ObjectRef = { kind: ObjectKind; key: string };
 /** Settings of a permission set that `ps.update` sets. */
 export type PsSettings = { description: string; sessionDuration: string };
 
+/**
+ * A permission set as it was before a delete, recorded with the delete's intent: its policies, relay state and
+ * account assignments, so that rolling the delete back recreates all of it.
+ */
+export type PsSnapshot = DesiredPermissionSet & {
+  relayState?: string | null;
+  assignments?: { accountId: string; group: string }[];
+};
+
 /** One change to a cloud. */
 export type Change =
-  | ({ kind: 'ps.create'; name: string } & PsSettings)
+  | ({ kind: 'ps.create'; name: string; relayState?: string | null; snapshot?: PsSnapshot } & PsSettings)
   | { kind: 'ps.update'; name: string; to: PsSettings; from: PsSettings }
-  | { kind: 'ps.delete'; name: string; snapshot: DesiredPermissionSet }
+  | { kind: 'ps.delete'; name: string; snapshot: PsSnapshot }
   | { kind: 'ps.attach-managed' | 'ps.detach-managed'; name: string; policyArn: string }
   | { kind: 'ps.attach-customer-managed' | 'ps.detach-customer-managed'; name: string; policy: PolicyRef }
   | { kind: 'ps.put-inline'; name: string; document: string; previous: string | null }
@@ -39,7 +65,8 @@ export type Change =
   | { kind: 'store.group.delete'; name: string; members: string[] }
   | { kind: 'store.user.create'; upn: string }
   | { kind: 'store.user.delete'; upn: string }
-  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string };
+  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | EntraSetupChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -53,6 +80,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
+  if (isEntraSetupChange(c)) return entraSetupChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -88,6 +116,7 @@ export function changeId(c: Change): string {
 
 /** The object a create makes (recorded as owned when its intent is journaled), or null. */
 export function createdObject(c: Change): ObjectRef | null {
+  if (isEntraSetupChange(c)) return entraSetupCreated(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -99,6 +128,8 @@ export function createdObject(c: Change): ObjectRef | null {
       return { kind: 'store-group', key: lower(c.name) };
     case 'store.user.create':
       return { kind: 'store-user', key: lower(c.upn) };
+    case 'entra.app.assign':
+      return { kind: 'entra-app-assignment', key: lower(c.group) };
     default:
       return null;
   }
@@ -106,6 +137,7 @@ export function createdObject(c: Change): ObjectRef | null {
 
 /** The object a delete removes (its ownership is released when the delete succeeds), or null. */
 export function deletedObject(c: Change): ObjectRef | null {
+  if (isEntraSetupChange(c)) return entraSetupDeleted(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -117,6 +149,8 @@ export function deletedObject(c: Change): ObjectRef | null {
       return { kind: 'store-group', key: lower(c.name) };
     case 'store.user.delete':
       return { kind: 'store-user', key: lower(c.upn) };
+    case 'entra.app.unassign':
+      return { kind: 'entra-app-assignment', key: lower(c.group) };
     default:
       return null;
   }
@@ -127,6 +161,7 @@ export function deletedObject(c: Change): ObjectRef | null {
  * creates and for additions to a planned group or set the change itself does not own (those are checked by the diff).
  */
 export function ownerCheck(c: Change): ObjectRef | null {
+  if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -156,6 +191,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
+  if (isEntraSetupChange(c)) return entraSetupUndo(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -174,11 +210,14 @@ export function undoOf(c: Change): Change | null {
     case 'ps.update':
       return { kind: 'ps.update', name: c.name, to: c.from, from: c.to };
     case 'ps.delete':
+      // The whole set comes back: `restoreChanges` (restore.ts) expands the snapshot into its policies and assignments.
       return {
         kind: 'ps.create',
         name: c.name,
         description: c.snapshot.description,
         sessionDuration: c.snapshot.sessionDuration,
+        relayState: c.snapshot.relayState ?? null,
+        snapshot: c.snapshot,
       };
     case 'ps.attach-managed':
       return { kind: 'ps.detach-managed', name: c.name, policyArn: c.policyArn };
@@ -242,6 +281,7 @@ export function isRemoval(c: Change): boolean {
 
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
+  if (isEntraSetupChange(c)) return describeEntraSetupChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -4,6 +4,7 @@
  * deletes the old one when the new one could not be made). Pure.
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
+import { ENTRA_SETUP_PHASE, entraSetupNeeds, isEntraSetupChange } from './changes-entra.js';
 
 const PHASE: Record<ChangeKind, number> = {
   'ps.create': 0,
@@ -32,6 +33,7 @@ const PHASE: Record<ChangeKind, number> = {
   'store.group.delete': 6,
   'entra.group.delete': 6,
   'store.user.delete': 7,
+  ...ENTRA_SETUP_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -66,6 +68,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
   const deletedAssignments = byKind('assignment.delete') as AssignmentChange[];
   for (const c of changes) {
     for (const p of changes) {
+      if (isEntraSetupChange(c) && isEntraSetupChange(p) && entraSetupNeeds(c, p)) need(c, p);
       // Everything on a permission set or a group follows its creation.
       if (p.kind === 'ps.create' && 'name' in c && c.name === p.name && c.kind.startsWith('ps.')) need(c, p);
       if (p.kind === 'ps.create' && c.kind === 'assignment.create' && c.permissionSet === p.name) need(c, p);
