@@ -28,7 +28,7 @@ const PHASE: Record<ChangeKind, number> = {
   'ps.provision': 4,
   'store.member.remove': 5,
   'assignment.delete': 5,
-  'entra.app.unassign': 6,
+  'entra.app.unassign': 5,
   'ps.delete': 6,
   'store.group.delete': 6,
   'entra.group.delete': 6,
@@ -112,6 +112,9 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       const mine = (d: (typeof deletedAssignments)[number]) =>
         c.kind === 'ps.delete' ? d.permissionSet === c.name : lower(d.group) === groupOf(c);
       for (const d of deletedAssignments) if (mine(d)) need(c, d);
+      // An Entra group leaves the app before it is deleted.
+      if (c.kind === 'entra.group.delete')
+        for (const u of byKind('entra.app.unassign')) if (groupOf(u) === groupOf(c)) need(c, u);
     }
   }
   for (const [id, deps] of out) out.set(id, [...new Set(deps)].sort());
