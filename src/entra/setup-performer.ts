@@ -7,6 +7,7 @@
 import type { EntraSetupChange } from '../core/reconcile/changes-entra.js';
 import { isEntraSetupChange } from '../core/reconcile/changes-entra.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
+import { GraphCallError } from './graph-errors.js';
 import type { AppReader, AppWriter, EnterpriseApp } from './ports.js';
 
 /** What the run knows of the app, updated as changes succeed. */
@@ -27,6 +28,16 @@ class AppStillAssigned extends Error {
   override name = 'NotManaged';
 }
 
+/**
+ * A create Graph refused outright (400, 401, 403, 404, 409) made nothing: named so that the executor drops the
+ * ownership record it wrote with the intent. The Graph error is kept as the cause, to be reported as it came.
+ */
+function refusedCreate(error: unknown): unknown {
+  const status = error instanceof GraphCallError ? error.failure.status : null;
+  if (status === null || ![400, 401, 403, 404, 409].includes(status)) return error;
+  return Object.assign(new Error((error as Error).message, { cause: error }), { name: 'BadRequest' });
+}
+
 /** The performer over the reader and writer; `ctx` holds the app as read live (or null). */
 export function setupPerformer(
   apps: AppReader,
@@ -42,7 +53,9 @@ export function setupPerformer(
 
   const act = async (c: EntraSetupChange): Promise<{ objectId?: string; detail?: string } | undefined> => {
     if (c.kind === 'entra.app.instantiate') {
-      ctx.app = await writer.instantiate(c.templateId, c.app);
+      ctx.app = await writer.instantiate(c.templateId, c.app).catch((error) => {
+        throw refusedCreate(error);
+      });
       const detail = `service principal ${ctx.app.servicePrincipalId}, app id ${ctx.app.appId}`;
       return { objectId: ctx.app.servicePrincipalId, detail };
     }
@@ -122,7 +135,7 @@ export function setupPerformer(
         options.onDone?.(change, out?.detail);
         return out?.objectId ? { objectId: out.objectId } : undefined;
       } catch (error) {
-        options.onError?.(error);
+        options.onError?.((error as { cause?: unknown }).cause ?? error);
         throw error;
       }
     },

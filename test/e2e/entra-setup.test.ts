@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DescribeUserCommand, GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import Database from 'better-sqlite3';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
 import { userRoleId } from '../../src/entra/groups.js';
@@ -231,6 +232,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
       assert.equal(run.status, 1, run.stderr);
       assert.match(run.stderr, /error: graph Authorization_RequestDenied/);
       assert.match(run.stderr, /grant the Microsoft Graph application permission Application\.ReadWrite\.All to app /);
+      const db = new Database(join(dir, 'state.db'), { readonly: true });
+      const owned = db.prepare("SELECT object_key FROM owned_objects WHERE kind = 'entra-app'").all();
+      db.close();
+      assert.deepEqual(owned, [{ object_key: DEFAULT_APP_NAME.toLowerCase() }], 'a refused create owns nothing');
     } finally {
       product.grantedPermissions = granted;
     }
