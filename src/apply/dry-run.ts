@@ -88,6 +88,8 @@ export function dryRunPorts(ports: ApplyPorts, log: DryRunLog): ApplyPorts {
     removeGroupMember: async (g, u) => record(`graph DELETE /groups/${g}/members/${u}/$ref`),
     assignGroupToApp: async (app, g) =>
       record(`graph POST /servicePrincipals/${app.servicePrincipalId}/appRoleAssignedTo ${g}`),
+    unassignGroupFromApp: async (app, g) =>
+      record(`graph DELETE /servicePrincipals/${app.servicePrincipalId}/appRoleAssignedTo ${g}`),
   };
   return { identityCenter, identityStore, entra };
 }

@@ -59,6 +59,9 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
     async assignGroupToApp(app, groupId) {
       await adapter.writer.assignToApp(app.servicePrincipalId, groupId, app.appRoleId);
     },
+    async unassignGroupFromApp(app, groupId) {
+      await adapter.writer.unassignFromApp(app.servicePrincipalId, groupId);
+    },
   };
 }
 
@@ -81,5 +84,6 @@ export function absentEntraPort(): EntraPort {
     addGroupMember: refuse,
     removeGroupMember: refuse,
     assignGroupToApp: refuse,
+    unassignGroupFromApp: refuse,
   };
 }

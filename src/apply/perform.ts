@@ -6,6 +6,7 @@
  */
 import type { Change } from '../core/reconcile/changes.js';
 import { isOwnedIamChange } from '../core/reconcile/changes-breakglass.js';
+import { isEntraSetupChange } from '../core/reconcile/changes-entra.js';
 import { isHardenChange } from '../core/reconcile/changes-harden.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.js';
@@ -73,6 +74,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       if (!u) throw new Error(`no Entra user ${upn}`);
       return u.id;
     };
+    if (isEntraSetupChange(c)) throw new Error(`${c.kind} is made by \`iam2sso entra setup\``);
     switch (c.kind) {
       case 'ps.create':
       case 'entra.group.create':
@@ -131,6 +133,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
           name: c.name,
           description: c.description,
           sessionDuration: c.sessionDuration,
+          relayState: c.relayState ?? null,
           tags: { [MANAGED_TAG.key]: MANAGED_TAG.value },
         });
         live.permissionSetArns.set(c.name, arn);
@@ -191,7 +194,7 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       case 'entra.app.assign':
         return void (await ports.entra.assignGroupToApp(live.app!, ids.groupId));
       case 'entra.app.unassign':
-        throw new Error('removing an app assignment is not supported yet: remove it in the Entra admin center');
+        return void (await ports.entra.unassignGroupFromApp(live.app!, ids.groupId));
       case 'store.group.create': {
         const entraId = live.entraGroupIds.get(lower(c.name)) ?? 'unknown';
         const id = await ports.identityStore.createGroup(c.name, `${managedDescription(c.name)} entra:${entraId}`);

@@ -14,6 +14,8 @@ export type PermissionSetInfo = {
   description: string;
   sessionDuration: string;
   tags: Record<string, string>;
+  /** Where the AWS access portal sends a user after sign-in (kept so that a deleted set can be restored). */
+  relayState?: string | null;
 };
 
 /** The policies attached to a permission set. */
@@ -59,6 +61,7 @@ export type IdentityCenterWriter = {
     description: string;
     sessionDuration: string;
     tags: Record<string, string>;
+    relayState?: string | null;
   }): Promise<string>;
   updatePermissionSet(arn: string, p: { description: string; sessionDuration: string }): Promise<void>;
   deletePermissionSet(arn: string): Promise<void>;
@@ -104,6 +107,8 @@ export type EntraPort = {
   addGroupMember(groupId: string, userId: string): Promise<void>;
   removeGroupMember(groupId: string, userId: string): Promise<void>;
   assignGroupToApp(app: EntraAppInfo, groupId: string): Promise<void>;
+  /** Removes the group's assignment to the app (only one the tool made; none left is success). */
+  unassignGroupFromApp(app: EntraAppInfo, groupId: string): Promise<void>;
 };
 
 /** Everything apply talks to. */

@@ -60,6 +60,7 @@ async function readPermissionSets(
       name: p.name,
       description: p.description,
       sessionDuration: p.sessionDuration,
+      relayState: p.relayState ?? null,
       ...policies,
       managedPolicies: [...policies.managedPolicies].sort(),
       managedByTool: owns(owned, 'permission-set', p.name, p.tags[MANAGED_TAG.key] === MANAGED_TAG.value),

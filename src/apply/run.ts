@@ -87,7 +87,7 @@ export async function computeChanges(
     planned.groups,
     new Set(live.storeGroupIds.keys()),
   );
-  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
+  const { changes, held } = holdDeletesWhileRefused(applyChanges(diff, live.state.assignments), refused);
   diff.skipped.push(...refused, ...held);
   return { desired, live, diff, changes };
 }

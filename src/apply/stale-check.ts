@@ -42,3 +42,42 @@ export async function findStaleAccounts(
   );
   return describeStalePlan(fingerprint, fingerprintSnapshot(snapshot), planned?.snapshot ?? null, snapshot);
 }
+
+/**
+ * Reads accounts outside the plan again with the audit's collector (IAM, no CloudTrail): the ones read completely are
+ * returned in `read`, the others in `unread` with why. An owned object in an account that left the plan is deleted only
+ * when the account is read now.
+ */
+export async function readAccountsNow(
+  accountIds: string[],
+  settings: AwsSettings,
+  options: StaleOptions,
+): Promise<{ read: string[]; unread: Map<string, string> }> {
+  const now = new Date();
+  const snapshot = await collectAudit(
+    settings,
+    {
+      runId: `apply-read-${now.getTime()}`,
+      assumeRole: options.assumeRole,
+      accounts: accountIds,
+      concurrency: options.concurrency,
+      keyIds: false,
+      sshKeys: false,
+      activity: false,
+      activityDays: 1,
+      userConcurrency: 4,
+      now: () => now,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    },
+    { accountsFound() {}, progress() {}, accountDone() {} },
+  );
+  const byId = new Map(snapshot.accounts.map((a) => [a.accountId, a]));
+  const read: string[] = [];
+  const unread = new Map<string, string>();
+  for (const id of accountIds) {
+    const a = byId.get(id);
+    if (a?.status === 'ok') read.push(id);
+    else unread.set(id, a ? (a.error ?? `read ${a.status}`) : 'not found in the organization');
+  }
+  return { read, unread };
+}

@@ -50,6 +50,7 @@ export function permissionSetReads({ client, arn, ps }: InstanceScope): Permissi
           description: p.Description ?? '',
           sessionDuration: p.SessionDuration ?? 'PT1H',
           tags,
+          relayState: p.RelayState ?? null,
         });
       }
     return out;

@@ -46,6 +46,7 @@ export function identityCenterWrites({ client, arn, ps }: InstanceScope): Identi
             Name: p.name,
             Description: p.description,
             SessionDuration: p.sessionDuration,
+            ...(p.relayState ? { RelayState: p.relayState } : {}),
             Tags,
           }),
         );

@@ -13,7 +13,7 @@ import { applyReport, massChangesOf } from '../apply/outcome.js';
 import { applyPerformer } from '../apply/perform.js';
 import { renderDiffLines, renderSummary } from '../apply/render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
-import { findStaleAccounts } from '../apply/stale-check.js';
+import { findStaleAccounts, readAccountsNow } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
@@ -23,7 +23,7 @@ import type { Change } from '../core/reconcile/changes.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
 import { DEFAULT_IDENTITY_SOURCE, identitySourceNote, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
-import { gateByReads } from '../core/reconcile/read-gate.js';
+import { type AssignmentFact, gateByReads, uncoveredAccounts } from '../core/reconcile/read-gate.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError, ValidationFailed } from '../errors.js';
@@ -125,6 +125,35 @@ function leftOver(exec: ExecutionReport): Change[] {
   ];
 }
 
+/**
+ * Accounts that left the plan but hold what changes act on are read again now: those read completely are treated as
+ * covered (their owned objects are deleted as planned); the others are returned with why, and held.
+ */
+async function readLeftAccounts(
+  changes: Change[],
+  covered: Set<string>,
+  live: AssignmentFact[],
+  readable: Set<string>,
+  flags: ApplyFlags,
+  settings: AwsSettings,
+  io: Io,
+): Promise<Map<string, string>> {
+  const left = uncoveredAccounts(changes, covered, live);
+  if (left.length === 0) return new Map();
+  const { read, unread } = await readAccountsNow(left, settings, {
+    assumeRole: flags.assumeRole,
+    concurrency: flags.concurrency,
+  }).catch((e) => {
+    throw toCloudError(e, 'aws');
+  });
+  for (const id of read) {
+    covered.add(id);
+    readable.add(id);
+    io.err(`account ${id} left the plan: read again now; what iam2sso owns there is removed as planned`);
+  }
+  return unread;
+}
+
 /** Runs `iam2sso apply`. */
 export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> {
   const { config } = loadConfig(flags.config);
@@ -163,7 +192,14 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const { readable, covered } = readableAccounts(db, plan);
     // Members made eligible by `entra harden --pim` are neither added back as standing members nor removed.
     const eligible = new Set(listOwned(db, 'pim-eligibility').map((o) => o.key));
-    const { changes, held } = gateByReads(leaveEligibleAlone(all, eligible), readable, covered, live.state.assignments);
+    const unread = await readLeftAccounts(all, covered, live.state.assignments, readable, flags, settings, io);
+    const { changes, held } = gateByReads(
+      leaveEligibleAlone(all, eligible),
+      readable,
+      covered,
+      live.state.assignments,
+      unread,
+    );
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
     const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;
     const sourceNote = identitySourceNote(source, plan.groups.length, present);

@@ -149,6 +149,8 @@ export async function runDemo(flags: DemoFlags, io: Io): Promise<DemoSummary> {
       `${sandbox.info.endpoint}/_sandbox/identity-center/saml-metadata.xml`,
       '--federation-metadata-out',
       join(dir, 'entra-federation-metadata.xml'),
+      '--state',
+      state,
       '--json',
     ]);
     await step('apply', 'make the plan true in Identity Center and Entra', [

@@ -1,4 +1,6 @@
 /** The work behind `iam2sso entra setup` and `entra provision`, loaded only when one of them runs. */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadConfig } from '../config/config.js';
@@ -11,8 +13,10 @@ import { type CredentialKind, resolveEntraSettings } from '../entra/settings.js'
 import { runSetup, type SetupResult } from '../entra/setup.js';
 import type { SetupStep } from '../entra/setup-plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
-import { stateJournal } from '../reconcile/journal.js';
+import { countReport } from '../reconcile/executor.js';
+import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
+import { listOwned, memoryOwnership, type Ownership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { SCIM_TOKEN_ENV } from './entra.js';
 import { type Io, printJson } from './io.js';
@@ -90,6 +94,18 @@ function stepLine(step: SetupStep, dryRun: boolean, detail?: string): string {
   return `  + ${dryRun ? 'would set up: ' : ''}${step.description}${detail ? ` (${detail})` : ''}`;
 }
 
+/** The ownership a setup run checks against: the state database's (a dry run records in memory only). */
+async function setupState(flags: SetupFlags) {
+  const path = flags.state ?? DEFAULT_STATE_PATH;
+  const db = !flags.dryRun || existsSync(path) ? await openStateDb(path) : null;
+  const owned = db ? stateOwnership(db) : null;
+  const ownership = flags.dryRun ? memoryOwnership(owned ?? emptyOwnership()) : owned!;
+  const ownedAppId = (name: string) =>
+    db ? (listOwned(db, 'entra-app').find((o) => o.key === name.toLowerCase())?.objectId ?? null) : null;
+  return { db, ownership, ownedAppId };
+}
+
+/** Runs `iam2sso entra setup`. */
 export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> {
   if (flags.spMetadata === undefined && flags.spMetadataUrl === undefined && !flags.json && flags.progress) {
     io.err('note: no --sp-metadata: SAML identifier and reply URL are left as they are');
@@ -101,9 +117,10 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
   const say = (line: string) => flags.progress && io.err(line);
   const out = resolve(flags.federationMetadataOut);
   let result: SetupResult;
-  const db = flags.dryRun ? null : await openStateDb(flags.state ?? DEFAULT_STATE_PATH);
-  const runId = `entra-setup-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
-  if (db) startRun(db, runId, 'entra setup', new Date());
+  const { db, ownership, ownedAppId } = await setupState(flags);
+  const runId = `entra-setup-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  const live = !flags.dryRun && db;
+  if (live) startRun(db, runId, 'entra setup', new Date());
   try {
     result = await runSetup(
       adapter.apps,
@@ -126,17 +143,26 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
           starting: (step) => !flags.dryRun && say(`  … ${step.description}`),
           finished: (step, detail) => say(stepLine(step, flags.dryRun, detail)),
         },
-        journal: db ? stateJournal(db, runId, 'entra-setup') : undefined,
+        runId,
+        journal: live ? stateJournal(db, runId, 'entra-setup') : memoryJournal(),
+        ownership,
+        ownedAppId: ownedAppId(flags.appName),
+        log: (line) => io.err(line),
       },
     );
-    if (db) finishRun(db, runId, 'done', null, new Date());
+    if (live) finishRun(db, runId, 'done', countReport(result.report), new Date());
   } catch (error) {
-    if (db) finishRun(db, runId, 'failed', null, new Date());
+    if (live) finishRun(db, runId, 'failed', null, new Date());
     throw entraCloudError(error, adapter.settings.clientId);
   } finally {
     db?.close();
   }
   printSetupResult(io, flags, result, intended, out, adapter.graph.stats);
+}
+
+/** Ownership with nothing in it (a dry run without a state database). */
+function emptyOwnership(): Ownership {
+  return { isOwned: () => false, originOf: () => null, record() {}, release() {}, count: () => 0 };
 }
 
 function printSetupResult(

@@ -15,6 +15,7 @@ import { loadConfig } from '../config/config.js';
 import { type Change, changeId, createdObject, describeChange, ownerCheck } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
 import { orderChanges } from '../core/reconcile/order.js';
+import { restoreChanges } from '../core/reconcile/restore.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { adapterHardenPerformer, withHardenPerformer } from '../entra/harden-performer.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -64,8 +65,7 @@ export function undoPlan(db: StateDb, runId: string): { undos: Undo[]; refused: 
   for (const entry of done(runId).reverse()) {
     const undo = entry.undo as Change | null;
     if (!undo || !('kind' in undo)) continue;
-    if (alreadyUndone.has(changeId(undo))) continue;
-    if (undo.kind === 'store.user.delete' || undo.kind === 'entra.app.unassign') {
+    if (undo.kind === 'store.user.delete') {
       refused.push({
         item: describeChange(undo).slice(2),
         reason: 'left in place: not undone by rollback (remove it by hand if needed)',
@@ -74,7 +74,10 @@ export function undoPlan(db: StateDb, runId: string): { undos: Undo[]; refused: 
     }
     const by = touchedLater.get(objectOf(changeOf(entry)));
     if (by) refused.push({ item: describeChange(undo).slice(2), reason: `changed since by run ${by}: left as it is` });
-    else undos.push({ undo, of: entry });
+    // A deleted permission set comes back with what its snapshot recorded; what an earlier rollback made is not made
+    // again.
+    else
+      for (const u of restoreChanges([undo])) if (!alreadyUndone.has(changeId(u))) undos.push({ undo: u, of: entry });
   }
   return { undos, refused };
 }
@@ -113,6 +116,16 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   const { config } = loadConfig(flags.config);
   const db = await openStateDb(flags.state);
   if (isSyncRun(db, target)) return runSyncRollback(db, target, flags, io).finally(() => db.close());
+  if (listRuns(db).find((r) => r.runId === target)?.command === 'entra setup') {
+    const { runEntraSetupRollback } = await import('./rollback-entra.js');
+    const lock = flags.dryRun ? null : holdApplyLock(db, `rollback-${target}`, { note: (line) => io.err(line) });
+    try {
+      return await runEntraSetupRollback(db, config, target, flags, io);
+    } finally {
+      lock?.release();
+      db.close();
+    }
+  }
   const entra = createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env });
   const settings = await resolveAwsSettings(flags as AwsOptions, {
     identityCenter: true,
@@ -126,7 +139,7 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
     if (!flags.dryRun)
       for (const line of await resumeOpenEntries(journal, runtime.ports.identityCenter, sleep)) io.err(line);
     const { undos, refused } = undoPlan(db, target);
-    const undone = orderChanges(undos.map((u) => u.undo));
+    const undone = orderChanges(restoreChanges(undos.map((u) => u.undo)));
     for (const c of undone) io.err(describeChange(c));
     for (const r of refused) io.err(`  refused ${r.item}: ${r.reason}`);
     if (undone.length === 0) {

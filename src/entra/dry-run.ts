@@ -40,11 +40,17 @@ export function recordingAppWriter(log: IntendedWrite[]): AppWriter {
         appRoles: [],
       } satisfies EnterpriseApp;
     },
-    async setSamlMode(spId) {
-      note('PATCH /servicePrincipals/{id}', `${spId}: preferredSingleSignOnMode saml`);
+    async removeApp(spId, appObjectId) {
+      note('DELETE /servicePrincipals/{id}, DELETE /applications/{id}', `${spId}, application ${appObjectId}`);
     },
-    async setSamlUrls(appObjectId, entityId, acsUrl) {
-      note('PATCH /applications/{id}', `${appObjectId}: identifierUris [${entityId}], web.redirectUris [${acsUrl}]`);
+    async setSsoMode(spId, mode) {
+      note('PATCH /servicePrincipals/{id}', `${spId}: preferredSingleSignOnMode ${mode}`);
+    },
+    async setSamlUrls(appObjectId, identifierUris, redirectUris) {
+      note(
+        'PATCH /applications/{id}',
+        `${appObjectId}: identifierUris [${identifierUris.join(', ')}], web.redirectUris [${redirectUris.join(', ')}]`,
+      );
     },
     async addSigningCertificate(spId, displayName, end) {
       note(
@@ -71,6 +77,12 @@ export function recordingAppWriter(log: IntendedWrite[]): AppWriter {
     },
     async startSyncJob(spId, jobId) {
       note('POST .../jobs/{id}/start', `${spId} ${jobId}`);
+    },
+    async pauseSyncJob(spId, jobId) {
+      note('POST .../jobs/{id}/pause', `${spId} ${jobId}`);
+    },
+    async deleteSyncJob(spId, jobId) {
+      note('DELETE .../synchronization/jobs/{id}', `${spId} ${jobId}`);
     },
     async assign(spId, principalId, appRoleId) {
       note('POST /servicePrincipals/{id}/appRoleAssignedTo', `${spId}: ${principalId} as role ${appRoleId}`);
@@ -108,6 +120,10 @@ export function recordingDirectoryWriter(log: IntendedWrite[]): DirectoryWriter 
     },
     async assignToApp(spId, principalId, appRoleId) {
       note('POST /servicePrincipals/{id}/appRoleAssignedTo', `${spId}: ${principalId} as role ${appRoleId}`);
+      return 'done';
+    },
+    async unassignFromApp(spId, principalId) {
+      note('DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}', `${spId}: ${principalId}`);
       return 'done';
     },
   };

@@ -1,7 +1,8 @@
 /**
  * The enterprise app through Graph: the gallery app's service principal and application (read), and the
  * writes that configure SAML single sign-on and the signing certificate (instantiate, preferredSingleSignOnMode,
- * identifierUris and web.redirectUris, addTokenSigningCertificate, preferredTokenSigningKeyThumbprint).
+ * identifierUris and web.redirectUris, addTokenSigningCertificate, preferredTokenSigningKeyThumbprint), and removing
+ * an app the tool created (rollback).
  */
 
 import { odataString } from './directory-reader.js';
@@ -110,19 +111,41 @@ export async function instantiateApp(
   }
 }
 
-/** Sets preferredSingleSignOnMode to saml. */
-export function setSamlMode(graph: GraphApi, servicePrincipalId: string): Promise<void> {
+/** Sets preferredSingleSignOnMode (saml; or back to what it was, null included). */
+export function setSsoMode(graph: GraphApi, servicePrincipalId: string, mode: string | null): Promise<void> {
   return graph.patch(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`, 'apps.write', {
-    preferredSingleSignOnMode: 'saml',
+    preferredSingleSignOnMode: mode,
   });
 }
 
-/** Sets the SP entity ID (identifierUris) and ACS URL (web.redirectUris) on the application. */
-export function setSamlUrls(graph: GraphApi, appObjectId: string, entityId: string, acsUrl: string): Promise<void> {
+/** Sets the SP entity IDs (identifierUris) and ACS URLs (web.redirectUris) on the application. */
+export function setSamlUrls(
+  graph: GraphApi,
+  appObjectId: string,
+  identifierUris: string[],
+  redirectUris: string[],
+): Promise<void> {
   return graph.patch(`/applications/${encodeURIComponent(appObjectId)}`, 'apps.write', {
-    identifierUris: [entityId],
-    web: { redirectUris: [acsUrl] },
+    identifierUris,
+    web: { redirectUris },
   });
+}
+
+/**
+ * Removes the enterprise app: its service principal, then its application (Graph moves both to deleted items for
+ * 30 days). Already gone is success. Docs: learn.microsoft.com/graph/api/serviceprincipal-delete and
+ * learn.microsoft.com/graph/api/application-delete (DELETE, 204 No Content).
+ */
+export async function removeApp(graph: GraphApi, servicePrincipalId: string, appObjectId: string): Promise<void> {
+  const gone = async (call: () => Promise<void>) => {
+    try {
+      await call();
+    } catch (error) {
+      if (!(error instanceof GraphCallError && error.failure.status === 404)) throw error;
+    }
+  };
+  await gone(() => graph.delete(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`, 'apps.write'));
+  if (appObjectId) await gone(() => graph.delete(`/applications/${encodeURIComponent(appObjectId)}`, 'apps.write'));
 }
 
 /** Adds a self-signed token signing certificate; returns its thumbprint. */
@@ -140,8 +163,12 @@ export async function addSigningCertificate(
   return cert.thumbprint.toUpperCase();
 }
 
-/** Makes the certificate with this thumbprint the one that signs SAML tokens. */
-export function setPreferredThumbprint(graph: GraphApi, servicePrincipalId: string, thumbprint: string): Promise<void> {
+/** Makes the certificate with this thumbprint the one that signs SAML tokens (null: none is preferred). */
+export function setPreferredThumbprint(
+  graph: GraphApi,
+  servicePrincipalId: string,
+  thumbprint: string | null,
+): Promise<void> {
   return graph.patch(`/servicePrincipals/${encodeURIComponent(servicePrincipalId)}`, 'apps.write', {
     preferredTokenSigningKeyThumbprint: thumbprint,
   });

@@ -100,6 +100,20 @@ export function startSyncJob(graph: GraphApi, servicePrincipalId: string, jobId:
   return graph.post(`${job(servicePrincipalId, jobId)}/start`, 'sync.write', {});
 }
 
+/** Pauses the job (learn.microsoft.com/graph/api/synchronization-synchronizationjob-pause: POST, 204). */
+export function pauseSyncJob(graph: GraphApi, servicePrincipalId: string, jobId: string): Promise<void> {
+  return graph.post(`${job(servicePrincipalId, jobId)}/pause`, 'sync.write', {});
+}
+
+/** Deletes the job (learn.microsoft.com/graph/api/synchronization-synchronizationjob-delete: DELETE, 204). */
+export async function deleteSyncJob(graph: GraphApi, servicePrincipalId: string, jobId: string): Promise<void> {
+  try {
+    await graph.delete(job(servicePrincipalId, jobId), 'sync.write');
+  } catch (error) {
+    if (!(error instanceof GraphCallError && error.failure.status === 404)) throw error;
+  }
+}
+
 function parseJson(text: unknown): Raw {
   if (typeof text !== 'string') return {};
   try {

@@ -8,14 +8,17 @@ import {
   addSigningCertificate,
   instantiateApp,
   type ReplicationWait,
+  removeApp,
   setPreferredThumbprint,
-  setSamlMode,
   setSamlUrls,
+  setSsoMode,
 } from './graph-app.js';
 import type { GraphApi } from './graph-client.js';
 import {
   createSyncJob,
+  deleteSyncJob,
   listSyncJobs,
+  pauseSyncJob,
   provisionOnDemand,
   saveScimCredentials,
   startSyncJob,
@@ -75,6 +78,23 @@ export function graphDirectoryWriter(graph: GraphApi): DirectoryWriter {
           appRoleId,
         }),
       ),
+    // DELETE /servicePrincipals/{resource id}/appRoleAssignedTo/{assignment id}: learn.microsoft.com/graph/api/
+    // serviceprincipal-delete-approleassignedto (204; a 404 means it is already gone).
+    async unassignFromApp(servicePrincipalId, principalId) {
+      const { items } = await graph.pages<{ id: string; principalId: string }>(
+        `/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/appRoleAssignedTo?$select=id,principalId`,
+        'apps.assign',
+      );
+      const mine = items.filter((a) => a.principalId === principalId);
+      for (const a of mine)
+        await writeIdempotently('delete', () =>
+          graph.delete(
+            `/servicePrincipals/${encodeURIComponent(servicePrincipalId)}/appRoleAssignedTo/${encodeURIComponent(a.id)}`,
+            'apps.assign',
+          ),
+        );
+      return mine.length ? 'done' : 'already';
+    },
   };
 }
 
@@ -88,8 +108,10 @@ export function graphAppWriter(
   const directory = graphDirectoryWriter(graph);
   return {
     instantiate: (templateId, displayName) => instantiateApp(graph, templateId, displayName, wait),
-    setSamlMode: (spId) => setSamlMode(graph, spId),
-    setSamlUrls: (appObjectId, entityId, acsUrl) => setSamlUrls(graph, appObjectId, entityId, acsUrl),
+    removeApp: (spId, appObjectId) => removeApp(graph, spId, appObjectId),
+    setSsoMode: (spId, mode) => setSsoMode(graph, spId, mode),
+    setSamlUrls: (appObjectId, identifierUris, redirectUris) =>
+      setSamlUrls(graph, appObjectId, identifierUris, redirectUris),
     addSigningCertificate: (spId, displayName, end) => addSigningCertificate(graph, spId, displayName, end),
     setPreferredThumbprint: (spId, thumbprint) => setPreferredThumbprint(graph, spId, thumbprint),
     async saveFederationMetadata(appId, path) {
@@ -106,6 +128,8 @@ export function graphAppWriter(
     },
     saveScimCredentials: (spId, jobId, credentials) => saveScimCredentials(graph, spId, jobId, credentials),
     startSyncJob: (spId, jobId) => startSyncJob(graph, spId, jobId),
+    pauseSyncJob: (spId, jobId) => pauseSyncJob(graph, spId, jobId),
+    deleteSyncJob: (spId, jobId) => deleteSyncJob(graph, spId, jobId),
     assign: (spId, principalId, appRoleId) => directory.assignToApp(spId, principalId, appRoleId),
     provisionOnDemand: (spId, jobId, ruleId, userId) => provisionOnDemand(graph, spId, jobId, ruleId, userId),
   };

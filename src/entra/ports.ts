@@ -56,6 +56,8 @@ export type DirectoryWriter = {
   addMember(groupId: string, memberId: string): Promise<WriteOutcome>;
   removeMember(groupId: string, memberId: string): Promise<WriteOutcome>;
   assignToApp(servicePrincipalId: string, principalId: string, appRoleId: string): Promise<WriteOutcome>;
+  /** Removes every assignment of the principal to the app (none left is success). */
+  unassignFromApp(servicePrincipalId: string, principalId: string): Promise<WriteOutcome>;
 };
 
 /** The gallery enterprise app: application and service principal ids and what SAML setup needs. */
@@ -113,15 +115,20 @@ export type OnDemandResult = {
 export type AppWriter = {
   /** Instantiates the gallery template and waits until Graph can read the new service principal. */
   instantiate(templateId: string, displayName: string): Promise<EnterpriseApp>;
-  setSamlMode(servicePrincipalId: string): Promise<void>;
-  setSamlUrls(appObjectId: string, entityId: string, acsUrl: string): Promise<void>;
+  /** Removes the app's service principal and application (only an app the tool created; rollback). */
+  removeApp(servicePrincipalId: string, appObjectId: string): Promise<void>;
+  /** Sets the single sign-on mode (saml; null clears it). */
+  setSsoMode(servicePrincipalId: string, mode: string | null): Promise<void>;
+  setSamlUrls(appObjectId: string, identifierUris: string[], redirectUris: string[]): Promise<void>;
   /** Adds a token signing certificate and returns its thumbprint. */
   addSigningCertificate(servicePrincipalId: string, displayName: string, endDateTime: Date): Promise<string>;
-  setPreferredThumbprint(servicePrincipalId: string, thumbprint: string): Promise<void>;
+  setPreferredThumbprint(servicePrincipalId: string, thumbprint: string | null): Promise<void>;
   saveFederationMetadata(appId: string, path: string): Promise<void>;
   createSyncJob(servicePrincipalId: string, templateId: string): Promise<SyncJob>;
   saveScimCredentials(servicePrincipalId: string, jobId: string, credentials: ScimCredentials): Promise<void>;
   startSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
+  pauseSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
+  deleteSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
   assign(servicePrincipalId: string, principalId: string, appRoleId: string): Promise<WriteOutcome>;
   provisionOnDemand(servicePrincipalId: string, jobId: string, ruleId: string, userId: string): Promise<OnDemandResult>;
 };

@@ -67,6 +67,14 @@ function activeThumbprint(app: EnterpriseApp, now: Date): string | null {
   return Date.parse(cert.endDateTime) - now.getTime() > CERTIFICATE_RENEW_BEFORE_MS ? cert.thumbprint : null;
 }
 
+function usableThumbprint(app: EnterpriseApp, now: Date): string | null {
+  const ok = app.signingCertificates.filter(
+    (c) => Date.parse(c.endDateTime) - now.getTime() > CERTIFICATE_RENEW_BEFORE_MS,
+  );
+  ok.sort((a, b) => Date.parse(b.endDateTime) - Date.parse(a.endDateTime));
+  return ok[0]?.thumbprint ?? null;
+}
+
 function samlSteps(app: EnterpriseApp | null, desired: SetupDesired, now: Date): SetupStep[] {
   const steps: SetupStep[] = [];
   const samlOn = app?.preferredSingleSignOnMode === 'saml';
@@ -81,7 +89,10 @@ function samlSteps(app: EnterpriseApp | null, desired: SetupDesired, now: Date):
     });
   }
   const active = app ? activeThumbprint(app, now) : null;
-  if (!active) {
+  // A usable certificate already on the app (one a killed run added before making it the active one) is made the
+  // active one rather than adding another.
+  const usable = app && !active ? usableThumbprint(app, now) : null;
+  if (!active && !usable) {
     steps.push({
       action: {
         kind: 'add-signing-certificate',
@@ -93,9 +104,13 @@ function samlSteps(app: EnterpriseApp | null, desired: SetupDesired, now: Date):
     });
   }
   steps.push({
-    action: { kind: 'set-preferred-certificate', thumbprint: active },
+    action: { kind: 'set-preferred-certificate', thumbprint: active ?? usable },
     change: !active,
-    description: active ? `signing certificate ${active} is the active one` : 'make the new certificate the active one',
+    description: active
+      ? `signing certificate ${active} is the active one`
+      : usable
+        ? `make signing certificate ${usable} the active one`
+        : 'make the new certificate the active one',
   });
   return steps;
 }

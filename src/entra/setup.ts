@@ -1,20 +1,33 @@
 /**
- * `entra setup` end to end: read what is live, plan the steps (setup-plan.ts, pure), then run the steps that
- * change something through the AppWriter port. The dry run passes a recording writer instead (dry-run.ts);
- * nothing here knows which one it has.
+ * `entra setup` end to end: settle what a killed run left open, read what is live, refuse an app the tool does not
+ * own, plan the steps (setup-plan.ts, pure), and run their typed changes through the one executor (journal before
+ * each call, ownership of the app it creates, undo records for rollback). The dry run passes a recording writer and a
+ * memory journal instead (dry-run.ts); nothing here knows which one it has.
  */
 import { readFile } from 'node:fs/promises';
+import { type Change, describeChange } from '../core/reconcile/changes.js';
+import { entraAppRef } from '../core/reconcile/changes-entra.js';
 import { UsageError } from '../errors.js';
+import { type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import type { Journal } from '../reconcile/journal.js';
-import type { AppReader, AppWriter, EnterpriseApp, ScimCredentials } from './ports.js';
+import type { Ownership } from '../store/ownership-repo.js';
+import type { AppReader, AppWriter, EnterpriseApp } from './ports.js';
 import { type IdpMetadata, parseIdpMetadata } from './saml-metadata.js';
+import { setupChanges } from './setup-changes.js';
+import { type SetupContext, setupPerformer } from './setup-performer.js';
 import { AWS_GALLERY_TEMPLATE_ID, planSetup, type SetupDesired, type SetupLive, type SetupStep } from './setup-plan.js';
+import { settleOpenSetupEntries } from './setup-resume.js';
 
 /** Progress callbacks: before a step runs, and after. */
 export type SetupProgress = { starting(step: SetupStep): void; finished(step: SetupStep, detail?: string): void };
 
 /** The outcome: every step, the app, and the thumbprint that signs SAML tokens now. */
-export type SetupResult = { steps: SetupStep[]; app: EnterpriseApp; signingThumbprint: string | null };
+export type SetupResult = {
+  steps: SetupStep[];
+  app: EnterpriseApp;
+  signingThumbprint: string | null;
+  report: ExecutionReport;
+};
 
 async function metadataFileState(
   apps: AppReader,
@@ -56,92 +69,113 @@ function sameIdp(published: string, onDisk: string): boolean {
   return key(a.value) === key(b.value);
 }
 
-type Context = { app: EnterpriseApp | null; thumbprint: string | null; jobId: string | null };
+/** What the run writes through: the journal, ownership and its log (the dry run passes memory ones). */
+export type SetupRunOptions = {
+  now: Date;
+  scimToken: () => string;
+  progress: SetupProgress;
+  onPlan?: (steps: SetupStep[]) => void;
+  runId: string;
+  /** The journal of the run: each change's intent (with its undo) before its call, its result after (no secrets). */
+  journal: Journal;
+  ownership: Ownership;
+  /** The service principal id recorded when the app was created, if known (a name match is not ownership). */
+  ownedAppId?: string | null;
+  log(line: string): void;
+  sleep?: (ms: number) => Promise<void>;
+};
 
-async function runStep(
-  step: SetupStep,
-  ctx: Context,
-  writer: AppWriter,
-  scimToken: () => string,
-): Promise<string | undefined> {
-  const action = step.action;
-  if (action.kind === 'create-app') {
-    ctx.app = await writer.instantiate(action.templateId, action.displayName);
-    return `service principal ${ctx.app.servicePrincipalId}, app id ${ctx.app.appId}`;
+/** Refuses to configure an app iam2sso neither created nor was told to adopt. */
+function refuseUnownedApp(app: EnterpriseApp | null, desired: SetupDesired, options: SetupRunOptions): void {
+  if (!app) return;
+  const ref = entraAppRef(desired.appName);
+  const recorded = options.ownedAppId;
+  if (options.ownership.isOwned(ref) && (!recorded || recorded === app.servicePrincipalId)) {
+    // An app a killed run created is known by its id from now on.
+    if (!recorded) options.ownership.record(ref, options.runId, app.servicePrincipalId);
+    return;
   }
-  const app = ctx.app!;
-  const sp = app.servicePrincipalId;
-  switch (action.kind) {
-    case 'set-saml-mode':
-      return void (await writer.setSamlMode(sp));
-    case 'set-saml-urls':
-      return void (await writer.setSamlUrls(app.appObjectId, action.entityId, action.acsUrl));
-    case 'add-signing-certificate':
-      ctx.thumbprint = await writer.addSigningCertificate(sp, action.displayName, action.endDateTime);
-      return `thumbprint ${ctx.thumbprint}, expires ${action.endDateTime.toISOString().slice(0, 10)}`;
-    case 'set-preferred-certificate':
-      return void (await writer.setPreferredThumbprint(sp, action.thumbprint ?? ctx.thumbprint!));
-    case 'save-federation-metadata':
-      return void (await writer.saveFederationMetadata(app.appId, action.path));
-    case 'create-provisioning-job':
-      ctx.jobId = (await writer.createSyncJob(sp, action.templateId)).id;
-      return `job ${ctx.jobId}`;
-    case 'save-provisioning-credentials': {
-      const credentials: ScimCredentials = { baseAddress: action.baseAddress, token: scimToken() };
-      return void (await writer.saveScimCredentials(sp, ctx.jobId!, credentials));
-    }
-    case 'start-provisioning':
-      return void (await writer.startSyncJob(sp, ctx.jobId!));
-  }
+  throw new UsageError(
+    `enterprise app '${app.displayName}' (${app.servicePrincipalId}) exists and is not managed by iam2sso: pass --app-name with another name, or adopt it with \`iam2sso adopt entra-app "${desired.appName}"\``,
+  );
 }
 
-/** Plans and applies `entra setup`. `scimToken` is asked for only when credentials must be saved. */
+/** Plans and applies `entra setup` through the executor. `scimToken` is asked for only when credentials are saved. */
 export async function runSetup(
   apps: AppReader,
   writer: AppWriter,
   desired: SetupDesired,
-  options: {
-    now: Date;
-    scimToken: () => string;
-    progress: SetupProgress;
-    onPlan?: (steps: SetupStep[]) => void;
-    /** The journal of the run: each changing step's intent before its call, its result after (no secrets). */
-    journal?: Journal;
-  },
+  options: SetupRunOptions,
 ): Promise<SetupResult> {
-  const live = await readSetupLive(apps, desired, options.now);
+  let live = await readSetupLive(apps, desired, options.now);
+  const settled = await settleOpenSetupEntries(
+    options.journal,
+    apps,
+    { app: live.app, jobs: live.jobs },
+    desired.appName,
+    options.sleep,
+  );
+  if (settled) live = await readSetupLive(apps, desired, options.now);
+  refuseUnownedApp(live.app, desired, options);
   const steps = planSetup(live, desired);
   options.onPlan?.(steps);
+  const changes = setupChanges(steps, live, desired.appName);
   const job = live.jobs.find((j) =>
     steps.some((s) => s.action.kind === 'create-provisioning-job' && s.action.templateId === j.templateId),
   );
-  const ctx: Context = {
+  const ctx: SetupContext = {
     app: live.app,
     thumbprint: live.app?.preferredTokenSigningKeyThumbprint ?? null,
     jobId: job?.id ?? null,
   };
-  if (steps.some((s) => s.change && s.action.kind === 'save-provisioning-credentials')) options.scimToken();
-  for (const step of steps) {
-    if (!step.change) {
-      options.progress.finished(step);
-      continue;
-    }
-    options.progress.starting(step);
-    const entry = options.journal?.begin({
-      stepId: `entra.setup:${step.action.kind}`,
-      kind: `entra.setup.${step.action.kind}`,
-      target: step.description,
-      // The action names what it sets (ids, URLs, dates); the SCIM token is never part of it.
-      payload: { action: step.action },
-    });
-    try {
-      const detail = await runStep(step, ctx, writer, options.scimToken);
-      if (entry !== undefined) options.journal?.finish(entry, { status: 'done', result: detail ?? null });
-      options.progress.finished(step, detail);
-    } catch (error) {
-      if (entry !== undefined) options.journal?.finish(entry, { status: 'failed', error: (error as Error).message });
-      throw error;
-    }
+  if (changes.some((c) => c.kind === 'entra.sync.save-credentials')) options.scimToken();
+  const stepOf = (c: Change) => steps.find((s) => s.change && sameKind(s, c));
+  let firstError: unknown = null;
+  const performer = setupPerformer(apps, writer, ctx, {
+    scimToken: options.scimToken,
+    onStart: (c) => {
+      const step = stepOf(c);
+      if (step) options.progress.starting(step);
+    },
+    onDone: (c, detail) => {
+      const step = stepOf(c);
+      if (step) options.progress.finished(step, detail);
+    },
+    onError: (e) => {
+      firstError ??= e;
+    },
+  });
+  for (const step of steps) if (!step.change) options.progress.finished(step);
+  const report = await executeChanges(changes, performer, {
+    runId: options.runId,
+    journal: options.journal,
+    ownership: options.ownership,
+    log: options.log,
+  });
+  if (firstError) throw firstError;
+  const stuck = [...report.refused, ...report.cancelled];
+  if (stuck.length > 0) throw new UsageError(stuck.map((r) => `${describeChange(r.change)}: ${r.reason}`).join('; '));
+  const metadata = steps.find((s) => s.action.kind === 'save-federation-metadata');
+  if (metadata?.change && metadata.action.kind === 'save-federation-metadata' && ctx.app) {
+    options.progress.starting(metadata);
+    await writer.saveFederationMetadata(ctx.app.appId, metadata.action.path);
+    options.progress.finished(metadata);
   }
-  return { steps, app: ctx.app!, signingThumbprint: ctx.thumbprint };
+  return { steps, app: ctx.app!, signingThumbprint: ctx.thumbprint, report };
+}
+
+const STEP_KIND: Record<SetupStep['action']['kind'], string> = {
+  'create-app': 'entra.app.instantiate',
+  'set-saml-mode': 'entra.sp.sso-mode',
+  'set-saml-urls': 'entra.app.saml-urls',
+  'add-signing-certificate': 'entra.sp.add-certificate',
+  'set-preferred-certificate': 'entra.sp.preferred-certificate',
+  'save-federation-metadata': '',
+  'create-provisioning-job': 'entra.sync.create-job',
+  'save-provisioning-credentials': 'entra.sync.save-credentials',
+  'start-provisioning': 'entra.sync.start',
+};
+
+function sameKind(step: SetupStep, c: Change): boolean {
+  return STEP_KIND[step.action.kind] === c.kind;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DescribeUserCommand, GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import Database from 'better-sqlite3';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
 import { userRoleId } from '../../src/entra/groups.js';
@@ -127,10 +128,11 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.ok(out.steps.every((s) => s.change));
     const runs = await runIam2sso(['runs', '--json', '--state', join(dir, 'state.db')], env);
     const journaled = runs.json<{ command: string; status: string; counts: { done: number } }[]>();
+    // Every step but the local metadata file is a change in Entra, journaled through the executor.
     assert.deepEqual(
       journaled.map((r) => [r.command, r.status, r.counts.done]),
-      [['entra setup', 'done', out.steps.length]],
-      'the run and each of its steps are journaled',
+      [['entra setup', 'done', out.steps.length - 1]],
+      'the run and each of its changes are journaled',
     );
     const found = await adapter.apps.findApps(DEFAULT_APP_NAME, AWS_GALLERY_TEMPLATE_ID);
     assert.equal(found.length, 1);
@@ -230,6 +232,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
       assert.equal(run.status, 1, run.stderr);
       assert.match(run.stderr, /error: graph Authorization_RequestDenied/);
       assert.match(run.stderr, /grant the Microsoft Graph application permission Application\.ReadWrite\.All to app /);
+      const db = new Database(join(dir, 'state.db'), { readonly: true });
+      const owned = db.prepare("SELECT object_key FROM owned_objects WHERE kind = 'entra-app'").all();
+      db.close();
+      assert.deepEqual(owned, [{ object_key: DEFAULT_APP_NAME.toLowerCase() }], 'a refused create owns nothing');
     } finally {
       product.grantedPermissions = granted;
     }

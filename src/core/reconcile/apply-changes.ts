@@ -7,8 +7,14 @@ import type { Change } from './changes.js';
 
 const lower = (s: string) => s.toLowerCase();
 
-/** Every change of an apply diff. */
-export function applyChanges(diff: ApplyDiff): Change[] {
+/**
+ * Every change of an apply diff. `assignments` are the live account assignments: a deleted permission set's are
+ * recorded in its snapshot, so that rolling the delete back assigns it again.
+ */
+export function applyChanges(
+  diff: ApplyDiff,
+  assignments: { accountId: string; permissionSet: string; group: string }[] = [],
+): Change[] {
   const out: Change[] = [];
   for (const p of diff.permissionSets.create) {
     out.push({ kind: 'ps.create', name: p.name, description: p.description, sessionDuration: p.sessionDuration });
@@ -21,8 +27,11 @@ export function applyChanges(diff: ApplyDiff): Change[] {
   }
   for (const u of diff.permissionSets.update) out.push(...u.typed);
   for (const p of diff.permissionSets.delete) {
-    const { arn: _arn, managedByTool: _m, ...snapshot } = p;
-    out.push({ kind: 'ps.delete', name: p.name, snapshot });
+    const { arn: _arn, managedByTool: _m, ...settings } = p;
+    const held = assignments
+      .filter((a) => a.permissionSet === p.name)
+      .map((a) => ({ accountId: a.accountId, group: a.group }));
+    out.push({ kind: 'ps.delete', name: p.name, snapshot: { ...settings, assignments: held } });
   }
   for (const g of diff.groups.create) {
     out.push({ kind: 'entra.group.create', name: g.name });

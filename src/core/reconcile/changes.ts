@@ -17,6 +17,16 @@ import {
   undoOwnedIamChange,
 } from './changes-breakglass.js';
 import {
+  describeEntraSetupChange,
+  type EntraSetupChange,
+  entraSetupChangeId,
+  entraSetupCreated,
+  entraSetupDeleted,
+  entraSetupOwnerCheck,
+  entraSetupUndo,
+  isEntraSetupChange,
+} from './changes-entra.js';
+import {
   describeHardenChange,
   type HardenChange,
   type HardenObjectKind,
@@ -50,7 +60,9 @@ export type ObjectKind =
   | 'store-group'
   | 'store-user'
   | IamObjectKind
-  | HardenObjectKind;
+  | HardenObjectKind
+  | 'entra-app'
+  | 'entra-app-assignment';
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -58,11 +70,20 @@ export type ObjectRef = { kind: ObjectKind; key: string };
 /** Settings of a permission set that `ps.update` sets. */
 export type PsSettings = { description: string; sessionDuration: string };
 
+/**
+ * A permission set as it was before a delete, recorded with the delete's intent: its policies, relay state and
+ * account assignments, so that rolling the delete back recreates all of it.
+ */
+export type PsSnapshot = DesiredPermissionSet & {
+  relayState?: string | null;
+  assignments?: { accountId: string; group: string }[];
+};
+
 /** One change to a cloud. */
 export type Change =
-  | ({ kind: 'ps.create'; name: string } & PsSettings)
+  | ({ kind: 'ps.create'; name: string; relayState?: string | null; snapshot?: PsSnapshot } & PsSettings)
   | { kind: 'ps.update'; name: string; to: PsSettings; from: PsSettings }
-  | { kind: 'ps.delete'; name: string; snapshot: DesiredPermissionSet }
+  | { kind: 'ps.delete'; name: string; snapshot: PsSnapshot }
   | { kind: 'ps.attach-managed' | 'ps.detach-managed'; name: string; policyArn: string }
   | { kind: 'ps.attach-customer-managed' | 'ps.detach-customer-managed'; name: string; policy: PolicyRef }
   | { kind: 'ps.put-inline'; name: string; document: string; previous: string | null }
@@ -83,7 +104,8 @@ export type Change =
   | SyncChange
   | IamChange
   | OwnedIamChange
-  | HardenChange;
+  | HardenChange
+  | EntraSetupChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -101,6 +123,7 @@ export function changeId(c: Change): string {
   if (isOwnedIamChange(c)) return ownedIamChangeId(c);
   if (isSyncChange(c)) return syncChangeId(c);
   if (isHardenChange(c)) return hardenChangeId(c);
+  if (isEntraSetupChange(c)) return entraSetupChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -138,6 +161,7 @@ export function changeId(c: Change): string {
 export function createdObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamCreatedObject(c);
   if (isHardenChange(c)) return hardenCreated(c);
+  if (isEntraSetupChange(c)) return entraSetupCreated(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -149,6 +173,8 @@ export function createdObject(c: Change): ObjectRef | null {
       return { kind: 'store-group', key: lower(c.name) };
     case 'store.user.create':
       return { kind: 'store-user', key: lower(c.upn) };
+    case 'entra.app.assign':
+      return { kind: 'entra-app-assignment', key: lower(c.group) };
     default:
       return null;
   }
@@ -158,6 +184,7 @@ export function createdObject(c: Change): ObjectRef | null {
 export function deletedObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamDeletedObject(c);
   if (isHardenChange(c)) return hardenDeleted(c);
+  if (isEntraSetupChange(c)) return entraSetupDeleted(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -169,6 +196,8 @@ export function deletedObject(c: Change): ObjectRef | null {
       return { kind: 'store-group', key: lower(c.name) };
     case 'store.user.delete':
       return { kind: 'store-user', key: lower(c.upn) };
+    case 'entra.app.unassign':
+      return { kind: 'entra-app-assignment', key: lower(c.group) };
     default:
       return null;
   }
@@ -184,6 +213,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamOwnerCheck(c);
   if (isSyncChange(c)) return syncOwnerCheck(c);
   if (isHardenChange(c)) return hardenOwnerCheck(c);
+  if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -217,6 +247,7 @@ export function undoOf(c: Change): Change | null {
   if (isOwnedIamChange(c)) return undoOwnedIamChange(c);
   if (isSyncChange(c)) return undoOfSync(c);
   if (isHardenChange(c)) return hardenUndoOf(c);
+  if (isEntraSetupChange(c)) return entraSetupUndo(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -235,11 +266,14 @@ export function undoOf(c: Change): Change | null {
     case 'ps.update':
       return { kind: 'ps.update', name: c.name, to: c.from, from: c.to };
     case 'ps.delete':
+      // The whole set comes back: `restoreChanges` (restore.ts) expands the snapshot into its policies and assignments.
       return {
         kind: 'ps.create',
         name: c.name,
         description: c.snapshot.description,
         sessionDuration: c.snapshot.sessionDuration,
+        relayState: c.snapshot.relayState ?? null,
+        snapshot: c.snapshot,
       };
     case 'ps.attach-managed':
       return { kind: 'ps.detach-managed', name: c.name, policyArn: c.policyArn };
@@ -307,6 +341,7 @@ export function describeChange(c: Change): string {
   if (isIamChange(c)) return describeIamChange(c);
   if (isSyncChange(c)) return describeSyncChange(c);
   if (isHardenChange(c)) return describeHardenChange(c);
+  if (isEntraSetupChange(c)) return describeEntraSetupChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -15,7 +15,11 @@ import {
   stableJson,
 } from './desired.js';
 
-export type LivePermissionSet = DesiredPermissionSet & { arn: string; managedByTool: boolean };
+export type LivePermissionSet = DesiredPermissionSet & {
+  arn: string;
+  managedByTool: boolean;
+  relayState?: string | null;
+};
 export type LiveGroup = { id: string; name: string; members: string[]; managedByTool: boolean };
 export type LiveAssignment = DesiredAssignment & { managedByTool: boolean };
 

@@ -5,6 +5,7 @@
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
 import { isOwnedIamChange, OWNED_IAM_PHASE, ownedIamDependsOn } from './changes-breakglass.js';
+import { ENTRA_SETUP_PHASE, entraSetupNeeds, isEntraSetupChange } from './changes-entra.js';
 import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 
@@ -32,7 +33,7 @@ const PHASE: Record<ChangeKind, number> = {
   'ps.provision': 4,
   'store.member.remove': 5,
   'assignment.delete': 5,
-  'entra.app.unassign': 6,
+  'entra.app.unassign': 5,
   'ps.delete': 6,
   'store.group.delete': 6,
   'entra.group.delete': 6,
@@ -40,6 +41,7 @@ const PHASE: Record<ChangeKind, number> = {
   ...IAM_PHASES,
   ...OWNED_IAM_PHASE,
   ...HARDEN_PHASE,
+  ...ENTRA_SETUP_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -75,6 +77,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
   for (const c of changes) {
     for (const p of changes) {
       if (isOwnedIamChange(c) && isOwnedIamChange(p) && ownedIamDependsOn(c, p)) need(c, p);
+      if (isEntraSetupChange(c) && isEntraSetupChange(p) && entraSetupNeeds(c, p)) need(c, p);
       // Everything on a permission set or a group follows its creation.
       if (p.kind === 'ps.create' && 'name' in c && c.name === p.name && c.kind.startsWith('ps.')) need(c, p);
       if (p.kind === 'ps.create' && c.kind === 'assignment.create' && c.permissionSet === p.name) need(c, p);
@@ -118,6 +121,9 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       const mine = (d: (typeof deletedAssignments)[number]) =>
         c.kind === 'ps.delete' ? d.permissionSet === c.name : lower(d.group) === groupOf(c);
       for (const d of deletedAssignments) if (mine(d)) need(c, d);
+      // An Entra group leaves the app before it is deleted.
+      if (c.kind === 'entra.group.delete')
+        for (const u of byKind('entra.app.unassign')) if (groupOf(u) === groupOf(c)) need(c, u);
     }
   }
   for (const [id, prereq] of iamDependencies(changes)) out.get(id)?.push(prereq);

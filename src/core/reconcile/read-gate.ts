@@ -35,10 +35,54 @@ function servedHeldAccount(c: Change, held: (account: string) => boolean, live: 
   }
 }
 
-function reasonFor(account: string, covered: ReadonlySet<string>): string {
+/** Why an account that left the plan could not be read now (see `uncoveredAccounts`). */
+export type UnreadAccounts = ReadonlyMap<string, string>;
+
+function reasonFor(account: string, covered: ReadonlySet<string>, unread?: UnreadAccounts): string {
+  if (unread?.has(account))
+    return `account ${account} left the plan and could not be read now (${unread.get(account)}): what iam2sso owns there is left in place; restore access to the account and apply again, or add it back to the audit and the plan`;
   return !covered.has(account)
     ? `account ${account} is not covered by the plan: nothing there is changed or deleted`
     : `account ${account} was not fully read by the latest audit: nothing there is changed or deleted (run \`iam2sso audit\` again)`;
+}
+
+/**
+ * Accounts outside the plan that changes act in or serve (an owned assignment there, a group or permission set that
+ * holds one): each is read again before anything there is deleted, or the changes are held with the account named.
+ */
+export function uncoveredAccounts(
+  changes: Change[],
+  covered: ReadonlySet<string>,
+  live: AssignmentFact[] = [],
+): string[] {
+  const out = new Set<string>();
+  const outside = (account: string) => !covered.has(account);
+  for (const c of changes) {
+    const own = accountOf(c);
+    if (own && outside(own)) out.add(own);
+    else if (!own) {
+      const lower = (s: string) => s.toLowerCase();
+      const group = 'group' in c ? c.group : c.kind.endsWith('group.delete') ? (c as { name: string }).name : null;
+      for (const a of live) {
+        if (!outside(a.accountId)) continue;
+        const served =
+          (c.kind === 'ps.delete' && a.permissionSet === c.name) ||
+          (group !== null && c.kind !== 'entra.member.add' && isServingRemoval(c) && lower(a.group) === lower(group));
+        if (served) out.add(a.accountId);
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+function isServingRemoval(c: Change): boolean {
+  return [
+    'store.group.delete',
+    'entra.group.delete',
+    'store.member.remove',
+    'entra.member.remove',
+    'entra.app.unassign',
+  ].includes(c.kind);
 }
 
 function itemOf(c: Change, account: string): string {
@@ -54,6 +98,7 @@ export function gateByReads(
   readable: ReadonlySet<string>,
   covered: ReadonlySet<string>,
   live: AssignmentFact[] = [],
+  unread?: UnreadAccounts,
 ): { changes: Change[]; held: (Skipped & { change: Change })[] } {
   const isHeld = (account: string) => !covered.has(account) || !readable.has(account);
   const held: (Skipped & { change: Change })[] = [];
@@ -61,7 +106,7 @@ export function gateByReads(
   for (const c of changes) {
     const own = accountOf(c);
     const account = own && isHeld(own) ? own : own ? null : servedHeldAccount(c, isHeld, live);
-    if (account) held.push({ item: itemOf(c, account), reason: reasonFor(account, covered), change: c });
+    if (account) held.push({ item: itemOf(c, account), reason: reasonFor(account, covered, unread), change: c });
     else out.push(c);
   }
   return { changes: out, held };
