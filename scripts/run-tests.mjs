@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file under test/ and packages/sandbox/test with Node's test runner, TypeScript loaded through
-// tsx, then lists what was skipped and why. Under CI (CI set and not false/0) any skip fails the run: a missing
-// tool must not pass as green (see packages/sandbox/test/helpers/tools.ts).
+// tsx (the CLI they spawn is built first, see below), then lists what was skipped and why. Under CI (CI set and not
+// false/0) any skip fails the run: a missing tool must not pass as green (see packages/sandbox/test/helpers/tools.ts).
 // Usage: node scripts/run-tests.mjs [path-substring ...]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -52,6 +52,17 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// The end-to-end tests run the CLI in child processes: build it once here (incremental, seconds when nothing changed)
+// so every child runs the compiled CLI, as `npx iam2sso` does, instead of starting a TypeScript loader each time.
+// IAM2SSO_TEST_SOURCE=1 runs the children from the sources instead.
+const fromSource = process.env.IAM2SSO_TEST_SOURCE === '1';
+if (!fromSource && process.env.IAM2SSO_TEST_BUILT !== '1') {
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('the build failed: fix it, or run the tests from the sources with IAM2SSO_TEST_SOURCE=1');
+    process.exit(build.status ?? 1);
+  }
+}
 const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const scratch = mkdtempSync(join(tmpdir(), 'iam2sso-tests-'));
 const skipLog = join(scratch, 'skips.jsonl');
@@ -70,7 +81,7 @@ const result = spawnSync(
     `--test-reporter-destination=${skipLog}`,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, IAM2SSO_TEST: '1' } },
+  { stdio: 'inherit', env: { ...process.env, IAM2SSO_TEST: '1', IAM2SSO_TEST_BUILT: fromSource ? '0' : '1' } },
 );
 const skips = readSkips(skipLog);
 rmSync(scratch, { recursive: true, force: true });

@@ -34,9 +34,8 @@ import { parse } from 'yaml';
 import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { unacknowledgedGaps } from '../../src/core/parity.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
-import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { iam2ssoArgv, runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export type ApplyWorld = {
@@ -88,7 +87,7 @@ export async function startApplyWorld(options: Partial<SandboxOptions> = {}): Pr
     run,
     apply: (extra = []) => run([...applyArgs, ...extra]),
     spawnApply: () =>
-      spawn(process.execPath, ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, ...applyArgs], {
+      spawn(process.execPath, iam2ssoArgv([...applyArgs]), {
         env: { ...env, NODE_PATH: `${ROOT}node_modules` },
         stdio: 'ignore',
       }),

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { GetUserCommand, IAMClient, ListAttachedUserPoliciesCommand } from '@aws-sdk/client-iam';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
@@ -13,15 +12,13 @@ import { awsSettingsFromEnv } from '../../src/aws/clients.js';
 import { breakGlassChecks } from '../../src/doctor/breakglass.js';
 import { createIamChangePorts } from '../../src/iam-changes/runtime.js';
 import { openStateDb } from '../../src/store/db.js';
-import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { iam2ssoArgv, runIam2sso, sandboxEnv } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
 /** Runs the CLI with `input` on stdin (the console password, as an operator pipes it). */
 function runWithStdin(args: string[], env: Record<string, string>, input: string) {
   return new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, ...args], { env });
+    const child = spawn(process.execPath, iam2ssoArgv([...args]), { env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {

@@ -14,9 +14,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { parse } from 'yaml';
-import { runIam2sso } from '../helpers/cli.js';
+import { iam2ssoArgv, runIam2sso } from '../helpers/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 type PlanFile = {
@@ -24,14 +23,10 @@ type PlanFile = {
 };
 
 function startDashboard(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, 'dashboard', ...args],
-    {
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, iam2ssoArgv(['dashboard', ...args]), {
+    env: { ...process.env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -10,8 +10,8 @@ import type { PlannedUser } from '../../src/core/plan-types.js';
 import { openStateDb } from '../../src/store/db.js';
 import { latestSnapshot } from '../../src/store/decommission-repo.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
+import { iam2ssoArgv } from '../helpers/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 type Outcome = { accountId: string; userName: string; result: string; blockers: { id: string; message: string }[] };
@@ -188,11 +188,7 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     const expected = { groups: [...user.groups].sort(), policies: [...user.attachedPolicies].sort(), tags: user.tags };
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=iam2sso-source',
-        '--import',
-        'tsx',
-        MAIN,
+      iam2ssoArgv([
         'decommission',
         '--plan',
         w.planPath,
@@ -203,7 +199,7 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
         '--users',
         names([p]),
         '--auto-approve',
-      ],
+      ]),
       { env: { ...w.env, NODE_PATH: `${ROOT}node_modules`, IAM2SSO_KILL_AT: 'result:2' }, stdio: 'ignore' },
     );
     const signal = await new Promise((r) => child.on('exit', (_code, s) => r(s)));

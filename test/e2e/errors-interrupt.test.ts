@@ -4,12 +4,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import { sandboxEnv } from '../helpers/cli.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+import { iam2ssoArgv, sandboxEnv } from '../helpers/cli.js';
 
 describe('Ctrl-C during a command that only reads', () => {
   let sandbox: RunningSandbox;
@@ -29,14 +26,10 @@ describe('Ctrl-C during a command that only reads', () => {
     // The audit's first IAM read never answers, so the interrupt surely lands in the middle of the audit.
     await fetch(rules, { method: 'POST', body: JSON.stringify({ service: 'iam', operation: '*', error: 'timeout' }) });
     const state = join(dir, 'state.db');
-    const child = spawn(
-      process.execPath,
-      ['--conditions=iam2sso-source', '--import', 'tsx', MAIN, 'audit', '--state', state],
-      {
-        env: sandboxEnv(sandbox),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, iam2ssoArgv(['audit', '--state', state]), {
+      env: sandboxEnv(sandbox),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;

@@ -7,10 +7,9 @@ import { CreateGroupCommand, IdentitystoreClient, paginateListUsers } from '@aws
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { deleteGroup, markChanged } from '@iam2sso/sandbox/entra/directory.js';
 import { hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import { runIam2sso } from '../helpers/cli.js';
+import { iam2ssoArgv, runIam2sso } from '../helpers/cli.js';
 import { expectedMemberships, storeMembershipsByCli, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 type SyncJson = { users: { delete: number }; conflicts: { name: string; message: string }[] };
@@ -46,17 +45,7 @@ describe('sync never claims or deletes what it did not make (sandbox)', {
     sandbox.world.faults = { ...sandbox.world.faults, latencyMs: 40 };
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=iam2sso-source',
-        '--import',
-        'tsx',
-        MAIN,
-        'sync',
-        '--groups',
-        'Engineering',
-        '--state',
-        join(dir, 'killed.db'),
-      ],
+      iam2ssoArgv(['sync', '--groups', 'Engineering', '--state', join(dir, 'killed.db')]),
       { env: { ...env, NODE_PATH: `${ROOT}node_modules` }, stdio: 'ignore' },
     );
     const started = Date.now();
