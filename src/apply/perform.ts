@@ -102,6 +102,9 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         if (!membershipId) throw new Error(`${c.upn} is not a member of Identity Store group ${c.group}`);
         return { membershipId };
       }
+      case 'object.adopt':
+      case 'object.release':
+        return c.objectId ? { objectId: c.objectId } : {};
       default:
         return { permissionSetArn: arn(c.name), ...(c.kind === 'ps.provision' ? { accountId: c.accountId } : {}) };
     }
@@ -211,6 +214,11 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return void (await ports.identityStore.addMembership(ids.groupId, ids.userId));
       case 'store.member.remove':
         return void (await ports.identityStore.removeMembership(ids.membershipId));
+      // Adopting calls no cloud: the executor records the ownership (or lets it go) around this step.
+      case 'object.adopt':
+        return { objectId: c.objectId };
+      case 'object.release':
+        return;
     }
   };
 

@@ -6,6 +6,7 @@
 import type { AwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient, identityCenterAdapter } from '../aws/identity-center.js';
 import { createIdentityStoreClient, identityStoreAdapter } from '../aws/identity-store.js';
+import { type AdoptionProblem, checkAdoptions, withAdoptions } from '../core/reconcile/adopt.js';
 import { applyChanges } from '../core/reconcile/apply-changes.js';
 import { type ApplyDiff, diffApply, resolveMembers } from '../core/reconcile/apply-diff.js';
 import type { Change } from '../core/reconcile/changes.js';
@@ -53,8 +54,17 @@ export function createApplyRuntime(
   };
 }
 
-/** The target, the live state, the diff and its typed changes for a plan. */
-export type ComputedChanges = { desired: DesiredState; live: LiveContext; diff: ApplyDiff; changes: Change[] };
+/**
+ * The target, the live state, the diff and its typed changes for a plan; `adoptionProblems` are the plan's
+ * `adopt:` entries the live state refutes (at their path in the plan file: nothing may run while there are any).
+ */
+export type ComputedChanges = {
+  desired: DesiredState;
+  live: LiveContext;
+  diff: ApplyDiff;
+  changes: Change[];
+  adoptionProblems: AdoptionProblem[];
+};
 
 /**
  * Reads the live state and diffs it against the plan's target state: planned objects whose name an unowned object
@@ -67,10 +77,12 @@ export async function computeChanges(
   owned: OwnershipLookup,
 ): Promise<ComputedChanges> {
   const planned = desiredStateFromPlan(plan);
-  const live = await readLiveState(ports, planned, concurrency, owned);
+  // The plan's adoptions count as owned in the read, so the diff shows what apply makes the adopted objects become.
+  const live = await readLiveState(ports, planned, concurrency, withAdoptions(owned, plan.adopt ?? []));
+  const adoptions = checkAdoptions(plan.adopt ?? [], live.inventory, (ref) => owned.originOf(ref));
   const { desired, refused } = refuseUnowned(resolveMembers(planned, live.people), live.state);
   const diff = diffApply(desired, live.state);
   const { changes, held } = holdDeletesWhileRefused(applyChanges(diff), refused);
   diff.skipped.push(...refused, ...held);
-  return { desired, live, diff, changes };
+  return { desired, live, diff, changes: [...adoptions.changes, ...changes], adoptionProblems: adoptions.problems };
 }

@@ -3,6 +3,7 @@
  * contract with apply and with the plan file people edit; `formatVersion` changes when they do.
  */
 import type { Category } from './model.js';
+import type { PlannedAdoption } from './plan-adopt.js';
 
 /** The plan file format this code reads and writes. */
 export const PLAN_FORMAT_VERSION = 1;
@@ -115,4 +116,6 @@ export type MigrationPlan = {
   users: PlannedUser[];
   serviceAccounts: PlannedServiceAccount[];
   problems: PlanProblem[];
+  /** Existing objects a person adopted: apply manages them from then on (absent when none). */
+  adopt?: PlannedAdoption[];
 };

@@ -14,6 +14,7 @@ const ROOT = [
   'users',
   'serviceAccounts',
   'problems',
+  'adopt',
 ];
 const PERMISSION_SET = [
   'key',
@@ -57,6 +58,7 @@ const SHAPES: Record<string, string[]> = {
   'users.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],
   'serviceAccounts.#': ['accountId', 'userName', 'recommendation', 'reason', 'trustPolicy', 'policy'],
   'problems.#': ['id', 'message', 'accountId', 'userName'],
+  'adopt.#': ['kind', 'name', 'accountId', 'permissionSet', 'group', 'reason'],
 };
 
 /** Every key of the plan object that the format does not know, with the path it is at and a suggestion. */

@@ -27,6 +27,9 @@ const SECTION_COMMENTS: Record<string, string> = {
   users: ' Every IAM user and what happens to it. blockedBy lists why apply skips the user for now.',
   serviceAccounts: ' Service accounts: what replaces their long-lived keys.',
   problems: ' Things a reviewer should know about.',
+  adopt:
+    ' Existing objects you adopt: apply manages them from then on (makes them match this plan). Entries:\n' +
+    '   {kind: permission-set|entra-group|store-group|store-user, name} or {kind: assignment, accountId, permissionSet, group}.',
 };
 
 /** The plan as YAML text; `previousText` (the file being replaced) lends its reviewer comments. */

@@ -6,6 +6,7 @@
 import { isUpn } from '../core/identity-map.js';
 import { parsePolicyDocument } from '../core/policy/document.js';
 import { MAX_MANAGED_POLICY_QUOTA, measureInlinePolicy, PERMISSION_SET_NAME } from '../core/policy/size.js';
+import { checkAdoptSection } from './adopt.js';
 import { checkConsistency } from './consistency.js';
 import { unknownKeys } from './keys.js';
 import {
@@ -109,6 +110,7 @@ export function validatePlanObject(
       if (isObj(a)) check(accountIdProblem(a.accountId), ['fingerprint', 'accounts', i, 'accountId'], add);
     });
   checkConsistency(raw, options, add);
+  checkAdoptSection(raw, options.strict, add);
   return problems;
 }
 

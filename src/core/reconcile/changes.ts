@@ -4,6 +4,14 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+import {
+  type AdoptChange,
+  adoptChangeId,
+  describeAdopt,
+  isAdoptChange,
+  releasedObject,
+  undoOfAdopt,
+} from './adopt-changes.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
@@ -39,7 +47,8 @@ export type Change =
   | { kind: 'store.group.delete'; name: string; members: string[] }
   | { kind: 'store.user.create'; upn: string }
   | { kind: 'store.user.delete'; upn: string }
-  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string };
+  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | AdoptChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -53,6 +62,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
+  if (isAdoptChange(c)) return adoptChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -106,6 +116,7 @@ export function createdObject(c: Change): ObjectRef | null {
 
 /** The object a delete removes (its ownership is released when the delete succeeds), or null. */
 export function deletedObject(c: Change): ObjectRef | null {
+  if (isAdoptChange(c)) return releasedObject(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -129,6 +140,7 @@ export function deletedObject(c: Change): ObjectRef | null {
 export function ownerCheck(c: Change): ObjectRef | null {
   const deleted = deletedObject(c);
   if (deleted) return deleted;
+  if (isAdoptChange(c)) return null;
   switch (c.kind) {
     case 'ps.create':
     case 'assignment.create':
@@ -156,6 +168,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
+  if (isAdoptChange(c)) return undoOfAdopt(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -242,6 +255,7 @@ export function isRemoval(c: Change): boolean {
 
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
+  if (isAdoptChange(c)) return describeAdopt(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -8,6 +8,8 @@
 import { createHash } from 'node:crypto';
 import { unacknowledgedGaps } from '../parity.js';
 
+import type { PlannedAdoption } from '../plan-adopt.js';
+
 export type BoundaryRef = { managedPolicyArn: string } | { customerManagedPolicy: { name: string; path: string } };
 
 /** The slice of the plan file that apply reconciles (field names are the plan file's). */
@@ -32,6 +34,8 @@ export type PlanForApply = {
     groups?: string[];
     parity?: { gaps: unknown[]; acknowledged?: unknown[] | boolean };
   }[];
+  /** Existing objects a person adopted in the plan file (see plan-adopt.ts). */
+  adopt?: PlannedAdoption[];
 };
 
 export type DesiredPermissionSet = {

@@ -6,6 +6,9 @@
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
 
 const PHASE: Record<ChangeKind, number> = {
+  // Adopting comes first (what follows updates the adopted object); releasing last (after the undos it allows).
+  'object.adopt': 0,
+  'object.release': 8,
   'ps.create': 0,
   'entra.group.create': 0,
   'ps.update': 1,
