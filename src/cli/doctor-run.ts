@@ -8,9 +8,10 @@ import { type InstanceScope, instanceScope } from '../aws/identity-center-instan
 import { createIdentityStoreClient } from '../aws/identity-store.js';
 import { loadConfig } from '../config/config.js';
 import { appChecks, type Check, check, doctorExitCode, idpMetadataChecks } from '../doctor/checks.js';
-import { lastSyncRun, readAudience, readOrganization, readStoreUsers } from '../doctor/gather.js';
+import { lastSyncRun, readAudience, readOrganization, readStoreUsers, storeUsersMadeByTool } from '../doctor/gather.js';
 import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
 import { peopleChecks, provisioningChecks } from '../doctor/people.js';
+import { switchChecks } from '../doctor/switch.js';
 import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode } from '../errors.js';
@@ -187,6 +188,21 @@ async function samlAndPeople(
   return out;
 }
 
+/** Go or no-go for switching the identity source from the Identity Center directory to Entra. */
+async function identitySourceSwitch(
+  adapter: EntraAdapter,
+  store: IdentitystoreClient,
+  storeId: string,
+  statePath: string,
+) {
+  const [storeUsers, entraUsers, made] = await Promise.all([
+    readStoreUsers(store, storeId),
+    adapter.reader.listUsers(),
+    storeUsersMadeByTool(statePath),
+  ]);
+  return switchChecks(storeUsers, entraUsers, made);
+}
+
 const MARK = { ok: 'ok   ', warning: 'WARN ', error: 'ERROR' };
 
 /** Runs `doctor`. */
@@ -219,15 +235,25 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
           now,
         })),
       );
+    if (instance)
+      checks.push(
+        ...(await identitySourceSwitch(adapter, store, instance.identityStoreId, flags.state ?? DEFAULT_STATE_PATH)),
+      );
     const exitCode = doctorExitCode(checks, flags.strict === true);
     const errors = checks.filter((c) => c.status === 'error').length;
     const warnings = checks.filter((c) => c.status === 'warning').length;
     if (flags.json) printJson(io, { errors, warnings, exitCode, checks });
     else {
-      for (const area of ['prerequisites', 'saml', 'provisioning', 'people'] as const) {
+      for (const area of ['prerequisites', 'saml', 'provisioning', 'people', 'identity-source'] as const) {
         const mine = checks.filter((c) => c.area === area);
         if (!mine.length) continue;
-        io.out(area === 'saml' ? 'SAML trust' : area[0].toUpperCase() + area.slice(1));
+        io.out(
+          area === 'saml'
+            ? 'SAML trust'
+            : area === 'identity-source'
+              ? 'Identity source switch'
+              : area[0].toUpperCase() + area.slice(1),
+        );
         for (const c of mine) {
           io.out(`  ${MARK[c.status]} ${c.title}: ${c.evidence}`);
           if (c.fix && c.status !== 'ok') io.out(`        fix: ${c.fix}`);

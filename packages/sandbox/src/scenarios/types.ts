@@ -89,6 +89,8 @@ export type Manifest = {
   managementAccountId: string;
   accounts: ManifestAccount[];
   users: ManifestUser[];
+  /** The `existing-iic` starting point: the Identity Center directory in use, and who would lose sign-in. */
+  existingIdentityCenter?: import('./existing-iic.js').ExistingIdentityCenterTruth;
 };
 
 /** The credentials the operator (an admin of the management account) uses against the sandbox. */
