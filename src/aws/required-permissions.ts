@@ -192,7 +192,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     management: ['src/aws/identity-center-region.ts', ...IDENTITY_CENTER_READS, 'src/aws/identity-store.ts'],
     graph: ['users.read', 'groups.read', 'apps.read'],
     notes: [
-      'plan reads only the state database; Identity Center and the Identity Store are read with --detailed-exitcode',
+      'plan reads only the state database; Identity Center and the Identity Store are read with --detailed-exitcode and --adopt-existing',
       'Microsoft Graph is read with --directory-lookup and --detailed-exitcode',
     ],
   },

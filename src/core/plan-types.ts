@@ -20,6 +20,8 @@ export type PlannedPermissionSet = {
   /** Stable id from the policy content it was made from; edits are kept by it. */
   key: string;
   name: string;
+  /** The description Identity Center shows (absent: `iam2sso: <name>`). */
+  description?: string;
   /** ISO-8601 duration, PT1H..PT12H. */
   sessionDuration: string;
   kind: PermissionSetKind;
