@@ -31,6 +31,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListVirtualMFADevices',
   ],
   'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
+  'src/aws/iam-password-policy.ts': ['iam:GetAccountPasswordPolicy'],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   'src/aws/iam-user-credentials.ts': [
     'iam:GetAccessKeyLastUsed',
@@ -165,6 +166,7 @@ export type CommandModules = {
 
 const AUDIT_READS = [
   'src/aws/iam-account-lists.ts',
+  'src/aws/iam-password-policy.ts',
   'src/aws/iam-authorization.ts',
   'src/aws/iam-credential-report.ts',
   'src/aws/iam-user-credentials.ts',

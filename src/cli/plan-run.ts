@@ -7,6 +7,7 @@ import { loadActionCatalog } from '../catalog/action-catalog.js';
 import { awsManagedDocuments } from '../catalog/managed-policies.js';
 import { loadConfig } from '../config/config.js';
 import { type DirectoryLookup, type MappingEntry, resolveIdentities } from '../core/identity-map.js';
+import { keptUserProblems } from '../core/kept-user-hygiene.js';
 import type { AuditSnapshot } from '../core/model.js';
 import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
@@ -113,7 +114,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const plan = withExistingIdentityCenter(generated, existing, previous);
+  const brought = withExistingIdentityCenter(generated, existing, previous);
+  const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   if (flags.json) printJson(io, plan);
   if (flags.detailedExitcode) {
     // No plan file yet: compare the plan that would be written, and write nothing.

@@ -7,6 +7,7 @@ import { authorizationDetailsHandlers } from './handlers/authorization-details.j
 import { credentialHandlers } from './handlers/credentials.js';
 import { groupHandlers } from './handlers/groups.js';
 import { mfaHandlers } from './handlers/mfa.js';
+import { passwordPolicyHandlers } from './handlers/password-policy.js';
 import { policyHandlers } from './handlers/policies.js';
 import { roleHandlers } from './handlers/roles.js';
 import { summaryHandlers } from './handlers/summary.js';
@@ -52,6 +53,7 @@ const handlers: Record<string, QueryHandler> = {
   ...mfaHandlers,
   ...userKeyHandlers,
   ...accountHandlers,
+  ...passwordPolicyHandlers,
   ...authorizationDetailsHandlers,
   ...summaryHandlers,
 };
