@@ -2,6 +2,7 @@
 
 import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
+import { seedDirectSaml } from './direct-saml.js';
 import { seedExistingIdentityCenter } from './existing-iic.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
@@ -29,6 +30,12 @@ const STARTING_POINTS: Record<string, { base: ScenarioName; extend(built: BuiltS
     base: 'small',
     extend(built) {
       built.manifest.existingIdentityCenter = seedExistingIdentityCenter(built.world, built.manifest);
+    },
+  },
+  'direct-saml': {
+    base: 'small',
+    extend(built) {
+      built.manifest.directSaml = seedDirectSaml(built.world, built.manifest);
     },
   },
 };
