@@ -47,7 +47,20 @@ async function prerequisites(settings: AwsSettings) {
   const out: Check[] = [];
   try {
     const org = await readOrganization(base.organizations);
-    if (org.featureSet === 'ALL')
+    // A standalone account: an account instance of Identity Center has no permission sets or account access
+    // (IAM Identity Center user guide, "Account instances of IAM Identity Center"), so direct SAML is the other way.
+    if (org.error?.startsWith('AWSOrganizationsNotInUseException'))
+      out.push(
+        check(
+          'prereq.organizations',
+          'prerequisites',
+          'error',
+          'standalone account: not in an organization',
+          `${org.error}. Identity Center's organization instance (permission sets, account assignments) needs AWS Organizations; an account instance of Identity Center serves applications only, not access to AWS accounts`,
+          "for console and CLI access through Entra either join or create an organization (then enable Identity Center in its management account), or keep or set up direct SAML federation to IAM (Entra's AWS Single-Account Access app: a SAML provider and roles in this account)",
+        ),
+      );
+    else if (org.featureSet === 'ALL')
       out.push(
         check('prereq.organizations', 'prerequisites', 'ok', 'Organizations with all features', 'FeatureSet ALL'),
       );

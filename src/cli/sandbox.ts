@@ -13,7 +13,7 @@ function scenarioFlags(cmd: Command): Command {
   return cmd
     .option(
       '--scenario <name>',
-      'small, medium, large, existing-iic (Identity Center already in use), direct-saml (SAML federation straight to IAM), or the path of a scenario YAML file',
+      'small, medium, large, existing-iic (Identity Center already in use), direct-saml (SAML federation straight to IAM), standalone (one account, no organization), or the path of a scenario YAML file',
       'small',
     )
     .option('--seed <n>', 'random seed: the same seed builds the same estate', parseIntFlag('--seed', 0), 1)

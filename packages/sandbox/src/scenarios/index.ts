@@ -25,11 +25,20 @@ export type BuiltScenario = { world: World; manifest: Manifest; operator: Operat
  * The other starting points: a built-in size changed after it is built (`existing-iic`: Identity Center already in
  * use with its own directory).
  */
-const STARTING_POINTS: Record<string, { base: ScenarioName; extend(built: BuiltScenario): void }> = {
+const STARTING_POINTS: Record<string, { base: ScenarioName; accounts?: number; extend(built: BuiltScenario): void }> = {
   'existing-iic': {
     base: 'small',
     extend(built) {
       built.manifest.existingIdentityCenter = seedExistingIdentityCenter(built.world, built.manifest);
+    },
+  },
+  // One account outside any organization: no Organizations, no Identity Center instance.
+  standalone: {
+    base: 'small',
+    accounts: 1,
+    extend(built) {
+      built.world.organization = undefined;
+      built.world.sso = undefined;
     },
   },
   'direct-saml': {
@@ -101,7 +110,7 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
 export function buildScenario(options: ScenarioOptions): BuiltScenario {
   const start = Object.hasOwn(STARTING_POINTS, options.scenario) ? STARTING_POINTS[options.scenario] : null;
   if (start) {
-    const built = buildScenario({ ...options, scenario: start.base });
+    const built = buildScenario({ ...options, scenario: start.base, accounts: start.accounts ?? options.accounts });
     built.manifest.scenario = options.scenario;
     start.extend(built);
     return built;
