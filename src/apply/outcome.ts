@@ -19,6 +19,8 @@ export type ApplyReport = {
   failed: { item: string; error: string }[];
   /** Changes not attempted because one they depend on failed (e.g. the old group kept when the new one failed). */
   cancelled: Skipped[];
+  /** Existing objects adopted from the plan's `adopt:` section (now managed by iam2sso). */
+  adopted: string[];
 };
 
 /** The kinds whose removals pass the threshold (deletes per owned kind; members per owned group's members). */
@@ -58,10 +60,12 @@ export function applyReport(diff: ApplyDiff, exec: ExecutionReport, skipped: Ski
     skipped: [...skipped, ...exec.refused.map((r) => ({ item: label(r.change), reason: r.reason }))],
     failed: exec.failed.map((f) => ({ item: label(f.change), error: f.error })),
     cancelled: exec.cancelled.map((r) => ({ item: label(r.change), reason: r.reason })),
+    adopted: exec.done.filter((c) => c.kind === 'object.adopt').map((c) => (c as { label: string }).label),
   };
   const updates = new Map(diff.permissionSets.update.map((u) => [u.desired.name, u]));
   const failedSets = new Set(exec.failed.map((f) => ('name' in f.change ? f.change.name : '')));
   for (const c of exec.done) {
+    if (c.kind === 'object.adopt' || c.kind === 'object.release') continue;
     if (c.kind.startsWith('ps.') && c.kind !== 'ps.create' && c.kind !== 'ps.delete' && c.kind !== 'ps.provision') {
       const u = updates.get((c as { name: string }).name);
       if (u && !failedSets.has(u.desired.name)) {

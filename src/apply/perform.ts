@@ -111,6 +111,9 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         if (!membershipId) throw new Error(`${c.upn} is not a member of Identity Store group ${c.group}`);
         return { membershipId };
       }
+      case 'object.adopt':
+      case 'object.release':
+        return c.objectId ? { objectId: c.objectId } : {};
       default:
         if (!('name' in c)) throw new Error(`${c.kind} is not a change apply makes`);
         if (isHardenChange(c)) throw new Error(`${c.kind} is made by entra harden, not by apply`);
@@ -232,6 +235,11 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return void (await ports.identityStore.addMembership(ids.groupId, ids.userId));
       case 'store.member.remove':
         return void (await ports.identityStore.removeMembership(ids.membershipId));
+      // Adopting calls no cloud: the executor records the ownership (or lets it go) around this step.
+      case 'object.adopt':
+        return { objectId: c.objectId };
+      case 'object.release':
+        return;
     }
   };
 

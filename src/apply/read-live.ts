@@ -7,6 +7,7 @@
 
 import { mapLimit } from '../aws/fan-out.js';
 import type { EntraUser } from '../core/entra-user.js';
+import type { AdoptionInventory } from '../core/reconcile/adopt.js';
 import type { EntraPerson, LiveApplyState, LiveStoreGroup } from '../core/reconcile/apply-diff.js';
 import { assignmentRefKey, type ObjectKind } from '../core/reconcile/changes.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
@@ -36,6 +37,8 @@ export type LiveContext = {
   entraGroupIds: Map<string, string>;
   entraUsers: Map<string, EntraUser>;
   app: EntraAppInfo | null;
+  /** Every permission set, group and user that exists (not only the planned ones), for the plan's adoptions. */
+  inventory: AdoptionInventory;
 };
 
 const lower = (s: string) => s.toLowerCase();
@@ -67,7 +70,7 @@ async function readPermissionSets(
     };
     return { live, accounts, outdated };
   });
-  return sets;
+  return { sets, all };
 }
 
 async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: number, owned: OwnershipLookup) {
@@ -111,7 +114,7 @@ async function readEntra(ports: ApplyPorts, desired: DesiredState, concurrency: 
     const ids = await ports.entra.listAppAssignedGroups(app.servicePrincipalId);
     assigned = ids.filter((id) => nameOf.has(id)).map((id) => nameOf.get(id)!);
   }
-  return { users, groups: relevant, liveGroups, app, assigned };
+  return { users, groups: relevant, all: groups, liveGroups, app, assigned };
 }
 
 /** Reads everything apply compares the plan with. */
@@ -122,7 +125,7 @@ export async function readLiveState(
   owned: OwnershipLookup,
 ): Promise<LiveContext> {
   await ports.identityCenter.instance();
-  const [sets, store, entra] = await Promise.all([
+  const [{ sets, all: allSets }, store, entra] = await Promise.all([
     readPermissionSets(ports, desired, concurrency, owned),
     readStore(ports, desired, concurrency, owned),
     readEntra(ports, desired, concurrency, owned),
@@ -165,5 +168,12 @@ export async function readLiveState(
     entraGroupIds: new Map(entra.groups.map((g) => [lower(g.displayName), g.id])),
     entraUsers: new Map(entra.users.map((u) => [lower(u.userPrincipalName), u])),
     app: entra.app,
+    inventory: {
+      permissionSets: allSets.map((p) => ({ name: p.name, id: p.arn })),
+      entraGroups: entra.all.map((g) => ({ name: g.displayName, id: g.id })),
+      storeGroups: store.groups.map((g) => ({ name: g.displayName, id: g.groupId })),
+      storeUsers: store.users.map((u) => ({ name: u.userName, id: u.userId })),
+      assignments,
+    },
   };
 }

@@ -34,10 +34,12 @@ export function renderDiffLines(diff: ApplyDiff, changes: Change[]): string[] {
 }
 
 /** The summary line: counts of changes, unchanged and skipped. */
-export function renderSummary(diff: ApplyDiff, changes: Change[]): string {
+export function renderSummary(diff: ApplyDiff, all: Change[]): string {
+  const adopts = all.filter((c) => c.kind === 'object.adopt').length;
+  const changes = all.filter((c) => c.kind !== 'object.adopt');
   const removals = changes.filter(isRemoval).length;
   const creates = changes.filter((c) => !isRemoval(c) && /create|add|assign$/.test(c.kind)).length;
   const unchanged =
     diff.permissionSets.unchanged.length + diff.groups.unchanged.length + diff.assignments.unchanged.length;
-  return `${creates} to create, ${changes.length - creates - removals} to change, ${removals} to delete; ${unchanged} unchanged, ${diff.skipped.length} skipped.`;
+  return `${adopts > 0 ? `${adopts} to adopt, ` : ''}${creates} to create, ${changes.length - creates - removals} to change, ${removals} to delete; ${unchanged} unchanged, ${diff.skipped.length} skipped.`;
 }

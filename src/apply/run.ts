@@ -6,6 +6,7 @@
 import type { AwsSettings } from '../aws/clients.js';
 import { createSsoAdminClient, identityCenterAdapter } from '../aws/identity-center.js';
 import { createIdentityStoreClient, identityStoreAdapter } from '../aws/identity-store.js';
+import { type AdoptionProblem, checkAdoptions, withAdoptions } from '../core/reconcile/adopt.js';
 import { applyChanges } from '../core/reconcile/apply-changes.js';
 import { type ApplyDiff, diffApply, resolveMembers } from '../core/reconcile/apply-diff.js';
 import type { Change } from '../core/reconcile/changes.js';
@@ -61,8 +62,17 @@ export function createApplyRuntime(
   };
 }
 
-/** The target, the live state, the diff and its typed changes for a plan. */
-export type ComputedChanges = { desired: DesiredState; live: LiveContext; diff: ApplyDiff; changes: Change[] };
+/**
+ * The target, the live state, the diff and its typed changes for a plan; `adoptionProblems` are the plan's
+ * `adopt:` entries the live state refutes (at their path in the plan file: nothing may run while there are any).
+ */
+export type ComputedChanges = {
+  desired: DesiredState;
+  live: LiveContext;
+  diff: ApplyDiff;
+  changes: Change[];
+  adoptionProblems: AdoptionProblem[];
+};
 
 /**
  * Reads the live state and diffs it against the plan's target state: planned objects whose name an unowned object
@@ -78,7 +88,9 @@ export async function computeChanges(
   const planned = desiredStateFromPlan(plan);
   // Someone else feeds the directory: its groups are neither read in Entra nor created, only assigned.
   const target = toolFeedsDirectory(source) ? planned : { ...planned, groups: [] };
-  const live = await readLiveState(ports, target, concurrency, owned);
+  // The plan's adoptions count as owned in the read, so the diff shows what apply makes the adopted objects become.
+  const live = await readLiveState(ports, target, concurrency, withAdoptions(owned, plan.adopt ?? []));
+  const adoptions = checkAdoptions(plan.adopt ?? [], live.inventory, (ref) => owned.originOf(ref));
   const members = toolFeedsDirectory(source) ? resolveMembers(target, live.people) : target;
   const { desired, refused } = refuseUnowned(members, live.state);
   const diff = scopeToIdentitySource(
@@ -89,5 +101,5 @@ export async function computeChanges(
   );
   const { changes, held } = holdDeletesWhileRefused(applyChanges(diff, live.state.assignments), refused);
   diff.skipped.push(...refused, ...held);
-  return { desired, live, diff, changes };
+  return { desired, live, diff, changes: [...adoptions.changes, ...changes], adoptionProblems: adoptions.problems };
 }

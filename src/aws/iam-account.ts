@@ -16,6 +16,7 @@ import {
 } from './iam-account-lists.js';
 import { fetchAuthorizationDetails, policiesInUse } from './iam-authorization.js';
 import { type CredentialReport, fetchCredentialReport } from './iam-credential-report.js';
+import { fetchPasswordPolicy } from './iam-password-policy.js';
 import { collectUserCredentials, needsUserCalls } from './iam-user-credentials.js';
 
 export type CollectOptions = {
@@ -54,7 +55,7 @@ export async function collectAccount(
   const { iam } = clients;
   const reads = new AccountReads(account.id);
   progress({ phase: 'reading account', done: 0, total: 1 });
-  const [report, details, alias, samlProviders, listedMfa, serviceCreds] = await Promise.all([
+  const [report, details, alias, samlProviders, listedMfa, serviceCreds, passwordPolicy] = await Promise.all([
     reads.required('iam', 'GetCredentialReport', () => fetchCredentialReport(iam, options.sleep)),
     reads.required('iam', 'GetAccountAuthorizationDetails', () => fetchAuthorizationDetails(iam)),
     reads.optional('iam', 'ListAccountAliases', 'the account alias', () => fetchAccountAlias(iam)),
@@ -65,6 +66,9 @@ export async function collectAccount(
     ),
     reads.optional('iam', 'ListServiceSpecificCredentials', 'service-specific credentials of every user', async () => ({
       byUser: await fetchServiceCredentialsAllUsers(iam),
+    })),
+    reads.optional('iam', 'GetAccountPasswordPolicy', 'the account password policy', async () => ({
+      policy: await fetchPasswordPolicy(iam),
     })),
   ]);
   const virtualMfa = listedMfa ?? new Map<string, string[]>();
@@ -105,5 +109,6 @@ export async function collectAccount(
     roles: details.roles,
     samlProviders: samlProviders ?? [],
     root: rootRecord(report, virtualMfa),
+    ...(passwordPolicy ? { passwordPolicy: passwordPolicy.policy } : {}),
   };
 }

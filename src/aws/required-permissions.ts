@@ -52,6 +52,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListOpenIDConnectProviders',
     'iam:PutRolePolicy',
   ],
+  'src/aws/iam-password-policy.ts': ['iam:GetAccountPasswordPolicy'],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   'src/aws/iam-user-credentials.ts': [
     'iam:GetAccessKeyLastUsed',
@@ -242,6 +243,7 @@ export type CommandModules = {
 
 const AUDIT_READS = [
   'src/aws/iam-account-lists.ts',
+  'src/aws/iam-password-policy.ts',
   'src/aws/iam-authorization.ts',
   'src/aws/iam-credential-report.ts',
   'src/aws/iam-user-credentials.ts',
@@ -269,7 +271,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     management: ['src/aws/identity-center-region.ts', ...IDENTITY_CENTER_READS, 'src/aws/identity-store.ts'],
     graph: ['users.read', 'groups.read', 'apps.read'],
     notes: [
-      'plan reads only the state database; Identity Center and the Identity Store are read with --detailed-exitcode',
+      'plan reads only the state database; Identity Center and the Identity Store are read with --detailed-exitcode and --adopt-existing',
       'Microsoft Graph is read with --directory-lookup and --detailed-exitcode',
     ],
   },

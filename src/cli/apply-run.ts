@@ -27,7 +27,7 @@ import { type AssignmentFact, gateByReads, uncoveredAccounts } from '../core/rec
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ExitCode, UsageError, ValidationFailed } from '../errors.js';
-import { parsePlanText } from '../plan-file/read.js';
+import { locatePlanProblems, parsePlanText } from '../plan-file/read.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
@@ -188,7 +188,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     });
     computed.catch(() => undefined);
     await staleCheck;
-    const { diff, live, changes: all } = await computed;
+    const { diff, live, changes: all, adoptionProblems } = await computed;
+    if (adoptionProblems.length > 0)
+      throw new ValidationFailed(locatePlanProblems(readFileSync(flags.plan, 'utf8'), flags.plan, adoptionProblems));
     const { readable, covered } = readableAccounts(db, plan);
     // Members made eligible by `entra harden --pim` are neither added back as standing members nor removed.
     const eligible = new Set(listOwned(db, 'pim-eligibility').map((o) => o.key));
@@ -257,7 +259,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     if (flags.json) printJson(io, report);
     else
       show(
-        `Apply ${flags.dryRun ? '(dry run) ' : ''}complete: ${report.created.length} created, ${report.updated.length} updated, ` +
+        `Apply ${flags.dryRun ? '(dry run) ' : ''}complete: ${report.adopted.length ? `${report.adopted.length} adopted, ` : ''}${report.created.length} created, ${report.updated.length} updated, ` +
           `${report.deleted.length} deleted, ${report.unchanged.length} unchanged, ${report.skipped.length} skipped, ` +
           `${report.cancelled.length} cancelled, ${report.failed.length} failed.`,
       );

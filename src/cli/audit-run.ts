@@ -6,6 +6,7 @@ import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import { type AccountSummary, summarizeAudit } from '../core/audit-summary.js';
 import { classifySnapshot } from '../core/classify.js';
+import { classifyProvisioningUsers, recognizeDirectSaml } from '../core/direct-saml.js';
 import { findSnapshotFindings } from '../core/findings.js';
 import { CloudError } from '../errors.js';
 import { textTable } from '../report/text-table.js';
@@ -80,7 +81,9 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
     throw toCloudError(error, 'aws');
   });
   progress.close();
-  const classifications = classifySnapshot(snapshot, config.classification, now);
+  // Direct SAML federation (Entra's per-account app): its provisioning user is a service account with that purpose.
+  const directSaml = snapshot.accounts.map(recognizeDirectSaml).filter((f) => f !== null);
+  const classifications = classifyProvisioningUsers(classifySnapshot(snapshot, config.classification, now), directSaml);
   const findings = findSnapshotFindings(snapshot, now);
   const durationMs = Date.now() - started;
   const meta = {
@@ -109,6 +112,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
       byCategory: summary.byCategory,
       lowConfidence: summary.lowConfidence,
       findings: summary.findings,
+      directSaml,
       apiCalls: settings.counter.total,
       retries: settings.counter.retries,
       apiCallsByOperation: meta.apiCallsByOperation,
@@ -138,6 +142,11 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
         Object.entries(summary.findings.bySeverity).map(([k, v]) => [k, String(v)]),
       ),
     );
+    for (const f of directSaml)
+      io.out(
+        `Direct SAML federation in ${f.accountId}: ${f.providers.map((p) => `${p.arn.split('/').pop()} (roles ${p.roles.join(', ') || 'none'})`).join('; ')}` +
+          `${f.provisioningUsers.length ? `; provisioning user ${f.provisioningUsers.join(', ')}` : ''}`,
+      );
     io.out('');
     io.out(
       `${summary.users} users in ${summary.accounts.length} accounts; ${summary.lowConfidence} need review (low confidence). ` +

@@ -10,10 +10,11 @@ import { createIdentityStoreClient } from '../aws/identity-store.js';
 import { loadConfig } from '../config/config.js';
 import { breakGlassChecks } from '../doctor/breakglass.js';
 import { appChecks, type Check, check, doctorExitCode, idpMetadataChecks } from '../doctor/checks.js';
-import { lastSyncRun, readAudience, readOrganization, readStoreUsers } from '../doctor/gather.js';
+import { lastSyncRun, readAudience, readOrganization, readStoreUsers, storeUsersMadeByTool } from '../doctor/gather.js';
 import { hardenChecks } from '../doctor/harden-checks.js';
 import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
 import { peopleChecks, provisioningChecks } from '../doctor/people.js';
+import { switchChecks } from '../doctor/switch.js';
 import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode } from '../errors.js';
@@ -54,7 +55,20 @@ async function prerequisites(settings: AwsSettings) {
   const out: Check[] = [];
   try {
     const org = await readOrganization(base.organizations);
-    if (org.featureSet === 'ALL')
+    // A standalone account: an account instance of Identity Center has no permission sets or account access
+    // (IAM Identity Center user guide, "Account instances of IAM Identity Center"), so direct SAML is the other way.
+    if (org.error?.startsWith('AWSOrganizationsNotInUseException'))
+      out.push(
+        check(
+          'prereq.organizations',
+          'prerequisites',
+          'error',
+          'standalone account: not in an organization',
+          `${org.error}. Identity Center's organization instance (permission sets, account assignments) needs AWS Organizations; an account instance of Identity Center serves applications only, not access to AWS accounts`,
+          "for console and CLI access through Entra either join or create an organization (then enable Identity Center in its management account), or keep or set up direct SAML federation to IAM (Entra's AWS Single-Account Access app: a SAML provider and roles in this account)",
+        ),
+      );
+    else if (org.featureSet === 'ALL')
       out.push(
         check('prereq.organizations', 'prerequisites', 'ok', 'Organizations with all features', 'FeatureSet ALL'),
       );
@@ -210,6 +224,21 @@ async function breakGlassDoctor(settings: AwsSettings, flags: DoctorFlags): Prom
   }
 }
 
+/** Go or no-go for switching the identity source from the Identity Center directory to Entra. */
+async function identitySourceSwitch(
+  adapter: EntraAdapter,
+  store: IdentitystoreClient,
+  storeId: string,
+  statePath: string,
+) {
+  const [storeUsers, entraUsers, made] = await Promise.all([
+    readStoreUsers(store, storeId),
+    adapter.reader.listUsers(),
+    storeUsersMadeByTool(statePath),
+  ]);
+  return switchChecks(storeUsers, entraUsers, made);
+}
+
 const MARK = { ok: 'ok   ', warning: 'WARN ', error: 'ERROR' };
 
 /** Runs `doctor`. */
@@ -243,15 +272,25 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
         })),
       );
     checks.push(...(await breakGlassDoctor(settings, flags)));
+    if (instance)
+      checks.push(
+        ...(await identitySourceSwitch(adapter, store, instance.identityStoreId, flags.state ?? DEFAULT_STATE_PATH)),
+      );
     const exitCode = doctorExitCode(checks, flags.strict === true);
     const errors = checks.filter((c) => c.status === 'error').length;
     const warnings = checks.filter((c) => c.status === 'warning').length;
     if (flags.json) printJson(io, { errors, warnings, exitCode, checks });
     else {
-      for (const area of ['prerequisites', 'saml', 'provisioning', 'people', 'hardening'] as const) {
+      for (const area of ['prerequisites', 'saml', 'provisioning', 'people', 'hardening', 'identity-source'] as const) {
         const mine = checks.filter((c) => c.area === area);
         if (!mine.length) continue;
-        io.out(area === 'saml' ? 'SAML trust' : area[0].toUpperCase() + area.slice(1));
+        io.out(
+          area === 'saml'
+            ? 'SAML trust'
+            : area === 'identity-source'
+              ? 'Identity source switch'
+              : area[0].toUpperCase() + area.slice(1),
+        );
         for (const c of mine) {
           io.out(`  ${MARK[c.status]} ${c.title}: ${c.evidence}`);
           if (c.fix && c.status !== 'ok') io.out(`        fix: ${c.fix}`);

@@ -12,7 +12,7 @@ import { DEFAULT_IDENTITY_SOURCE, toolFeedsDirectory } from '../core/reconcile/i
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError, ValidationFailed } from '../errors.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
 import { colourEnabled, diffPainter } from './colour.js';
@@ -37,7 +37,7 @@ export async function exitWithPendingChanges(
   try {
     const db = existsSync(statePath) ? await openStateDb(statePath) : null;
     const owned = db ? stateOwnership(db) : { originOf: () => null };
-    const { diff, changes } = await computeChanges(plan, runtime.ports, 8, owned)
+    const { diff, changes, adoptionProblems } = await computeChanges(plan, runtime.ports, 8, owned)
       .then((computed) => {
         if (db && planPath)
           recordPendingDiff(db, planPath, plan, 'plan --detailed-exitcode', {
@@ -50,6 +50,10 @@ export async function exitWithPendingChanges(
         throw toCloudError(e, 'sso');
       })
       .finally(() => db?.close());
+    if (adoptionProblems.length > 0)
+      throw new ValidationFailed(
+        adoptionProblems.map((p) => ({ file: 'the plan', message: `${p.path.join('.')}: ${p.message}` })),
+      );
     if (changes.length === 0) {
       io.err('Identity Center and Entra match the plan: no changes pending.');
       return;

@@ -9,9 +9,11 @@ import { awsManagedDocuments } from '../catalog/managed-policies.js';
 import { loadConfig } from '../config/config.js';
 import { privilegedGroups } from '../core/harden-plan.js';
 import { type DirectoryLookup, type MappingEntry, resolveIdentities } from '../core/identity-map.js';
+import { keptUserProblems } from '../core/kept-user-hygiene.js';
 import type { AuditSnapshot } from '../core/model.js';
 import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
+import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { createPolicyCompiler } from '../core/policy/compile.js';
@@ -37,6 +39,8 @@ export type PlanFlags = AwsOptions & {
   reset: boolean;
   detailedExitcode: boolean;
   directoryLookup: boolean;
+  /** Bring the Identity Center already in use into the plan (reads Identity Center and Entra). */
+  adoptExisting?: boolean;
 };
 export type ExportFlags = {
   format: string;
@@ -101,7 +105,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   const directory = identitySettings.directoryLookup ? await entraDirectory(flags.config, io) : null;
   const identities = await resolveIdentities(users, { settings: identitySettings, mapping }, directory);
   const compiler = createPolicyCompiler(createExpander(await loadActionCatalog()));
-  const { plan, keptEdits } = planMigration({
+  const { plan: generated, keptEdits } = planMigration({
     snapshot,
     classifications,
     settings,
@@ -111,6 +115,9 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous,
     createdAt: new Date().toISOString(),
   });
+  const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
+  const brought = withExistingIdentityCenter(generated, existing, previous);
+  const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
   if (flags.json) printJson(io, plan);
@@ -122,6 +129,39 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
   }
   writeAtomically(flags.out, renderPlanYaml(plan, previousText));
   for (const line of summarize(plan, previous, keptEdits, flags.out)) io.err(line);
+}
+
+/** The Identity Center already in use, through apply's read ports, with the directory users matched to Entra. */
+async function readExisting(flags: PlanFlags, io: Io): Promise<ExistingIdentityCenter> {
+  const { resolveAwsSettings } = await import('../aws/clients.js');
+  const { createApplyRuntime, rateFromEnv } = await import('../apply/run.js');
+  const { createIdentityStoreClient } = await import('../aws/identity-store.js');
+  const { readExistingIdentityCenter } = await import('../aws/existing-identity-center.js');
+  const { createEntraAdapter } = await import('../entra/adapter.js');
+  const { resolveEntraSettings } = await import('../entra/settings.js');
+  const { listOwned } = await import('../store/ownership-repo.js');
+  const settings = await resolveAwsSettings(flags, { identityCenter: true, note: (line) => io.err(line) });
+  const entra = createEntraAdapter({
+    settings: resolveEntraSettings(loadConfig(flags.config).config.entra, process.env),
+    env: process.env,
+  });
+  const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
+  const store = createIdentityStoreClient(settings, async () => undefined);
+  const db = await openStateDb(flags.state);
+  const created = new Set(
+    listOwned(db, 'permission-set')
+      .filter((o) => o.origin === 'created')
+      .map((o) => o.key),
+  );
+  db.close();
+  try {
+    io.err('reading the Identity Center already in use (permission sets, assignments, directory users and groups)');
+    const users = await runtime.ports.entra.listUsers();
+    return await readExistingIdentityCenter(runtime.ports, store, users, (name) => created.has(name));
+  } finally {
+    runtime.close();
+    store.destroy();
+  }
 }
 
 /** --detailed-exitcode with a plan file: reads it (strictly, as apply would) and compares; never rewrites it. */

@@ -11,7 +11,11 @@ function collectFault(value: string, previous: string[]): string[] {
 
 function scenarioFlags(cmd: Command): Command {
   return cmd
-    .option('--scenario <name>', 'small, medium, large, or the path of a scenario YAML file', 'small')
+    .option(
+      '--scenario <name>',
+      'small, medium, large, existing-iic (Identity Center already in use), direct-saml (SAML federation straight to IAM), standalone (one account, no organization), or the path of a scenario YAML file',
+      'small',
+    )
     .option('--seed <n>', 'random seed: the same seed builds the same estate', parseIntFlag('--seed', 0), 1)
     .option('--accounts <n>', 'number of accounts (overrides the scenario)', parseIntFlag('--accounts', 1, 500))
     .option(

@@ -2,6 +2,8 @@
  * Findings: the risks in an audit snapshot, each naming the user, the account, a severity and the fix.
  * Pure: the snapshot and the time come in.
  */
+
+import { accountHygieneFindings, HYGIENE_KINDS } from './account-hygiene.js';
 import { daysBetween, userFacts } from './classify-facts.js';
 import type { AccountSnapshot, AuditSnapshot, Finding, FindingKind, Severity, UserRecord } from './model.js';
 import { grantsFullAdmin, isAdministratorAccessArn } from './rules/admin-policy.js';
@@ -13,6 +15,7 @@ export const defaultFindingRules: FindingRules = { keyMaxAgeDays: 90, unusedDays
 
 /** Severity and fix of each kind, so every finding of a kind reads the same. */
 export const FINDING_KINDS: Record<FindingKind, { severity: Severity; fix: string }> = {
+  ...HYGIENE_KINDS,
   'root-access-keys': {
     severity: 'critical',
     fix: 'Delete the root user access keys (Security credentials page as root); use roles or Identity Center instead.',
@@ -73,6 +76,7 @@ export function findSnapshotFindings(snapshot: AuditSnapshot, now: Date, rules =
   return snapshot.accounts.flatMap((account) => [
     ...readFindings(account),
     ...rootFindings(account),
+    ...accountHygieneFindings(account, now),
     ...account.users.flatMap((u) => userFindings(u, account, now, rules)),
   ]);
 }

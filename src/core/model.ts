@@ -128,6 +128,17 @@ export type AccountSnapshot = {
   roles: { name: string; arn: string; trustPolicy: string }[];
   samlProviders: { arn: string; validUntil: Iso | null }[];
   root: RootRecord | null;
+  /** The account password policy: null when the account has none, absent when it was not read. */
+  passwordPolicy?: PasswordPolicyRecord | null;
+};
+
+/** The account password policy (GetAccountPasswordPolicy), the parts the hygiene findings weigh. */
+export type PasswordPolicyRecord = {
+  minimumLength: number;
+  /** Previous passwords that may not be reused (null: no prevention). */
+  reusePrevention: number | null;
+  /** Days a password is valid (null: passwords never expire). */
+  maxAgeDays: number | null;
 };
 
 /** One audit: every account as it was at `takenAt`. */
@@ -165,7 +176,11 @@ export type FindingKind =
   | 'console-and-keys'
   | 'root-access-keys'
   | 'root-without-mfa'
-  | 'read-failed';
+  | 'read-failed'
+  | AccountHygieneKind;
+
+/** Account hygiene findings the field guides ask for (see core/account-hygiene.ts). */
+export type AccountHygieneKind = 'no-password-policy' | 'weak-password-policy' | 'root-password-used-recently';
 
 export type Finding = {
   /** Stable id: `<kind>:<accountId>:<userName or root>[:<keyId>]`. */

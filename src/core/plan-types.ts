@@ -3,6 +3,7 @@
  * contract with apply and with the plan file people edit; `formatVersion` changes when they do.
  */
 import type { Category } from './model.js';
+import type { PlannedAdoption } from './plan-adopt.js';
 import type { IdentitySource } from './reconcile/identity-source.js';
 
 /** The plan file format this code reads and writes. */
@@ -20,6 +21,8 @@ export type PlannedPermissionSet = {
   /** Stable id from the policy content it was made from; edits are kept by it. */
   key: string;
   name: string;
+  /** The description Identity Center shows (absent: `iam2sso: <name>`). */
+  description?: string;
   /** ISO-8601 duration, PT1H..PT12H. */
   sessionDuration: string;
   kind: PermissionSetKind;
@@ -118,6 +121,8 @@ export type MigrationPlan = {
   users: PlannedUser[];
   serviceAccounts: PlannedServiceAccount[];
   problems: PlanProblem[];
+  /** Existing objects a person adopted: apply manages them from then on (absent when none). */
+  adopt?: PlannedAdoption[];
   /** PIM for Groups settings of the privileged groups (`entra harden --pim`); absent: proposed from the sets. */
   privilegedAccess?: PrivilegedGroupSetting[];
 };

@@ -179,6 +179,8 @@ export function planMigration(input: PlanInput): PlanOutcome {
     users,
     serviceAccounts,
     problems: [...problems, ...unreachable(snapshot)],
+    // A person's adoptions are kept as written (only a person adopts).
+    ...(input.previous?.adopt?.length ? { adopt: input.previous.adopt } : {}),
   };
   return { plan, keptEdits: carry.kept };
 }

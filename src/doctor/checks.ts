@@ -10,7 +10,7 @@
 import type { InspectedMetadata } from './idp-metadata.js';
 
 export type CheckStatus = 'ok' | 'warning' | 'error';
-export type CheckArea = 'prerequisites' | 'saml' | 'provisioning' | 'people' | 'hardening';
+export type CheckArea = 'prerequisites' | 'saml' | 'provisioning' | 'people' | 'hardening' | 'identity-source';
 
 /** One finding of the doctor. */
 export type Check = { id: string; area: CheckArea; status: CheckStatus; title: string; evidence: string; fix?: string };

@@ -14,6 +14,7 @@ import {
 import type { EntraAdapter } from '../entra/adapter.js';
 import type { EnterpriseApp, EntraUser, SyncJob } from '../entra/ports.js';
 import { openStateDb } from '../store/db.js';
+import { listOwned } from '../store/ownership-repo.js';
 import type { AppAudience, StoreUserFacts } from './people.js';
 
 /** The organization's feature set and delegated Identity Center administrators (null when unreadable). */
@@ -85,6 +86,21 @@ export async function lastSyncRun(statePath: string): Promise<string | null> {
   try {
     const row = db.prepare('SELECT MAX(last_run_at) AS last FROM sync_profiles').get() as { last: string | null };
     return row.last;
+  } finally {
+    db.close();
+  }
+}
+
+/** Lower-cased user names of the Identity Store users the state database records as created by iam2sso. */
+export async function storeUsersMadeByTool(statePath: string): Promise<Set<string>> {
+  if (!existsSync(statePath)) return new Set();
+  const db = await openStateDb(statePath);
+  try {
+    return new Set(
+      listOwned(db, 'store-user')
+        .filter((o) => o.origin === 'created')
+        .map((o) => o.key),
+    );
   } finally {
     db.close();
   }

@@ -16,6 +16,7 @@ const ROOT = [
   'serviceAccounts',
   'problems',
   'privilegedAccess',
+  'adopt',
 ];
 const PERMISSION_SET = [
   'key',
@@ -60,6 +61,7 @@ const SHAPES: Record<string, string[]> = {
   'serviceAccounts.#': ['accountId', 'userName', 'recommendation', 'reason', 'trustPolicy', 'policy'],
   'problems.#': ['id', 'message', 'accountId', 'userName'],
   'privilegedAccess.#': ['group', 'maxActivation', 'approval', 'justification'],
+  'adopt.#': ['kind', 'name', 'accountId', 'permissionSet', 'group', 'reason'],
 };
 
 /** Every key of the plan object that the format does not know, with the path it is at and a suggestion. */

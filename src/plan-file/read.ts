@@ -25,18 +25,29 @@ export function parsePlanText(text: string, file: string, options: { quota: numb
   if (syntax.length > 0) return { plan: null, problems: syntax };
   const raw = doc.toJS() as unknown;
   const found = validatePlanObject(raw, { ...options, file });
-  if (found.length > 0) {
-    const problems = found.map((p) => {
-      const offset = offsetOf(doc, p.path);
-      return {
-        file,
-        line: offset === undefined ? undefined : lines.linePos(offset).line,
-        message: `${pathText(p.path)}: ${p.message}`,
-      };
-    });
-    return { plan: null, problems };
-  }
+  if (found.length > 0) return { plan: null, problems: locatePlanProblems(text, file, found) };
   return { plan: normalize(raw as MigrationPlan), problems: [] };
+}
+
+/**
+ * Places problems found later (against the live state, e.g. an `adopt:` entry naming no object) at their lines in
+ * the plan text, as the file's own validation does.
+ */
+export function locatePlanProblems(
+  text: string,
+  file: string,
+  found: { path: (string | number)[]; message: string }[],
+): PlanFileProblem[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  return found.map((p) => {
+    const offset = offsetOf(doc, p.path);
+    return {
+      file,
+      line: offset === undefined ? undefined : lines.linePos(offset).line,
+      message: `${pathText(p.path)}: ${p.message}`,
+    };
+  });
 }
 
 /** Reads and validates a plan file. */

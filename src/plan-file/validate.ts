@@ -7,6 +7,7 @@ import { isUpn } from '../core/identity-map.js';
 import { parsePolicyDocument } from '../core/policy/document.js';
 import { MAX_MANAGED_POLICY_QUOTA, measureInlinePolicy, PERMISSION_SET_NAME } from '../core/policy/size.js';
 import { IDENTITY_SOURCES } from '../core/reconcile/identity-source.js';
+import { checkAdoptSection } from './adopt.js';
 import { checkConsistency } from './consistency.js';
 import { unknownKeys } from './keys.js';
 import {
@@ -116,6 +117,7 @@ export function validatePlanObject(
     });
   eachItem(raw, 'privilegedAccess', add, (p, at) => checkPrivileged(p, at, add));
   checkConsistency(raw, options, add);
+  checkAdoptSection(raw, options.strict, add);
   return problems;
 }
 

@@ -6,6 +6,7 @@
  * stops new changes from starting; those in flight finish and are journaled.
  */
 import { mapLimit } from '../aws/fan-out.js';
+import { adoptedObject } from '../core/reconcile/adopt-changes.js';
 import {
   type Change,
   changeId,
@@ -146,6 +147,8 @@ export async function executeChanges(
     });
     const made = createdObject(c);
     if (made) options.ownership.record(made, options.runId);
+    const adopted = adoptedObject(c);
+    if (adopted) options.ownership.record(adopted, options.runId, ids.objectId ?? null, 'adopted');
     reached('intent');
     try {
       const out = await performer.limit(c, () =>

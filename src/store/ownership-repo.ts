@@ -55,7 +55,8 @@ export type Ownership = {
   isOwned(ref: ObjectRef): boolean;
   /** How the object came to be owned, or null. */
   originOf(ref: ObjectRef): 'created' | 'adopted' | null;
-  record(ref: ObjectRef, runId: string | null, objectId?: string | null): void;
+  /** Records the object as owned; `origin` is `created` unless a person adopted it. */
+  record(ref: ObjectRef, runId: string | null, objectId?: string | null, origin?: 'created' | 'adopted'): void;
   release(ref: ObjectRef): void;
   count(kind: ObjectKind): number;
 };
@@ -67,9 +68,9 @@ export function stateOwnership(db: StateDb, now: () => Date = () => new Date()):
   return {
     isOwned: (r) => cache.has(k(r)),
     originOf: (r) => cache.get(k(r)) ?? null,
-    record(r, runId, objectId = null) {
-      recordOwned(db, r, 'created', runId, now(), objectId);
-      if (!cache.has(k(r))) cache.set(k(r), 'created');
+    record(r, runId, objectId = null, origin = 'created') {
+      recordOwned(db, r, origin, runId, now(), objectId);
+      if (!cache.has(k(r))) cache.set(k(r), origin);
     },
     release(r) {
       releaseOwned(db, r);
@@ -81,14 +82,14 @@ export function stateOwnership(db: StateDb, now: () => Date = () => new Date()):
 
 /** Ownership kept in memory (a dry run records nothing in the state database). */
 export function memoryOwnership(base: Ownership): Ownership {
-  const added = new Set<string>();
+  const added = new Map<string, 'created' | 'adopted'>();
   const removed = new Set<string>();
   const k = (r: ObjectRef) => `${r.kind}\n${r.key}`;
   return {
     isOwned: (r) => added.has(k(r)) || (!removed.has(k(r)) && base.isOwned(r)),
-    originOf: (r) => (added.has(k(r)) ? 'created' : removed.has(k(r)) ? null : base.originOf(r)),
-    record: (r) => {
-      added.add(k(r));
+    originOf: (r) => added.get(k(r)) ?? (removed.has(k(r)) ? null : base.originOf(r)),
+    record: (r, _runId, _objectId, origin = 'created') => {
+      added.set(k(r), origin);
       removed.delete(k(r));
     },
     release: (r) => {

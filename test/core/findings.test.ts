@@ -21,6 +21,9 @@ const SEVERITY: Record<FindingKind, 'critical' | 'high' | 'medium' | 'low'> = {
   'key-never-used': 'low',
   'console-and-keys': 'low',
   'read-failed': 'high',
+  'no-password-policy': 'medium',
+  'weak-password-policy': 'medium',
+  'root-password-used-recently': 'high',
 };
 
 const cases = parse(readFileSync(new URL('./cases/findings.yaml', import.meta.url), 'utf8')) as Case[];

@@ -20,7 +20,7 @@ Identity Center SCIM and Microsoft Graph / Entra protocols, built from a scenari
 Options:
   --port <n>                 port to listen on (default 4566; 0 picks a free one)
   --host <addr>              address to bind (default 127.0.0.1)
-  --scenario <name|file>     small, medium, large or a scenario YAML file (default small)
+  --scenario <name|file>     small, medium, large, existing-iic, direct-saml, standalone or a scenario YAML file (default small)
   --seed <n>                 seed of the generated estate (default 1)
   --accounts <n>             accounts in a built-in scenario
   --users-per-account <n>    IAM users per account in a built-in scenario

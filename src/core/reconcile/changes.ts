@@ -6,6 +6,14 @@
  */
 
 import {
+  type AdoptChange,
+  adoptChangeId,
+  describeAdopt,
+  isAdoptChange,
+  releasedObject,
+  undoOfAdopt,
+} from './adopt-changes.js';
+import {
   describeOwnedIamChange,
   type IamObjectKind,
   isOwnedIamChange,
@@ -105,7 +113,8 @@ export type Change =
   | IamChange
   | OwnedIamChange
   | HardenChange
-  | EntraSetupChange;
+  | EntraSetupChange
+  | AdoptChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -124,6 +133,7 @@ export function changeId(c: Change): string {
   if (isSyncChange(c)) return syncChangeId(c);
   if (isHardenChange(c)) return hardenChangeId(c);
   if (isEntraSetupChange(c)) return entraSetupChangeId(c);
+  if (isAdoptChange(c)) return adoptChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -185,6 +195,7 @@ export function deletedObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamDeletedObject(c);
   if (isHardenChange(c)) return hardenDeleted(c);
   if (isEntraSetupChange(c)) return entraSetupDeleted(c);
+  if (isAdoptChange(c)) return releasedObject(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -216,6 +227,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
+  if (isAdoptChange(c)) return null;
   switch (c.kind) {
     case 'ps.create':
     case 'assignment.create':
@@ -248,6 +260,7 @@ export function undoOf(c: Change): Change | null {
   if (isSyncChange(c)) return undoOfSync(c);
   if (isHardenChange(c)) return hardenUndoOf(c);
   if (isEntraSetupChange(c)) return entraSetupUndo(c);
+  if (isAdoptChange(c)) return undoOfAdopt(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -342,6 +355,7 @@ export function describeChange(c: Change): string {
   if (isSyncChange(c)) return describeSyncChange(c);
   if (isHardenChange(c)) return describeHardenChange(c);
   if (isEntraSetupChange(c)) return describeEntraSetupChange(c);
+  if (isAdoptChange(c)) return describeAdopt(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { unacknowledgedGaps } from '../parity.js';
+import type { PlannedAdoption } from '../plan-adopt.js';
 import type { IdentitySource } from './identity-source.js';
 
 export type BoundaryRef = { managedPolicyArn: string } | { customerManagedPolicy: { name: string; path: string } };
@@ -35,6 +36,8 @@ export type PlanForApply = {
     groups?: string[];
     parity?: { gaps: unknown[]; acknowledged?: unknown[] | boolean };
   }[];
+  /** Existing objects a person adopted in the plan file (see plan-adopt.ts). */
+  adopt?: PlannedAdoption[];
 };
 
 export type DesiredPermissionSet = {

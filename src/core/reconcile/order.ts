@@ -10,6 +10,9 @@ import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 
 const PHASE: Record<ChangeKind, number> = {
+  // Adopting comes first (what follows updates the adopted object); releasing last (after the undos it allows).
+  'object.adopt': 0,
+  'object.release': 8,
   'ps.create': 0,
   'entra.group.create': 0,
   'ps.update': 1,

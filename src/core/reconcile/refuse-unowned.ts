@@ -25,7 +25,7 @@ export function refuseUnowned(
       badSets.add(p.name);
       refused.push({
         item: `permission set ${p.name}`,
-        reason: `permission set ${p.name} exists and is not managed by iam2sso: rename it in the plan, or adopt it with \`iam2sso adopt permission-set ${p.name}\``,
+        reason: `permission set ${p.name} exists and is not managed by iam2sso: rename it in the plan, or adopt it with an \`adopt:\` entry in the plan file ({kind: permission-set, name: ${p.name}})`,
       });
     }
   for (const g of desired.groups) {
@@ -35,7 +35,7 @@ export function refuseUnowned(
     const kind = where === 'Entra' ? 'entra-group' : 'store-group';
     refused.push({
       item: `group ${g.name}`,
-      reason: `${where} group ${g.name} exists and is not managed by iam2sso: rename it in the plan, or adopt it with \`iam2sso adopt ${kind} "${g.name}"\``,
+      reason: `${where} group ${g.name} exists and is not managed by iam2sso: rename it in the plan, or adopt it with an \`adopt:\` entry in the plan file ({kind: ${kind}, name: ${g.name}})`,
     });
   }
   for (const a of desired.assignments)

@@ -2,6 +2,8 @@
 
 import { buildEntraTenant } from '../entra/tenant.js';
 import { World } from '../world/world.js';
+import { seedDirectSaml } from './direct-saml.js';
+import { seedExistingIdentityCenter } from './existing-iic.js';
 import { generateEstate, operatorUser, SIZES } from './generate.js';
 import { generateHistory } from './history.js';
 import {
@@ -19,9 +21,37 @@ import { loadScenarioFile } from './yaml-load.js';
 
 export type BuiltScenario = { world: World; manifest: Manifest; operator: OperatorCredentials };
 
-/** True when `scenario` names a built-in size rather than a file. */
-export function isBuiltInScenario(scenario: string): scenario is ScenarioName {
-  return Object.hasOwn(SIZES, scenario);
+/**
+ * The other starting points: a built-in size changed after it is built (`existing-iic`: Identity Center already in
+ * use with its own directory).
+ */
+const STARTING_POINTS: Record<string, { base: ScenarioName; accounts?: number; extend(built: BuiltScenario): void }> = {
+  'existing-iic': {
+    base: 'small',
+    extend(built) {
+      built.manifest.existingIdentityCenter = seedExistingIdentityCenter(built.world, built.manifest);
+    },
+  },
+  // One account outside any organization: no Organizations, no Identity Center instance.
+  standalone: {
+    base: 'small',
+    accounts: 1,
+    extend(built) {
+      built.world.organization = undefined;
+      built.world.sso = undefined;
+    },
+  },
+  'direct-saml': {
+    base: 'small',
+    extend(built) {
+      built.manifest.directSaml = seedDirectSaml(built.world, built.manifest);
+    },
+  },
+};
+
+/** True when `scenario` names a built-in size or starting point rather than a file. */
+export function isBuiltInScenario(scenario: string): boolean {
+  return Object.hasOwn(SIZES, scenario) || Object.hasOwn(STARTING_POINTS, scenario);
 }
 
 function manifestUser(a: UserActivity, traits: ManifestUser['traits']): ManifestUser {
@@ -78,12 +108,19 @@ export function materializeEstate(world: World, estate: EstateSpec, options: Sce
 
 /** A world with the organization, accounts, people and history the options describe. */
 export function buildScenario(options: ScenarioOptions): BuiltScenario {
+  const start = Object.hasOwn(STARTING_POINTS, options.scenario) ? STARTING_POINTS[options.scenario] : null;
+  if (start) {
+    const built = buildScenario({ ...options, scenario: start.base, accounts: start.accounts ?? options.accounts });
+    built.manifest.scenario = options.scenario;
+    start.extend(built);
+    return built;
+  }
   const at = options.now ?? new Date();
   const world = new World({ seed: options.seed, start: at });
   world.cloudTrailDeliveryDelayMs = options.cloudTrailDeliveryDelayMs;
   let estate: EstateSpec;
   if (isBuiltInScenario(options.scenario)) {
-    const size = SIZES[options.scenario];
+    const size = SIZES[options.scenario as ScenarioName];
     const accounts = options.accounts ?? size.accounts;
     const users = options.usersPerAccount ?? size.usersPerAccount;
     estate = generateEstate(world.rng, accounts, users);

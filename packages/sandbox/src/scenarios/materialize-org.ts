@@ -51,6 +51,31 @@ function setUpRoot(ctx: MaterializeContext, account: AccountState, spec: Account
   }
 }
 
+/**
+ * Account password policies as estates have them (no random draw, so seeds build what they did): the management
+ * account a weak one (8 characters, reuse allowed, no expiry), the second account one that meets the CIS benchmark,
+ * the others none.
+ */
+function setUpPasswordPolicy(account: AccountState, index: number): void {
+  const base = {
+    requireSymbols: true,
+    requireNumbers: true,
+    requireUppercaseCharacters: true,
+    requireLowercaseCharacters: true,
+    allowUsersToChangePassword: true,
+    hardExpiry: false,
+  };
+  if (index === 0)
+    account.iam.passwordPolicy = { ...base, minimumPasswordLength: 8, maxPasswordAge: 0, passwordReusePrevention: 0 };
+  if (index === 1)
+    account.iam.passwordPolicy = {
+      ...base,
+      minimumPasswordLength: 14,
+      maxPasswordAge: 90,
+      passwordReusePrevention: 24,
+    };
+}
+
 function addOrganizationRole(ctx: MaterializeContext, account: AccountState, managementId: string, age: number) {
   account.iam.roles.set('OrganizationAccountAccessRole', {
     roleName: 'OrganizationAccountAccessRole',
@@ -91,6 +116,7 @@ export function materializeOrganization(ctx: MaterializeContext, estate: EstateS
       addAccountToOrganization(world, account, ouIds.get(spec.ou)!, 'CREATED').joinedTimestamp = daysAgo(ctx, age);
     if (spec.alias) account.iam.aliases.push(spec.alias);
     setUpRoot(ctx, account, spec, age);
+    setUpPasswordPolicy(account, i);
     if (!spec.management) addOrganizationRole(ctx, account, management.id, age);
     addServiceLinkedRoles(account, daysAgo(ctx, age));
     accounts.push(account);

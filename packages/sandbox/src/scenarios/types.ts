@@ -1,4 +1,6 @@
 /** What a scenario is made from, and what it tells tests about the estate it built. */
+import type { DirectSamlTruth } from './direct-saml.js';
+import type { ExistingIdentityCenterTruth } from './existing-iic.js';
 /**
  * The finding kinds a scenario user is built to produce (the manifest's promise, checked by the product's tests
  * against what its audit finds). The sandbox keeps its own list: it does not import the product.
@@ -89,6 +91,10 @@ export type Manifest = {
   managementAccountId: string;
   accounts: ManifestAccount[];
   users: ManifestUser[];
+  /** The `existing-iic` starting point: the Identity Center directory in use, and who would lose sign-in. */
+  existingIdentityCenter?: ExistingIdentityCenterTruth;
+  /** The `direct-saml` starting point: each member account's SAML provider, roles and provisioning user. */
+  directSaml?: DirectSamlTruth;
 };
 
 /** The credentials the operator (an admin of the management account) uses against the sandbox. */

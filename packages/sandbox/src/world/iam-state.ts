@@ -149,6 +149,21 @@ export type IamAccountState = {
   credentialReport?: CredentialReportState;
   /** Quota "managed policies per role" (10 unless raised), read by Identity Center when it provisions. */
   managedPoliciesPerRole: number;
+  /** The account password policy; absent when the account has none (GetAccountPasswordPolicy: NoSuchEntity). */
+  passwordPolicy?: AccountPasswordPolicy;
+};
+
+/** An account password policy as UpdateAccountPasswordPolicy sets it (0 / false: not set). */
+export type AccountPasswordPolicy = {
+  minimumPasswordLength: number;
+  requireSymbols: boolean;
+  requireNumbers: boolean;
+  requireUppercaseCharacters: boolean;
+  requireLowercaseCharacters: boolean;
+  allowUsersToChangePassword: boolean;
+  maxPasswordAge: number;
+  passwordReusePrevention: number;
+  hardExpiry: boolean;
 };
 
 /** An empty IAM account, created at `now`. */

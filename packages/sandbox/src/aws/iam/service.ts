@@ -8,6 +8,7 @@ import { credentialHandlers } from './handlers/credentials.js';
 import { groupHandlers } from './handlers/groups.js';
 import { mfaHandlers } from './handlers/mfa.js';
 import { oidcProviderHandlers } from './handlers/oidc-providers.js';
+import { passwordPolicyHandlers } from './handlers/password-policy.js';
 import { policyHandlers } from './handlers/policies.js';
 import { roleHandlers } from './handlers/roles.js';
 import { summaryHandlers } from './handlers/summary.js';
@@ -53,6 +54,7 @@ const handlers: Record<string, QueryHandler> = {
   ...mfaHandlers,
   ...userKeyHandlers,
   ...accountHandlers,
+  ...passwordPolicyHandlers,
   ...authorizationDetailsHandlers,
   ...summaryHandlers,
   ...oidcProviderHandlers,

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isProvisioningUser, recognizeDirectSaml, trustedSamlProviders } from '../../src/core/direct-saml.js';
+import type { AccountSnapshot, UserRecord } from '../../src/core/model.js';
+
+const PROVIDER = 'arn:aws:iam::222222222222:saml-provider/EntraID';
+const trust = (federated: string, action = 'sts:AssumeRoleWithSAML') =>
+  JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { Federated: federated }, Action: action }] });
+const policy = (...actions: string[]) =>
+  JSON.stringify({ Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] });
+const user = (userName: string, document: string) =>
+  ({
+    userName,
+    accountId: '222222222222',
+    inlinePolicies: [{ name: 'p', document }],
+    attachedPolicies: [],
+  }) as unknown as UserRecord;
+
+const account = {
+  accountId: '222222222222',
+  samlProviders: [
+    { arn: PROVIDER, validUntil: null },
+    { arn: 'arn:aws:iam::222222222222:saml-provider/AWSSSO_abc_DO_NOT_DELETE', validUntil: null },
+  ],
+  roles: [
+    { name: 'Entra-Admin', arn: 'arn:aws:iam::222222222222:role/Entra-Admin', trustPolicy: trust(PROVIDER) },
+    {
+      name: 'Ci',
+      arn: 'arn:aws:iam::222222222222:role/Ci',
+      trustPolicy: trust('arn:aws:iam::222222222222:oidc-provider/x', 'sts:AssumeRoleWithWebIdentity'),
+    },
+  ],
+  users: [
+    user('reader', policy('iam:ListRoles', 'iam:ListAccountAliases')),
+    user('dev', policy('iam:ListRoles', 's3:*')),
+  ],
+  policies: [],
+} as unknown as AccountSnapshot;
+
+describe('direct SAML federation', () => {
+  it('finds the providers (not Identity Center’s), the roles trusting each, and the user allowed only to list roles', () => {
+    assert.deepEqual(recognizeDirectSaml(account), {
+      accountId: '222222222222',
+      providers: [{ arn: PROVIDER, roles: ['Entra-Admin'] }],
+      provisioningUsers: ['reader'],
+    });
+    assert.equal(recognizeDirectSaml({ ...account, samlProviders: [account.samlProviders[1]] }), null);
+  });
+
+  it('reads SAML trust only from Allow statements on sts:AssumeRoleWithSAML', () => {
+    assert.deepEqual(trustedSamlProviders(trust(PROVIDER)), [PROVIDER]);
+    assert.deepEqual(trustedSamlProviders(trust(PROVIDER, 'sts:AssumeRole')), []);
+    assert.equal(isProvisioningUser(account.users[1], account), false);
+  });
+});
