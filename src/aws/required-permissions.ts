@@ -30,6 +30,19 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListServiceSpecificCredentials',
     'iam:ListVirtualMFADevices',
   ],
+  'src/aws/alarm-client.ts': [
+    'events:DeleteRule',
+    'events:DescribeRule',
+    'events:ListRules',
+    'events:ListTargetsByRule',
+    'events:PutRule',
+    'events:PutTargets',
+    'events:RemoveTargets',
+    'sns:CreateTopic',
+    'sns:DeleteTopic',
+    'sns:GetTopicAttributes',
+    'sns:TagResource',
+  ],
   'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
   'src/aws/iam-writer.ts': [
     'iam:AttachUserPolicy',
@@ -51,6 +64,9 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListMFADevices',
     'iam:ListOpenIDConnectProviders',
     'iam:PutRolePolicy',
+    'iam:TagOpenIDConnectProvider',
+    'iam:TagRole',
+    'iam:TagUser',
   ],
   'src/aws/iam-password-policy.ts': ['iam:GetAccountPasswordPolicy'],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
@@ -92,6 +108,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:DetachUserPolicy',
     'iam:PutUserPolicy',
     'iam:RemoveUserFromGroup',
+    'iam:TagUser',
     'iam:UpdateAccessKey',
     'iam:UpdateSSHPublicKey',
     'iam:UpdateServiceSpecificCredential',
@@ -200,26 +217,6 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
   'src/entra/graph-writers.ts': ['apps.assign', 'groups.create', 'groups.members.write'],
   'src/entra/lookup.ts': ['users.read'],
   'src/explain/entra-facts.ts': ['apps.read'],
-};
-
-/**
- * The actions of modules that call AWS through signed requests rather than an SDK client (no EventBridge or SNS
- * client is installed); the unit test cannot read them from SDK imports, so they are listed here by hand.
- */
-export const SIGNED_MODULE_ACTIONS: Record<string, string[]> = {
-  'src/aws/alarm-client.ts': [
-    'events:DeleteRule',
-    'events:DescribeRule',
-    'events:ListRules',
-    'events:ListTargetsByRule',
-    'events:PutRule',
-    'events:PutTargets',
-    'events:RemoveTargets',
-    'sns:CreateTopic',
-    'sns:DeleteTopic',
-    'sns:GetTopicAttributes',
-    'sns:TagResource',
-  ],
 };
 
 /** The commands `iam2sso permissions --for` knows. */

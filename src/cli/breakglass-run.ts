@@ -4,9 +4,10 @@
  * check the alarm: against AWS by reading the rule, its target and the topic policy; in the sandbox also by
  * signing in as the user and reading the delivery log of the topic.
  */
+
+import { endpointOf } from '../aws/alarm-client.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
-import { endpointOf } from '../aws/signed-call.js';
 import {
   ALARM_TARGET_ID,
   alarmRuleName,
@@ -50,7 +51,7 @@ async function targetOf(flags: BreakGlassFlags, ports: IamChangePorts, region: s
   if (flags.account && !/^\d{12}$/.test(flags.account))
     throw new UsageError(`--account takes a 12-digit account id, not "${flags.account}"`);
   if (flags.topic && !/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(flags.topic))
-    throw new UsageError(`--topic takes an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), not "${flags.topic}"`);
+    throw new UsageError(`--topic takes an SNS topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME), not "${flags.topic}"`);
   const caller = await ports.caller();
   const accountId = flags.account ?? caller.accountId;
   const userName =

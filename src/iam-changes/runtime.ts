@@ -4,7 +4,7 @@
  * EventBridge with the same credentials.
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { alarmClient } from '../aws/alarm-client.js';
+import { alarmClient, alarmClients } from '../aws/alarm-client.js';
 import { type AwsSettings, createBaseClients } from '../aws/clients.js';
 import { iamWriter } from '../aws/iam-writer.js';
 import { accountIam } from '../verify/account-iam.js';
@@ -15,11 +15,14 @@ export function createIamChangePorts(settings: AwsSettings, assumeRole: string):
   const reach = accountIam(settings, assumeRole);
   const base = createBaseClients(settings);
   let caller: Promise<{ accountId: string; partition: string }> | undefined;
+  const opened: { destroy(): void }[] = [];
   return {
     iam: async (accountId) => iamWriter(await reach.iamFor(accountId)),
     async alarms(accountId, region) {
       const iam = await reach.iamFor(accountId);
-      return alarmClient({ region, endpoint: settings.endpoint, credentials: iam.config.credentials });
+      const clients = alarmClients(settings, region, iam.config.credentials);
+      opened.push(clients.sns, clients.events);
+      return alarmClient(clients);
     },
     caller() {
       caller ??= base.sts.send(new GetCallerIdentityCommand({})).then((me) => ({
@@ -32,6 +35,7 @@ export function createIamChangePorts(settings: AwsSettings, assumeRole: string):
       reach.close();
       base.sts.destroy();
       base.organizations.destroy();
+      for (const c of opened) c.destroy();
     },
   };
 }

@@ -26,10 +26,23 @@ const PREFIX: Record<string, string> = {
   'client-cloudtrail': 'cloudtrail',
   'client-s3': 's3',
   'client-athena': 'athena',
+  'client-eventbridge': 'events',
+  'client-sns': 'sns',
 };
 
 /** SDK operations whose IAM action has another name (S3's ListObjectsV2 is authorized as s3:ListBucket). */
 const IAM_ACTION_OF: Record<string, string> = { 's3:ListObjectsV2': 's3:ListBucket' };
+
+/**
+ * Creates that also need the tagging action when the request carries tags (IAM: "To add tags when you create a
+ * user/role/OIDC provider you must have iam:Tag..."; SNS CreateTopic with Tags needs sns:TagResource).
+ */
+const TAGGING_OF: Record<string, string> = {
+  'iam:CreateUser': 'iam:TagUser',
+  'iam:CreateRole': 'iam:TagRole',
+  'iam:CreateOpenIDConnectProvider': 'iam:TagOpenIDConnectProvider',
+  'sns:CreateTopic': 'sns:TagResource',
+};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
@@ -51,6 +64,8 @@ function sdkActions(text: string): string[] {
     const prefix = prefixOf.get(imported);
     const action = `${prefix}:${m[1] ?? m[2]!.replace(/^paginate/, '')}`;
     if (prefix) actions.add(IAM_ACTION_OF[action] ?? action);
+    // A file that passes Tags on its creates needs the tagging action too.
+    if (prefix && TAGGING_OF[action] && /\bTags:/.test(text)) actions.add(TAGGING_OF[action]);
   }
   return [...actions].sort();
 }
