@@ -51,7 +51,9 @@ async function targetOf(flags: BreakGlassFlags, ports: IamChangePorts, region: s
   if (flags.account && !/^\d{12}$/.test(flags.account))
     throw new UsageError(`--account takes a 12-digit account id, not "${flags.account}"`);
   if (flags.topic && !/^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(flags.topic))
-    throw new UsageError(`--topic takes an SNS topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME), not "${flags.topic}"`);
+    throw new UsageError(
+      `--topic takes an SNS topic ARN (arn:PARTITION:sns:REGION:ACCOUNT:NAME), not "${flags.topic}"`,
+    );
   const caller = await ports.caller();
   const accountId = flags.account ?? caller.accountId;
   const userName =

@@ -62,8 +62,29 @@ export type IamChangeKind = OwnedIamChange['kind'];
 
 /** True for the changes defined here. */
 export function isOwnedIamChange(c: { kind: string }): c is OwnedIamChange {
-  return /^(iam|sns|events)\./.test(c.kind);
+  return OWNED_IAM_KINDS.has(c.kind);
 }
+
+const OWNED_IAM_KINDS: ReadonlySet<string> = new Set<OwnedIamChange['kind']>([
+  'iam.owned-user.create',
+  'iam.owned-user.delete',
+  'iam.user.attach-policy',
+  'iam.user.detach-policy',
+  'iam.owned-login-profile.create',
+  'iam.owned-login-profile.delete',
+  'iam.role.create',
+  'iam.role.delete',
+  'iam.role.put-policy',
+  'iam.role.delete-policy',
+  'iam.oidc-provider.create',
+  'iam.oidc-provider.delete',
+  'sns.topic.create',
+  'sns.topic.delete',
+  'events.rule.put',
+  'events.rule.delete',
+  'events.target.put',
+  'events.target.remove',
+]);
 
 const lower = (s: string) => s.toLowerCase();
 /** The host (and path) of an OIDC provider URL, as IAM names the provider. */
@@ -120,7 +141,7 @@ export function ownedIamCreatedObject(c: OwnedIamChange): { kind: IamObjectKind;
 
 /** The object a delete removes, or null. */
 export function ownedIamDeletedObject(c: OwnedIamChange): { kind: IamObjectKind; key: string } | null {
-  return /^(iam\.user|iam\.role|iam\.oidc-provider|sns\.topic|events\.rule)\.delete$/.test(c.kind)
+  return /^(iam\.owned-user|iam\.role|iam\.oidc-provider|sns\.topic|events\.rule)\.delete$/.test(c.kind)
     ? iamObjectOf(c)
     : null;
 }
