@@ -49,6 +49,19 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'sso:ListPermissionSetProvisioningStatus',
   ],
   'src/aws/identity-center-instance.ts': ['sso:ListInstances'],
+  'src/aws/organizations-scp.ts': [
+    'organizations:AttachPolicy',
+    'organizations:CreatePolicy',
+    'organizations:DeletePolicy',
+    'organizations:DescribeOrganization',
+    'organizations:DescribePolicy',
+    'organizations:DetachPolicy',
+    'organizations:ListPolicies',
+    'organizations:ListPoliciesForTarget',
+    'organizations:ListRoots',
+    'organizations:ListTargetsForPolicy',
+    'organizations:UpdatePolicy',
+  ],
   'src/aws/identity-center-reads.ts': [
     'sso:DescribePermissionSet',
     'sso:GetInlinePolicyForPermissionSet',
@@ -103,6 +116,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'identitystore:ListUsers',
   ],
   'src/cli/rollout-run.ts': ['sso:ListInstances'],
+  'src/cli/scp-run.ts': ['sts:GetCallerIdentity'],
   'src/cli/sync-run.ts': ['sso:ListInstances'],
   'src/doctor/gather.ts': [
     'identitystore:ListUsers',
@@ -145,7 +159,7 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
 };
 
 /** The commands `iam2sso permissions --for` knows. */
-export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra'] as const;
+export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra', 'scp'] as const;
 /** One of PERMISSION_COMMANDS. */
 export type PermissionCommand = (typeof PERMISSION_COMMANDS)[number];
 
@@ -242,5 +256,10 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     ...none,
     graph: ['users.read', 'apps.read', 'apps.instantiate', 'apps.write', 'apps.assign', 'sync.read', 'sync.write'],
     notes: ['`entra setup` and `entra provision`; apps.assign only for `entra provision --assign`'],
+  },
+  scp: {
+    ...none,
+    management: ['src/cli/scp-run.ts', 'src/aws/organizations-scp.ts'],
+    notes: ['`scp plan` uses only the reads; SCPs are managed from the management account'],
   },
 };

@@ -20,6 +20,7 @@ import { registerRollback } from './rollback.js';
 import { registerRollout } from './rollout.js';
 import { registerRuns } from './runs.js';
 import { registerSandbox } from './sandbox.js';
+import { registerScp } from './scp.js';
 import { registerSync } from './sync.js';
 import { registerTrack } from './track.js';
 import { registerVerify } from './verify.js';
@@ -56,6 +57,7 @@ export function buildProgram(outerIo: Io): Command {
   registerRollout(program, io);
   registerDashboard(program, io);
   registerPermissions(program, io);
+  registerScp(program, io);
   return program;
 }
 

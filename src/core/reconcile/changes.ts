@@ -4,13 +4,23 @@
  * change), the object that must be owned before it may run, and a pure `undoOf` that gives the change reverting it.
  * Pure.
  */
+import {
+  describeOrgChange,
+  isOrgChange,
+  type OrgChange,
+  orgChangeId,
+  orgCreatedObject,
+  orgDeletedObject,
+  orgOwnerCheck,
+  undoOfOrg,
+} from './changes-org.js';
 import type { BoundaryRef, DesiredPermissionSet } from './desired.js';
 
 /** A customer managed policy reference. */
 export type PolicyRef = { name: string; path: string };
 
 /** The kinds of object the tool may own. */
-export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user';
+export type ObjectKind = 'permission-set' | 'assignment' | 'entra-group' | 'store-group' | 'store-user' | 'scp';
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -39,7 +49,8 @@ export type Change =
   | { kind: 'store.group.delete'; name: string; members: string[] }
   | { kind: 'store.user.create'; upn: string }
   | { kind: 'store.user.delete'; upn: string }
-  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string };
+  | { kind: 'store.member.add' | 'store.member.remove'; group: string; upn: string }
+  | OrgChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -53,6 +64,7 @@ export function assignmentRefKey(a: { accountId: string; permissionSet: string; 
 
 /** A stable id of the change: the same in every run that makes the same change. */
 export function changeId(c: Change): string {
+  if (isOrgChange(c)) return orgChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -88,6 +100,7 @@ export function changeId(c: Change): string {
 
 /** The object a create makes (recorded as owned when its intent is journaled), or null. */
 export function createdObject(c: Change): ObjectRef | null {
+  if (isOrgChange(c)) return orgCreatedObject(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -106,6 +119,7 @@ export function createdObject(c: Change): ObjectRef | null {
 
 /** The object a delete removes (its ownership is released when the delete succeeds), or null. */
 export function deletedObject(c: Change): ObjectRef | null {
+  if (isOrgChange(c)) return orgDeletedObject(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -127,6 +141,7 @@ export function deletedObject(c: Change): ObjectRef | null {
  * creates and for additions to a planned group or set the change itself does not own (those are checked by the diff).
  */
 export function ownerCheck(c: Change): ObjectRef | null {
+  if (isOrgChange(c)) return orgOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   switch (c.kind) {
@@ -156,6 +171,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
 
 /** The change that reverts `c`, or null when none can (provisioning is re-done by the change it follows). */
 export function undoOf(c: Change): Change | null {
+  if (isOrgChange(c)) return undoOfOrg(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -242,6 +258,7 @@ export function isRemoval(c: Change): boolean {
 
 /** One line for people: `+ ~ -` and what the change does. */
 export function describeChange(c: Change): string {
+  if (isOrgChange(c)) return describeOrgChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

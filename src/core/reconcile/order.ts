@@ -4,6 +4,7 @@
  * deletes the old one when the new one could not be made). Pure.
  */
 import { assignmentRefKey, type Change, type ChangeKind, changeId } from './changes.js';
+import { ORG_PHASE, orgNeeds } from './changes-org.js';
 
 const PHASE: Record<ChangeKind, number> = {
   'ps.create': 0,
@@ -32,6 +33,7 @@ const PHASE: Record<ChangeKind, number> = {
   'store.group.delete': 6,
   'entra.group.delete': 6,
   'store.user.delete': 7,
+  ...ORG_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -75,6 +77,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
         if (p.kind === 'entra.group.create' && c.kind === 'store.group.create') need(c, p);
       }
       if (p.kind === 'store.user.create' && c.kind === 'store.member.add' && lower(c.upn) === lower(p.upn)) need(c, p);
+      if (orgNeeds(c, p)) need(c, p);
       // Provisioning carries the policy changes of its permission set.
       if (c.kind === 'ps.provision' && p.kind.startsWith('ps.') && 'name' in p && p.name === c.name) need(c, p);
       // Detaching the old policy waits for attaching the new one.
