@@ -117,7 +117,7 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
         authorize(ctx, input, 'json');
         return handler(ctx, input);
       });
-      noteWrite(world, action, result.error);
+      noteWrite(world, service.service, action, result.error);
       record(ctx, service.eventSource, input as Record<string, unknown>, result.error);
       return result.error ? fail(result.error) : jsonResponse(200, jsonResultBody(result.value), requestId);
     }
@@ -152,7 +152,7 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       authorize(ctx, params, 'query');
       return handler(ctx, params);
     });
-    noteWrite(world, action, result.error);
+    noteWrite(world, service.service, action, result.error);
     const input: Record<string, unknown> = {};
     for (const [k, v] of params) if (k !== 'Action' && k !== 'Version') input[k] = v;
     record(ctx, `${service.service}.amazonaws.com`, input, result.error);
@@ -216,9 +216,15 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
 /** Operations that change nothing a caller's permissions depend on. */
 const READ_ONLY = /^(Get|List|Describe|Lookup|Search|Is|Simulate|GenerateCredentialReport|AssumeRole|StartQuery)/;
 
+/**
+ * Services whose writes can change a caller's policies: IAM and Organizations (SCPs). Identity Center's roles
+ * change when provisioning runs, which bumps the generation itself (sso-admin/provision-role.ts).
+ */
+const POLICY_SERVICES = new Set(['iam', 'organizations']);
+
 /** A successful write may change what callers are allowed to do: cached policy sets are resolved again. */
-function noteWrite(world: World, action: string, error: AwsError | undefined): void {
-  if (!error && !READ_ONLY.test(action)) world.authzGeneration++;
+function noteWrite(world: World, service: string, action: string, error: AwsError | undefined): void {
+  if (!error && POLICY_SERVICES.has(service) && !READ_ONLY.test(action)) world.authzGeneration++;
 }
 
 function contextFor(
