@@ -9,8 +9,8 @@
  */
 import { globRegex } from './glob.js';
 
-/** Condition keys of a request, by lower-cased name (keys are case-insensitive). */
-export type RequestContext = ReadonlyMap<string, string | readonly string[]>;
+/** Condition keys of a request, by lower-cased name (keys are case-insensitive); a Map will do. */
+export type RequestContext = { get(key: string): string | readonly string[] | undefined };
 
 type Operator = { compare: (actual: string, wanted: string) => boolean; negated: boolean };
 

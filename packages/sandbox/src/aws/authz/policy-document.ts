@@ -80,6 +80,10 @@ function actionMatches(statement: CompiledStatement, action: string): boolean {
 function resourceMatches(statement: CompiledStatement, request: AuthzRequest): boolean {
   let hit = false;
   for (const pattern of statement.resources.patterns) {
+    if (pattern === '*') {
+      hit = true;
+      break;
+    }
     const expanded = pattern.includes('${') ? substituteVariables(pattern, request.context) : pattern;
     if (expanded !== undefined && globRegex(expanded).test(request.resource)) {
       hit = true;

@@ -75,10 +75,21 @@ function principalType(caller: Caller): string {
 }
 
 /**
- * The global condition keys the sandbox knows for a request (lower-cased names).
+ * The global condition keys the sandbox knows for a request (lower-cased names), worked out only when a statement
+ * has a condition or a policy variable (most calls are decided without them).
  * Reference: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
  */
 export function requestContext(ctx: AwsContext, policies: PolicySet): RequestContext {
+  let keys: Map<string, string> | undefined;
+  return {
+    get(key) {
+      if (!keys) keys = contextKeys(ctx, policies);
+      return keys.get(key);
+    },
+  };
+}
+
+function contextKeys(ctx: AwsContext, policies: PolicySet): Map<string, string> {
   const { caller, world } = ctx;
   const keys = new Map<string, string>([
     ['aws:principalarn', policies.principalArn],
