@@ -10,8 +10,10 @@ const HINTS: Record<string, string> = {
   InvalidClientTokenId: 'the access key is not valid in this partition or has been deleted',
   SignatureDoesNotMatch: 'the secret access key does not match the access key id',
   ExpiredToken: 'the session has expired: sign in again (e.g. `aws sso login`)',
-  AccessDenied: 'the credentials lack a permission the audit needs (IAM read-only and organizations:List*)',
-  AccessDeniedException: 'the credentials lack a permission the audit needs (IAM read-only and organizations:List*)',
+  AccessDenied:
+    'the credentials lack the permission named above: `iam2sso permissions --for COMMAND` prints the policies each command needs',
+  AccessDeniedException:
+    'the credentials lack the permission named above: `iam2sso permissions --for COMMAND` prints the policies each command needs',
 };
 
 /**

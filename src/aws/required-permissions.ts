@@ -123,6 +123,19 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'sso:ListPermissionSetProvisioningStatus',
   ],
   'src/aws/identity-center-instance.ts': ['sso:ListInstances'],
+  'src/aws/organizations-scp.ts': [
+    'organizations:AttachPolicy',
+    'organizations:CreatePolicy',
+    'organizations:DeletePolicy',
+    'organizations:DescribeOrganization',
+    'organizations:DescribePolicy',
+    'organizations:DetachPolicy',
+    'organizations:ListPolicies',
+    'organizations:ListPoliciesForTarget',
+    'organizations:ListRoots',
+    'organizations:ListTargetsForPolicy',
+    'organizations:UpdatePolicy',
+  ],
   'src/aws/identity-center-reads.ts': [
     'sso:DescribePermissionSet',
     'sso:GetInlinePolicyForPermissionSet',
@@ -168,6 +181,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'identitystore:UpdateUser',
   ],
   'src/cli/rollout-run.ts': ['sso:ListInstances'],
+  'src/cli/scp-run.ts': ['sts:GetCallerIdentity'],
   'src/cli/sync-run.ts': ['sso:ListInstances'],
   'src/doctor/gather.ts': [
     'identitystore:ListUsers',
@@ -220,7 +234,7 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
 };
 
 /** The commands `iam2sso permissions --for` knows. */
-export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra'] as const;
+export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra', 'scp'] as const;
 /** One of PERMISSION_COMMANDS. */
 export type PermissionCommand = (typeof PERMISSION_COMMANDS)[number];
 
@@ -349,5 +363,10 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
       '`entra setup` and `entra provision`; apps.assign only for `entra provision --assign`',
       '`entra harden`: ca.* for --conditional-access, pim.* and groups.members.write for --pim',
     ],
+  },
+  scp: {
+    ...none,
+    management: ['src/cli/scp-run.ts', 'src/aws/organizations-scp.ts'],
+    notes: ['`scp plan` uses only the reads; SCPs are managed from the management account'],
   },
 };

@@ -23,6 +23,7 @@ import { registerRollback } from './rollback.js';
 import { registerRollout } from './rollout.js';
 import { registerRuns } from './runs.js';
 import { registerSandbox } from './sandbox.js';
+import { registerScp } from './scp.js';
 import { registerSync } from './sync.js';
 import { registerTrack } from './track.js';
 import { registerVerify } from './verify.js';
@@ -62,6 +63,7 @@ export function buildProgram(outerIo: Io): Command {
   registerPermissions(program, io);
   registerBreakGlass(program, io);
   registerReplace(program, io);
+  registerScp(program, io);
   return program;
 }
 

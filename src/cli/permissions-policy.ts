@@ -27,7 +27,7 @@ export type RequiredPermissions = {
   notes: string[];
 };
 
-const WRITE = /^(sso|identitystore):(Create|Delete|Update|Put|Attach|Detach|Provision)/;
+const WRITE = /^(sso|identitystore|organizations):(Create|Delete|Update|Put|Attach|Detach|Provision)/;
 
 function actionsOf(needs: CommandModules[], side: 'management' | 'member'): string[] {
   const actions = needs.flatMap((n) =>
@@ -43,7 +43,12 @@ function statements(actions: string[], partition: string, roleName: string, assi
   if (reads.length) out.push({ Sid: 'Iam2ssoRead', Effect: 'Allow', Action: reads, Resource: '*' });
   // Identity Center's permission set and assignment ARNs are made by the calls themselves, so writes cannot be
   // scoped to resources named in advance; iam2sso's own ownership checks (journal, tags) bound what it changes.
-  if (writes.length) out.push({ Sid: 'Iam2ssoIdentityCenterWrite', Effect: 'Allow', Action: writes, Resource: '*' });
+  const orgWrites = writes.filter((a) => a.startsWith('organizations:'));
+  const icWrites = writes.filter((a) => !a.startsWith('organizations:'));
+  if (icWrites.length)
+    out.push({ Sid: 'Iam2ssoIdentityCenterWrite', Effect: 'Allow', Action: icWrites, Resource: '*' });
+  // SCP ids are made by CreatePolicy itself; ownership (journal, name) bounds which SCPs iam2sso changes.
+  if (orgWrites.length) out.push({ Sid: 'Iam2ssoScpWrite', Effect: 'Allow', Action: orgWrites, Resource: '*' });
   if (actions.includes('sts:AssumeRole'))
     out.push({
       Sid: 'Iam2ssoAssumeMemberRole',

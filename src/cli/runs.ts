@@ -5,7 +5,15 @@ import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import { type Io, printJson } from './io.js';
 
-const KINDS: ObjectKind[] = ['permission-set', 'entra-group', 'store-group', 'store-user', 'assignment', 'entra-app'];
+const KINDS: ObjectKind[] = [
+  'permission-set',
+  'entra-group',
+  'store-group',
+  'store-user',
+  'assignment',
+  'entra-app',
+  'scp',
+];
 
 /** Registers `iam2sso runs` and `iam2sso adopt`. */
 export function registerRuns(program: Command, io: Io): void {

@@ -108,6 +108,11 @@ describe('iam2sso audit against the sandbox organization', () => {
     const iamUser = sandbox.world.account(member.id).iam.users.get(user.userName)!;
     const key = sandbox.world.issueAccessKey(member.id, user.userName, sandbox.world.clock.now());
     iamUser.accessKeys.push(key);
+    // The user may read IAM (the sandbox authorizes every call) but nothing in Organizations.
+    const readOnly = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
+    const hadReadOnly = iamUser.attachedPolicies.includes(readOnly);
+    if (!hadReadOnly) iamUser.attachedPolicies.push(readOnly);
+    sandbox.world.authzGeneration++;
     try {
       const memberEnv = { ...env, AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
       const r = await runIam2sso(['audit', '--json', '--state', state()], memberEnv);
@@ -121,6 +126,8 @@ describe('iam2sso audit against the sandbox organization', () => {
       assert.match(r.stderr, /not allowed to list the organization/);
     } finally {
       iamUser.accessKeys.splice(iamUser.accessKeys.indexOf(key), 1);
+      if (!hadReadOnly) iamUser.attachedPolicies.splice(iamUser.attachedPolicies.indexOf(readOnly), 1);
+      sandbox.world.authzGeneration++;
     }
   });
 

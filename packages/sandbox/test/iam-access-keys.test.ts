@@ -11,6 +11,7 @@ import {
   GetUserCommand,
   IAMClient,
   ListAccessKeysCommand,
+  PutUserPolicyCommand,
   UpdateAccessKeyCommand,
   UpdateLoginProfileCommand,
 } from '@aws-sdk/client-iam';
@@ -30,6 +31,24 @@ describe('sandbox IAM access keys and passwords', () => {
     sandbox = await startTestSandbox();
     iam = new IAMClient(sdkConfig(sandbox));
     await iam.send(new CreateUserCommand({ UserName: 'k-robot' }));
+    // What AWS's "manage your own credentials" example grants: the user's own keys and user record.
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'k-robot',
+        PolicyName: 'own-credentials',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:GetUser', 'iam:*AccessKey*'],
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template placeholder
+              Resource: 'arn:aws:iam::*:user/${aws:username}',
+            },
+          ],
+        }),
+      }),
+    );
   });
   after(() => sandbox.close());
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
@@ -31,6 +32,9 @@ const COLUMNS =
 function reportDate(d: Date | undefined): string {
   return d ? `${d.toISOString().slice(0, 19)}+00:00` : 'N/A';
 }
+
+/** What the users whose keys the test uses may do (the sandbox authorizes every call). */
+const IAM_READ_ONLY = 'arn:aws:iam::aws:policy/IAMReadOnlyAccess';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -72,6 +76,7 @@ describe('sandbox IAM credential report', () => {
       }),
     );
     const aliceKey = (await iam.send(new CreateAccessKeyCommand({ UserName: 'cr-alice' }))).AccessKey!;
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'cr-alice', PolicyArn: IAM_READ_ONLY }));
     await new IAMClient(
       sdkConfig(sandbox, { accessKeyId: aliceKey.AccessKeyId!, secretAccessKey: aliceKey.SecretAccessKey! }),
     ).send(new ListUsersCommand({ MaxItems: 1 }));
@@ -79,6 +84,7 @@ describe('sandbox IAM credential report', () => {
     await iam.send(new CreateUserCommand({ UserName: 'cr-pipeline', Path: '/ci/' }));
     const k1 = (await iam.send(new CreateAccessKeyCommand({ UserName: 'cr-pipeline' }))).AccessKey!;
     const k2 = (await iam.send(new CreateAccessKeyCommand({ UserName: 'cr-pipeline' }))).AccessKey!;
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'cr-pipeline', PolicyArn: IAM_READ_ONLY }));
     await new IAMClient(
       sdkConfig(sandbox, { accessKeyId: k1.AccessKeyId!, secretAccessKey: k1.SecretAccessKey! }),
     ).send(new ListUsersCommand({ MaxItems: 1 }));

@@ -47,6 +47,16 @@ import {
 } from './changes-harden.js';
 import { describeIamChange, type IamChange, iamChangeId, iamUndoOf, isIamChange, isIamRemoval } from './changes-iam.js';
 import {
+  describeOrgChange,
+  isOrgChange,
+  type OrgChange,
+  orgChangeId,
+  orgCreatedObject,
+  orgDeletedObject,
+  orgOwnerCheck,
+  undoOfOrg,
+} from './changes-org.js';
+import {
   describeSyncChange,
   isSyncChange,
   type StoreUserSnapshot,
@@ -70,7 +80,8 @@ export type ObjectKind =
   | IamObjectKind
   | HardenObjectKind
   | 'entra-app'
-  | 'entra-app-assignment';
+  | 'entra-app-assignment'
+  | 'scp';
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -114,7 +125,8 @@ export type Change =
   | OwnedIamChange
   | HardenChange
   | EntraSetupChange
-  | AdoptChange;
+  | AdoptChange
+  | OrgChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -134,6 +146,7 @@ export function changeId(c: Change): string {
   if (isHardenChange(c)) return hardenChangeId(c);
   if (isEntraSetupChange(c)) return entraSetupChangeId(c);
   if (isAdoptChange(c)) return adoptChangeId(c);
+  if (isOrgChange(c)) return orgChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -172,6 +185,7 @@ export function createdObject(c: Change): ObjectRef | null {
   if (isOwnedIamChange(c)) return ownedIamCreatedObject(c);
   if (isHardenChange(c)) return hardenCreated(c);
   if (isEntraSetupChange(c)) return entraSetupCreated(c);
+  if (isOrgChange(c)) return orgCreatedObject(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -196,6 +210,7 @@ export function deletedObject(c: Change): ObjectRef | null {
   if (isHardenChange(c)) return hardenDeleted(c);
   if (isEntraSetupChange(c)) return entraSetupDeleted(c);
   if (isAdoptChange(c)) return releasedObject(c);
+  if (isOrgChange(c)) return orgDeletedObject(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -225,6 +240,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isSyncChange(c)) return syncOwnerCheck(c);
   if (isHardenChange(c)) return hardenOwnerCheck(c);
   if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
+  if (isOrgChange(c)) return orgOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -261,6 +277,7 @@ export function undoOf(c: Change): Change | null {
   if (isHardenChange(c)) return hardenUndoOf(c);
   if (isEntraSetupChange(c)) return entraSetupUndo(c);
   if (isAdoptChange(c)) return undoOfAdopt(c);
+  if (isOrgChange(c)) return undoOfOrg(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -356,6 +373,7 @@ export function describeChange(c: Change): string {
   if (isHardenChange(c)) return describeHardenChange(c);
   if (isEntraSetupChange(c)) return describeEntraSetupChange(c);
   if (isAdoptChange(c)) return describeAdopt(c);
+  if (isOrgChange(c)) return describeOrgChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

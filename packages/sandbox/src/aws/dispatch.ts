@@ -6,6 +6,7 @@
 import { header, type Route, type SandboxRequest, type SandboxResponse } from '../server/http-types.js';
 import { parseSigV4Header, type SigV4Header } from '../server/sigv4.js';
 import type { World } from '../world/world.js';
+import { authorize } from './authz/authorize.js';
 import { type AuthFailure, authError, authenticate } from './caller.js';
 import type { AwsContext, Caller, JsonService, QueryService } from './context.js';
 import { AwsError } from './errors.js';
@@ -113,8 +114,10 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
         const fault = injectedFault(world, service.service, 'json');
         if (fault) throw fault;
         if (!handler) throw new AwsError('UnknownOperationException', `Unknown operation ${action}`);
+        authorize(ctx, input, 'json');
         return handler(ctx, input);
       });
+      noteWrite(world, service.service, action, result.error);
       record(ctx, service.eventSource, input as Record<string, unknown>, result.error);
       return result.error ? fail(result.error) : jsonResponse(200, jsonResultBody(result.value), requestId);
     }
@@ -146,8 +149,10 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
       if (fault) throw fault;
       if (!handler)
         throw new AwsError('InvalidAction', `Could not find operation ${action} for version ${service.version}`);
+      authorize(ctx, params, 'query');
       return handler(ctx, params);
     });
+    noteWrite(world, service.service, action, result.error);
     const input: Record<string, unknown> = {};
     for (const [k, v] of params) if (k !== 'Action' && k !== 'Version') input[k] = v;
     record(ctx, `${service.service}.amazonaws.com`, input, result.error);
@@ -215,6 +220,20 @@ export function createAwsRoute(world: World, services: AwsServices): Route {
 function dated(world: World, response: SandboxResponse): SandboxResponse {
   if (response.abort) return response;
   return { ...response, headers: { ...response.headers, date: world.clock.now().toUTCString() } };
+}
+
+/** Operations that change nothing a caller's permissions depend on. */
+const READ_ONLY = /^(Get|List|Describe|Lookup|Search|Is|Simulate|GenerateCredentialReport|AssumeRole|StartQuery)/;
+
+/**
+ * Services whose writes can change a caller's policies: IAM and Organizations (SCPs). Identity Center's roles
+ * change when provisioning runs, which bumps the generation itself (sso-admin/provision-role.ts).
+ */
+const POLICY_SERVICES = new Set(['iam', 'organizations']);
+
+/** A successful write may change what callers are allowed to do: cached policy sets are resolved again. */
+function noteWrite(world: World, service: string, action: string, error: AwsError | undefined): void {
+  if (!error && POLICY_SERVICES.has(service) && !READ_ONLY.test(action)) world.authzGeneration++;
 }
 
 function contextFor(

@@ -34,6 +34,8 @@ export type OrganizationState = {
   accounts: Map<string, OrgAccount>;
   units: Map<string, OrgUnit>;
   policies: Map<string, OrgPolicy>;
+  /** False once DisablePolicyType turned SCPs off in the root (undefined: enabled, as new organizations are here). */
+  scpEnabled?: boolean;
 };
 
 /** Real Organizations quotas for service control policies. */

@@ -36,6 +36,8 @@ export type Principal =
       expiration: Date;
       /** Who assumed the role (for CloudTrail's sessionContext.sessionIssuer and source identity). */
       sourceArn: string;
+      /** Session policies passed to AssumeRole (inline `Policy` and the documents of `PolicyArns`). */
+      sessionPolicies?: string[];
     };
 
 /**
@@ -74,6 +76,11 @@ export class World {
   cloudTrailDeliveryDelayMs?: number;
   /** Scoped fault rules (`/_sandbox/faults/rules`, `sandbox up --fault`). */
   readonly faultRules = new FaultRules();
+  /**
+   * Bumped by every change that can alter what a caller may do (IAM, Organizations, Identity Center writes):
+   * cached policy sets older than this are resolved again. Code that edits the world directly bumps it too.
+   */
+  authzGeneration = 0;
   organization?: OrganizationState;
   sso?: SsoState;
   entra?: EntraState;

@@ -1,6 +1,6 @@
 /**
  * Test builder: a small organization made directly in a World (management account, member accounts,
- * OrganizationAccountAccessRole, a few IAM users with keys), served by the real sandbox routes.
+ * OrganizationAccountAccessRole, a few IAM users with keys and AdministratorAccess), served by the real sandbox routes.
  */
 import type { RunningSandbox } from '../../src/index.js';
 import { makeAwsId } from '../../src/rng.js';
@@ -94,14 +94,19 @@ export function buildOrgWorld(options: OrgWorldOptions = {}): OrgWorld {
       members.push(member);
     }
   }
+  // The users are admins of their accounts, so that tests see each service's own answers (trust policies,
+  // Organizations' member checks); the sandbox's IAM authorization is tested on its own.
+  const admin = (account: AccountState, userName: string) => {
+    addUserWithKey(world, account, userName);
+    account.iam.users.get(userName)!.attachedPolicies.push('arn:aws:iam::aws:policy/AdministratorAccess');
+  };
   for (const account of [management, ...members]) {
-    for (let n = 1; n <= (options.usersPerAccount ?? 2); n++)
-      addUserWithKey(world, account, `${account.name}-user-${n}`);
+    for (let n = 1; n <= (options.usersPerAccount ?? 2); n++) admin(account, `${account.name}-user-${n}`);
   }
   let outsider: AccountState | undefined;
   if (options.outsider !== false) {
     outsider = world.addAccount('999999999999', 'outsider', 'someone-else@example.com');
-    addUserWithKey(world, outsider, 'outsider-user');
+    admin(outsider, 'outsider-user');
   }
   return { world, management, members, outsider, workloadsOuId, operator };
 }

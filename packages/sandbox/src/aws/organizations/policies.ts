@@ -14,6 +14,7 @@ import {
 import type { JsonHandler } from '../context.js';
 import { AwsError } from '../errors.js';
 import { constraintViolation, invalidInput, organizationFor, page, requireString } from './common.js';
+import { scpEnabled } from './policy-types.js';
 
 const SCP = 'SERVICE_CONTROL_POLICY';
 const POLICY_TYPES = new Set([
@@ -224,6 +225,13 @@ export const policyHandlers: Record<string, JsonHandler> = {
   AttachPolicy: (ctx, input) => {
     const org = organizationFor(ctx);
     const policy = requirePolicy(org, input);
+    if (!scpEnabled(org)) {
+      throw new AwsError(
+        'PolicyTypeNotEnabledException',
+        'This operation can be performed only for enabled policy types.',
+        400,
+      );
+    }
     const target = requireTarget(org, input);
     if (policy.targets.has(target)) {
       throw new AwsError(

@@ -9,8 +9,7 @@ import {
 import type { JsonHandler } from '../context.js';
 import { AwsError } from '../errors.js';
 import { invalidInput, organizationFor, page, requireString } from './common.js';
-
-const SCP_ENABLED = [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }];
+import { rootPolicyTypes } from './policy-types.js';
 
 function accountView(org: OrganizationState, a: OrgAccount) {
   return {
@@ -84,14 +83,14 @@ export const structureHandlers: Record<string, JsonHandler> = {
         MasterAccountArn: org.accounts.get(org.managementAccountId)?.arn,
         MasterAccountId: org.managementAccountId,
         MasterAccountEmail: org.managementAccountEmail,
-        AvailablePolicyTypes: SCP_ENABLED,
+        AvailablePolicyTypes: [{ Type: 'SERVICE_CONTROL_POLICY', Status: 'ENABLED' }],
       },
     };
   },
 
   ListRoots: (ctx, input) => {
     const org = organizationFor(ctx);
-    const roots = [{ Id: org.rootId, Arn: rootArn(org), Name: 'Root', PolicyTypes: SCP_ENABLED }];
+    const roots = [{ Id: org.rootId, Arn: rootArn(org), Name: 'Root', PolicyTypes: rootPolicyTypes(org) }];
     const p = page(roots, input, 'ListRoots');
     return { Roots: p.items, NextToken: p.NextToken };
   },

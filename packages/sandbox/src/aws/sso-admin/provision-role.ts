@@ -126,6 +126,7 @@ export function provisionRole(world: World, sso: SsoState, ps: PermissionSet, ac
     roleLastUsed: existing?.roleLastUsed,
   };
   account.iam.roles.set(roleName, role);
+  world.authzGeneration++;
   ps.provisionedRevision.set(accountId, ps.revision);
   return undefined;
 }
@@ -133,5 +134,6 @@ export function provisionRole(world: World, sso: SsoState, ps: PermissionSet, ac
 /** Removes the permission set's role from the account (when its last assignment there is gone). */
 export function deprovisionRole(world: World, sso: SsoState, ps: PermissionSet, accountId: string): void {
   world.accounts.get(accountId)?.iam.roles.delete(reservedRoleName(sso, ps, accountId));
+  world.authzGeneration++;
   ps.provisionedRevision.delete(accountId);
 }

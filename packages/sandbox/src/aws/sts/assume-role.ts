@@ -3,6 +3,7 @@
  * (ASIA... key, secret, session token) that act in the role's account until they expire on the virtual clock.
  */
 import { randomBytes } from 'node:crypto';
+import { awsManagedPolicyByArn } from '@iam2sso/managed-policies';
 import type { IamRole } from '../../world/iam-state.js';
 import type { Principal } from '../../world/world.js';
 import type { AwsContext, QueryParams, XmlValue } from '../context.js';
@@ -97,6 +98,23 @@ function roleArnOf(principal: Principal): string | undefined {
     : undefined;
 }
 
+/**
+ * The session policies of the request: the inline `Policy` and the documents of `PolicyArns` (read when the
+ * session starts; AWS reads them at each request, which differs only if they change during the session).
+ */
+function sessionPolicies(ctx: AwsContext, params: QueryParams): string[] | undefined {
+  const out: string[] = [];
+  const inline = params.get('Policy');
+  if (inline) out.push(inline);
+  for (let i = 1; params.has(`PolicyArns.member.${i}.arn`); i++) {
+    const arn = params.get(`PolicyArns.member.${i}.arn`)!;
+    const aws = awsManagedPolicyByArn(arn)?.document;
+    const own = ctx.world.accounts.get(arn.split(':')[4] ?? '')?.iam.policies.get(arn);
+    out.push(aws ?? own?.versions.find((v) => v.isDefault)?.document ?? '{}');
+  }
+  return out.length ? out : undefined;
+}
+
 /** Finds and authorizes the role, then issues the session; throws AccessDenied or ValidationError. */
 function assume(ctx: AwsContext, params: QueryParams, roleArn: string): XmlValue {
   const sessionName = requireParam(params, 'RoleSessionName');
@@ -133,6 +151,7 @@ function assume(ctx: AwsContext, params: QueryParams, roleArn: string): XmlValue
     sessionToken: sessionToken(),
     expiration,
     sourceArn: ctx.caller.arn,
+    sessionPolicies: sessionPolicies(ctx, params),
   };
   ctx.world.sessions.set(accessKeyId, { accessKeyId, secretAccessKey: temporarySecret(), principal });
   role.roleLastUsed = { date: now, region: ctx.region };
