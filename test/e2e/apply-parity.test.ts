@@ -109,14 +109,19 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
     // IAMFullAccess (excess the plan must report, more than it lists).
     let ready = readyUsers(w.plan());
     const first = w.plan();
-    const usedByReady = (name: string) => ready.some((u) => u.permissionSets.includes(name));
-    gapSet = first.permissionSets.find((ps) => ps.managedPolicies.includes(ADMIN) && usedByReady(ps.name))!.name;
+    // The hand decisions below are about these people: matthew.wilson's admin set loses AdministratorAccess,
+    // jason.smith's set gains IAMFullAccess.
+    const setsOf = (who: string) =>
+      first.users.find((u) => `${u.accountId}/${u.userName}` === who)?.permissionSets ?? [];
+    gapSet = first.permissionSets.find(
+      (ps) => ps.managedPolicies.includes(ADMIN) && setsOf('705310145193/matthew.wilson').includes(ps.name),
+    )!.name;
     excessSet = first.permissionSets.find(
       (ps) =>
         ps.name !== gapSet &&
         !ps.managedPolicies.includes(ADMIN) &&
         !ps.managedPolicies.includes(IAM_FULL) &&
-        usedByReady(ps.name),
+        setsOf('506079168554/jason.smith').includes(ps.name),
     )!.name;
     assert.ok(gapSet && excessSet, 'the scenario has an admin set and another set used by people ready to move');
     editPlan(w, (doc, p) => {
