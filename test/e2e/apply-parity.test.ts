@@ -20,7 +20,7 @@ import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
 import { type LiveFacts, readLiveFacts } from '../../src/verify/read-live.js';
 import { createVerifyRuntime, type VerifyRuntime } from '../../src/verify/runtime.js';
-import { readyUsers, type VerifyReport, verifyPlan } from '../../src/verify/verify-plan.js';
+import { type VerifyReport, verifyPlan } from '../../src/verify/verify-plan.js';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
 
@@ -107,7 +107,6 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
     // A reviewer's edits, so parity is not trivially empty: one permission set loses AdministratorAccess
     // (PowerUserAccess instead: the people on it lose IAM and Organizations, and acknowledge it), another gains
     // IAMFullAccess (excess the plan must report, more than it lists).
-    let ready = readyUsers(w.plan());
     const first = w.plan();
     // The hand decisions below are about these people: matthew.wilson's admin set loses AdministratorAccess,
     // jason.smith's set gains IAMFullAccess.
@@ -140,7 +139,6 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
       });
     });
     plan = await replan(w);
-    ready = readyUsers(plan);
     const applied = await w.apply(['--json']);
     assert.equal(applied.status, 0, applied.stderr);
     assert.deepEqual(applied.json<{ failed: unknown[] }>().failed, []);
