@@ -54,7 +54,7 @@ export function parseExcept(value: string | undefined): string[] {
   const bad = items.filter((a) => !ARN.test(a));
   if (bad.length)
     throw new UsageError(
-      `--except ${bad.join(',')}: expected IAM principal ARNs (e.g. arn:aws:iam::123456789012:role/pipeline), wildcards allowed`,
+      `--except ${bad.join(',')}: expected IAM principal ARNs (e.g. arn:PARTITION:iam::123456789012:role/pipeline), wildcards allowed`,
     );
   return items;
 }
