@@ -8,9 +8,9 @@ import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
 import { runIam2sso } from '../helpers/cli.js';
 
-// Kills at chosen journal states, then seeded random ones: IAM2SSO_KILLS (default 2) and IAM2SSO_SOAK_SEED for a
+// Kills at chosen journal states, then seeded random ones: IAM2SSO_KILLS (default 1) and IAM2SSO_SOAK_SEED for a
 // longer soak (e.g. IAM2SSO_KILLS=20).
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 2);
+const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 1);
 const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const CHOSEN = ['intent:1', 'intent:6', 'submitted:1', 'result:3', 'submitted:4', 'result:12'];
 

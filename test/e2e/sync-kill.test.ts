@@ -9,8 +9,8 @@ import { runIam2sso } from '../helpers/cli.js';
 import { expectedMemberships, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
 // Kills at chosen journal states (after the intent, after the call before its result, between two changes), several
-// in one run of the soak, then seeded random ones: IAM2SSO_KILLS (default 2) and IAM2SSO_SOAK_SEED replay a longer soak.
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 2);
+// in one run of the soak, then seeded random ones: IAM2SSO_KILLS (default 1) and IAM2SSO_SOAK_SEED replay a longer soak.
+const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 1);
 const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const CHOSEN = ['intent:1', 'result:1', 'done:2', 'intent:3', 'result:2', 'done:3'];
 // Every group of the small scenario (nested ones flattened): about 20 people and 60 changes on the first run.
