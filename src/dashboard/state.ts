@@ -10,6 +10,7 @@ import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { type AuditRun, loadAuditRun } from '../store/audit-repo.js';
 import { openStateDbForReading, type StateDb } from '../store/db.js';
+import { loadStages } from '../store/decommission-repo.js';
 import { latestTrackStatuses, loadTimeline } from '../store/track-repo.js';
 
 /** One journaled run, as the Runs page lists it. */
@@ -104,7 +105,22 @@ export function readInputs(db: StateDb, plan: MigrationPlan | null): DashboardIn
     plan,
     ...facts,
     tracked: readTracking(db),
-    retired: null,
+    retired: readRetired(db),
+  };
+}
+
+/**
+ * The IAM users `decommission` has moved on (`account/user`): console or keys disabled, or deleted; null before it
+ * ever ran.
+ */
+function readRetired(db: StateDb): DashboardInputs['retired'] {
+  if (!hasTable(db, 'decommission_stages')) return null;
+  const stages = [...loadStages(db).values()];
+  if (stages.length === 0) return null;
+  const key = (r: { accountId: string; userName: string }) => `${r.accountId}/${r.userName}`;
+  return {
+    disabled: new Set(stages.filter((r) => r.stage === 'console-disabled' || r.stage === 'keys-deactivated').map(key)),
+    deleted: new Set(stages.filter((r) => r.stage === 'deleting' || r.stage === 'deleted').map(key)),
   };
 }
 

@@ -6,6 +6,7 @@ import { before, describe, it } from 'node:test';
 import { createDashboardApp } from '../../src/dashboard/server.js';
 import { saveAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
+import { saveStage } from '../../src/store/decommission-repo.js';
 import { SnapshotBuilder } from '../helpers/snapshot-builder.js';
 
 const HOST = '127.0.0.1:4321';
@@ -72,6 +73,28 @@ describe('dashboard server', () => {
     assert.match(await (await get(`/plan?token=${TOKEN}`)).text(), /does not validate: .*migration-plan\.yaml/);
     const model = (await (await get(`/api/model?token=${TOKEN}`)).json()) as { totals: { audited: number } };
     assert.equal(model.totals.audited, 2);
+  });
+
+  it('shows the phase decommission moved each IAM user to: legacy access disabled, then deleted', async () => {
+    const phases = async () => {
+      const model = (await (await get(`/api/model?token=${TOKEN}`)).json()) as {
+        people: { userName: string; phase: string }[];
+      };
+      return Object.fromEntries(model.people.map((p) => [p.userName, p.phase]));
+    };
+    assert.deepEqual(await phases(), { ann: 'audited', bob: 'audited' });
+    const db = await openStateDb(join(dir, 'state.db'));
+    const at = '2026-12-01T00:00:00.000Z';
+    saveStage(db, {
+      accountId: '111111111111',
+      userName: 'ann',
+      stage: 'keys-deactivated',
+      enteredAt: at,
+      runId: 'r1',
+    });
+    saveStage(db, { accountId: '111111111111', userName: 'bob', stage: 'deleted', enteredAt: at, runId: 'r2' });
+    db.close();
+    assert.deepEqual(await phases(), { ann: 'legacy-disabled', bob: 'deleted' });
   });
 
   it('answers 404 for a person who is not in the audit', async () => {
