@@ -36,7 +36,7 @@ export type StageFlags = DecommissionFlags & {
   stage: StageCommand;
   dryRun: boolean;
   autoApprove: boolean;
-  allowMassChange?: boolean;
+  allowMassDelete?: boolean;
 };
 
 /** What happened to one user. */
@@ -84,8 +84,7 @@ function gate(
 
 function massCheck(flags: StageFlags, acting: number, retired: number): void {
   const found = findMassChanges([{ kind: 'IAM users', removals: acting, owned: retired }]);
-  if (found.length > 0 && !flags.allowMassChange)
-    throw new UsageError(describeMassChanges(found).replace('--allow-mass-delete', '--allow-mass-change'));
+  if (found.length > 0 && !flags.allowMassDelete) throw new UsageError(describeMassChanges(found));
 }
 
 function printOutcomes(flags: StageFlags, io: Io, outcomes: StageOutcome[], extra: Record<string, unknown>): void {

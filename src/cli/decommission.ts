@@ -49,7 +49,7 @@ export function registerDecommission(program: Command, io: Io): void {
     )
     .option('--dry-run', 'show the changes, make none', false)
     .option('--auto-approve', 'make the changes without asking (without it and without a terminal: a dry run)', false)
-    .option('--allow-mass-change', 'act on more than 10% (at least 5) of the retired users in one run', false)
+    .option('--allow-mass-delete', 'act on more than 10% (at least 5) of the retired users in one run', false)
     .addHelpText(
       'after',
       '\nA delete cannot give back access keys, service-specific credentials, MFA devices or the old password: a rollback\nrecreates the user with its policies, groups and tags and a new reset-required password.',
