@@ -20,7 +20,7 @@ import { entraCloudError } from '../entra/graph-errors.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import { setupPerformer } from '../entra/setup-performer.js';
 import { readLiveApp, settleOpenSetupEntries } from '../entra/setup-resume.js';
-import { CloudError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import type { StateDb } from '../store/db.js';
@@ -28,7 +28,8 @@ import { runEntries } from '../store/journal-repo.js';
 import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
-import { type Io, printJson } from './io.js';
+import type { Io } from './io.js';
+import { reportRollback, rollbackIncomplete } from './rollback-report.js';
 import { type RollbackFlags, undoPlan } from './rollback-run.js';
 
 /** Undos a rollback cannot make, said plainly (unless the app they belong to is removed). */
@@ -114,27 +115,15 @@ export async function runEntraSetupRollback(
     log: (line) => io.err(line),
   });
   if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
-  const out = {
-    run: runId,
-    target,
-    ...countReport(exec),
-    refused: [...refused, ...exec.refused.map((r) => ({ item: describeChange(r.change).slice(2), reason: r.reason }))],
-    writes: writes.map((w) => `${w.call} ${w.detail}`),
-  };
-  if (flags.json) printJson(io, out);
-  else
-    io.err(
-      `Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target}: ${exec.done.length} undone, ${exec.failed.length} failed, ${out.refused.length} refused.`,
-    );
+  reportRollback(
+    io,
+    flags,
+    { runId, target, exec, refused },
+    writes.map((w) => `${w.call} ${w.detail}`),
+  );
   if (exec.failed.length > 0) {
     if (firstError && !(firstError as Error).name?.startsWith('NotManaged'))
       throw entraCloudError(firstError, adapter.settings.clientId);
-    throw new CloudError(
-      'iam2sso',
-      'RollbackIncomplete',
-      exec.failed.map((f) => f.error).join('; '),
-      undefined,
-      'fix the cause and run the same command again: it resumes',
-    );
+    throw rollbackIncomplete(exec.failed.map((f) => f.error).join('; '));
   }
 }

@@ -19,7 +19,7 @@ import { restoreChanges } from '../core/reconcile/restore.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { adapterHardenPerformer, withHardenPerformer } from '../entra/harden-performer.js';
 import { resolveEntraSettings } from '../entra/settings.js';
-import { CloudError, ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { sleep } from '../reconcile/limits.js';
@@ -29,7 +29,8 @@ import { type JournalEntry, runEntries } from '../store/journal-repo.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
-import { type Io, printJson } from './io.js';
+import type { Io } from './io.js';
+import { reportRollback, rollbackIncomplete } from './rollback-report.js';
 import { isSyncRun, runSyncRollback } from './rollback-sync.js';
 
 /** The flags of `iam2sso rollback`. */
@@ -183,29 +184,8 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
       log: (line) => io.err(line),
     });
     if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
-    const out = {
-      run: runId,
-      target,
-      ...countReport(exec),
-      refused: [
-        ...refused,
-        ...exec.refused.map((r) => ({ item: describeChange(r.change).slice(2), reason: r.reason })),
-      ],
-      writes,
-    };
-    if (flags.json) printJson(io, out);
-    else
-      io.err(
-        `Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target}: ${exec.done.length} undone, ${exec.failed.length} failed, ${out.refused.length} refused.`,
-      );
-    if (exec.failed.length > 0)
-      throw new CloudError(
-        'iam2sso',
-        'RollbackIncomplete',
-        `${exec.failed.length} undo(s) failed`,
-        undefined,
-        'fix the cause and run the same command again: it resumes',
-      );
+    reportRollback(io, flags, { runId, target, exec, refused }, writes);
+    if (exec.failed.length > 0) throw rollbackIncomplete(`${exec.failed.length} undo(s) failed`);
   } finally {
     lock?.release();
     db.close();

@@ -15,7 +15,7 @@ import { type Change, describeChange } from '../core/reconcile/changes.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
-import { CloudError, ExitCode } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import type { IdentityStorePort } from '../ports/identity-store.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
@@ -25,7 +25,8 @@ import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { indexStore, storePerformer } from '../sync/perform.js';
 import { resumeStoreEntries } from '../sync/resume.js';
 import { confirm } from './apply-run.js';
-import { type Io, printJson } from './io.js';
+import type { Io } from './io.js';
+import { reportRollback, rollbackIncomplete } from './rollback-report.js';
 import { type RollbackFlags, undoPlan } from './rollback-run.js';
 
 /** True when the run is a sync run (rolled back over the Identity Store alone). */
@@ -84,23 +85,8 @@ export async function runSyncRollback(db: StateDb, target: string, flags: Rollba
       log: (line) => io.err(line),
     });
     if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
-    const refusedAll = [
-      ...refused,
-      ...exec.refused.map((r) => ({ item: describeChange(r.change).slice(2), reason: r.reason })),
-    ];
-    if (flags.json) printJson(io, { run: runId, target, ...countReport(exec), refused: refusedAll, writes });
-    else
-      io.err(
-        `Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target}: ${exec.done.length} undone, ${exec.failed.length} failed, ${refusedAll.length} refused.`,
-      );
-    if (exec.failed.length > 0)
-      throw new CloudError(
-        'iam2sso',
-        'RollbackIncomplete',
-        `${exec.failed.length} undo(s) failed`,
-        undefined,
-        'fix the cause and run the same command again: it resumes',
-      );
+    reportRollback(io, flags, { runId, target, exec, refused }, writes);
+    if (exec.failed.length > 0) throw rollbackIncomplete(`${exec.failed.length} undo(s) failed`);
   } finally {
     runtime.close();
   }
