@@ -29,6 +29,14 @@ describe('iam2sso apply with throttling and errors injected', () => {
     // Identity Center's own shared rate limit, tighter than the client's pace: the SDK must back off.
     w.sandbox.world.sso!.rateLimitPerSecond = 60;
     w.sandbox.world.entra!.graphThrottle!.failNext = 3;
+    // The random faults above may, by chance, spare every call: one server error is certain on top of them.
+    w.sandbox.world.faultRules.add({
+      service: 'sso',
+      operation: 'CreatePermissionSet',
+      error: 'InternalServerException',
+      status: 500,
+      count: 1,
+    });
   });
   after(async () => {
     await w?.close();
