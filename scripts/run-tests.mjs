@@ -79,6 +79,13 @@ const result = spawnSync(
     '--test-reporter-destination=stdout',
     `--test-reporter=${reporter}`,
     `--test-reporter-destination=${skipLog}`,
+    // IAM2SSO_TEST_TIMES=FILE writes each file's test time, slowest first (to see where the suite's time goes).
+    ...(process.env.IAM2SSO_TEST_TIMES
+      ? [
+          `--test-reporter=${new URL('./time-reporter.mjs', import.meta.url).href}`,
+          `--test-reporter-destination=${process.env.IAM2SSO_TEST_TIMES}`,
+        ]
+      : []),
     ...files,
   ],
   { stdio: 'inherit', env: { ...process.env, IAM2SSO_TEST: '1', IAM2SSO_TEST_BUILT: fromSource ? '0' : '1' } },
