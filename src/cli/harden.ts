@@ -24,6 +24,11 @@ export function registerHarden(entra: Command, io: Io, connection: (c: Command) 
       .option('--plan <file>', 'the migration plan (groups, members, privilegedAccess settings)', DEFAULT_PLAN_FILE)
       .option('--state <path>', 'state database (journal and ownership)', DEFAULT_STATE_PATH)
       .option('--dry-run', 'show the changes without making them', false)
+      .option(
+        '--allow-mass-delete',
+        'remove more than 10% (at least 5) of the standing admin memberships or PIM eligibilities in one run',
+        false,
+      )
       .option('--auto-approve', 'make the changes without asking', false)
       .addHelpText(
         'after',
