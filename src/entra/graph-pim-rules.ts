@@ -67,7 +67,11 @@ export async function readActivationRules(graph: GraphApi, groupId: string): Pro
   };
 }
 
-/** Writes the rules; the approval rule only when `rules.approval` is given (older journaled changes lack it). */
+/**
+ * Writes the rules; the approval rule only when `rules.approval` is given (older journaled changes lack it). The
+ * enablement and approval rules are read first and only the parts the tool manages change: other enabled rules
+ * (MultiFactorAuthentication, Ticketing) and the stage's other settings (timeout, escalation) stay as they are.
+ */
 export async function writeActivationRules(graph: GraphApi, policyId: string, rules: ActivationRules): Promise<void> {
   const target = { caller: 'EndUser', operations: ['All'], level: 'Assignment' };
   await graph.patch(ruleUrl(policyId, EXPIRATION), 'pim.policy.write', {
@@ -77,33 +81,37 @@ export async function writeActivationRules(graph: GraphApi, policyId: string, ru
     maximumDuration: rules.maxActivation,
     target,
   });
+  const enablement = await graph.get<{ enabledRules?: string[] }>(ruleUrl(policyId, ENABLEMENT), 'pim.policy.read');
+  const others = (enablement.enabledRules ?? []).filter((r) => r !== 'Justification');
   await graph.patch(ruleUrl(policyId, ENABLEMENT), 'pim.policy.write', {
     '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
     id: ENABLEMENT,
-    enabledRules: rules.justification ? ['Justification'] : [],
+    enabledRules: rules.justification ? [...others, 'Justification'] : others,
     target,
   });
   if (!rules.approval) return;
+  const current = await graph.get<RawApproval>(ruleUrl(policyId, APPROVAL), 'pim.policy.read');
   // One stage, as Entra's own default rule has (approvers empty when no approval is required).
+  const stage = {
+    approvalStageTimeOutInDays: 1,
+    isApproverJustificationRequired: true,
+    escalationTimeInMinutes: 0,
+    isEscalationEnabled: false,
+    escalationApprovers: [],
+    ...current.setting?.approvalStages?.[0],
+    primaryApprovers: rules.approval.approvers.map(subjectOf),
+  };
   await graph.patch(ruleUrl(policyId, APPROVAL), 'pim.policy.write', {
     '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
     id: APPROVAL,
     target,
     setting: {
-      isApprovalRequired: rules.approval.required,
       isApprovalRequiredForExtension: false,
-      isRequestorJustificationRequired: rules.justification,
       approvalMode: 'SingleStage',
-      approvalStages: [
-        {
-          approvalStageTimeOutInDays: 1,
-          isApproverJustificationRequired: true,
-          escalationTimeInMinutes: 0,
-          isEscalationEnabled: false,
-          primaryApprovers: rules.approval.approvers.map(subjectOf),
-          escalationApprovers: [],
-        },
-      ],
+      ...current.setting,
+      isApprovalRequired: rules.approval.required,
+      isRequestorJustificationRequired: rules.justification,
+      approvalStages: [stage],
     },
   });
 }
