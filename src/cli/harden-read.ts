@@ -6,6 +6,7 @@
 import type { CaLive, PimGroupLive } from '../core/harden-plan.js';
 import { CA_POLICY_NAME } from '../core/harden-plan.js';
 import type { MigrationPlan, PrivilegedGroupSetting } from '../core/plan-types.js';
+import type { Approver } from '../core/reconcile/changes-harden.js';
 import { eligibilityKey } from '../core/reconcile/changes-harden.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { failureOf } from '../entra/graph-errors.js';
@@ -65,7 +66,11 @@ export async function readCaLive(
   const mine = policies.filter((p) => p.displayName === CA_POLICY_NAME);
   if (mine.length > 1) throw new UsageError(`${mine.length} Conditional Access policies are named '${CA_POLICY_NAME}'`);
   const existing = mine[0]
-    ? { state: mine[0].state, owned: owned.isOwned({ kind: 'ca-policy', key: CA_POLICY_NAME.toLowerCase() }) }
+    ? {
+        state: mine[0].state,
+        owned: owned.isOwned({ kind: 'ca-policy', key: CA_POLICY_NAME.toLowerCase() }),
+        includeGroups: mine[0].conditions.users.includeGroups,
+      }
     : null;
   return { appId, groupIds, excludeUserIds, existing };
 }
@@ -108,7 +113,9 @@ export async function readPimLive(
     out.set(s.group.toLowerCase(), {
       eligible: eligibleUpns,
       standing: upns(direct.filter((m) => m.type === 'user' && !activeIds.has(m.id)).map((m) => m.id)),
-      rules: rules ? { maxActivation: rules.maxActivation, justification: rules.justification } : null,
+      rules: rules
+        ? { maxActivation: rules.maxActivation, justification: rules.justification, approval: rules.approval }
+        : null,
       ownedEligible: new Set(
         [...eligibleUpns].filter((upn) =>
           owned.isOwned({ kind: 'pim-eligibility', key: eligibilityKey(s.group, upn) }),
@@ -116,5 +123,38 @@ export async function readPimLive(
       ),
     });
   }
+  return out;
+}
+
+/**
+ * The approvers of each privileged group (by lower-cased group name) as Entra object ids: a UPN names a user, any
+ * other text a group whose members approve. An approver Entra does not know is bad input: refused, naming the plan.
+ */
+export async function resolveApprovers(
+  entra: EntraAdapter,
+  settings: PrivilegedGroupSetting[],
+  planFile: string,
+): Promise<Map<string, Approver[]>> {
+  const out = new Map<string, Approver[]>();
+  const unknown: string[] = [];
+  for (const s of settings) {
+    const approvers: Approver[] = [];
+    for (const name of s.approvers ?? []) {
+      if (name.includes('@')) {
+        const user = await entra.reader.findUserByUpn(name);
+        if (user) approvers.push({ kind: 'user', id: user.id });
+        else unknown.push(`${s.group}: no Entra user ${name}`);
+        continue;
+      }
+      const groups = (await entra.reader.findGroupsByName(name)).filter((g) => g.displayName === name);
+      if (groups.length === 1) approvers.push({ kind: 'group', id: groups[0].id });
+      else unknown.push(`${s.group}: ${groups.length} Entra groups named ${name}`);
+    }
+    out.set(s.group.toLowerCase(), approvers);
+  }
+  if (unknown.length)
+    throw new UsageError(
+      `privilegedAccess approvers in ${planFile} that Entra does not know (fix them, then run again): ${unknown.join('; ')}`,
+    );
   return out;
 }

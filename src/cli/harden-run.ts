@@ -5,10 +5,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/config.js';
+import { describeHardenMass, hardenMassChanges } from '../core/harden-guard.js';
 import { type CaMode, planConditionalAccess, planPim, privilegedGroups } from '../core/harden-plan.js';
 import type { MigrationPlan, PrivilegedGroupSetting } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
+import type { MassChange } from '../core/reconcile/guard.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { entraCloudError } from '../entra/graph-errors.js';
@@ -24,7 +26,7 @@ import { stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { confirm, readPlanForApply } from './apply-run.js';
 import { buildAdapter, type ConnectionFlags } from './entra-run.js';
-import { readCaLive, readPimLive } from './harden-read.js';
+import { readCaLive, readPimLive, resolveApprovers } from './harden-read.js';
 import { type Io, printJson } from './io.js';
 
 /** The flags of `entra harden`. */
@@ -35,9 +37,10 @@ export type HardenFlags = ConnectionFlags & {
   state: string;
   dryRun: boolean;
   autoApprove: boolean;
+  allowMassDelete?: boolean;
 };
 
-type Planned = { changes: Change[]; notes: string[]; privileged: PrivilegedGroupSetting[] };
+type Planned = { changes: Change[]; notes: string[]; privileged: PrivilegedGroupSetting[]; mass: MassChange[] };
 
 /** Reads what is live and plans both halves; a half the tenant is not licensed for adds a note and no change. */
 async function planHarden(
@@ -61,19 +64,22 @@ async function planHarden(
     }
   }
   const privileged = privilegedGroups(plan);
+  let mass: MassChange[] = [];
   if (flags.pim) {
     if (privileged.proposed)
       say(
         `privileged groups proposed from the permission sets (pin or edit them under privilegedAccess: in ${flags.plan}): ${privileged.settings.map((s) => s.group).join(', ') || 'none'}`,
       );
+    const approvers = await resolveApprovers(entra, privileged.settings, flags.plan);
     const live = await readPimLive(entra, harden, privileged.settings, owned, say);
     if (live) {
-      const pim = planPim(plan, privileged.settings, live);
+      const pim = planPim(plan, privileged.settings, live, approvers);
       pim.notes.forEach(say);
       changes.push(...pim.changes);
+      mass = hardenMassChanges(pim.changes, live);
     }
   }
-  return { changes: orderChanges(changes), notes, privileged: privileged.settings };
+  return { changes: orderChanges(changes), notes, privileged: privileged.settings, mass };
 }
 
 /** Runs `iam2sso entra harden`. */
@@ -95,6 +101,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
     const { changes: ordered, notes, privileged } = planned;
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     for (const c of ordered) show(describeChange(c));
+    if (planned.mass.length > 0 && !flags.allowMassDelete) throw new UsageError(describeHardenMass(planned.mass));
     if (ordered.length === 0) show('Nothing to change: Conditional Access and PIM are as asked.');
     if (flags.dryRun || ordered.length === 0) {
       if (flags.json) printJson(io, { dryRun: flags.dryRun, changes: ordered.map(describeChange), notes, privileged });
@@ -103,8 +110,8 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
     if (!flags.autoApprove && !(await confirm(io, `Make these ${ordered.length} change(s)? Only "yes" is accepted: `)))
       throw new UsageError('entra harden cancelled');
     startRun(db, runId, 'entra harden', new Date());
-    // Each standing member is removed only after their eligibility was made (order.ts), so no mass-delete guard:
-    // a removal without its replacement is cancelled, never made.
+    // Each standing member is removed only after their eligibility was made (order.ts): a removal without its
+    // replacement is cancelled, never made. How many may go in one run is the mass guard's (above).
     const exec = await executeChanges(ordered, adapterHardenPerformer(entra), {
       runId,
       journal: stateJournal(db, runId, 'entra-harden'),

@@ -20,14 +20,23 @@ export function registerHarden(entra: Command, io: Io, connection: (c: Command) 
           'the MFA policy for the AWS app: create it report-only, switch it on or off',
         ).choices(['report-only', 'on', 'off']),
       )
-      .option('--pim', "make the plan's members of privileged groups eligible through PIM for Groups", false)
+      .option(
+        '--pim',
+        "make the plan's members of privileged groups eligible through PIM for Groups, with the plan's activation rules",
+        false,
+      )
       .option('--plan <file>', 'the migration plan (groups, members, privilegedAccess settings)', DEFAULT_PLAN_FILE)
       .option('--state <path>', 'state database (journal and ownership)', DEFAULT_STATE_PATH)
       .option('--dry-run', 'show the changes without making them', false)
+      .option(
+        '--allow-mass-delete',
+        'remove more than 10% (at least 5) of the standing admin memberships or PIM eligibilities in one run',
+        false,
+      )
       .option('--auto-approve', 'make the changes without asking', false)
       .addHelpText(
         'after',
-        '\nEvery change is journaled and can be reverted with `iam2sso rollback RUN`. Emergency-access accounts to leave\nout of the policy go under harden.emergencyAccessAccounts in iam2sso.yaml.',
+        "\nEvery change is journaled and can be reverted with `iam2sso rollback RUN`. Emergency-access accounts to leave\nout of the policy go under harden.emergencyAccessAccounts in iam2sso.yaml. Each privileged group's activation\nrules come from privilegedAccess: in the plan (maxActivation, justification, approval, approvers: UPNs or group\nnames). A later --conditional-access run makes the policy iam2sso created follow the plan's groups again.",
       ),
   ).action(async (flags: HardenFlags) => (await import('./harden-run.js')).runHardenCommand(flags, io));
 }

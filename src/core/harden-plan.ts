@@ -7,7 +7,14 @@
 
 import type { MigrationPlan, PlannedPermissionSet, PrivilegedGroupSetting } from './plan-types.js';
 import type { Change } from './reconcile/changes.js';
-import type { ActivationRules, CaPolicySpec, CaState, HardenChange } from './reconcile/changes-harden.js';
+import type {
+  ActivationRules,
+  ApprovalRule,
+  Approver,
+  CaPolicySpec,
+  CaState,
+  HardenChange,
+} from './reconcile/changes-harden.js';
 
 /** The display name of the tool's policy (how it is found again; ownership is the journal's create record). */
 export const CA_POLICY_NAME = 'iam2sso: require MFA for AWS IAM Identity Center';
@@ -69,9 +76,11 @@ export type CaLive = {
   groupIds: Map<string, string>;
   /** Object ids of the users the policy leaves out. */
   excludeUserIds: string[];
-  /** The policy with the tool's name, if any, and whether the journal says the tool made it. */
-  existing: { state: CaState; owned: boolean } | null;
+  /** The policy with the tool's name, if any, its included groups, and whether the journal says the tool made it. */
+  existing: { state: CaState; owned: boolean; includeGroups: string[] } | null;
 };
+
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
 /** The Conditional Access changes for a mode. */
 export function planConditionalAccess(
@@ -87,12 +96,20 @@ export function planConditionalAccess(
     );
     return { changes: [], notes };
   }
+  const includeGroups = [...new Set(plan.groups.flatMap((g) => live.groupIds.get(g.name.toLowerCase()) ?? []))].sort();
   if (live.existing) {
-    if (live.existing.state === to) return { changes: [], notes };
-    return { changes: [{ kind: 'entra.ca.state', name: CA_POLICY_NAME, to, from: live.existing.state }], notes };
+    const changes: HardenChange[] = [];
+    const from = [...live.existing.includeGroups].sort();
+    // The policy follows the plan's groups (added, renamed into new groups, removed); a policy must keep one group.
+    if (includeGroups.length === 0)
+      notes.push("none of the plan's groups exists in Entra: the policy's groups are left as they are");
+    else if (!sameSet(includeGroups, from))
+      changes.push({ kind: 'entra.ca.groups', name: CA_POLICY_NAME, to: includeGroups, from });
+    if (live.existing.state !== to)
+      changes.push({ kind: 'entra.ca.state', name: CA_POLICY_NAME, to, from: live.existing.state });
+    return { changes, notes };
   }
   if (mode === 'off') return { changes: [], notes };
-  const includeGroups = plan.groups.flatMap((g) => live.groupIds.get(g.name.toLowerCase()) ?? []);
   if (includeGroups.length === 0) {
     notes.push("none of the plan's groups exists in Entra yet (run `iam2sso apply`): no Conditional Access policy");
     return { changes: [], notes };
@@ -106,7 +123,7 @@ export function planConditionalAccess(
     displayName: CA_POLICY_NAME,
     state: STATE_OF['report-only'],
     appId: live.appId,
-    includeGroups: [...new Set(includeGroups)].sort(),
+    includeGroups,
     excludeUsers: [...new Set(live.excludeUserIds)].sort(),
   };
   return { changes: [{ kind: 'entra.ca.create', name: CA_POLICY_NAME, spec }], notes };
@@ -124,11 +141,33 @@ export type PimGroupLive = {
   rules: ActivationRules | null;
 };
 
-/** The PIM changes: plan members eligible and no longer standing; the tool's eligibilities the plan dropped, removed. */
+const approverKey = (a: Approver) => (a.kind === 'other' ? `other:${JSON.stringify(a.subject)}` : `${a.kind}:${a.id}`);
+
+/** True when two approval rules ask the same: both without approval, or both with the same approvers. */
+function sameApproval(a: ApprovalRule | undefined, b: ApprovalRule): boolean {
+  if (!a) return false;
+  if (!a.required && !b.required) return true;
+  return a.required === b.required && sameSet(a.approvers.map(approverKey), b.approvers.map(approverKey));
+}
+
+function sameRules(live: ActivationRules, to: ActivationRules): boolean {
+  return (
+    live.maxActivation === to.maxActivation &&
+    live.justification === to.justification &&
+    (!to.approval || sameApproval(live.approval, to.approval))
+  );
+}
+
+/**
+ * The PIM changes: the group's activation rules as the plan sets them (duration, justification, approval with the
+ * approvers resolved to Entra ids, by lower-cased group name); plan members eligible and no longer standing; the
+ * tool's eligibilities the plan dropped, removed.
+ */
 export function planPim(
   plan: MigrationPlan,
   settings: PrivilegedGroupSetting[],
   live: Map<string, PimGroupLive>,
+  approvers: Map<string, Approver[]> = new Map(),
 ): { changes: Change[]; notes: string[] } {
   const changes: Change[] = [];
   const notes: string[] = [];
@@ -139,13 +178,13 @@ export function planPim(
       notes.push(`privileged group ${s.group} is not in the plan or not in Entra: skipped`);
       continue;
     }
-    const to: ActivationRules = { maxActivation: s.maxActivation, justification: s.justification };
-    if (read.rules && (read.rules.maxActivation !== to.maxActivation || read.rules.justification !== to.justification))
+    const to: ActivationRules = {
+      maxActivation: s.maxActivation,
+      justification: s.justification,
+      approval: { required: s.approval, approvers: approvers.get(s.group.toLowerCase()) ?? [] },
+    };
+    if (read.rules && !sameRules(read.rules, to))
       changes.push({ kind: 'entra.pim.rules', group: group.name, to, from: read.rules });
-    if (s.approval)
-      notes.push(
-        `${s.group}: approval is asked for, but iam2sso does not choose approvers; set them in Entra (PIM > Groups > Settings)`,
-      );
     const members = new Set(group.members.map((m) => m.toLowerCase()));
     for (const upn of [...members].sort()) {
       if (!read.eligible.has(upn)) changes.push({ kind: 'entra.pim.eligible.add', group: group.name, upn });

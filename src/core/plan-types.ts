@@ -134,6 +134,8 @@ export type PrivilegedGroupSetting = {
   maxActivation: string;
   /** Activation needs an approver. */
   approval: boolean;
+  /** Who approves (UPNs of Entra users, or names of Entra groups whose members approve); needed with approval. */
+  approvers?: string[];
   /** Activation needs a justification. */
   justification: boolean;
 };

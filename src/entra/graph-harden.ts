@@ -2,18 +2,14 @@
  * The Graph calls of `entra harden`: Conditional Access policies (`/identity/conditionalAccess/policies`, v1.0
  * conditionalAccessPolicy) and PIM for Groups eligibilities and activations
  * (`/identityGovernance/privilegedAccess/group/eligibilityScheduleRequests`, `eligibilitySchedules`,
- * `assignmentSchedules`, v1.0). Writes are idempotent: PIM's "already exists" / "does not exist" answers (400
+ * `assignmentSchedules`, v1.0); the activation rules are in graph-pim-rules.ts. Writes are idempotent: PIM's "already exists" / "does not exist" answers (400
  * RoleAssignmentExists / RoleAssignmentDoesNotExist) are successes.
  */
 
 import type { GraphApi } from './graph-client.js';
 import { failureOf } from './graph-errors.js';
+import { readActivationRules, writeActivationRules } from './graph-pim-rules.js';
 import type { CaPolicyBody, CaPolicyRecord, HardenReader, HardenWriter, PimSchedule } from './harden-ports.js';
-
-const RULES = '/policies/roleManagementPolicies';
-const EXPIRATION = 'Expiration_EndUser_Assignment';
-const ENABLEMENT = 'Enablement_EndUser_Assignment';
-
 import { writeIdempotently } from './idempotent.js';
 
 const CA = '/identity/conditionalAccess/policies';
@@ -81,26 +77,7 @@ export function graphHardenReader(graph: GraphApi): HardenReader {
       );
       return items.filter((s) => s.accessId === 'member').map(scheduleOf);
     },
-    async activationRules(groupId) {
-      // The policy of the group's membership, then its rules (learn.microsoft.com/graph/how-to-pim-update-rules).
-      const filter = `scopeId eq '${groupId}' and scopeType eq 'Group' and roleDefinitionId eq 'member'`;
-      const { items } = await graph.pages<{ policyId: string }>(
-        `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}`,
-        'pim.policy.read',
-      );
-      const policyId = items[0]?.policyId;
-      if (!policyId) return null;
-      const rule = (id: string) => `${RULES}/${encodeURIComponent(policyId)}/rules/${id}`;
-      const [expiration, enablement] = await Promise.all([
-        graph.get<{ maximumDuration?: string }>(rule(EXPIRATION), 'pim.policy.read'),
-        graph.get<{ enabledRules?: string[] }>(rule(ENABLEMENT), 'pim.policy.read'),
-      ]);
-      return {
-        policyId,
-        maxActivation: expiration.maximumDuration ?? '',
-        justification: (enablement.enabledRules ?? []).includes('Justification'),
-      };
-    },
+    activationRules: (groupId) => readActivationRules(graph, groupId),
   };
 }
 
@@ -129,6 +106,16 @@ export function graphHardenWriter(graph: GraphApi): HardenWriter {
       return raw.id;
     },
     setPolicyState: (id, state) => graph.patch(`${CA}/${encodeURIComponent(id)}`, 'ca.write', { state }),
+    async setPolicyGroups(id, includeGroups) {
+      // The whole conditions object goes back (a PATCH replaces a complex property), with only the groups changed.
+      const url = `${CA}/${encodeURIComponent(id)}`;
+      const raw = await graph.get<{ conditions: Record<string, unknown> & { users?: Record<string, unknown> } }>(
+        url,
+        'ca.read',
+      );
+      const conditions = { ...raw.conditions, users: { ...raw.conditions.users, includeGroups } };
+      await graph.patch(url, 'ca.write', { conditions });
+    },
     async deletePolicy(id) {
       await writeIdempotently('delete', () => graph.delete(`${CA}/${encodeURIComponent(id)}`, 'ca.write'));
     },
@@ -143,22 +130,6 @@ export function graphHardenWriter(graph: GraphApi): HardenWriter {
         throw error;
       }
     },
-    async setActivationRules(policyId, rules) {
-      const rule = (id: string) => `${RULES}/${encodeURIComponent(policyId)}/rules/${id}`;
-      const target = { caller: 'EndUser', operations: ['All'], level: 'Assignment' };
-      await graph.patch(rule(EXPIRATION), 'pim.policy.write', {
-        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',
-        id: EXPIRATION,
-        isExpirationRequired: true,
-        maximumDuration: rules.maxActivation,
-        target,
-      });
-      await graph.patch(rule(ENABLEMENT), 'pim.policy.write', {
-        '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyEnablementRule',
-        id: ENABLEMENT,
-        enabledRules: rules.justification ? ['Justification'] : [],
-        target,
-      });
-    },
+    setActivationRules: (policyId, rules) => writeActivationRules(graph, policyId, rules),
   };
 }

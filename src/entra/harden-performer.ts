@@ -80,6 +80,9 @@ export function hardenPerformer(ports: HardenPorts): Performer {
         case 'entra.ca.state':
           await ports.hardenWriter.setPolicyState(await policyId(change.name), change.to);
           return undefined;
+        case 'entra.ca.groups':
+          await ports.hardenWriter.setPolicyGroups(await policyId(change.name), change.to);
+          return undefined;
         case 'entra.ca.delete':
           await ports.hardenWriter.deletePolicy(await policyId(change.name));
           return undefined;

@@ -2,6 +2,7 @@
  * The narrow ports of `entra harden`: the Conditional Access and PIM for Groups calls the product makes, as plain
  * records (the Graph adapter in graph-harden.ts implements them).
  */
+import type { ActivationRules } from '../core/reconcile/changes-harden.js';
 import type { WriteOutcome } from './ports.js';
 
 /** `conditionalAccessPolicyState`. */
@@ -41,8 +42,8 @@ export type PimSchedule = {
   endDateTime: string | null;
 };
 
-/** The activation rules of a group's membership (its PIM policy).  */
-export type ActivationRulesRecord = { policyId: string; maxActivation: string; justification: boolean };
+/** The activation rules of a group's membership (its PIM policy), with the approval rule as read. */
+export type ActivationRulesRecord = ActivationRules & { policyId: string };
 
 /** Reads. */
 export type HardenReader = {
@@ -56,8 +57,11 @@ export type HardenReader = {
 export type HardenWriter = {
   createPolicy(body: CaPolicyBody): Promise<string>;
   setPolicyState(id: string, state: CaState): Promise<void>;
+  /** Sets the policy's included groups, keeping the rest of its conditions as they are. */
+  setPolicyGroups(id: string, includeGroups: string[]): Promise<void>;
   deletePolicy(id: string): Promise<void>;
   addEligibility(groupId: string, principalId: string, justification: string): Promise<WriteOutcome>;
   removeEligibility(groupId: string, principalId: string, justification: string): Promise<WriteOutcome>;
-  setActivationRules(policyId: string, rules: { maxActivation: string; justification: boolean }): Promise<void>;
+  /** Writes the expiration and enablement rules, and the approval rule when `rules.approval` is given. */
+  setActivationRules(policyId: string, rules: ActivationRules): Promise<void>;
 };

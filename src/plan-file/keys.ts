@@ -60,7 +60,7 @@ const SHAPES: Record<string, string[]> = {
   'users.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],
   'serviceAccounts.#': ['accountId', 'userName', 'recommendation', 'reason', 'trustPolicy', 'policy'],
   'problems.#': ['id', 'message', 'accountId', 'userName'],
-  'privilegedAccess.#': ['group', 'maxActivation', 'approval', 'justification'],
+  'privilegedAccess.#': ['group', 'maxActivation', 'approval', 'approvers', 'justification'],
   'adopt.#': ['kind', 'name', 'accountId', 'permissionSet', 'group', 'reason'],
 };
 

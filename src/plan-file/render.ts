@@ -31,7 +31,7 @@ const SECTION_COMMENTS: Record<string, string> = {
   serviceAccounts: ' Service accounts: what replaces their long-lived keys.',
   problems: ' Things a reviewer should know about.',
   privilegedAccess:
-    ' Groups whose members are eligible through PIM (`iam2sso entra harden --pim`), not standing; proposed from\n the permission sets (administrator or IAM write), kept as you edit them. maxActivation PT30M..PT24H.',
+    ' Groups whose members are eligible through PIM (`iam2sso entra harden --pim`), not standing; proposed from\n the permission sets (administrator or IAM write), kept as you edit them. maxActivation PT30M..PT24H;\n approval: true needs approvers (Entra user UPNs or group names).',
   adopt:
     ' Existing objects you adopt: apply manages them from then on (makes them match this plan). Entries:\n' +
     '   {kind: permission-set|entra-group|store-group|store-user, name} or {kind: assignment, accountId, permissionSet, group}.',

@@ -121,7 +121,10 @@ export function validatePlanObject(
   return problems;
 }
 
-/** One privileged group setting (`entra harden --pim`): a group name, an activation of PT30M..PT24H, two flags. */
+/**
+ * One privileged group setting (`entra harden --pim`): a group name, an activation of PT30M..PT24H, two flags, and
+ * the approvers an approval needs.
+ */
 function checkPrivileged(p: Obj, at: (string | number)[], add: (p: (string | number)[], m: string) => void): void {
   if (typeof p.group !== 'string' || !p.group) add([...at, 'group'], 'group must name a group of the plan');
   const max = typeof p.maxActivation === 'string' ? /^PT(\d+)H(?:(\d+)M)?$|^PT(\d+)M$/.exec(p.maxActivation) : null;
@@ -130,6 +133,14 @@ function checkPrivileged(p: Obj, at: (string | number)[], add: (p: (string | num
     add([...at, 'maxActivation'], 'maxActivation must be an ISO-8601 duration from PT30M to PT24H, e.g. PT4H');
   for (const flag of ['approval', 'justification'])
     if (typeof p[flag] !== 'boolean') add([...at, flag], `${flag} must be true or false`);
+  const approvers = p.approvers ?? [];
+  if (!Array.isArray(approvers) || approvers.some((a) => typeof a !== 'string' || a.trim() === ''))
+    add([...at, 'approvers'], 'approvers must be a list of Entra user UPNs or Entra group names');
+  else if (p.approval === true && approvers.length === 0)
+    add(
+      [...at, 'approvers'],
+      'approval: true needs approvers (Entra user UPNs or group names), e.g. [lead@example.com]',
+    );
 }
 
 function eachItem(

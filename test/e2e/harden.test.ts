@@ -1,13 +1,31 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { parseDocument } from 'yaml';
+import { addMember } from '@iam2sso/sandbox/entra/directory.js';
+import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { SandboxBrowser, signInThroughEntra } from '../../src/cli/sandbox-browser.js';
 import { CA_POLICY_NAME, privilegedGroups } from '../../src/core/harden-plan.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { readPlanFile } from '../../src/plan-file/read.js';
 import { runIam2sso } from '../helpers/cli.js';
 import { type MigratedSandbox, startMigratedSandbox } from './signin-kit.js';
+
+/** The plan file without one group (taken out of its users' groups, and their permission sets following). */
+function planWithout(text: string, plan: MigrationPlan, name: string): string {
+  const doc = parseDocument(text);
+  const groups = doc.get('groups') as YAMLSeq<YAMLMap>;
+  groups.items = groups.items.filter((g) => g.get('name') !== name);
+  plan.users.forEach((u, i) => {
+    if (!u.groups.includes(name)) return;
+    const mine = u.groups.filter((g) => g !== name);
+    const sets = plan.groups
+      .filter((g) => mine.includes(g.name))
+      .flatMap((g) => g.assignments.filter((a) => a.accountId === u.accountId).map((a) => a.permissionSet));
+    doc.setIn(['users', i, 'groups'], mine);
+    doc.setIn(['users', i, 'permissionSets'], [...new Set(sets)]);
+  });
+  return doc.toString();
+}
 
 type HardenJson = { run: string; done: number; failed: number; changes: string[]; notes: string[] };
 type SigninJson = { accounts: { accountId: string; roles: { roleName: string }[] }[] };
@@ -16,12 +34,16 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
   let m: MigratedSandbox;
   let plan: MigrationPlan;
   let admin: { group: string; upn: string; role: string };
+  /** The approver the plan names, and five more standing members of the admin group. */
+  let approver: string;
+  let extra: string[];
   const control = async (path: string, body?: unknown) => {
     const r = await fetch(`${m.sandbox.info.endpoint}${path}`, {
       method: body === undefined ? 'GET' : 'POST',
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    const text = await r.text();
+    return { status: r.status, body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
   };
   const cli = (args: string[]) => runIam2sso([...args, '--state', m.state], m.env, 120_000);
   const harden = async (...args: string[]) => {
@@ -53,6 +75,14 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     return r.json<SigninJson>().accounts.flatMap((a) => a.roles.map((role) => `${a.accountId}/${role.roleName}`));
   };
   const entraState = () => m.sandbox.world.entra!;
+  const entraGroupId = (name: string) => [...entraState().groups.values()].find((g) => g.displayName === name)?.id;
+  const entraUserId = (upn: string) => [...entraState().users.values()].find((u) => u.userPrincipalName === upn)?.id;
+  /** The included groups of the tool's policy, as the sandbox holds it. */
+  const includedGroups = () =>
+    [...(entraState().harden?.policies.values() ?? [])]
+      .find((p) => p.displayName === CA_POLICY_NAME)!
+      .conditions.users.includeGroups.slice()
+      .sort();
   const inEntraGroup = () => {
     const user = [...entraState().users.values()].find((u) => u.userPrincipalName === admin.upn)!;
     return [...entraState().groups.values()].some((g) => g.displayName === admin.group && g.members.has(user.id));
@@ -125,8 +155,20 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       ['reportOnlyInterrupted'],
     );
 
-    const on = await harden('--conditional-access', 'on');
-    assert.deepEqual(on.changes, [`~ Conditional Access policy ${CA_POLICY_NAME} report-only -> on`]);
+    // The plan loses a group: the later run takes it out of the policy (and the rollback puts it back).
+    const before = includedGroups();
+    const dropped = plan.groups.find((g) => g.name !== admin.group && entraGroupId(g.name))!;
+    const planText = readFileSync(m.plan, 'utf8');
+    writeFileSync(m.plan, planWithout(planText, plan, dropped.name));
+    const on = await harden('--conditional-access', 'on').finally(() => writeFileSync(m.plan, planText));
+    assert.deepEqual(on.changes, [
+      `~ Conditional Access policy ${CA_POLICY_NAME} groups: ${before.length} -> ${before.length - 1} (+0 -1)`,
+      `~ Conditional Access policy ${CA_POLICY_NAME} report-only -> on`,
+    ]);
+    assert.deepEqual(
+      includedGroups(),
+      before.filter((id) => id !== entraGroupId(dropped.name)),
+    );
     await assert.rejects(formSignIn(admin.upn, false), /has no authenticator seed/);
     const page = await formSignIn(admin.upn, true);
     assert.match(page.html, /id="accounts"/, 'with the code the person reaches the portal');
@@ -134,38 +176,56 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     const back = await cli(['rollback', on.run, '--auto-approve', '--json']);
     assert.equal(back.status, 0, back.stderr);
     await formSignIn(admin.upn, false);
+    assert.deepEqual(includedGroups(), before, 'rollback puts the group back');
   });
 
-  it('goes on without Conditional Access when the tenant has no licence for it, saying so', async () => {
+  it('plans PIM without a Conditional Access licence, and refuses six standing admin removals in one run', async () => {
+    // Five more standing members of the admin group (added by hand in Entra, and to the plan): six removals in one
+    // run pass the mass guard's threshold of five. An approver is named in the plan (for the next test).
+    const adminGroup = plan.groups.find((g) => g.name === admin.group)!;
+    const others = [...new Set(plan.groups.flatMap((g) => g.members))].filter(
+      (upn) => !adminGroup.members.includes(upn) && entraUserId(upn),
+    );
+    assert.ok(others.length >= 6, 'the small scenario has six other Entra users in the plan');
+    [approver, ...extra] = others.slice(0, 6);
+    const group = entraState().groups.get(entraGroupId(admin.group)!)!;
+    for (const upn of extra) addMember(entraState(), group, entraUserId(upn)!, m.sandbox.world.clock.now());
+    const doc = parseDocument(readFileSync(m.plan, 'utf8'));
+    const node = (doc.get('groups') as YAMLSeq<YAMLMap>).items.find((g) => g.get('name') === admin.group)!;
+    for (const upn of extra) (node.get('members') as YAMLSeq).add(upn);
+    doc.set('privilegedAccess', [
+      { group: admin.group, maxActivation: 'PT4H', approval: true, approvers: [approver], justification: true },
+    ]);
+    writeFileSync(m.plan, doc.toString());
+
     await control('/_sandbox/entra/licences', { premiumP1: false });
     try {
-      const r = await cli([
-        'entra',
-        'harden',
-        '--plan',
-        m.plan,
-        '--conditional-access',
-        'on',
-        '--pim',
-        '--dry-run',
-        '--json',
-      ]);
-      assert.equal(r.status, 0, r.stderr);
+      const args = ['entra', 'harden', '--plan', m.plan, '--conditional-access', 'on', '--pim', '--dry-run', '--json'];
+      const r = await cli(args);
       assert.match(r.stderr, /Conditional Access skipped: the tenant is not licensed for it .*Entra ID P1/);
-      assert.ok(
-        r.json<HardenJson>().changes.some((c) => c.startsWith('+ PIM eligible member')),
-        'PIM still planned',
+      assert.match(r.stderr, /\+ PIM eligible member/, 'PIM still planned');
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /refusing to remove 6 of 6 standing admin memberships \(at most 5 in one run\).*--allow-mass-delete/,
       );
     } finally {
       await control('/_sandbox/entra/licences', { premiumP1: true });
     }
   });
 
-  it('an eligible admin has no admin role until they activate, keeps it while active, and loses it when it expires', async () => {
-    const pim = await harden('--pim', '--conditional-access', 'on');
+  it('an eligible admin activates with approval, has the admin role while active and loses it when it expires; rollback makes them standing again', async () => {
+    const group = entraState().groups.get(entraGroupId(admin.group)!)!;
+    const pim = await harden('--pim', '--conditional-access', 'on', '--allow-mass-delete');
     assert.ok(pim.changes.includes(`+ PIM eligible member ${admin.upn} of ${admin.group}`), pim.changes.join('\n'));
     assert.ok(pim.changes.includes(`- Entra group ${admin.group} member ${admin.upn}`));
-    assert.ok(pim.changes.some((c) => c.startsWith(`~ PIM activation rules of ${admin.group}: at most PT8H -> PT4H`)));
+    assert.ok(
+      pim.changes.includes(
+        `~ PIM activation rules of ${admin.group}: at most PT8H -> PT4H, justification required -> required, approval none -> by 1 approver(s)`,
+      ),
+      pim.changes.join('\n'),
+    );
+    assert.equal(pim.done, pim.changes.length);
     await sync();
     assert.equal(inStoreGroup(), false, 'eligible, not active: not in the Identity Center group');
 
@@ -181,6 +241,12 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       justification: 'incident 42',
     });
     assert.equal(tooLong.status, 400, 'the plan caps activations at PT4H (Entra would allow PT8H)');
+    const unjustified = await control('/_sandbox/entra/pim/activate', {
+      upn: admin.upn,
+      group: admin.group,
+      duration: 'PT2H',
+    });
+    assert.equal(unjustified.status, 400, 'the plan asks for a justification');
     const activation = await control('/_sandbox/entra/pim/activate', {
       upn: admin.upn,
       group: admin.group,
@@ -188,6 +254,13 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       justification: 'incident 42',
     });
     assert.equal(activation.status, 201, JSON.stringify(activation.body));
+    assert.equal(activation.body.status, 'PendingApproval', 'the plan asks for approval');
+    assert.equal(inEntraGroup(), false, 'waiting for the approver: not a member');
+    const approve = (upn: string) =>
+      control('/_sandbox/entra/pim/approve', { upn, request: activation.body.id, justification: 'on call' });
+    assert.equal((await approve(extra[0])).status, 403, 'only the approver the plan names');
+    assert.equal((await approve(approver)).status, 204);
+    assert.equal(inEntraGroup(), true, 'approved: a member');
     await sync();
     assert.ok((await roles(admin.upn)).includes(admin.role), 'activated: sync gives the admin role in AWS');
 
@@ -201,5 +274,21 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     const status = (id: string) => doctor.checks.find((c) => c.id === id)?.status;
     assert.equal(status('harden.mfa-policy'), 'ok');
     assert.equal(status('harden.standing-admins'), 'ok');
+
+    const back = await cli(['rollback', pim.run, '--auto-approve', '--json']);
+    assert.equal(back.status, 0, back.stderr);
+    const pimState = entraState().harden!.pim;
+    assert.equal(inEntraGroup(), true, 'standing again');
+    assert.ok(
+      extra.every((upn) => group.members.has(entraUserId(upn)!)),
+      'every standing member the run removed is back',
+    );
+    assert.deepEqual(
+      [...pimState.eligibilities.values()].filter((e) => e.groupId === group.id),
+      [],
+      'no eligibility left',
+    );
+    assert.equal(pimState.maxActivation.get(group.id), 'PT8H', 'the old maximum');
+    assert.equal(pimState.approvalRules?.get(group.id)?.isApprovalRequired, false, 'no approval, as before');
   });
 });

@@ -140,4 +140,82 @@ describe('sandbox Entra: Conditional Access and PIM for Groups through the Micro
     await sandboxFetch(sandbox, '/_sandbox/clock', { method: 'POST', body: JSON.stringify({ advanceMs: 3_700_000 }) });
     assert.ok(!(await members()).includes(user.id), 'expired: no longer a member');
   });
+
+  it('writes the approval rule, holds an activation as PendingApproval until an approver approves, and enforces who may', async () => {
+    const entra = sandbox.world.entra!;
+    const group = liveGroups(entra).filter((g) => g.members.size > 0)[1];
+    const [requester, approver, stranger] = liveUsers(entra).filter((u) => !group.members.has(u.id));
+    await graph.api(`${PIM}/eligibilityScheduleRequests`).post({
+      accessId: 'member',
+      principalId: requester.id,
+      groupId: group.id,
+      action: 'adminAssign',
+      scheduleInfo: { expiration: { type: 'noExpiration' } },
+    });
+    const filter = `scopeId eq '${group.id}' and scopeType eq 'Group'`;
+    const [policy] = (await graph.api('/policies/roleManagementPolicies').filter(filter).expand('rules').get()).value;
+    const approvalRule = policy.rules.find((r: { id: string }) => r.id === 'Approval_EndUser_Assignment');
+    assert.equal(approvalRule.setting.isApprovalRequired, false, "Entra's default: no approval");
+    const rule = `/policies/roleManagementPolicies/${policy.id}/rules/Approval_EndUser_Assignment`;
+    const body = {
+      '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyApprovalRule',
+      id: 'Approval_EndUser_Assignment',
+      setting: {
+        isApprovalRequired: true,
+        isRequestorJustificationRequired: true,
+        approvalMode: 'SingleStage',
+        approvalStages: [
+          {
+            approvalStageTimeOutInDays: 1,
+            isApproverJustificationRequired: true,
+            primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }],
+          },
+        ],
+      },
+    };
+    const app = [...entra.applications.values()].find((a) => a.appId === entra.clientId)!;
+    const granted = app.grantedPermissions;
+    app.grantedPermissions = granted.filter((p) => p !== 'RoleManagementPolicy.ReadWrite.AzureADGroup');
+    try {
+      const denied = await refusal(sandboxGraphClient(sandbox, sandboxCredential(sandbox)).api(rule).patch(body));
+      assert.equal(denied.statusCode, 403, 'no RoleManagementPolicy.ReadWrite.AzureADGroup: no writing rules');
+    } finally {
+      app.grantedPermissions = granted;
+    }
+    await graph.api(rule).patch(body);
+    assert.deepEqual((await graph.api(rule).get()).setting.approvalStages[0].primaryApprovers, [
+      { '@odata.type': '#microsoft.graph.singleUser', userId: approver.id },
+    ]);
+
+    const control = async (path: string, input: unknown) => {
+      const res = await sandboxFetch(sandbox, `/_sandbox/entra/pim/${path}`, {
+        method: 'POST',
+        body: JSON.stringify(input),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : {}) as Record<string, string> };
+    };
+    const ask = { upn: requester.userPrincipalName, group: group.id, duration: 'PT1H' };
+    assert.equal((await control('activate', ask)).status, 400, 'a justification is required');
+    const held = await control('activate', { ...ask, justification: 'deploy hotfix' });
+    assert.equal(held.status, 201);
+    assert.equal(held.body.status, 'PendingApproval');
+    assert.equal(held.body.approvalId, held.body.id);
+    assert.ok(!group.members.has(requester.id), 'pending: not a member yet');
+    const decide = (upn: string, justification = 'ok') =>
+      control('approve', { upn, request: held.body.id, decision: 'Approve', justification });
+    assert.equal((await decide(requester.userPrincipalName)).status, 403, 'no approving your own request');
+    assert.equal((await decide(stranger.userPrincipalName)).status, 403, 'only the named approvers');
+    const appOnly = await refusal(graph.api(`${PIM}/assignmentApprovals/${held.body.id}`).get());
+    assert.equal(appOnly.statusCode, 403, 'approvals are delegated only');
+    assert.equal((await decide(approver.userPrincipalName, '')).status, 400, 'the approver justifies');
+    assert.equal((await decide(approver.userPrincipalName)).status, 204);
+    assert.ok(group.members.has(requester.id), 'approved: a member');
+    assert.equal((await decide(approver.userPrincipalName)).status, 409, 'decided once');
+    const requests = await graph.api(`${PIM}/assignmentScheduleRequests`).filter(`groupId eq '${group.id}'`).get();
+    assert.deepEqual(
+      requests.value.map((r: { status: string }) => r.status),
+      ['Provisioned'],
+    );
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * The typed changes of `entra harden`: the Conditional Access policy for the AWS app (create, switch state,
- * delete) and PIM for Groups eligibilities (a planned member made eligible, or no longer). Their ids, owned
+ * The typed changes of `entra harden`: the Conditional Access policy for the AWS app (create, switch state, follow
+ * the plan's groups, delete), PIM for Groups eligibilities (a planned member made eligible, or no longer) and the
+ * activation rules of a privileged group (duration, justification, approval and approvers). Their ids, owned
  * objects, owner checks, undos, phases and one-line descriptions; changes.ts and order.ts dispatch here. Pure.
  */
 
@@ -19,8 +20,20 @@ export type CaPolicySpec = {
   excludeUsers: string[];
 };
 
-/** The activation rules of a privileged group: the longest activation and whether it needs a justification. */
-export type ActivationRules = { maxActivation: string; justification: boolean };
+/**
+ * One approver of a PIM activation (a `subjectSet` of the approval stage): a user (`singleUser`), the members of a
+ * group (`groupMembers`), or another kind of subject set the tool does not write but keeps as read, for undo.
+ */
+export type Approver = { kind: 'user' | 'group'; id: string } | { kind: 'other'; subject: Record<string, unknown> };
+
+/** The approval rule of a group's activations: whether an approver must agree, and who may. */
+export type ApprovalRule = { required: boolean; approvers: Approver[] };
+
+/**
+ * The activation rules of a privileged group: the longest activation, whether it needs a justification, and its
+ * approval (absent in changes journaled before approval was managed: then the approval rule is left as it is).
+ */
+export type ActivationRules = { maxActivation: string; justification: boolean; approval?: ApprovalRule };
 
 /** The kinds of object harden may own. */
 export type HardenObjectKind = 'ca-policy' | 'pim-eligibility';
@@ -29,6 +42,8 @@ export type HardenObjectKind = 'ca-policy' | 'pim-eligibility';
 export type HardenChange =
   | { kind: 'entra.ca.create'; name: string; spec: CaPolicySpec }
   | { kind: 'entra.ca.state'; name: string; to: CaState; from: CaState }
+  /** The policy's included groups (object ids, sorted) follow the plan's groups. */
+  | { kind: 'entra.ca.groups'; name: string; to: string[]; from: string[] }
   | { kind: 'entra.ca.delete'; name: string; snapshot: CaPolicySpec }
   | { kind: 'entra.pim.eligible.add' | 'entra.pim.eligible.remove'; group: string; upn: string }
   | { kind: 'entra.pim.rules'; group: string; to: ActivationRules; from: ActivationRules };
@@ -39,6 +54,7 @@ export type HardenChangeKind = HardenChange['kind'];
 const HARDEN_KINDS: readonly HardenChangeKind[] = [
   'entra.ca.create',
   'entra.ca.state',
+  'entra.ca.groups',
   'entra.ca.delete',
   'entra.pim.eligible.add',
   'entra.pim.eligible.remove',
@@ -87,6 +103,7 @@ export function hardenOwnerCheck(c: HardenChange): Ref | null {
     case 'entra.ca.create':
       return null;
     case 'entra.ca.state':
+    case 'entra.ca.groups':
     case 'entra.ca.delete':
       return { kind: 'ca-policy', key: lower(c.name) };
     case 'entra.pim.eligible.add':
@@ -104,6 +121,8 @@ export function hardenUndoOf(c: HardenChange): HardenChange {
       return { kind: 'entra.ca.delete', name: c.name, snapshot: c.spec };
     case 'entra.ca.state':
       return { kind: 'entra.ca.state', name: c.name, to: c.from, from: c.to };
+    case 'entra.ca.groups':
+      return { ...c, to: c.from, from: c.to };
     case 'entra.ca.delete':
       return { kind: 'entra.ca.create', name: c.name, spec: c.snapshot };
     case 'entra.pim.eligible.add':
@@ -118,6 +137,7 @@ export function hardenUndoOf(c: HardenChange): HardenChange {
 /** Phases (see order.ts): eligibilities before the standing memberships they replace are removed (phase 2). */
 export const HARDEN_PHASE: Record<HardenChangeKind, number> = {
   'entra.ca.create': 1,
+  'entra.ca.groups': 1,
   'entra.pim.eligible.add': 1,
   'entra.pim.rules': 1,
   'entra.ca.state': 2,
@@ -138,6 +158,11 @@ export function describeHardenChange(c: HardenChange): string {
       return `+ Conditional Access policy ${c.name} (${STATE_WORDS[c.spec.state]}, ${c.spec.includeGroups.length} group(s), ${c.spec.excludeUsers.length} excluded)`;
     case 'entra.ca.state':
       return `~ Conditional Access policy ${c.name} ${STATE_WORDS[c.from]} -> ${STATE_WORDS[c.to]}`;
+    case 'entra.ca.groups': {
+      const added = c.to.filter((g) => !c.from.includes(g)).length;
+      const removed = c.from.filter((g) => !c.to.includes(g)).length;
+      return `~ Conditional Access policy ${c.name} groups: ${c.from.length} -> ${c.to.length} (+${added} -${removed})`;
+    }
     case 'entra.ca.delete':
       return `- Conditional Access policy ${c.name}`;
     case 'entra.pim.eligible.add':
@@ -145,8 +170,13 @@ export function describeHardenChange(c: HardenChange): string {
     case 'entra.pim.eligible.remove':
       return `- PIM eligible member ${c.upn} of ${c.group}`;
     case 'entra.pim.rules':
-      return `~ PIM activation rules of ${c.group}: at most ${c.from.maxActivation} -> ${c.to.maxActivation}, justification ${c.from.justification ? 'required' : 'optional'} -> ${c.to.justification ? 'required' : 'optional'}`;
+      return `~ PIM activation rules of ${c.group}: at most ${c.from.maxActivation} -> ${c.to.maxActivation}, justification ${c.from.justification ? 'required' : 'optional'} -> ${c.to.justification ? 'required' : 'optional'}${c.to.approval ? `, approval ${approvalWords(c.from.approval)} -> ${approvalWords(c.to.approval)}` : ''}`;
   }
+}
+
+function approvalWords(a: ApprovalRule | undefined): string {
+  if (!a?.required) return 'none';
+  return `by ${a.approvers.length} approver(s)`;
 }
 
 /**

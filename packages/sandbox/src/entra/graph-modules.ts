@@ -6,6 +6,7 @@ import { applicationHandlers } from './graph/applications.js';
 import { conditionalAccessHandlers } from './graph/conditional-access.js';
 import { deltaHandlers } from './graph/delta.js';
 import { groupHandlers } from './graph/groups.js';
+import { pimApprovalHandlers } from './graph/pim-approvals.js';
 import { pimGroupHandlers } from './graph/pim-groups.js';
 import { pimPolicyHandlers } from './graph/pim-policies.js';
 import { servicePrincipalHandlers } from './graph/service-principals.js';
@@ -25,5 +26,6 @@ export const graphHandlers: GraphHandler[] = [
   ...synchronizationHandlers,
   ...conditionalAccessHandlers,
   ...pimGroupHandlers,
+  ...pimApprovalHandlers,
   ...pimPolicyHandlers,
 ];

@@ -4,8 +4,11 @@
  */
 import type { SandboxContext } from '../sandbox-context.js';
 
-/** What a validated access token says about the caller. */
-export type GraphCaller = { appId: string; tenantId: string; roles: string[] };
+/**
+ * What a validated access token says about the caller. `userId` is set for a delegated call (a person signed in
+ * to an app, such as the My Access portal the sandbox's control knobs stand in for); app-only tokens have none.
+ */
+export type GraphCaller = { appId: string; tenantId: string; roles: string[]; userId?: string };
 
 export type GraphRequest = {
   method: string;

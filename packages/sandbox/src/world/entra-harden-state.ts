@@ -61,6 +61,33 @@ export type PimRequest = {
   createdDateTime: Date;
   scheduleInfo: unknown;
   targetScheduleId: string | null;
+  /** The approval that decides a selfActivate the group's approval rule holds (its id is the request's). */
+  approvalId?: string | null;
+};
+
+/** A group's `Approval_EndUser_Assignment` rule (approvalSettings, one stage), as Graph stores it. */
+export type PimApprovalRule = {
+  isApprovalRequired: boolean;
+  isRequestorJustificationRequired: boolean;
+  isApproverJustificationRequired: boolean;
+  /** subjectSet records as written (`#microsoft.graph.singleUser` {userId}, `#microsoft.graph.groupMembers` {groupId}). */
+  primaryApprovers: Record<string, unknown>[];
+};
+
+/** The approval of a held activation: one stage its approvers decide. */
+export type PimApproval = {
+  /** The assignment schedule request's id (Graph uses the same identifier). */
+  id: string;
+  stageId: string;
+  status: 'InProgress' | 'Completed';
+  reviewResult: 'NotReviewed' | 'Approve' | 'Deny';
+  reviewedBy: { id: string; displayName: string } | null;
+  reviewedDateTime: Date | null;
+  justification: string;
+  approvers: Record<string, unknown>[];
+  isApproverJustificationRequired: boolean;
+  /** What an approval makes: an activation of this length from the moment it is approved. */
+  activation: { groupId: string; principalId: string; durationMs: number; justification: string | null };
 };
 
 /** PIM for Groups: eligibilities, active assignments, requests, and the activation rule of each group. */
@@ -72,6 +99,10 @@ export type PimState = {
   maxActivation: Map<string, string>;
   /** Group ids whose activation needs no justification (Entra's default asks for one). */
   justificationOptional?: Set<string>;
+  /** Approval rules by group id (absent: Entra's default, no approval). */
+  approvalRules?: Map<string, PimApprovalRule>;
+  /** Approvals of held activations, by request id. */
+  approvals?: Map<string, PimApproval>;
 };
 
 /** One interactive sign-in, with what each Conditional Access policy decided (Graph `signIn` resource, trimmed). */

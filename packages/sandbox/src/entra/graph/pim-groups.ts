@@ -5,7 +5,8 @@
  * `$filter=groupId eq '...'` (learn.microsoft.com/graph/api/resources/privilegedaccessgroupeligibilityschedulerequest,
  * .../privilegedaccessgroupassignmentschedulerequest). An eligible member is not in the group; a selfActivate puts
  * them in it until the activation ends on the virtual clock (harden/state.ts sweeps). Permissions: the
- * PrivilegedEligibilitySchedule.*.AzureADGroup and PrivilegedAssignmentSchedule.*.AzureADGroup pairs. A tenant
+ * PrivilegedEligibilitySchedule.*.AzureADGroup and PrivilegedAssignmentSchedule.*.AzureADGroup pairs. A group whose
+ * approval rule requires approval holds a selfActivate until an approver decides (pim-approvals.ts). A tenant
  * without Entra ID P2 is refused with a licensing 403 (see GUESSES.md).
  */
 import type { PimRequest, PimSchedule } from '../../world/entra-harden-state.js';
@@ -14,6 +15,7 @@ import { type GraphHandler, type GraphRequest, graphError } from '../graph-types
 import { durationMs, endAssignment, hardenOf } from '../harden/state.js';
 import { bodyObject, nowOf, ok, tenantOf } from './context.js';
 import { notFound } from './odata.js';
+import { holdForApproval } from './pim-approvals.js';
 import { requestList, requestRecord, requireLicence, scheduleList } from './pim-records.js';
 
 const ELIGIBILITY_READ = [
@@ -140,12 +142,24 @@ function selfActivate(request: GraphRequest, p: Parsed) {
   const eligibility = [...pim.eligibilities.values()].find(same(p));
   if (!eligibility || (eligibility.endDateTime && eligibility.endDateTime <= now))
     throw graphError(400, 'RoleAssignmentDoesNotExist', 'The Role assignment does not exist.');
-  const needsJustification = !pim.justificationOptional?.has(p.groupId);
+  const approval = pim.approvalRules?.get(p.groupId);
+  const needsJustification =
+    !pim.justificationOptional?.has(p.groupId) ||
+    Boolean(approval?.isApprovalRequired && approval.isRequestorJustificationRequired);
   if (needsJustification && (typeof p.body.justification !== 'string' || !p.body.justification.trim()))
     throw ruleFailed('JustificationRule');
   const end = endOf(p.body.scheduleInfo as Record<string, unknown>, now);
   const max = durationMs(pim.maxActivation.get(p.groupId) ?? DEFAULT_MAX_ACTIVATION)!;
   if (!end || end.getTime() - now.getTime() > max) throw ruleFailed('ExpirationRule');
+  if (approval?.isApprovalRequired) {
+    const justification = typeof p.body.justification === 'string' ? p.body.justification : null;
+    const durationMs = end.getTime() - now.getTime();
+    return holdForApproval(
+      request,
+      { ...p, justification, scheduleInfo: p.body.scheduleInfo ?? null, durationMs },
+      approval,
+    );
+  }
   const s: PimSchedule = {
     ...eligibility,
     id: crypto.randomUUID(),

@@ -24,6 +24,7 @@ const FIELDS = [
   'createdDateTime',
   'createdUsing',
   'targetScheduleId',
+  'approvalId',
 ];
 
 const spec = (type: string, context: string): CollectionSpec => ({
@@ -78,6 +79,7 @@ export function requestRecord(r: PimRequest): GraphRecord {
     createdDateTime: r.createdDateTime.toISOString(),
     scheduleInfo: r.scheduleInfo,
     targetScheduleId: r.targetScheduleId,
+    approvalId: r.approvalId ?? null,
     isValidationOnly: false,
   };
 }
