@@ -107,21 +107,28 @@ export function trackCoverage(db: StateDb): { until: string | null; firstSso: Ma
 }
 
 /** A journaled decommission change of a user that happened (done) or may have (superseded), with its undo. */
-export type JournaledIamChange = { entryId: number; change: IamChange; undo: IamChange | null; status: string };
+export type JournaledIamChange = {
+  entryId: number;
+  runId: string;
+  change: IamChange;
+  undo: IamChange | null;
+  status: string;
+};
 
 /** The changes decommission runs made (not their rollbacks), oldest first. */
 export function decommissionJournal(db: StateDb): JournaledIamChange[] {
   const rows = db
     .prepare(
-      `SELECT j.entry_id, j.payload_json, j.undo_json, j.status FROM apply_journal j JOIN runs r ON r.run_id = j.run_id
+      `SELECT j.entry_id, j.run_id, j.payload_json, j.undo_json, j.status FROM apply_journal j JOIN runs r ON r.run_id = j.run_id
        WHERE r.command = 'decommission' AND j.kind LIKE 'iam.%' AND j.status IN ('done', 'superseded')
        ORDER BY j.entry_id`,
     )
-    .all() as { entry_id: number; payload_json: string; undo_json: string; status: string }[];
+    .all() as { entry_id: number; run_id: string; payload_json: string; undo_json: string; status: string }[];
   return rows.map((r) => {
     const undo = JSON.parse(r.undo_json) as IamChange | null;
     return {
       entryId: r.entry_id,
+      runId: r.run_id,
       change: (JSON.parse(r.payload_json) as { change: IamChange }).change,
       undo: undo && 'kind' in undo ? undo : null,
       status: r.status,

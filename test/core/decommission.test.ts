@@ -7,7 +7,7 @@ import {
   irreversibleNote,
   stageChanges,
 } from '../../src/core/decommission.js';
-import { rollbackChanges } from '../../src/core/decommission-rollback.js';
+import { rollbackChanges, stageAfterRunRollback } from '../../src/core/decommission-rollback.js';
 import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
 import type { PlannedUser } from '../../src/core/plan-types.js';
 import { type Change, changeId, undoOf } from '../../src/core/reconcile/changes.js';
@@ -131,6 +131,39 @@ describe('the decommission stages', () => {
     const change = stageChanges('deactivate-keys', facts)[0];
     const { changes } = rollbackChanges(facts, [{ change, undo: undoOf(change) as never }], facts);
     assert.deepEqual(changes, [], 'AKIA1 is Active in the live user');
+  });
+});
+
+describe('rolling back one decommission run', () => {
+  const now = new Date('2026-03-01T00:00:00Z');
+  const at = (stage: 'console-disabled' | 'keys-deactivated' | 'deleted') => ({
+    accountId: facts.accountId,
+    userName: 'ana',
+    stage,
+    enteredAt: entered,
+    runId: 'later',
+  });
+  const keysRun = stageChanges('deactivate-keys', facts);
+  const consoleRun = stageChanges('disable-console', facts);
+
+  it('is refused for a user a later stage moved on, naming that run', () => {
+    const got = stageAfterRunRollback(at('keys-deactivated'), facts, consoleRun, now, 'rb');
+    assert.deepEqual(got, { refused: 'it is keys-deactivated since a later run (later): undo that first' });
+  });
+
+  it('puts the user back in the stage before, whose watch window starts again', () => {
+    assert.deepEqual(stageAfterRunRollback(at('keys-deactivated'), facts, keysRun, now, 'rb'), {
+      record: { ...at('console-disabled'), enteredAt: now.toISOString(), runId: 'rb' },
+    });
+    assert.deepEqual(stageAfterRunRollback(at('deleted'), facts, deleteChanges(facts), now, 'rb'), {
+      record: { ...at('keys-deactivated'), enteredAt: now.toISOString(), runId: 'rb' },
+    });
+    assert.deepEqual(stageAfterRunRollback(at('console-disabled'), facts, consoleRun, now, 'rb'), { record: null });
+  });
+
+  it('leaves the stage of a user already back before the run alone', () => {
+    assert.equal(stageAfterRunRollback(null, facts, consoleRun, now, 'rb'), 'unchanged');
+    assert.equal(stageAfterRunRollback(at('console-disabled'), facts, keysRun, now, 'rb'), 'unchanged');
   });
 });
 

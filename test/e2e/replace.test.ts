@@ -157,8 +157,10 @@ describe('iam2sso replace against the sandbox', () => {
     await assert.rejects(refused, { name: 'AccessDenied' });
   });
 
+  let batchRun = '';
   it('makes an instance role EC2 can hand to the workload', async () => {
     const made = await replace('batch-worker', '--apply', '--auto-approve');
+    batchRun = made.run ?? '';
     assert.deepEqual(made.changes.length, 2);
     const creds = await control('/_sandbox/workload-credentials', {
       roleArn: made.roleArn,
@@ -173,9 +175,14 @@ describe('iam2sso replace against the sandbox', () => {
     assert.ok(made.steps.some((l) => l.includes('create-instance-profile')));
   });
 
-  it('rolls back both replacements: the roles and the OIDC provider it made are gone', async () => {
+  it('rolls back both replacements (`replace --rollback`, `rollback RUN`): the roles and the OIDC provider are gone', async () => {
     await replace('ci-deployer', '--rollback', '--auto-approve');
-    await replace('batch-worker', '--rollback', '--auto-approve');
+    const out = await runInProcess(
+      ['rollback', batchRun, '--auto-approve', '--json', '--state', join(dir, 'state.db')],
+      env,
+    );
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(out.json<{ target: string; undone: number }>().undone, 2);
     for (const RoleName of ['iam2sso-ci-deployer', 'iam2sso-batch-worker'])
       await assert.rejects(iam.send(new GetRoleCommand({ RoleName })), { name: 'NoSuchEntityException' });
     const providers = await iam.send(new ListOpenIDConnectProvidersCommand({}));
