@@ -24,6 +24,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'sts:GetCallerIdentity',
   ],
   'src/aws/cloudtrail-activity.ts': ['cloudtrail:LookupEvents'],
+  'src/aws/cloud-clock.ts': ['sts:GetCallerIdentity'],
   'src/aws/iam-account-lists.ts': [
     'iam:ListAccountAliases',
     'iam:ListSAMLProviders',
@@ -311,6 +312,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     ...none,
     management: [
       'src/aws/accounts.ts',
+      'src/aws/cloud-clock.ts',
       'src/activity/lookup-events.ts',
       'src/activity/idc-users.ts',
       'src/activity/s3-source.ts',
