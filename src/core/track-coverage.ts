@@ -43,7 +43,8 @@ export function describeDays(gaps: { start: number; end: number }[]): string[] {
   for (const g of gaps) {
     const [first, lastDay] = [day(g.start), day(g.end - 1)];
     const prev = ranges[ranges.length - 1];
-    if (prev && Date.parse(first) - Date.parse(prev[1]) <= DAY) prev[1] = lastDay > prev[1] ? lastDay : prev[1];
+    if (prev && Date.parse(first) - Date.parse(prev[1]) <= DAY)
+      prev[1] = lastDay; // gaps come in order
     else ranges.push([first, lastDay]);
   }
   return ranges.map(([a, b]) => (a === b ? a : `${a} to ${b}`));
