@@ -41,6 +41,7 @@ const TAGGING_OF: Record<string, string> = {
   'iam:CreateUser': 'iam:TagUser',
   'iam:CreateRole': 'iam:TagRole',
   'iam:CreateOpenIDConnectProvider': 'iam:TagOpenIDConnectProvider',
+  'iam:CreateInstanceProfile': 'iam:TagInstanceProfile',
   'sns:CreateTopic': 'sns:TagResource',
 };
 

@@ -1,24 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
   CreateAccountAliasCommand,
+  CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateSAMLProviderCommand,
   DeleteAccountAliasCommand,
+  DeleteInstanceProfileCommand,
   DeleteRoleCommand,
   DeleteSAMLProviderCommand,
   DetachRolePolicyCommand,
   GetAccountSummaryCommand,
+  GetInstanceProfileCommand,
   GetRoleCommand,
   GetSAMLProviderCommand,
   IAMClient,
   ListAccountAliasesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListRolesCommand,
   ListRoleTagsCommand,
   ListSAMLProvidersCommand,
   ListUsersCommand,
+  RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -188,6 +194,55 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
       const sso = roles.find((x) => x.RoleName === 'AWSReservedSSO_ReadOnly_0123456789abcdef');
       assert.equal(sso?.AssumeRolePolicyDocument.Statement.length, 1, 'the CLI decodes the trust policy');
     }
+  });
+
+  it('holds one role per instance profile, and deletes neither while the role is in it', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'other', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }));
+    const made = await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'worker', Path: '/apps/' }));
+    assert.equal(made.InstanceProfile?.Arn, `arn:aws:iam::${account}:instance-profile/apps/worker`);
+    assert.match(made.InstanceProfile?.InstanceProfileId ?? '', /^AIPA/);
+    await rejectsWith(
+      iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'WORKER' })),
+      'EntityAlreadyExistsException',
+      409,
+    );
+    const named = { InstanceProfileName: 'worker' };
+    await rejectsWith(
+      iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'nope' })),
+      'NoSuchEntityException',
+      404,
+    );
+    await iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'worker' }));
+    const second = iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'other' }));
+    await assert.rejects(second, /Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1/);
+    const got = await iam.send(new GetInstanceProfileCommand(named));
+    assert.deepEqual(
+      got.InstanceProfile?.Roles?.map((r) => r.RoleName),
+      ['worker'],
+    );
+    const forRole = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'worker' }));
+    assert.deepEqual(
+      forRole.InstanceProfiles?.map((p) => p.InstanceProfileName),
+      ['worker'],
+    );
+    await assert.rejects(
+      iam.send(new DeleteRoleCommand({ RoleName: 'worker' })),
+      /must remove roles from instance profile first/,
+    );
+    await assert.rejects(
+      iam.send(new DeleteInstanceProfileCommand(named)),
+      /must remove roles from instance profile first/,
+    );
+    await rejectsWith(
+      iam.send(new RemoveRoleFromInstanceProfileCommand({ ...named, RoleName: 'other' })),
+      'NoSuchEntityException',
+      404,
+    );
+    await iam.send(new RemoveRoleFromInstanceProfileCommand({ ...named, RoleName: 'worker' }));
+    await iam.send(new DeleteInstanceProfileCommand(named));
+    await rejectsWith(iam.send(new GetInstanceProfileCommand(named)), 'NoSuchEntityException', 404);
+    for (const RoleName of ['worker', 'other']) await iam.send(new DeleteRoleCommand({ RoleName }));
   });
 
   it('manages SAML providers', async () => {
