@@ -34,6 +34,7 @@ import { createRole, iamScope } from '../src/aws/iam/ops.js';
 import type { RunningSandbox } from '../src/index.js';
 import { rejectsWith } from './helpers/aws-assert.js';
 import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { restCall } from './helpers/signed.js';
 import { requireTool } from './helpers/tools.js';
 
 function trust(service: string): string {
@@ -243,6 +244,58 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
     await iam.send(new DeleteInstanceProfileCommand(named));
     await rejectsWith(iam.send(new GetInstanceProfileCommand(named)), 'NoSuchEntityException', 404);
     for (const RoleName of ['worker', 'other']) await iam.send(new DeleteRoleCommand({ RoleName }));
+  });
+
+  it('serves IAM Roles Anywhere trust anchors and profiles over REST-JSON, to the AWS CLI', async (t) => {
+    requireTool(t, 'aws', 'the AWS CLI v2 is the independent Roles Anywhere client');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUY2E=\n-----END CERTIFICATE-----\n';
+    const source = `sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=${pem}}`;
+    const made = await awsCli(sandbox, [
+      'rolesanywhere',
+      'create-trust-anchor',
+      '--name',
+      'ci-ca',
+      '--enabled',
+      '--source',
+      source,
+    ]);
+    assert.equal(made.status, 0, made.stderr);
+    const anchor = made.json<{ trustAnchor: { trustAnchorId: string; trustAnchorArn: string; createdAt: string } }>()
+      .trustAnchor;
+    assert.match(
+      anchor.trustAnchorArn,
+      new RegExp(`^arn:aws:rolesanywhere:${sandbox.info.region}:${account}:trust-anchor/[0-9a-f-]{36}$`),
+    );
+    const roleArn = `arn:aws:iam::${account}:role/ci`;
+    const profile = await restCall(sandbox, 'rolesanywhere', 'POST', '/profiles', {
+      name: 'ci',
+      roleArns: [roleArn],
+      enabled: true,
+    });
+    assert.equal(profile.status, 201);
+    assert.equal(profile.profile.durationSeconds, 3600);
+    const listed = await awsCli(sandbox, ['rolesanywhere', 'list-profiles']);
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.deepEqual(
+      listed.json<{ profiles: { roleArns: string[] }[] }>().profiles.map((p) => p.roleArns),
+      [[roleArn]],
+    );
+    const bad = await restCall(sandbox, 'rolesanywhere', 'POST', '/profiles', {
+      name: 'x',
+      roleArns: [roleArn],
+      durationSeconds: 60,
+    });
+    assert.deepEqual([bad.status, bad.errorType], [400, 'ValidationException']);
+    const gone = await restCall(sandbox, 'rolesanywhere', 'DELETE', `/profile/${profile.profile.profileId}`);
+    assert.equal(gone.profile.name, 'ci');
+    const again = await restCall(sandbox, 'rolesanywhere', 'DELETE', `/profile/${profile.profile.profileId}`);
+    assert.deepEqual([again.status, again.errorType], [404, 'ResourceNotFoundException']);
+    assert.equal(
+      (await restCall(sandbox, 'rolesanywhere', 'DELETE', `/trustanchor/${anchor.trustAnchorId}`)).status,
+      200,
+    );
+    const anchors = await restCall(sandbox, 'rolesanywhere', 'GET', '/trustanchors');
+    assert.deepEqual(anchors.trustAnchors, []);
   });
 
   it('manages SAML providers', async () => {
