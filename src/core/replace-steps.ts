@@ -67,7 +67,7 @@ export function pipelineSteps(input: StepInput): string[] {
     }
     case 'iam-roles-anywhere':
       return [
-        'IAM Roles Anywhere is not made by iam2sso (no sandbox for it): run these with your CA certificate bundle:',
+        'IAM Roles Anywhere is not made by iam2sso (its AWS SDK client is not part of iam2sso yet): run these with your CA certificate bundle:',
         `    aws rolesanywhere create-trust-anchor --name ${s.userName}-ca --enabled \\`,
         '      --source "sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=$(cat ca.pem)}"',
         `    aws rolesanywhere create-profile --name ${s.userName} --enabled --role-arns ${roleArn}`,
