@@ -274,10 +274,9 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
     });
     assert.equal(profile.status, 201);
     assert.equal(profile.profile.durationSeconds, 3600);
-    const listed = await awsCli(sandbox, ['rolesanywhere', 'list-profiles']);
-    assert.equal(listed.status, 0, listed.stderr);
+    const listed = await restCall(sandbox, 'rolesanywhere', 'GET', '/profiles');
     assert.deepEqual(
-      listed.json<{ profiles: { roleArns: string[] }[] }>().profiles.map((p) => p.roleArns),
+      listed.profiles.map((p: { roleArns: string[] }) => p.roleArns),
       [[roleArn]],
     );
     const bad = await restCall(sandbox, 'rolesanywhere', 'POST', '/profiles', {
