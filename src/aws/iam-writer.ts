@@ -1,19 +1,24 @@
 /**
- * The IAM port of `breakglass` and `replace` over @aws-sdk/client-iam: a name already taken is a NotManaged refusal
+ * The IAM port of `breakglass` and `replace` over @aws-sdk/client-iam (users, roles, OIDC providers, instance
+ * profiles): a name already taken is a NotManaged refusal
  * (never "created"), and a delete of what is already gone succeeds (NoSuchEntity). Tags mark what iam2sso made.
  */
 import {
+  AddRoleToInstanceProfileCommand,
   AttachUserPolicyCommand,
+  CreateInstanceProfileCommand,
   CreateLoginProfileCommand,
   CreateOpenIDConnectProviderCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  DeleteInstanceProfileCommand,
   DeleteLoginProfileCommand,
   DeleteOpenIDConnectProviderCommand,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DeleteUserCommand,
   DetachUserPolicyCommand,
+  GetInstanceProfileCommand,
   GetLoginProfileCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
@@ -23,6 +28,7 @@ import {
   ListMFADevicesCommand,
   ListOpenIDConnectProvidersCommand,
   PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
 } from '@aws-sdk/client-iam';
 import { NotManagedError } from '../core/reconcile/not-managed.js';
 import type { IamWritePort } from '../iam-changes/ports.js';
@@ -144,5 +150,22 @@ export function iamWriter(iam: IAMClient): IamWritePort {
     },
     deleteOidcProvider: (arn) =>
       gone(() => iam.send(new DeleteOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }))),
+    async getInstanceProfile(name) {
+      const out = await orNull(() => iam.send(new GetInstanceProfileCommand({ InstanceProfileName: name })));
+      const p = out?.InstanceProfile;
+      return p ? { arn: p.Arn ?? '', roles: (p.Roles ?? []).map((r) => r.RoleName ?? '') } : null;
+    },
+    async createInstanceProfile(name, tags) {
+      const out = await creating(`IAM instance profile ${name}`, () =>
+        iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: name, Tags: tagList(tags) })),
+      );
+      return out.InstanceProfile?.Arn ?? '';
+    },
+    deleteInstanceProfile: (name) =>
+      gone(() => iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: name }))),
+    addRoleToInstanceProfile: async (name, roleName) =>
+      void (await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: name, RoleName: roleName }))),
+    removeRoleFromInstanceProfile: (name, roleName) =>
+      gone(() => iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: name, RoleName: roleName }))),
   };
 }

@@ -24,6 +24,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'sts:GetCallerIdentity',
   ],
   'src/aws/cloudtrail-activity.ts': ['cloudtrail:LookupEvents'],
+  'src/aws/cloud-clock.ts': ['sts:GetCallerIdentity'],
   'src/aws/iam-account-lists.ts': [
     'iam:ListAccountAliases',
     'iam:ListSAMLProviders',
@@ -45,17 +46,21 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
   ],
   'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
   'src/aws/iam-writer.ts': [
+    'iam:AddRoleToInstanceProfile',
     'iam:AttachUserPolicy',
+    'iam:CreateInstanceProfile',
     'iam:CreateLoginProfile',
     'iam:CreateOpenIDConnectProvider',
     'iam:CreateRole',
     'iam:CreateUser',
+    'iam:DeleteInstanceProfile',
     'iam:DeleteLoginProfile',
     'iam:DeleteOpenIDConnectProvider',
     'iam:DeleteRole',
     'iam:DeleteRolePolicy',
     'iam:DeleteUser',
     'iam:DetachUserPolicy',
+    'iam:GetInstanceProfile',
     'iam:GetLoginProfile',
     'iam:GetRole',
     'iam:GetRolePolicy',
@@ -64,6 +69,8 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:ListMFADevices',
     'iam:ListOpenIDConnectProviders',
     'iam:PutRolePolicy',
+    'iam:RemoveRoleFromInstanceProfile',
+    'iam:TagInstanceProfile',
     'iam:TagOpenIDConnectProvider',
     'iam:TagRole',
     'iam:TagUser',
@@ -227,7 +234,18 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
 };
 
 /** The commands `iam2sso permissions --for` knows. */
-export const PERMISSION_COMMANDS = ['audit', 'plan', 'apply', 'sync', 'track', 'decommission', 'entra', 'scp'] as const;
+export const PERMISSION_COMMANDS = [
+  'audit',
+  'plan',
+  'apply',
+  'sync',
+  'track',
+  'decommission',
+  'entra',
+  'scp',
+  'breakglass',
+  'replace',
+] as const;
 /** One of PERMISSION_COMMANDS. */
 export type PermissionCommand = (typeof PERMISSION_COMMANDS)[number];
 
@@ -242,6 +260,15 @@ export type CommandModules = {
   assigns: boolean;
   /** Uses only the reads of its modules (e.g. plan reads Identity Center through apply's adapters). */
   readOnly?: boolean;
+  /** Actions of its modules it never calls (a module serves several commands). */
+  except?: string[];
+  /**
+   * The resources its IAM, SNS and EventBridge writes act on (`PARTITION` is replaced), when they can be named in
+   * advance; otherwise `*`.
+   */
+  writeResources?: string[];
+  /** Actions a call needs besides its own (IAM authorizes AddRoleToInstanceProfile with iam:PassRole on the role). */
+  extra?: string[];
   notes: string[];
 };
 
@@ -257,6 +284,40 @@ const IDENTITY_CENTER_READS = [
   'src/aws/identity-center-region.ts',
   'src/aws/identity-center-instance.ts',
   'src/aws/identity-center-reads.ts',
+];
+/** iam-writer's actions that only `breakglass` calls (its user and console password). */
+const BREAKGLASS_ONLY = [
+  'iam:AttachUserPolicy',
+  'iam:CreateLoginProfile',
+  'iam:CreateUser',
+  'iam:DeleteLoginProfile',
+  'iam:DeleteUser',
+  'iam:DetachUserPolicy',
+  'iam:GetLoginProfile',
+  'iam:GetUser',
+  'iam:ListAttachedUserPolicies',
+  'iam:ListMFADevices',
+  'iam:TagUser',
+];
+/** iam-writer's actions that only `replace` calls (roles, OIDC providers, instance profiles). */
+const REPLACE_ONLY = [
+  'iam:AddRoleToInstanceProfile',
+  'iam:CreateInstanceProfile',
+  'iam:DeleteInstanceProfile',
+  'iam:GetInstanceProfile',
+  'iam:RemoveRoleFromInstanceProfile',
+  'iam:TagInstanceProfile',
+  'iam:CreateOpenIDConnectProvider',
+  'iam:CreateRole',
+  'iam:DeleteOpenIDConnectProvider',
+  'iam:DeleteRole',
+  'iam:DeleteRolePolicy',
+  'iam:GetRole',
+  'iam:GetRolePolicy',
+  'iam:ListOpenIDConnectProviders',
+  'iam:PutRolePolicy',
+  'iam:TagOpenIDConnectProvider',
+  'iam:TagRole',
 ];
 const none: CommandModules = { management: [], member: [], graph: [], assumesRole: false, assigns: false, notes: [] };
 
@@ -304,6 +365,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     ...none,
     management: [
       'src/aws/accounts.ts',
+      'src/aws/cloud-clock.ts',
       'src/activity/lookup-events.ts',
       'src/activity/idc-users.ts',
       'src/activity/s3-source.ts',
@@ -320,14 +382,24 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
   decommission: {
     ...none,
     management: [
+      'src/aws/accounts.ts',
       'src/aws/iam-user-reads.ts',
       'src/aws/iam-user-writes.ts',
+      'src/aws/iam-authorization.ts',
+      'src/verify/reserved-roles.ts',
       ...IDENTITY_CENTER_READS,
       'src/aws/identity-store.ts',
     ],
-    member: ['src/aws/iam-user-reads.ts', 'src/aws/iam-user-writes.ts'],
+    member: [
+      'src/aws/iam-user-reads.ts',
+      'src/aws/iam-user-writes.ts',
+      'src/aws/iam-authorization.ts',
+      'src/verify/reserved-roles.ts',
+    ],
     assumesRole: true,
+    except: ['organizations:DescribeOrganization', 'organizations:ListAccounts'],
     notes: [
+      'the SSO proof of `--stage delete` and `status` reads each account as `iam2sso verify` does (authorization details, the Identity Center roles)',
       'Identity Center and the Identity Store are read for the SSO proof of `--stage delete` and `status`',
       'iam:CreateUser, CreateLoginProfile, PutUserPolicy, AttachUserPolicy and AddUserToGroup only for --rollback',
     ],
@@ -361,5 +433,44 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     ...none,
     management: ['src/cli/scp-run.ts', 'src/aws/organizations-scp.ts'],
     notes: ['`scp plan` uses only the reads; SCPs are managed from the management account'],
+  },
+  breakglass: {
+    ...none,
+    management: [
+      'src/iam-changes/runtime.ts',
+      'src/verify/account-iam.ts',
+      'src/aws/accounts.ts',
+      'src/aws/iam-writer.ts',
+      'src/aws/alarm-client.ts',
+    ],
+    member: ['src/aws/iam-writer.ts', 'src/aws/alarm-client.ts'],
+    assumesRole: true,
+    except: [...REPLACE_ONLY, 'organizations:DescribeOrganization', 'organizations:ListAccounts'],
+    notes: [
+      'the break-glass user is named by the plan (or --user), so its IAM writes cannot be scoped by name in advance',
+      'the member-account role only with --account; sns:CreateTopic only without --topic',
+    ],
+  },
+  replace: {
+    ...none,
+    management: [
+      'src/iam-changes/runtime.ts',
+      'src/verify/account-iam.ts',
+      'src/aws/accounts.ts',
+      'src/aws/iam-writer.ts',
+    ],
+    member: ['src/aws/iam-writer.ts'],
+    assumesRole: true,
+    except: [...BREAKGLASS_ONLY, 'organizations:DescribeOrganization', 'organizations:ListAccounts'],
+    extra: ['iam:PassRole'],
+    writeResources: [
+      'arn:PARTITION:iam::*:role/iam2sso-*',
+      'arn:PARTITION:iam::*:instance-profile/iam2sso-*',
+      'arn:PARTITION:iam::*:oidc-provider/token.actions.githubusercontent.com',
+    ],
+    notes: [
+      'the role, its instance profile and the GitHub OIDC provider are the only IAM objects replace writes',
+      'the member-account role for service accounts outside the management account',
+    ],
   },
 };

@@ -9,6 +9,7 @@ import { loadConfig } from '../config/config.js';
 import { type DecommissionSettings, defaultDecommissionSettings, notRetired } from '../core/decommission.js';
 import type { LegacyUse, StageRecord } from '../core/decommission-types.js';
 import type { MigrationPlan, PlannedUser } from '../core/plan-types.js';
+import type { TrackWindow } from '../core/track-coverage.js';
 import { UsageError, ValidationFailed } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import type { StateDb } from '../store/db.js';
@@ -82,14 +83,14 @@ export function selectUsers(plan: MigrationPlan, flags: DecommissionFlags, requi
 export type Evidence = {
   stages: Map<string, StageRecord>;
   legacy: Map<string, LegacyUse[]>;
-  trackedUntil: string | null;
+  tracked: TrackWindow[];
   firstSso: Map<string, string>;
 };
 
 /** Reads stage records and `track`'s evidence. */
 export function readEvidence(db: StateDb): Evidence {
-  const { until, firstSso } = trackCoverage(db);
-  return { stages: loadStages(db), legacy: legacyUsesByUser(db), trackedUntil: until, firstSso };
+  const { windows, firstSso } = trackCoverage(db);
+  return { stages: loadStages(db), legacy: legacyUsesByUser(db), tracked: windows, firstSso };
 }
 
 /** The decommission settings of iam2sso.yaml (or the defaults). */

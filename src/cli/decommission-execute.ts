@@ -51,6 +51,8 @@ export type IamRunOptions = {
   iam: AccountIam;
   runId: string;
   command: string;
+  /** The run this one undoes (a rollback of one decommission run). */
+  targetRunId?: string;
   dryRun: boolean;
   io: Io;
   /** IAM write requests per second (default 5). */
@@ -73,7 +75,7 @@ export async function runIamChanges(
   if (!options.dryRun) {
     const settled = settleOpen(journal);
     if (settled) io.err(`Settled ${settled} change(s) an interrupted run left open; the live state decides again.`);
-    startRun(db, options.runId, options.command, new Date());
+    startRun(db, options.runId, options.command, new Date(), options.targetRunId ?? null);
   }
   const bucket = new TokenBucket(options.rate ?? 5);
   const write = options.dryRun

@@ -77,7 +77,7 @@ function gate(
     now,
     settings: decommissionSettings(flags.config),
     legacy: evidence.legacy.get(key) ?? [],
-    trackedUntil: evidence.trackedUntil,
+    tracked: evidence.tracked,
     sso: sso.get(key) ?? null,
   });
 }

@@ -85,7 +85,7 @@ export async function runStatus(flags: DecommissionFlags, io: Io): Promise<void>
               now,
               settings,
               legacy,
-              trackedUntil: evidence.trackedUntil,
+              tracked: evidence.tracked,
               sso: sso.get(keyOf(u)) ?? null,
             })
           : [],

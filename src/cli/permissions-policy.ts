@@ -29,16 +29,39 @@ export type RequiredPermissions = {
 
 const WRITE = /^(sso|identitystore|organizations):(Create|Delete|Update|Put|Attach|Detach|Provision)/;
 
+/** Writes to IAM objects, SNS topics and EventBridge rules (breakglass, replace, decommission). */
+const OBJECT_WRITE =
+  /^(iam|sns|events):(Create|Delete|Update|Put|Attach|Detach|Add|Remove|Tag|Deactivate|Pass|Set|Enable)|^iam:PassRole$/;
+
 function actionsOf(needs: CommandModules[], side: 'management' | 'member'): string[] {
-  const actions = needs.flatMap((n) =>
-    n[side].flatMap((m) => AWS_MODULE_ACTIONS[m] ?? []).filter((a) => !n.readOnly || !WRITE.test(a)),
-  );
+  const actions = needs.flatMap((n) => [
+    ...n[side]
+      .flatMap((m) => AWS_MODULE_ACTIONS[m] ?? [])
+      .filter((a) => (!n.readOnly || !WRITE.test(a)) && !n.except?.includes(a)),
+    ...(n[side].length ? (n.extra ?? []) : []),
+  ]);
   return [...new Set(actions)].sort();
 }
 
-function statements(actions: string[], partition: string, roleName: string, assigns: boolean): PolicyStatement[] {
+/** The resources of the object writes: those the commands name, or `*` when any of them cannot name its own. */
+function writeResources(needs: CommandModules[], partition: string): string | string[] {
+  const writing = needs.filter((n) =>
+    [...n.management, ...n.member].some((m) => (AWS_MODULE_ACTIONS[m] ?? []).some((a) => OBJECT_WRITE.test(a))),
+  );
+  if (writing.length === 0 || writing.some((n) => !n.writeResources)) return '*';
+  return [...new Set(writing.flatMap((n) => n.writeResources!.map((r) => r.replace('PARTITION', partition))))];
+}
+
+function statements(
+  actions: string[],
+  partition: string,
+  roleName: string,
+  assigns: boolean,
+  objects: string | string[] = '*',
+): PolicyStatement[] {
   const out: PolicyStatement[] = [];
-  const reads = actions.filter((a) => !WRITE.test(a) && a !== 'sts:AssumeRole');
+  const objectWrites = actions.filter((a) => OBJECT_WRITE.test(a));
+  const reads = actions.filter((a) => !WRITE.test(a) && a !== 'sts:AssumeRole' && !objectWrites.includes(a));
   const writes = actions.filter((a) => WRITE.test(a));
   if (reads.length) out.push({ Sid: 'Iam2ssoRead', Effect: 'Allow', Action: reads, Resource: '*' });
   // Identity Center's permission set and assignment ARNs are made by the calls themselves, so writes cannot be
@@ -49,6 +72,9 @@ function statements(actions: string[], partition: string, roleName: string, assi
     out.push({ Sid: 'Iam2ssoIdentityCenterWrite', Effect: 'Allow', Action: icWrites, Resource: '*' });
   // SCP ids are made by CreatePolicy itself; ownership (journal, name) bounds which SCPs iam2sso changes.
   if (orgWrites.length) out.push({ Sid: 'Iam2ssoScpWrite', Effect: 'Allow', Action: orgWrites, Resource: '*' });
+  // Users, roles, instance profiles, topics and rules iam2sso makes or retires; its ownership records bound which.
+  if (objectWrites.length)
+    out.push({ Sid: 'Iam2ssoObjectWrite', Effect: 'Allow', Action: objectWrites, Resource: objects });
   if (actions.includes('sts:AssumeRole'))
     out.push({
       Sid: 'Iam2ssoAssumeMemberRole',
@@ -96,18 +122,20 @@ export function requiredPermissions(
   const assumes = needs.some((n) => n.assumesRole);
   const management = actionsOf(needs, 'management').filter((a) => assumes || a !== 'sts:AssumeRole');
   const member = actionsOf(needs, 'member');
+  const objects = writeResources(needs, options.partition);
   const managementStatements = statements(
     management,
     options.partition,
     options.roleName,
     needs.some((n) => n.assigns),
+    objects,
   );
   const graph = [...new Set(needs.flatMap((n) => n.graph.map((op) => REQUIRED_PERMISSION[op])))].sort();
   return {
     commands,
     management: managementStatements.length ? { Version: '2012-10-17', Statement: managementStatements } : null,
     member: member.length
-      ? { Version: '2012-10-17', Statement: statements(member, options.partition, options.roleName, false) }
+      ? { Version: '2012-10-17', Statement: statements(member, options.partition, options.roleName, false, objects) }
       : null,
     memberRoleName: options.roleName,
     graphApplicationPermissions: graph,

@@ -15,8 +15,9 @@ import {
   REPLACEMENT_POLICY_NAME,
   replacementRoleName,
 } from '../core/replace.js';
-import { pipelineSteps } from '../core/replace-steps.js';
+import { computeService, pipelineSteps } from '../core/replace-steps.js';
 import { UsageError } from '../errors.js';
+import type { IamWritePort } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { runEntries } from '../store/journal-repo.js';
@@ -61,6 +62,14 @@ function usedServices(db: StateDb, s: PlannedServiceAccount): string[] {
   return [...new Set(services)].sort();
 }
 
+/** The instance profile of the role's name, read only for an EC2 replacement (null: none). */
+async function instanceProfileOf(iam: IamWritePort, s: PlannedServiceAccount, name: string) {
+  if (s.recommendation !== 'iam-role-on-compute' || computeService(s.trustPolicy) !== 'ec2.amazonaws.com') return null;
+  return iam.getInstanceProfile(name).catch((e) => {
+    throw toCloudError(e, 'iam', s.accountId);
+  });
+}
+
 /** The latest run of `replace` that made something for this user's role. */
 function latestReplaceRun(db: StateDb, roleName: string): string {
   const runs = listRuns(db).filter((r) => r.command === 'replace');
@@ -99,6 +108,11 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       throw new UsageError(
         `IAM role ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
       );
+    const profile = await instanceProfileOf(iam, s, roleName);
+    if (profile && !owned.isOwned({ kind: 'iam-instance-profile', key: `${s.accountId}/${roleName.toLowerCase()}` }))
+      throw new UsageError(
+        `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
+      );
     const repository = flags.repo ?? plannedRepository(s.trustPolicy);
     const replacement = planReplacement({
       account: s,
@@ -112,6 +126,7 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       ),
       roleExists: !!role,
       rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
+      instanceProfile: profile,
     });
     if (replacement.problems.length)
       throw new UsageError(`cannot replace ${userName}: ${replacement.problems.join('; ')}`);

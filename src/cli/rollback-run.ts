@@ -30,11 +30,22 @@ import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
 import type { Io } from './io.js';
+import { hasOwnRollback, rollbackOwnRun } from './rollback-dispatch.js';
 import { reportRollback, rollbackIncomplete } from './rollback-report.js';
 import { isSyncRun, runSyncRollback } from './rollback-sync.js';
 
 /** The flags of `iam2sso rollback`. */
-export type RollbackFlags = { state: string; dryRun: boolean; autoApprove: boolean; json: boolean; config?: string };
+export type RollbackFlags = AwsOptions & {
+  state: string;
+  dryRun: boolean;
+  autoApprove: boolean;
+  json: boolean;
+  config?: string;
+  /** Runs of breakglass, replace and decommission: the role that reaches member accounts. */
+  assumeRole?: string;
+  /** Runs of decommission: where restored console passwords go. */
+  passwordFile?: string;
+};
 
 const objectOf = (c: Change) => {
   const o = createdObject(c) ?? ownerCheck(c);
@@ -48,10 +59,8 @@ export function undoPlan(db: StateDb, runId: string): { undos: Undo[]; refused: 
   const runs = listRuns(db);
   const index = runs.findIndex((r) => r.runId === runId);
   if (index < 0) throw new UsageError(`no run ${runId} in the state database (see \`iam2sso runs\`)`);
-  if (runs[index].command.startsWith('decommission'))
-    throw new UsageError(
-      `${runId} is a decommission run: undo it with \`iam2sso decommission --rollback --users ...\``,
-    );
+  if (runs[index].command === 'decommission-rollback')
+    throw new UsageError(`${runId} undid decommission stages: run the stages again to redo them`);
   const done = (id: string) => runEntries(db, id).filter((e) => e.status === 'done');
   const later = runs.slice(index + 1);
   const touchedLater = new Map<string, string>();
@@ -117,6 +126,8 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   const { config } = loadConfig(flags.config);
   const db = await openStateDb(flags.state);
   if (isSyncRun(db, target)) return runSyncRollback(db, target, flags, io).finally(() => db.close());
+  const command = listRuns(db).find((r) => r.runId === target)?.command ?? '';
+  if (hasOwnRollback(command)) return rollbackOwnRun(db, command, target, flags, io).finally(() => db.close());
   if (listRuns(db).find((r) => r.runId === target)?.command === 'entra setup') {
     const { runEntraSetupRollback } = await import('./rollback-entra.js');
     const lock = flags.dryRun ? null : holdApplyLock(db, `rollback-${target}`, { note: (line) => io.err(line) });

@@ -69,7 +69,7 @@ async function execute(
   changes: Change[],
   port: ScpPort,
   ids: Map<string, string>,
-  flags: ScpFlags,
+  flags: Pick<ScpFlags, 'dryRun'>,
   io: Io,
   run: { command: string; target: string | null },
 ): Promise<{ runId: string; exec: ExecutionReport; writes: string[] }> {
@@ -101,7 +101,7 @@ function failIfIncomplete(exec: ExecutionReport, what: string): void {
   );
 }
 
-async function confirmOrStop(flags: ScpFlags, io: Io, question: string): Promise<void> {
+async function confirmOrStop(flags: Pick<ScpFlags, 'autoApprove' | 'dryRun'>, io: Io, question: string): Promise<void> {
   if (flags.autoApprove || flags.dryRun) return;
   if (!(await confirm(io, question))) throw new UsageError('cancelled, nothing changed');
 }
@@ -187,19 +187,25 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
   }
 }
 
-/** `iam2sso scp --rollback`: the undos of the latest `scp apply` run not yet rolled back. */
-async function rollbackScp(flags: ScpFlags, io: Io): Promise<void> {
+/** The flags a rollback of the SCP reads. */
+export type ScpRollbackFlags = AwsOptions & Pick<ScpFlags, 'dryRun' | 'autoApprove' | 'json' | 'state'>;
+
+/**
+ * `iam2sso scp --rollback` (the undos of the latest `scp apply` run not yet rolled back) and `iam2sso rollback RUN`
+ * for an scp run (`only`: that run's undos).
+ */
+export async function rollbackScp(flags: ScpRollbackFlags, io: Io, only?: string): Promise<void> {
   const db = await openStateDb(flags.state);
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
   const { sts, organizations } = createBaseClients(settings);
   try {
     const candidates = listRuns(db)
-      .filter((r) => r.command === 'scp' && r.counts.done > 0)
+      .filter((r) => r.command === 'scp' && r.counts.done > 0 && (!only || r.runId === only))
       .reverse()
       .map((r) => ({ runId: r.runId, ...undoPlan(db, r.runId) }));
     const target = candidates.find((c) => c.undos.length > 0);
     if (!target) {
-      io.err('Nothing to roll back: no `scp apply` run with changes left to undo.');
+      io.err(`Nothing to roll back: no ${only ?? '`scp apply` run'} with changes left to undo.`);
       if (flags.json) printJson(io, { run: null, done: 0, failed: 0 });
       return;
     }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolveIdcUsers } from '../activity/idc-users.js';
 import { awsSettingsFromEnv } from '../aws/clients.js';
+import { cloudClock } from '../aws/cloud-clock.js';
 import { toCloudError } from '../aws/errors.js';
 import { computeTrack, type TrackedIamUser } from '../core/track-status.js';
 import { buildTimeline, mergeTimelines } from '../core/track-timeline.js';
@@ -59,10 +60,17 @@ function newRunId(now: Date): string {
 /** Runs `iam2sso track` and prints its result. */
 export async function runTrack(flags: TrackFlags, io: Io): Promise<void> {
   const started = Date.now();
-  const now = new Date();
-  const since = parseSince(flags.since, now);
+  parseSince(flags.since, new Date()); // bad input is said before any call
   const source = chooseSource(flags);
   const settings = awsSettingsFromEnv(flags.endpointUrl ? { endpoint: flags.endpointUrl } : {});
+  // The window ends at the cloud's time (local files: this machine's), the clock decommission's watch window uses.
+  const now =
+    source === 'dir'
+      ? new Date()
+      : await cloudClock(settings).catch((e) => {
+          throw toCloudError(e, 'sts');
+        });
+  const since = parseSince(flags.since, now);
   const db = await openStateDb(flags.state);
   try {
     const { users, from } = trackedUsers(flags, db);

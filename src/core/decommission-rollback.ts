@@ -3,7 +3,8 @@
  * the live user still differs (a key already active again, a user already recreated, a policy already there are
  * left alone), and what cannot come back, said plainly. Pure.
  */
-import type { IamUserFacts } from './decommission-types.js';
+import { STAGE_AFTER } from './decommission.js';
+import type { DecommissionStage, IamUserFacts, StageCommand, StageRecord } from './decommission-types.js';
 import { describeIamChange, type IamChange } from './reconcile/changes-iam.js';
 
 /** A journaled change and its undo (null: AWS cannot give it back). */
@@ -90,4 +91,45 @@ export function rollbackChanges(
   if (changes.some((c) => c.kind === 'iam.login-profile.create'))
     notes.push('the console password is new (reset required at first sign-in); the old one cannot come back');
   return { changes, notes };
+}
+
+/** The stage command a run's changes of one user belong to (only `delete` removes more than a password or deactivates). */
+export function stageOfChanges(changes: { kind: string }[]): StageCommand | null {
+  if (changes.length === 0) return null;
+  if (changes.every((c) => c.kind === 'iam.login-profile.delete')) return 'disable-console';
+  if (changes.every((c) => c.kind === 'iam.credential.deactivate')) return 'deactivate-keys';
+  return 'delete';
+}
+
+const RANK: Record<DecommissionStage, number> = {
+  active: 0,
+  'console-disabled': 1,
+  'keys-deactivated': 2,
+  deleting: 3,
+  deleted: 3,
+};
+
+/**
+ * What undoing one decommission run means for a user's stage (`current`; null: active), given the run's changes of
+ * that user: refused when the user has moved past the run's stage (the later stage is undone first); back to the
+ * stage before when the run put the user where it is (entered `now`: that stage's watch window starts again);
+ * unchanged when the user is not past the stage before (already rolled back, or the run's change failed).
+ */
+export function stageAfterRunRollback(
+  current: StageRecord | null,
+  user: { accountId: string; userName: string },
+  runChanges: { kind: string }[],
+  now: Date,
+  rollbackRunId: string,
+): { refused: string } | { record: StageRecord | null } | 'unchanged' {
+  const stage = stageOfChanges(runChanges);
+  if (!stage) return 'unchanged';
+  const { from, to } = STAGE_AFTER[stage];
+  const at = current?.stage ?? 'active';
+  if (RANK[at] > RANK[to])
+    return { refused: `it is ${at} since a later run${current?.runId ? ` (${current.runId})` : ''}: undo that first` };
+  if (RANK[at] <= RANK[from]) return 'unchanged';
+  if (from === 'active') return { record: null };
+  const { accountId, userName } = user;
+  return { record: { accountId, userName, stage: from, enteredAt: now.toISOString(), runId: rollbackRunId } };
 }

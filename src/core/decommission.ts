@@ -15,6 +15,7 @@ import type {
 } from './decommission-types.js';
 import type { PlannedUser } from './plan-types.js';
 import type { IamChange, IamUserRef } from './reconcile/changes-iam.js';
+import { coverageGaps, describeDays, TRACK_TAIL_MS, type TrackWindow } from './track-coverage.js';
 
 /** Settings from the `decommission:` section of iam2sso.yaml. */
 export type DecommissionSettings = {
@@ -69,8 +70,8 @@ export type GateInput = {
   settings: DecommissionSettings;
   /** Legacy uses `track` recorded for this IAM user (any time). */
   legacy: LegacyUse[];
-  /** The end of the newest `track` run's window, or null when `track` never ran. */
-  trackedUntil: string | null;
+  /** The windows `track`'s runs read (empty when it never ran). */
+  tracked: TrackWindow[];
   /** Null when SSO access was not read (the gate then says so). */
   sso: SsoProof | null;
 };
@@ -118,6 +119,27 @@ function ssoBlockers(input: GateInput): Blocker[] {
   return out;
 }
 
+/**
+ * Whether `track` read the user's account for the whole watch window, from the stage's start to (a day before) now:
+ * a day nobody read could hide a use. Names the days not covered.
+ */
+function trackBlocker(input: GateInput, entered: string): Blocker | null {
+  if (input.tracked.length === 0)
+    return { id: 'track.stale', message: `\`iam2sso track\` has never read CloudTrail: run it` };
+  const gaps = coverageGaps(
+    input.tracked,
+    input.user.accountId,
+    Date.parse(entered),
+    input.now.getTime() - TRACK_TAIL_MS,
+  );
+  if (gaps.length === 0) return null;
+  const days = Math.ceil((input.now.getTime() - gaps[0].start) / DAY);
+  return {
+    id: 'track.gap',
+    message: `\`iam2sso track\` has not read CloudTrail of ${input.user.accountId} for ${describeDays(gaps).join(', ')} (watch window since ${entered.slice(0, 10)}): run \`iam2sso track --since ${days}d\``,
+  };
+}
+
 /** What blocks `command` for the user now (empty: it may run). */
 export function blockersFor(command: StageCommand, input: GateInput): Blocker[] {
   const stage = input.record?.stage ?? 'active';
@@ -135,11 +157,8 @@ export function blockersFor(command: StageCommand, input: GateInput): Blocker[] 
       id: 'window.open',
       message: `the ${input.settings.watchDays}-day watch window since ${entered.slice(0, 10)} ends ${ends.toISOString().slice(0, 10)}`,
     });
-  if (!input.trackedUntil || Date.parse(input.trackedUntil) < Date.parse(entered))
-    out.push({
-      id: 'track.stale',
-      message: `\`iam2sso track\` has not read CloudTrail since the keys were deactivated (${entered}): run it`,
-    });
+  const coverage = trackBlocker(input, entered);
+  if (coverage) out.push(coverage);
   const used = usesSince(input.legacy, entered);
   if (used.length > 0)
     out.push({

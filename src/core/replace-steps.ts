@@ -1,7 +1,7 @@
 /**
  * The exact change the owner of a service account makes in their pipeline once the replacement exists, per kind of
- * replacement, and the steps iam2sso prints but does not make (Roles Anywhere trust anchors and profiles, EC2
- * instance profiles, key rotation). Sources: aws-actions/configure-aws-credentials README (role-to-assume, the
+ * replacement, and the steps iam2sso prints but does not make (Roles Anywhere trust anchors and profiles, attaching
+ * the instance profile to EC2 instances, key rotation). Sources: aws-actions/configure-aws-credentials README (role-to-assume, the
  * `id-token: write` permission), the IAM Roles Anywhere user guide (create-trust-anchor, create-profile,
  * aws_signing_helper credential-process), ECS task IAM roles (taskRoleArn), Lambda execution roles. Pure.
  */
@@ -16,7 +16,8 @@ export type StepInput = {
   branch: string;
 };
 
-function computeService(trust: string | null): string {
+/** The compute service a role-on-compute replacement trusts (EC2 unless the plan's trust policy names another). */
+export function computeService(trust: string | null): string {
   return /"Service":"([\w.-]+)"/.exec(trust ?? '')?.[1] ?? 'ec2.amazonaws.com';
 }
 
@@ -49,10 +50,9 @@ export function pipelineSteps(input: StepInput): string[] {
       const name = roleArn?.split('/').pop() ?? 'ROLE';
       const how: Record<string, string[]> = {
         'ec2.amazonaws.com': [
-          'EC2 reaches a role through an instance profile (not made by iam2sso):',
-          `    aws iam create-instance-profile --instance-profile-name ${name}`,
-          `    aws iam add-role-to-instance-profile --instance-profile-name ${name} --role-name ${name}`,
+          `EC2 reaches the role through the instance profile ${name} (made with the role by \`replace --apply\`); attach it to each instance:`,
           `    aws ec2 associate-iam-instance-profile --instance-id i-... --iam-instance-profile Name=${name}`,
+          '(an instance that has one already: aws ec2 replace-iam-instance-profile-association)',
         ],
         'ecs-tasks.amazonaws.com': [
           `Set "taskRoleArn": "${roleArn}" in the task definition and deploy a new revision.`,
@@ -67,7 +67,7 @@ export function pipelineSteps(input: StepInput): string[] {
     }
     case 'iam-roles-anywhere':
       return [
-        'IAM Roles Anywhere is not made by iam2sso (no sandbox for it): run these with your CA certificate bundle:',
+        'IAM Roles Anywhere is not made by iam2sso (its AWS SDK client is not part of iam2sso yet): run these with your CA certificate bundle:',
         `    aws rolesanywhere create-trust-anchor --name ${s.userName}-ca --enabled \\`,
         '      --source "sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=$(cat ca.pem)}"',
         `    aws rolesanywhere create-profile --name ${s.userName} --enabled --role-arns ${roleArn}`,

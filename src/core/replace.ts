@@ -2,12 +2,14 @@
  * What replaces a service account's long-lived keys, as changes and as the instructions its owner follows: the
  * plan's recommendation (src/core/service-accounts.ts) turned into an IAM role with the plan's trust policy
  * (GitHub Actions OIDC narrowed to a repository and branch, a compute service, or IAM Roles Anywhere) and the
- * user's policy as its inline policy, narrowed to the services CloudTrail saw its keys use when `track` has data.
- * Roles Anywhere trust anchors and profiles, EC2 instance profiles and key rotation are printed, not made. Pure.
+ * user's policy as its inline policy, narrowed to the services CloudTrail saw its keys use when `track` has data,
+ * and for EC2 the instance profile (of the role's name) that hands the role to an instance. Roles Anywhere trust
+ * anchors and profiles and key rotation are printed, not made. Pure.
  */
 
 import type { PlannedServiceAccount } from './plan-types.js';
 import type { OwnedIamChange } from './reconcile/changes-breakglass.js';
+import { computeService } from './replace-steps.js';
 
 /** GitHub Actions' OIDC issuer and the audience aws-actions/configure-aws-credentials asks for. */
 export const GITHUB_OIDC_URL = 'https://token.actions.githubusercontent.com';
@@ -93,6 +95,8 @@ export type ReplaceRequest = {
   roleExists: boolean;
   /** Its inline policy of REPLACEMENT_POLICY_NAME, when it exists (null: none). */
   rolePolicy?: string | null;
+  /** EC2 only: the instance profile of the role's name with the roles in it (null: none; the tool's, else refused). */
+  instanceProfile?: { roles: string[] } | null;
 };
 
 /** The replacement: its changes, the role's ARN, the policy it gets, and problems that stop it. */
@@ -183,5 +187,27 @@ export function planReplacement(req: ReplaceRequest): Replacement {
       document: out.policy,
     });
   } else out.notes.push(`role ${roleName} exists already (made by iam2sso) with this policy: nothing to change`);
+  out.changes.push(...instanceProfileChanges(req, roleName));
+  return out;
+}
+
+/**
+ * An EC2 workload reaches its role through an instance profile, which holds exactly one role (IAM API Reference,
+ * AddRoleToInstanceProfile): the profile of the role's name, made and given the role unless it already has it.
+ */
+function instanceProfileChanges(req: ReplaceRequest, roleName: string): OwnedIamChange[] {
+  const s = req.account;
+  if (s.recommendation !== 'iam-role-on-compute' || computeService(s.trustPolicy) !== 'ec2.amazonaws.com') return [];
+  const { accountId } = s;
+  const out: OwnedIamChange[] = [];
+  if (!req.instanceProfile)
+    out.push({
+      kind: 'iam.instance-profile.create',
+      accountId,
+      name: roleName,
+      tags: { 'managed-by': 'iam2sso', replaces: s.userName },
+    });
+  if (!req.instanceProfile?.roles.includes(roleName))
+    out.push({ kind: 'iam.instance-profile.add-role', accountId, name: roleName, roleName });
   return out;
 }

@@ -93,6 +93,18 @@ export function iamPerformer(ports: IamChangePorts, options: IamPerformOptions):
         };
       case 'iam.oidc-provider.delete':
         return void (await iam.deleteOidcProvider(providerArn(c.url)));
+      case 'iam.instance-profile.create':
+        return { objectId: await iam.createInstanceProfile(c.name, c.tags) };
+      case 'iam.instance-profile.delete':
+        return void (await iam.deleteInstanceProfile(c.name));
+      case 'iam.instance-profile.add-role': {
+        // A run resumed after the call but before its result was journaled finds the role already in it.
+        const profile = await iam.getInstanceProfile(c.name);
+        if (profile?.roles.includes(c.roleName)) return;
+        return void (await iam.addRoleToInstanceProfile(c.name, c.roleName));
+      }
+      case 'iam.instance-profile.remove-role':
+        return void (await iam.removeRoleFromInstanceProfile(c.name, c.roleName));
     }
   };
   return {

@@ -44,6 +44,12 @@ export type IamWritePort = {
     tags: Record<string, string>,
   ): Promise<string>;
   deleteOidcProvider(arn: string): Promise<void>;
+  /** The instance profile with the names of its roles, or null when there is none of that name. */
+  getInstanceProfile(name: string): Promise<{ arn: string; roles: string[] } | null>;
+  createInstanceProfile(name: string, tags: Record<string, string>): Promise<string>;
+  deleteInstanceProfile(name: string): Promise<void>;
+  addRoleToInstanceProfile(name: string, roleName: string): Promise<void>;
+  removeRoleFromInstanceProfile(name: string, roleName: string): Promise<void>;
 };
 
 /** An EventBridge rule as these commands read it. */

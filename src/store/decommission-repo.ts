@@ -1,6 +1,7 @@
 /** The decommission repository: each retired user's stage, and the snapshots taken before `delete`. */
 import type { DecommissionStage, IamUserFacts, LegacyUse, StageRecord } from '../core/decommission-types.js';
 import type { IamChange } from '../core/reconcile/changes-iam.js';
+import type { TrackWindow } from '../core/track-coverage.js';
 import type { StateDb } from './db.js';
 
 type StageRow = {
@@ -91,37 +92,55 @@ export function legacyUsesByUser(db: StateDb): Map<string, LegacyUse[]> {
   return out;
 }
 
-/** The end of the newest `track` run's window, and each person's first SSO use in it (by lower-case UPN). */
-export function trackCoverage(db: StateDb): { until: string | null; firstSso: Map<string, string> } {
-  const run = db
-    .prepare('SELECT run_id, window_until FROM track_runs ORDER BY window_until DESC, rowid DESC LIMIT 1')
-    .get() as { run_id: string; window_until: string } | undefined;
-  if (!run) return { until: null, firstSso: new Map() };
+/** The window each `track` run read (with the accounts it could not reach), and each person's first SSO use in them (by lower-case UPN). */
+export function trackCoverage(db: StateDb): { windows: TrackWindow[]; firstSso: Map<string, string> } {
+  const runs = db
+    .prepare('SELECT window_since, window_until, summary_json FROM track_runs ORDER BY window_since')
+    .all() as {
+    window_since: string;
+    window_until: string;
+    summary_json: string;
+  }[];
+  const windows = runs.map((r) => {
+    const summary = JSON.parse(r.summary_json) as { unreachable?: { accountId: string }[] } | null;
+    return {
+      since: r.window_since,
+      until: r.window_until,
+      unreachable: (summary?.unreachable ?? []).map((u) => u.accountId),
+    };
+  });
   const rows = db
     .prepare(
       `SELECT subject, MIN(first_sso) AS first_sso FROM track_statuses
        WHERE subject_kind = 'person' AND first_sso IS NOT NULL GROUP BY subject`,
     )
     .all() as { subject: string; first_sso: string }[];
-  return { until: run.window_until, firstSso: new Map(rows.map((r) => [r.subject.toLowerCase(), r.first_sso])) };
+  return { windows, firstSso: new Map(rows.map((r) => [r.subject.toLowerCase(), r.first_sso])) };
 }
 
 /** A journaled decommission change of a user that happened (done) or may have (superseded), with its undo. */
-export type JournaledIamChange = { entryId: number; change: IamChange; undo: IamChange | null; status: string };
+export type JournaledIamChange = {
+  entryId: number;
+  runId: string;
+  change: IamChange;
+  undo: IamChange | null;
+  status: string;
+};
 
 /** The changes decommission runs made (not their rollbacks), oldest first. */
 export function decommissionJournal(db: StateDb): JournaledIamChange[] {
   const rows = db
     .prepare(
-      `SELECT j.entry_id, j.payload_json, j.undo_json, j.status FROM apply_journal j JOIN runs r ON r.run_id = j.run_id
+      `SELECT j.entry_id, j.run_id, j.payload_json, j.undo_json, j.status FROM apply_journal j JOIN runs r ON r.run_id = j.run_id
        WHERE r.command = 'decommission' AND j.kind LIKE 'iam.%' AND j.status IN ('done', 'superseded')
        ORDER BY j.entry_id`,
     )
-    .all() as { entry_id: number; payload_json: string; undo_json: string; status: string }[];
+    .all() as { entry_id: number; run_id: string; payload_json: string; undo_json: string; status: string }[];
   return rows.map((r) => {
     const undo = JSON.parse(r.undo_json) as IamChange | null;
     return {
       entryId: r.entry_id,
+      runId: r.run_id,
       change: (JSON.parse(r.payload_json) as { change: IamChange }).change,
       undo: undo && 'kind' in undo ? undo : null,
       status: r.status,

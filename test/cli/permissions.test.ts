@@ -41,6 +41,7 @@ const TAGGING_OF: Record<string, string> = {
   'iam:CreateUser': 'iam:TagUser',
   'iam:CreateRole': 'iam:TagRole',
   'iam:CreateOpenIDConnectProvider': 'iam:TagOpenIDConnectProvider',
+  'iam:CreateInstanceProfile': 'iam:TagInstanceProfile',
   'sns:CreateTopic': 'sns:TagResource',
 };
 
@@ -111,6 +112,9 @@ describe('the permission data matches what the adapters call', () => {
   it('uses only modules and Graph operations that exist', () => {
     for (const [command, needs] of Object.entries(COMMAND_MODULES)) {
       for (const m of [...needs.management, ...needs.member]) assert.ok(AWS_MODULE_ACTIONS[m], `${command}: ${m}`);
+      const own = new Set([...needs.management, ...needs.member].flatMap((m) => AWS_MODULE_ACTIONS[m] ?? []));
+      for (const a of needs.except ?? [])
+        assert.ok(own.has(a), `${command} leaves out ${a}, which none of its modules calls`);
       for (const op of needs.graph) assert.ok(GRAPH_OPS.includes(op), `${command}: ${op}`);
     }
   });
@@ -144,6 +148,37 @@ describe('least-privilege policies per command', () => {
     assert.ok(apply.graphApplicationPermissions.includes('Group.ReadWrite.All'));
     const plan = requiredPermissions(['plan'], { partition: 'aws', roleName: 'R' });
     assert.ok(!actions(plan.management).some((a) => a.includes('Create')));
+  });
+
+  it('replace writes only iam2sso- roles and instance profiles and the GitHub OIDC provider, passing only those roles', () => {
+    const p = requiredPermissions(['replace'], { partition: 'aws-cn', roleName: 'R' });
+    const write = p.management!.Statement.find((s) => s.Sid === 'Iam2ssoObjectWrite')!;
+    assert.ok(write.Action.includes('iam:CreateRole') && write.Action.includes('iam:PassRole'));
+    assert.deepEqual(write.Resource, [
+      'arn:aws-cn:iam::*:role/iam2sso-*',
+      'arn:aws-cn:iam::*:instance-profile/iam2sso-*',
+      'arn:aws-cn:iam::*:oidc-provider/token.actions.githubusercontent.com',
+    ]);
+    assert.ok(![...actions(p.management), ...actions(p.member)].some((a) => /User|LoginProfile|sns:|events:/.test(a)));
+  });
+
+  it('breakglass makes a user, its password and its alarm, and no role; decommission may assume the member role', () => {
+    const bg = actions(requiredPermissions(['breakglass'], { partition: 'aws', roleName: 'R' }).management);
+    for (const a of [
+      'iam:CreateUser',
+      'iam:CreateLoginProfile',
+      'sns:CreateTopic',
+      'events:PutRule',
+      'events:PutTargets',
+    ])
+      assert.ok(bg.includes(a), a);
+    assert.ok(!bg.some((a) => /Role|OpenIDConnect/.test(a) && a !== 'sts:AssumeRole'));
+    const d = requiredPermissions(['decommission'], { partition: 'aws', roleName: 'R' });
+    assert.ok(d.management!.Statement.some((s) => s.Sid === 'Iam2ssoAssumeMemberRole'));
+    assert.ok(actions(d.member).includes('iam:GetAccountAuthorizationDetails'), 'the SSO proof reads as verify does');
+    // Combined with a command whose writes cannot be named in advance, the writes are not scoped.
+    const both = requiredPermissions(['replace', 'breakglass'], { partition: 'aws', roleName: 'R' });
+    assert.equal(both.management!.Statement.find((s) => s.Sid === 'Iam2ssoObjectWrite')!.Resource, '*');
   });
 
   it('prints Terraform that parses, holding the same policy as --format json', async () => {

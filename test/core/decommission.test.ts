@@ -7,11 +7,12 @@ import {
   irreversibleNote,
   stageChanges,
 } from '../../src/core/decommission.js';
-import { rollbackChanges } from '../../src/core/decommission-rollback.js';
+import { rollbackChanges, stageAfterRunRollback } from '../../src/core/decommission-rollback.js';
 import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
 import type { PlannedUser } from '../../src/core/plan-types.js';
 import { type Change, changeId, undoOf } from '../../src/core/reconcile/changes.js';
 import { dependenciesOf, orderChanges } from '../../src/core/reconcile/order.js';
+import type { TrackWindow } from '../../src/core/track-coverage.js';
 
 const facts: IamUserFacts = {
   accountId: '111111111111',
@@ -54,7 +55,7 @@ const gate = (over: Partial<Parameters<typeof blockersFor>[1]> = {}) =>
     now: new Date('2026-02-15T00:00:00Z'),
     settings: defaultDecommissionSettings(),
     legacy: [],
-    trackedUntil: '2026-02-14T00:00:00Z',
+    tracked: [{ since: '2025-12-15T00:00:00Z', until: '2026-02-14T12:00:00Z', unreachable: [] }],
     sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
     ...over,
   }).map((b) => b.id);
@@ -134,6 +135,39 @@ describe('the decommission stages', () => {
   });
 });
 
+describe('rolling back one decommission run', () => {
+  const now = new Date('2026-03-01T00:00:00Z');
+  const at = (stage: 'console-disabled' | 'keys-deactivated' | 'deleted') => ({
+    accountId: facts.accountId,
+    userName: 'ana',
+    stage,
+    enteredAt: entered,
+    runId: 'later',
+  });
+  const keysRun = stageChanges('deactivate-keys', facts);
+  const consoleRun = stageChanges('disable-console', facts);
+
+  it('is refused for a user a later stage moved on, naming that run', () => {
+    const got = stageAfterRunRollback(at('keys-deactivated'), facts, consoleRun, now, 'rb');
+    assert.deepEqual(got, { refused: 'it is keys-deactivated since a later run (later): undo that first' });
+  });
+
+  it('puts the user back in the stage before, whose watch window starts again', () => {
+    assert.deepEqual(stageAfterRunRollback(at('keys-deactivated'), facts, keysRun, now, 'rb'), {
+      record: { ...at('console-disabled'), enteredAt: now.toISOString(), runId: 'rb' },
+    });
+    assert.deepEqual(stageAfterRunRollback(at('deleted'), facts, deleteChanges(facts), now, 'rb'), {
+      record: { ...at('keys-deactivated'), enteredAt: now.toISOString(), runId: 'rb' },
+    });
+    assert.deepEqual(stageAfterRunRollback(at('console-disabled'), facts, consoleRun, now, 'rb'), { record: null });
+  });
+
+  it('leaves the stage of a user already back before the run alone', () => {
+    assert.equal(stageAfterRunRollback(null, facts, consoleRun, now, 'rb'), 'unchanged');
+    assert.equal(stageAfterRunRollback(at('console-disabled'), facts, keysRun, now, 'rb'), 'unchanged');
+  });
+});
+
 describe('the gates of delete', () => {
   it('passes once the window is over, track has read it, nothing was used and SSO access is proven', () => {
     assert.deepEqual(gate(), []);
@@ -167,7 +201,7 @@ describe('the gates of delete', () => {
       now: new Date('2026-02-15T00:00:00Z'),
       settings: defaultDecommissionSettings(),
       legacy: [use],
-      trackedUntil: '2026-02-14T00:00:00Z',
+      tracked: [{ since: '2025-12-15T00:00:00Z', until: '2026-02-14T12:00:00Z', unreachable: [] }],
       sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
     });
     assert.equal(blockers.length, 1);
@@ -190,8 +224,45 @@ describe('the gates of delete', () => {
     );
   });
 
-  it('needs a track run after the keys were deactivated, and the previous stage', () => {
-    assert.deepEqual(gate({ trackedUntil: null }), ['track.stale']);
+  it('needs track to have read the whole watch window, naming the days it did not read', () => {
+    assert.deepEqual(gate({ tracked: [] }), ['track.stale']);
+    const message = (tracked: TrackWindow[]) => {
+      const b = blockersFor('delete', {
+        user: person,
+        record: {
+          accountId: person.accountId,
+          userName: 'ana',
+          stage: 'keys-deactivated',
+          enteredAt: entered,
+          runId: 'r',
+        },
+        now: new Date('2026-02-15T00:00:00Z'),
+        settings: defaultDecommissionSettings(),
+        legacy: [],
+        tracked,
+        sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
+      });
+      return b.map((x) => `${x.id}: ${x.message}`).join('\n');
+    };
+    const first = { since: '2025-12-15T00:00:00Z', until: '2026-01-10T06:00:00Z', unreachable: [] };
+    const second = { since: '2026-01-12T00:00:00Z', until: '2026-02-14T12:00:00Z', unreachable: [] };
+    assert.equal(
+      message([second, first]),
+      'track.gap: `iam2sso track` has not read CloudTrail of 111111111111 for 2026-01-10 to 2026-01-11 (watch window since 2026-01-01): run `iam2sso track --since 36d`',
+    );
+    assert.equal(message([first, { ...second, since: '2026-01-10T00:00:00Z' }]), '', 'overlapping runs cover it');
+    // A run that could not reach the account does not cover it; nor does a last run more than a day old.
+    assert.match(message([first, { ...second, unreachable: ['111111111111'] }]), /for 2026-01-10 to 2026-02-13 /);
+    assert.match(
+      message([
+        { ...first, until: '2026-01-05T00:00:00Z' },
+        { ...second, since: '2026-01-04T00:00:00Z', until: '2026-02-10T00:00:00Z' },
+      ]),
+      /for 2026-02-10 to 2026-02-13 /,
+    );
+  });
+
+  it('needs the previous stage', () => {
     assert.deepEqual(
       gate({
         record: {

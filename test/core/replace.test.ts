@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlannedServiceAccount } from '../../src/core/plan-types.js';
 import { undoOf } from '../../src/core/reconcile/changes.js';
+import { orderChanges } from '../../src/core/reconcile/order.js';
 import { narrowToServices, plannedRepository, planReplacement, replacementRoleName } from '../../src/core/replace.js';
 import { pipelineSteps } from '../../src/core/replace-steps.js';
 
@@ -121,7 +122,14 @@ describe('replace planning', () => {
 describe('replace resumes a run that stopped half-way', () => {
   it('puts the policy on a role of its own that lacks it, and changes nothing when it has it', () => {
     const s = account({ recommendation: 'iam-role-on-compute', trustPolicy: '{"Statement":[]}' });
-    const missing = planReplacement({ ...REQ, account: s, roleExists: true, rolePolicy: null });
+    const inProfile = { roles: ['iam2sso-ci'] };
+    const missing = planReplacement({
+      ...REQ,
+      account: s,
+      roleExists: true,
+      rolePolicy: null,
+      instanceProfile: inProfile,
+    });
     assert.deepEqual(
       missing.changes.map((c) => c.kind),
       ['iam.role.put-policy'],
@@ -131,7 +139,39 @@ describe('replace resumes a run that stopped half-way', () => {
       account: s,
       roleExists: true,
       rolePolicy: JSON.stringify(JSON.parse(POLICY)),
+      instanceProfile: inProfile,
     });
     assert.deepEqual(same.changes, []);
+  });
+
+  it('gives an EC2 role its instance profile, putting the role in one that lacks it; undone role first', () => {
+    const s = account({ recommendation: 'iam-role-on-compute', trustPolicy: '{"Statement":[]}' });
+    const fresh = planReplacement({ ...REQ, account: s });
+    assert.deepEqual(
+      fresh.changes.map((c) => c.kind),
+      ['iam.role.create', 'iam.role.put-policy', 'iam.instance-profile.create', 'iam.instance-profile.add-role'],
+    );
+    const empty = planReplacement({
+      ...REQ,
+      account: s,
+      roleExists: true,
+      rolePolicy: POLICY,
+      instanceProfile: { roles: [] },
+    });
+    assert.deepEqual(
+      empty.changes.map((c) => c.kind),
+      ['iam.instance-profile.add-role'],
+    );
+    // A rollback takes the role out of the profile before either is deleted (IAM refuses both deletes otherwise).
+    const undone = orderChanges(fresh.changes.map((c) => undoOf(c)!).reverse()).map((c) => c.kind);
+    assert.deepEqual(undone.slice(0, 2), ['iam.instance-profile.remove-role', 'iam.role.delete-policy']);
+    assert.deepEqual(undone.slice(2).sort(), ['iam.instance-profile.delete', 'iam.role.delete']);
+    const ecs = account({
+      recommendation: 'iam-role-on-compute',
+      trustPolicy: '{"Principal":{"Service":"ecs-tasks.amazonaws.com"}}',
+    });
+    assert.ok(
+      !planReplacement({ ...REQ, account: ecs }).changes.some((c) => c.kind.startsWith('iam.instance-profile')),
+    );
   });
 });

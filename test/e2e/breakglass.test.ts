@@ -121,11 +121,8 @@ describe('iam2sso breakglass against the sandbox', () => {
     );
   });
 
-  it('rolls back what it made, after which the test reports the alarm missing', async () => {
-    const back = await runInProcess(
-      ['breakglass', 'rollback', created.run, '--auto-approve', '--json', '--state', state],
-      env,
-    );
+  it('rolls back what it made (`rollback RUN`), after which the test reports the alarm missing', async () => {
+    const back = await runInProcess(['rollback', created.run, '--auto-approve', '--json', '--state', state], env);
     assert.equal(back.status, 0, back.stderr);
     assert.equal(back.json<{ undone: number }>().undone, 6);
     await assert.rejects(iam.send(new GetUserCommand({ UserName: 'break-glass-admin' })), {

@@ -47,8 +47,8 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     }
     return awsCli(w.sandbox, ['iam', ...args, '--user-name', u.userName], roles.get(u.accountId));
   };
-  const track = () =>
-    w.run(['track', '--json', '--no-progress', '--since', '30d', '--plan', w.planPath, '--state', w.statePath]);
+  const track = (since = '30d') =>
+    w.run(['track', '--json', '--no-progress', '--since', since, '--plan', w.planPath, '--state', w.statePath]);
   const names = (us: PlannedUser[]) => us.map((u) => `${u.accountId}/${u.userName}`).join(',');
   /** The stage the state database records for a user (read directly: `status --json` is checked once above). */
   const stageOf = (u: PlannedUser) => {
@@ -78,6 +78,12 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     assert.ok(signsIn && keyed, 'the scenario has people seen signing in through SSO, with a password and with keys');
     people = [signsIn, keyed];
     noSso = ready.find((u) => ['legacy-only', 'silent'].includes(status(u)))!;
+    // It has a password and an active key, so that `rollback RUN` has a stage of each to undo.
+    const live = noSso && liveUser(noSso);
+    if (live && !live.loginProfile)
+      live.loginProfile = { createDate: new Date(), passwordResetRequired: false, password: 'Sandbox-Pass-1!' };
+    if (live && !live.accessKeys.some((k) => k.status === 'Active'))
+      live.accessKeys.push(w.sandbox.world.issueAccessKey(noSso.accountId, noSso.userName, new Date()));
     kept = w.plan().users.find((u) => u.action === 'keep')!;
     assert.ok(noSso && kept, 'the scenario has a person with no SSO sign-in and a user the plan keeps');
   });
@@ -164,10 +170,11 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     const key = liveUser(people[1])!.accessKeys[0];
     const tried = await awsCli(w.sandbox, ['sts', 'get-caller-identity'], key);
     assert.notEqual(tried.status, 0);
-    const tracked = await track();
-    assert.equal(tracked.status, 0, tracked.stderr);
     w.sandbox.world.clock.advance(31 * 86_400_000);
     roles.clear(); // the role sessions taken before have expired
+    // track reads the whole watch window (its windows, on the cloud's clock, must leave no day unread).
+    const tracked = await track('32d');
+    assert.equal(tracked.status, 0, tracked.stderr);
     const r = await decom(['--stage', 'delete', '--users', names([people[1], noSso]), '--auto-approve', '--json']);
     assert.equal(r.status, 1, r.stderr);
     const [used, unproven] = r.json<{ users: Outcome[] }>().users;
@@ -272,5 +279,36 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     const removed = stagedConsole.has(q.userName);
     assert.equal((await iam(['get-login-profile'], q)).status === 0, removed);
     assert.equal(stageOf(q), undefined, 'back to active: no stage recorded');
+  });
+
+  it('rollback RUN undoes one decommission run: a later stage first, then each user back to the stage before', async () => {
+    const db = new Database(w.statePath, { readonly: true });
+    const runOf = (kind: string) =>
+      (
+        db
+          .prepare(
+            `SELECT r.run_id FROM runs r JOIN apply_journal j ON j.run_id = r.run_id
+             WHERE r.command = 'decommission' AND j.kind = ? ORDER BY r.started_at LIMIT 1`,
+          )
+          .get(kind) as { run_id: string }
+      ).run_id;
+    const [consoleRun, keysRun] = [runOf('iam.login-profile.delete'), runOf('iam.credential.deactivate')];
+    db.close();
+    const rollback = (run: string) =>
+      w.run(['rollback', run, '--state', w.statePath, '--auto-approve', '--password-file', join(w.dir, 'n.txt')]);
+    const early = await rollback(consoleRun);
+    assert.equal(early.status, 0, early.stderr);
+    assert.match(early.stderr, new RegExp(`refused ${noSso.accountId}/${noSso.userName}: it is keys-deactivated`));
+    // Checked in the sandbox's world directly: the AWS CLI checks of each stage are above.
+    assert.equal(liveUser(noSso)!.loginProfile, undefined, 'the refused user keeps its stage');
+    assert.equal(stageOf(noSso), 'keys-deactivated');
+    const keys = await rollback(keysRun);
+    assert.equal(keys.status, 0, keys.stderr);
+    assert.ok(liveUser(noSso)!.accessKeys.every((k) => k.status === 'Active'));
+    assert.equal(stageOf(noSso), 'console-disabled');
+    const console = await rollback(consoleRun);
+    assert.equal(console.status, 0, console.stderr);
+    assert.ok(liveUser(noSso)!.loginProfile);
+    assert.equal(stageOf(noSso), undefined, 'back to active');
   });
 });

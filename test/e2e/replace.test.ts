@@ -3,9 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from '@aws-sdk/client-iam';
+import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import { makeAwsId } from '@iam2sso/sandbox/rng.js';
+import { newIamUser } from '@iam2sso/sandbox/world/iam-state.js';
 import { awsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { skipWithoutTool } from '../../packages/sandbox/test/helpers/tools.js';
 import type { MigrationPlan, PlannedServiceAccount } from '../../src/core/plan-types.js';
@@ -157,9 +164,51 @@ describe('iam2sso replace against the sandbox', () => {
     await assert.rejects(refused, { name: 'AccessDenied' });
   });
 
-  it('makes an instance role EC2 can hand to the workload', async () => {
-    const made = await replace('batch-worker', '--apply', '--auto-approve');
-    assert.deepEqual(made.changes.length, 2);
+  /** A user of the management account holding only what `iam2sso permissions --for replace` prints. */
+  async function leastPrivilegeKeys(): Promise<Record<string, string>> {
+    const printed = await runInProcess(['permissions', '--for', 'replace', '--json'], env);
+    assert.equal(printed.status, 0, printed.stderr);
+    const world = sandbox.world;
+    const user = newIamUser('replacer', makeAwsId(world.rng, 'AIDA'), world.clock.now());
+    user.inlinePolicies.set('iam2sso', JSON.stringify(printed.json<{ management: unknown }>().management));
+    const key = world.issueAccessKey(account, 'replacer', world.clock.now());
+    user.accessKeys.push(key);
+    world.account(account).iam.users.set('replacer', user);
+    world.authzGeneration++;
+    return { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
+  }
+
+  let batchRun = '';
+  it('makes an instance role and its instance profile for EC2, under the printed least-privilege policy', async () => {
+    const keys = await leastPrivilegeKeys();
+    const out = await runInProcess(
+      [
+        'replace',
+        'batch-worker',
+        '--json',
+        '--plan',
+        join(dir, 'plan.yaml'),
+        '--state',
+        join(dir, 'state.db'),
+        '--apply',
+        '--auto-approve',
+      ],
+      { ...env, ...keys },
+    );
+    assert.equal(out.status, 0, out.stderr);
+    const made = out.json<Replaced>();
+    batchRun = made.run ?? '';
+    assert.deepEqual(made.changes, [
+      `+ IAM role iam2sso-batch-worker in ${account}`,
+      `~ IAM role iam2sso-batch-worker in ${account} inline policy iam2sso-least-privilege`,
+      `+ IAM instance profile iam2sso-batch-worker in ${account}`,
+      `+ IAM instance profile iam2sso-batch-worker in ${account} role iam2sso-batch-worker`,
+    ]);
+    const profile = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'iam2sso-batch-worker' }));
+    assert.deepEqual(
+      profile.InstanceProfile?.Roles?.map((r) => r.RoleName),
+      ['iam2sso-batch-worker'],
+    );
     const creds = await control('/_sandbox/workload-credentials', {
       roleArn: made.roleArn,
       service: 'ec2.amazonaws.com',
@@ -170,14 +219,23 @@ describe('iam2sso replace against the sandbox', () => {
       sessionToken: creds.Token,
     });
     assert.match(arn, new RegExp(`^arn:aws:sts::${account}:assumed-role/iam2sso-batch-worker/`));
-    assert.ok(made.steps.some((l) => l.includes('create-instance-profile')));
+    assert.ok(made.steps.some((l) => l.includes('associate-iam-instance-profile')));
+    assert.ok(!made.steps.some((l) => l.includes('create-instance-profile')), 'no longer a step for the owner');
   });
 
-  it('rolls back both replacements: the roles and the OIDC provider it made are gone', async () => {
+  it('rolls back both replacements (`replace --rollback`, `rollback RUN`): roles, instance profile and OIDC provider are gone', async () => {
     await replace('ci-deployer', '--rollback', '--auto-approve');
-    await replace('batch-worker', '--rollback', '--auto-approve');
+    const out = await runInProcess(
+      ['rollback', batchRun, '--auto-approve', '--json', '--state', join(dir, 'state.db')],
+      env,
+    );
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal(out.json<{ target: string; undone: number }>().undone, 4);
     for (const RoleName of ['iam2sso-ci-deployer', 'iam2sso-batch-worker'])
       await assert.rejects(iam.send(new GetRoleCommand({ RoleName })), { name: 'NoSuchEntityException' });
+    await assert.rejects(iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'iam2sso-batch-worker' })), {
+      name: 'NoSuchEntityException',
+    });
     const providers = await iam.send(new ListOpenIDConnectProvidersCommand({}));
     assert.deepEqual(providers.OpenIDConnectProviderList ?? [], []);
   });

@@ -176,4 +176,15 @@ describe('iam2sso scp (end to end on the sandbox)', () => {
     assert.match(r.stderr, new RegExp(`${ou} already has 5 SCPs attached directly`));
     assert.ok(![...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
   });
+
+  it('rollback RUN undoes an scp apply run like scp --rollback', async () => {
+    const applied = await run(['scp', 'apply', '--auto-approve', '--json', '--except', pipelineArn]);
+    assert.equal(applied.status, 0, applied.stderr);
+    const runId = applied.json<{ run: string }>().run;
+    assert.ok([...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
+    const back = await runIam2sso(['rollback', runId, '--auto-approve', '--json', '--state', state()], env);
+    assert.equal(back.status, 0, back.stderr);
+    assert.equal(back.json<{ target: string }>().target, runId);
+    assert.ok(![...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
+  });
 });

@@ -6,6 +6,7 @@ import { eventBridgeService } from './aws/events/service.js';
 import { iamService } from './aws/iam/service.js';
 import { identityStoreService } from './aws/identitystore/service.js';
 import { organizationsService } from './aws/organizations/service.js';
+import { createRolesAnywhereRoute } from './aws/rolesanywhere/route.js';
 import { createS3Route } from './aws/s3/route.js';
 import { snsService } from './aws/sns/service.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
@@ -23,6 +24,7 @@ import { createWorkloadControlRoute } from './workload-control.js';
 export function sandboxRoutes(sandbox: SandboxContext): Route[] {
   return [
     createS3Route(sandbox.world),
+    createRolesAnywhereRoute(sandbox.world),
     withGraphFaults(sandbox, createEntraRoute(sandbox)),
     createIdentityCenterControlRoute(sandbox),
     createSigninRoute(sandbox),

@@ -1,7 +1,14 @@
 /** The sandbox's authorization as clients see it: AWS's denial shapes per protocol, and every kind of policy. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateUserCommand, IAMClient, ListUsersCommand } from '@aws-sdk/client-iam';
+import {
+  AddRoleToInstanceProfileCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  ListUsersCommand,
+} from '@aws-sdk/client-iam';
 import {
   AttachPolicyCommand,
   CreatePolicyCommand,
@@ -61,6 +68,40 @@ describe('sandbox authorization on the wire', () => {
         'AccessDeniedException',
       ),
     );
+  });
+
+  it('authorizes AddRoleToInstanceProfile on the instance profile and iam:PassRole on the role', async () => {
+    const creds = addUserWithKey(built.world, built.management, 'profiler');
+    const allow = (Action: string[], Resource: string) => ({ Effect: 'Allow', Action, Resource });
+    const grant = (...statements: object[]) => {
+      built.management.iam.users.get('profiler')!.inlinePolicies.set('p', doc(...statements));
+      built.world.authzGeneration++;
+    };
+    const writes = ['iam:CreateRole', 'iam:CreateInstanceProfile', 'iam:AddRoleToInstanceProfile'];
+    grant(
+      allow(writes, 'arn:aws:iam::111111111111:instance-profile/app-*'),
+      allow(writes, 'arn:aws:iam::111111111111:role/app-*'),
+    );
+    const trust = doc({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' });
+    await iam(creds).send(new CreateRoleCommand({ RoleName: 'app-worker', AssumeRolePolicyDocument: trust }));
+    await iam(creds).send(new CreateInstanceProfileCommand({ InstanceProfileName: 'app-worker' }));
+    const add = () =>
+      iam(creds).send(
+        new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'app-worker', RoleName: 'app-worker' }),
+      );
+    await assert.rejects(
+      add(),
+      denied(
+        /not authorized to perform: iam:PassRole on resource: arn:aws:iam::111111111111:role\/app-worker because no identity-based policy allows/,
+        403,
+        'AccessDenied',
+      ),
+    );
+    grant(
+      allow(writes, 'arn:aws:iam::111111111111:instance-profile/app-*'),
+      allow(['iam:PassRole'], 'arn:aws:iam::111111111111:role/app-*'),
+    );
+    await add();
   });
 
   it('caps an admin with its permissions boundary and a role session with its session policy', async () => {

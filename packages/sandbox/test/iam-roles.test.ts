@@ -1,24 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
   CreateAccountAliasCommand,
+  CreateInstanceProfileCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateSAMLProviderCommand,
   DeleteAccountAliasCommand,
+  DeleteInstanceProfileCommand,
   DeleteRoleCommand,
   DeleteSAMLProviderCommand,
   DetachRolePolicyCommand,
   GetAccountSummaryCommand,
+  GetInstanceProfileCommand,
   GetRoleCommand,
   GetSAMLProviderCommand,
   IAMClient,
   ListAccountAliasesCommand,
+  ListInstanceProfilesForRoleCommand,
   ListRolesCommand,
   ListRoleTagsCommand,
   ListSAMLProvidersCommand,
   ListUsersCommand,
+  RemoveRoleFromInstanceProfileCommand,
   TagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -28,6 +34,7 @@ import { createRole, iamScope } from '../src/aws/iam/ops.js';
 import type { RunningSandbox } from '../src/index.js';
 import { rejectsWith } from './helpers/aws-assert.js';
 import { awsCli, sdkConfig, startTestSandbox } from './helpers/sandbox.js';
+import { restCall } from './helpers/signed.js';
 import { requireTool } from './helpers/tools.js';
 
 function trust(service: string): string {
@@ -188,6 +195,106 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
       const sso = roles.find((x) => x.RoleName === 'AWSReservedSSO_ReadOnly_0123456789abcdef');
       assert.equal(sso?.AssumeRolePolicyDocument.Statement.length, 1, 'the CLI decodes the trust policy');
     }
+  });
+
+  it('holds one role per instance profile, and deletes neither while the role is in it', async () => {
+    await iam.send(new CreateRoleCommand({ RoleName: 'worker', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'other', AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }));
+    const made = await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'worker', Path: '/apps/' }));
+    assert.equal(made.InstanceProfile?.Arn, `arn:aws:iam::${account}:instance-profile/apps/worker`);
+    assert.match(made.InstanceProfile?.InstanceProfileId ?? '', /^AIPA/);
+    await rejectsWith(
+      iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'WORKER' })),
+      'EntityAlreadyExistsException',
+      409,
+    );
+    const named = { InstanceProfileName: 'worker' };
+    await rejectsWith(
+      iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'nope' })),
+      'NoSuchEntityException',
+      404,
+    );
+    await iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'worker' }));
+    const second = iam.send(new AddRoleToInstanceProfileCommand({ ...named, RoleName: 'other' }));
+    await assert.rejects(second, /Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1/);
+    const got = await iam.send(new GetInstanceProfileCommand(named));
+    assert.deepEqual(
+      got.InstanceProfile?.Roles?.map((r) => r.RoleName),
+      ['worker'],
+    );
+    const forRole = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'worker' }));
+    assert.deepEqual(
+      forRole.InstanceProfiles?.map((p) => p.InstanceProfileName),
+      ['worker'],
+    );
+    await assert.rejects(
+      iam.send(new DeleteRoleCommand({ RoleName: 'worker' })),
+      /must remove roles from instance profile first/,
+    );
+    await assert.rejects(
+      iam.send(new DeleteInstanceProfileCommand(named)),
+      /must remove roles from instance profile first/,
+    );
+    await rejectsWith(
+      iam.send(new RemoveRoleFromInstanceProfileCommand({ ...named, RoleName: 'other' })),
+      'NoSuchEntityException',
+      404,
+    );
+    await iam.send(new RemoveRoleFromInstanceProfileCommand({ ...named, RoleName: 'worker' }));
+    await iam.send(new DeleteInstanceProfileCommand(named));
+    await rejectsWith(iam.send(new GetInstanceProfileCommand(named)), 'NoSuchEntityException', 404);
+    for (const RoleName of ['worker', 'other']) await iam.send(new DeleteRoleCommand({ RoleName }));
+  });
+
+  it('serves IAM Roles Anywhere trust anchors and profiles over REST-JSON, to the AWS CLI', async (t) => {
+    requireTool(t, 'aws', 'the AWS CLI v2 is the independent Roles Anywhere client');
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUY2E=\n-----END CERTIFICATE-----\n';
+    const source = `sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=${pem}}`;
+    const made = await awsCli(sandbox, [
+      'rolesanywhere',
+      'create-trust-anchor',
+      '--name',
+      'ci-ca',
+      '--enabled',
+      '--source',
+      source,
+    ]);
+    assert.equal(made.status, 0, made.stderr);
+    const anchor = made.json<{ trustAnchor: { trustAnchorId: string; trustAnchorArn: string; createdAt: string } }>()
+      .trustAnchor;
+    assert.match(
+      anchor.trustAnchorArn,
+      new RegExp(`^arn:aws:rolesanywhere:${sandbox.info.region}:${account}:trust-anchor/[0-9a-f-]{36}$`),
+    );
+    const roleArn = `arn:aws:iam::${account}:role/ci`;
+    const profile = await restCall(sandbox, 'rolesanywhere', 'POST', '/profiles', {
+      name: 'ci',
+      roleArns: [roleArn],
+      enabled: true,
+    });
+    assert.equal(profile.status, 201);
+    assert.equal(profile.profile.durationSeconds, 3600);
+    const listed = await restCall(sandbox, 'rolesanywhere', 'GET', '/profiles');
+    assert.deepEqual(
+      listed.profiles.map((p: { roleArns: string[] }) => p.roleArns),
+      [[roleArn]],
+    );
+    const bad = await restCall(sandbox, 'rolesanywhere', 'POST', '/profiles', {
+      name: 'x',
+      roleArns: [roleArn],
+      durationSeconds: 60,
+    });
+    assert.deepEqual([bad.status, bad.errorType], [400, 'ValidationException']);
+    const gone = await restCall(sandbox, 'rolesanywhere', 'DELETE', `/profile/${profile.profile.profileId}`);
+    assert.equal(gone.profile.name, 'ci');
+    const again = await restCall(sandbox, 'rolesanywhere', 'DELETE', `/profile/${profile.profile.profileId}`);
+    assert.deepEqual([again.status, again.errorType], [404, 'ResourceNotFoundException']);
+    assert.equal(
+      (await restCall(sandbox, 'rolesanywhere', 'DELETE', `/trustanchor/${anchor.trustAnchorId}`)).status,
+      200,
+    );
+    const anchors = await restCall(sandbox, 'rolesanywhere', 'GET', '/trustanchors');
+    assert.deepEqual(anchors.trustAnchors, []);
   });
 
   it('manages SAML providers', async () => {

@@ -1,6 +1,6 @@
 /**
  * The typed changes of `breakglass create` and `replace`: IAM users, console passwords, roles with their inline
- * policies, OIDC providers, SNS topics and EventBridge rules with their targets. Each names its target by account
+ * policies, OIDC providers, instance profiles with their role, SNS topics and EventBridge rules with their targets. Each names its target by account
  * (and region) and name; `undoOwnedIamChange` gives the change that reverts it. The password of a login profile is never
  * part of a change: it is made when the change runs and shown once. Pure.
  */
@@ -33,6 +33,14 @@ export type OwnedIamChange =
   | { kind: 'iam.role.delete-policy'; accountId: string; roleName: string; policyName: string; document: string }
   | { kind: 'iam.oidc-provider.create'; accountId: string; url: string; clientIds: string[]; thumbprints: string[] }
   | { kind: 'iam.oidc-provider.delete'; accountId: string; url: string }
+  | { kind: 'iam.instance-profile.create'; accountId: string; name: string; tags: TagMap }
+  | { kind: 'iam.instance-profile.delete'; accountId: string; name: string }
+  | {
+      kind: 'iam.instance-profile.add-role' | 'iam.instance-profile.remove-role';
+      accountId: string;
+      name: string;
+      roleName: string;
+    }
   | { kind: 'sns.topic.create'; accountId: string; region: string; name: string; policy: string; tags: TagMap }
   | { kind: 'sns.topic.delete'; accountId: string; region: string; name: string }
   | {
@@ -55,7 +63,13 @@ export type OwnedIamChange =
     };
 
 /** The kinds of object these changes make (owned when the tool created them). */
-export type IamObjectKind = 'iam-user' | 'iam-role' | 'iam-oidc-provider' | 'sns-topic' | 'events-rule';
+export type IamObjectKind =
+  | 'iam-user'
+  | 'iam-role'
+  | 'iam-oidc-provider'
+  | 'iam-instance-profile'
+  | 'sns-topic'
+  | 'events-rule';
 
 /** The kind tags of `OwnedIamChange`. */
 export type IamChangeKind = OwnedIamChange['kind'];
@@ -78,6 +92,10 @@ const OWNED_IAM_KINDS: ReadonlySet<string> = new Set<OwnedIamChange['kind']>([
   'iam.role.delete-policy',
   'iam.oidc-provider.create',
   'iam.oidc-provider.delete',
+  'iam.instance-profile.create',
+  'iam.instance-profile.delete',
+  'iam.instance-profile.add-role',
+  'iam.instance-profile.remove-role',
   'sns.topic.create',
   'sns.topic.delete',
   'events.rule.put',
@@ -108,6 +126,11 @@ export function iamObjectOf(c: OwnedIamChange): { kind: IamObjectKind; key: stri
     case 'iam.oidc-provider.create':
     case 'iam.oidc-provider.delete':
       return { kind: 'iam-oidc-provider', key: `${c.accountId}/${lower(oidcHost(c.url))}` };
+    case 'iam.instance-profile.create':
+    case 'iam.instance-profile.delete':
+    case 'iam.instance-profile.add-role':
+    case 'iam.instance-profile.remove-role':
+      return { kind: 'iam-instance-profile', key: `${c.accountId}/${lower(c.name)}` };
     case 'sns.topic.create':
     case 'sns.topic.delete':
       return { kind: 'sns-topic', key: `${c.accountId}/${c.region}/${c.name}` };
@@ -126,6 +149,8 @@ export function ownedIamChangeId(c: OwnedIamChange): string {
   if ('policyArn' in c) return `${base}:${c.policyArn}`;
   if ('policyName' in c) return `${base}:${c.policyName}`;
   if ('targetId' in c) return `${base}:${c.targetId}`;
+  if (c.kind === 'iam.instance-profile.add-role' || c.kind === 'iam.instance-profile.remove-role')
+    return `${base}:${lower(c.roleName)}`;
   return base;
 }
 
@@ -141,7 +166,9 @@ export function ownedIamCreatedObject(c: OwnedIamChange): { kind: IamObjectKind;
 
 /** The object a delete removes, or null. */
 export function ownedIamDeletedObject(c: OwnedIamChange): { kind: IamObjectKind; key: string } | null {
-  return /^(iam\.owned-user|iam\.role|iam\.oidc-provider|sns\.topic|events\.rule)\.delete$/.test(c.kind)
+  return /^(iam\.owned-user|iam\.role|iam\.oidc-provider|iam\.instance-profile|sns\.topic|events\.rule)\.delete$/.test(
+    c.kind,
+  )
     ? iamObjectOf(c)
     : null;
 }
@@ -170,6 +197,12 @@ export function undoOwnedIamChange(c: OwnedIamChange): OwnedIamChange | null {
       return { ...c, kind: 'iam.role.put-policy' };
     case 'iam.oidc-provider.create':
       return { kind: 'iam.oidc-provider.delete', accountId: c.accountId, url: c.url };
+    case 'iam.instance-profile.create':
+      return { kind: 'iam.instance-profile.delete', accountId: c.accountId, name: c.name };
+    case 'iam.instance-profile.add-role':
+      return { ...c, kind: 'iam.instance-profile.remove-role' };
+    case 'iam.instance-profile.remove-role':
+      return { ...c, kind: 'iam.instance-profile.add-role' };
     case 'sns.topic.create':
       return { kind: 'sns.topic.delete', accountId: c.accountId, region: c.region, name: c.name };
     case 'events.rule.put':
@@ -190,18 +223,22 @@ export const OWNED_IAM_PHASE: Record<IamChangeKind, number> = {
   'sns.topic.create': 0,
   'iam.owned-user.create': 1,
   'iam.role.create': 1,
+  'iam.instance-profile.create': 1,
+  'iam.instance-profile.add-role': 2,
   'iam.user.attach-policy': 2,
   'iam.owned-login-profile.create': 2,
   'iam.role.put-policy': 2,
   'events.rule.put': 2,
   'events.target.put': 3,
   'events.target.remove': 4,
+  'iam.instance-profile.remove-role': 4,
   'iam.user.detach-policy': 5,
   'iam.owned-login-profile.delete': 5,
   'iam.role.delete-policy': 5,
   'events.rule.delete': 5,
   'iam.owned-user.delete': 6,
   'iam.role.delete': 6,
+  'iam.instance-profile.delete': 6,
   'iam.oidc-provider.delete': 7,
   'sns.topic.delete': 7,
 };
@@ -214,6 +251,9 @@ export function ownedIamDependsOn(c: OwnedIamChange, p: OwnedIamChange): boolean
   if (!isCreate(p) && p.kind !== 'events.rule.put') return false;
   if (c.kind === 'iam.role.create' && p.kind === 'iam.oidc-provider.create')
     return c.accountId === p.accountId && c.trustPolicy.includes(`oidc-provider/${oidcHost(p.url)}`);
+  // A role goes into an instance profile once both exist.
+  if (c.kind === 'iam.instance-profile.add-role' && p.kind === 'iam.role.create')
+    return c.accountId === p.accountId && lower(c.roleName) === lower(p.roleName);
   const same = iamObjectOf(c).key === iamObjectOf(p).key && iamObjectOf(c).kind === iamObjectOf(p).kind;
   if (same && c !== p) return true;
   return c.kind === 'events.target.put' && p.kind === 'sns.topic.create' && c.arn.endsWith(`:${p.accountId}:${p.name}`);
@@ -240,6 +280,12 @@ export function describeOwnedIamChange(c: OwnedIamChange, sign: string): string 
     case 'iam.oidc-provider.create':
     case 'iam.oidc-provider.delete':
       return `${sign} IAM OIDC provider ${oidcHost(c.url)} in ${c.accountId}`;
+    case 'iam.instance-profile.create':
+    case 'iam.instance-profile.delete':
+      return `${sign} IAM instance profile ${c.name} in ${c.accountId}`;
+    case 'iam.instance-profile.add-role':
+    case 'iam.instance-profile.remove-role':
+      return `${c.kind.endsWith('add-role') ? '+' : sign} IAM instance profile ${c.name} in ${c.accountId} role ${c.roleName}`;
     case 'sns.topic.create':
     case 'sns.topic.delete':
       return `${sign} SNS topic ${c.name} in ${c.accountId} ${c.region}`;

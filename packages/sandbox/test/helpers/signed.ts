@@ -47,6 +47,37 @@ export async function signedCall(
   return { status: res.status, text: await res.text() };
 }
 
+/** A REST-JSON call (Roles Anywhere): method, path and JSON body, signed for `service`; the status and parsed body. */
+export async function restCall(
+  sandbox: RunningSandbox,
+  service: string,
+  method: string,
+  path: string,
+  input?: object,
+  // biome-ignore lint/suspicious/noExplicitAny: the answers are untyped JSON the tests read field by field
+): Promise<any> {
+  const url = new URL(sandbox.info.endpoint);
+  const body = input ? JSON.stringify(input) : undefined;
+  const signer = new SignatureV4({
+    service,
+    region: sandbox.info.region,
+    credentials: sandbox.info.credentials,
+    sha256: Sha256 as never,
+  });
+  const signed = await signer.sign({
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path,
+    headers: { host: url.host, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body,
+  });
+  const res = await fetch(`${sandbox.info.endpoint}${path}`, { method, headers: signed.headers, body });
+  const parsed = (await res.json()) as Record<string, unknown>;
+  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), ...parsed };
+}
+
 /** An EventBridge call (JSON 1.1, `AWSEvents.<action>`); the parsed answer. */
 // biome-ignore lint/suspicious/noExplicitAny: the answers are untyped JSON the tests read field by field
 export async function eventsCall(sandbox: RunningSandbox, action: string, input: object): Promise<any> {

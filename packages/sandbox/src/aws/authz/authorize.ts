@@ -9,7 +9,7 @@ import type { AwsContext } from '../context.js';
 import { AwsError } from '../errors.js';
 import { type AuthzRequest, evaluateDocuments } from './policy-document.js';
 import { type PolicySet, policySetFor } from './principal-policies.js';
-import { requestAction, requestContext, requestResource } from './request.js';
+import { passedRole, requestAction, requestContext, requestResource } from './request.js';
 
 /** Operations every authenticated caller may make, whatever its policies say. */
 const ALWAYS_ALLOWED = new Set([
@@ -66,15 +66,16 @@ export function authorize(ctx: AwsContext, input: unknown, protocol: 'query' | '
   if (ALWAYS_ALLOWED.has(action)) return;
   const policies = policySetFor(ctx.world, principal, ctx.caller.accessKeyId);
   if (!policies) return;
-  const request: AuthzRequest = {
-    action,
-    resource: requestResource(ctx, input),
-    context: requestContext(ctx, policies),
-  };
-  const denial = decide(policies, request);
-  if (!denial) return;
-  const message = deniedMessage(ctx.caller.arn, request, denial);
-  throw protocol === 'query'
-    ? new AwsError('AccessDenied', message, 403)
-    : new AwsError('AccessDeniedException', message, 400);
+  const context = requestContext(ctx, policies);
+  const requests: AuthzRequest[] = [{ action, resource: requestResource(ctx, input), context }];
+  const passed = passedRole(ctx, input);
+  if (passed) requests.push({ action: 'iam:PassRole', resource: passed, context });
+  for (const request of requests) {
+    const denial = decide(policies, request);
+    if (!denial) continue;
+    const message = deniedMessage(ctx.caller.arn, request, denial);
+    throw protocol === 'query'
+      ? new AwsError('AccessDenied', message, 403)
+      : new AwsError('AccessDeniedException', message, 400);
+  }
 }

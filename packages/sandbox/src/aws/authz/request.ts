@@ -6,6 +6,7 @@
  */
 import { iamArn } from '../../world/iam-state.js';
 import type { AwsContext, Caller } from '../context.js';
+import { instanceProfileArn, instanceProfilesOf } from '../iam/ops/instance-profiles.js';
 import type { RequestContext } from './conditions.js';
 import type { PolicySet } from './principal-policies.js';
 
@@ -37,6 +38,11 @@ function iamResource(ctx: AwsContext, input: ReadonlyMap<string, string>): strin
   if (group && GROUP_ACTIONS.has(ctx.action)) {
     return iamArn(accountId, 'group', account.iam.groups.get(group)?.path ?? text(input, 'Path') ?? '/', group);
   }
+  const profile = text(input, 'InstanceProfileName');
+  if (profile && ctx.action !== 'ListInstanceProfilesForRole') {
+    const path = instanceProfilesOf(account.iam).get(profile)?.path ?? text(input, 'Path') ?? '/';
+    return instanceProfileArn(accountId, { path, name: profile });
+  }
   const user = text(input, 'UserName');
   if (user) return iamArn(accountId, 'user', account.iam.users.get(user)?.path ?? text(input, 'Path') ?? '/', user);
   const role = text(input, 'RoleName');
@@ -61,6 +67,17 @@ export function requestResource(ctx: AwsContext, input: unknown): string {
   if (ctx.service === 'iam' && input instanceof Map) return iamResource(ctx, input);
   if (ctx.service === 'sts' && input instanceof Map) return text(input, 'RoleArn') ?? '*';
   return '*';
+}
+
+/**
+ * The role a call passes, which IAM also authorizes as `iam:PassRole` on that role: "The caller of this operation
+ * must be granted the PassRole permission on the IAM role" (IAM API Reference, API_AddRoleToInstanceProfile.html).
+ */
+export function passedRole(ctx: AwsContext, input: unknown): string | null {
+  if (ctx.service !== 'iam' || ctx.action !== 'AddRoleToInstanceProfile' || !(input instanceof Map)) return null;
+  const role = text(input, 'RoleName');
+  if (!role) return null;
+  return iamArn(ctx.caller.accountId, 'role', ctx.caller.account.iam.roles.get(role)?.path ?? '/', role);
 }
 
 /** The action name IAM policies use for this call. */

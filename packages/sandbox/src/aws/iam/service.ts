@@ -6,6 +6,7 @@ import { attachmentHandlers } from './handlers/attachments.js';
 import { authorizationDetailsHandlers } from './handlers/authorization-details.js';
 import { credentialHandlers } from './handlers/credentials.js';
 import { groupHandlers } from './handlers/groups.js';
+import { instanceProfileHandlers } from './handlers/instance-profiles.js';
 import { mfaHandlers } from './handlers/mfa.js';
 import { oidcProviderHandlers } from './handlers/oidc-providers.js';
 import { passwordPolicyHandlers } from './handlers/password-policy.js';
@@ -24,6 +25,7 @@ const RESOURCE_PARAMS: [string, string][] = [
   ['AccessKeyId', 'AWS::IAM::AccessKey'],
   ['SerialNumber', 'AWS::IAM::MFADevice'],
   ['SAMLProviderArn', 'AWS::IAM::SAMLProvider'],
+  ['InstanceProfileName', 'AWS::IAM::InstanceProfile'],
 ];
 
 function resourcesOf(params: QueryParams): TrailResource[] {
@@ -58,6 +60,7 @@ const handlers: Record<string, QueryHandler> = {
   ...authorizationDetailsHandlers,
   ...summaryHandlers,
   ...oidcProviderHandlers,
+  ...instanceProfileHandlers,
 };
 
 /** The IAM service table for the AWS route. */

@@ -3,6 +3,7 @@ import { makeAwsId } from '../../../rng.js';
 import { type IamRole, iamArn, type Tag } from '../../../world/iam-state.js';
 import { AwsError } from '../../errors.js';
 import { checkPath, checkPolicyDocument, checkRoleName, checkTags, policySize } from '../validate.js';
+import { instanceProfilesForRole } from './instance-profiles.js';
 import { requireManagedPolicy } from './policies.js';
 import { type IamScope, nameTaken, requireRole } from './scope.js';
 
@@ -106,6 +107,8 @@ export function deleteRole(scope: IamScope, roleName: string): void {
     throw new AwsError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
   if (role.inlinePolicies.size > 0)
     throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+  if (instanceProfilesForRole(iam, role.roleName).length > 0)
+    throw new AwsError('DeleteConflict', 'Cannot delete entity, must remove roles from instance profile first.', 409);
   iam.roles.delete(role.roleName);
 }
 
