@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { ApplyFlags } from './apply-run.js';
 import type { Io } from './io.js';
-import { parseIntFlag } from './parse.js';
+import { parseDurationFlag, parseIntFlag } from './parse.js';
 
 export function registerApply(program: Command, io: Io): void {
   program
@@ -26,6 +26,12 @@ export function registerApply(program: Command, io: Io): void {
       '--assume-role <name>',
       'role to read member accounts with (stale-plan check)',
       'OrganizationAccountAccessRole',
+    )
+    .option(
+      '--wait <duration>',
+      "identitySource scim: how long to wait for Entra's provisioning to bring the new groups into the Identity Store before assigning them (90s, 45m, 2h; 0: no wait)",
+      parseDurationFlag('--wait', true),
+      45 * 60_000,
     )
     .option('--break-lock', 'take the apply lock even if another run holds it (only when that run is gone)', false)
     .option(

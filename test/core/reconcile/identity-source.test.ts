@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { applyChanges } from '../../../src/core/reconcile/apply-changes.js';
 import { diffApply, type LiveApplyState } from '../../../src/core/reconcile/apply-diff.js';
+import { changeId, ownerCheck, undoOf } from '../../../src/core/reconcile/changes.js';
 import { desiredStateFromPlan, type PlanForApply } from '../../../src/core/reconcile/desired.js';
-import { scopeToIdentitySource } from '../../../src/core/reconcile/identity-source.js';
+import {
+  scimWaits,
+  scopeToIdentitySource,
+  withProvisionedGroups,
+} from '../../../src/core/reconcile/identity-source.js';
+import { dependenciesOf } from '../../../src/core/reconcile/order.js';
+import { refuseUnowned } from '../../../src/core/reconcile/refuse-unowned.js';
 
 const plan: PlanForApply = {
   formatVersion: 1,
@@ -80,12 +88,65 @@ describe('scopeToIdentitySource', () => {
     assert.ok(scoped.skipped.some((s) => s.item === 'assignment 222222222222 ReadOnly -> AWS-dev-ReadOnly'));
   });
 
-  it('scim: a missing group is to be made in Entra and assigned to the enterprise app', () => {
-    const scoped = scopeToIdentitySource(full, 'scim', desired.groups, present);
-    const group = scoped.skipped.find((s) => s.item === 'group AWS-dev-ReadOnly');
-    assert.match(
-      group?.reason ?? '',
-      /create the Entra group "AWS-dev-ReadOnly" .* assign it to the AWS IAM Identity Center enterprise app/,
+  it('scim: Entra writes stay, no Identity Store writes; every assignment of a missing group waits for it to arrive', () => {
+    const entraSide = diffApply(desired, { ...live, appAssignedGroups: [] });
+    const scoped = scopeToIdentitySource(entraSide, 'scim', desired.groups, present, true);
+    assert.deepEqual(Object.values(scoped.store).flat(), [], 'provisioning writes the Identity Store, not apply');
+    assert.deepEqual(
+      scoped.groups.create.map((g) => g.name),
+      ['AWS-dev-ReadOnly', 'AWS-prod-ReadOnly'],
     );
+    assert.deepEqual(scoped.appAssignments, ['AWS-dev-ReadOnly', 'AWS-prod-ReadOnly']);
+    const changes = applyChanges(scoped);
+    const waits = scimWaits('scim', changes, present);
+    assert.deepEqual(waits, [{ kind: 'scim.group.await', group: 'AWS-dev-ReadOnly' }], 'the present group needs none');
+    const deps = dependenciesOf([...changes, ...waits]);
+    const wait = changeId(waits[0]);
+    assert.deepEqual(deps.get(wait), [
+      'entra.app.assign:aws-dev-readonly',
+      'entra.group.create:aws-dev-readonly',
+      'entra.member.add:aws-dev-readonly:ana@example.com',
+    ]);
+    assert.ok(deps.get('assignment.create:222222222222|ReadOnly|aws-dev-readonly')?.includes(wait));
+    assert.ok(!deps.get('assignment.create:111111111111|ReadOnly|aws-prod-readonly')?.includes(wait));
+    assert.equal(undoOf(waits[0]), null, 'a wait writes nothing and has nothing to undo');
+    assert.equal(ownerCheck(waits[0]), null);
+    assert.deepEqual(scimWaits('external', changes, present), []);
+  });
+
+  it('scim without the enterprise app: the assignments of a missing group wait for entra setup', () => {
+    const scoped = scopeToIdentitySource(diffApply(desired, live), 'scim', desired.groups, present, false);
+    assert.match(
+      scoped.skipped.find((s) => s.item === 'group AWS-dev-ReadOnly')?.reason ?? '',
+      /enterprise app is not set up \(run `iam2sso entra setup` with --scim-endpoint/,
+    );
+    assert.deepEqual(
+      scoped.assignments.create.map((a) => a.group),
+      ['AWS-prod-ReadOnly'],
+    );
+  });
+
+  it('scim: an Identity Store group counts as ours only when provisioning made it from our Entra group', () => {
+    const state: LiveApplyState = {
+      ...live,
+      groups: [
+        { id: 'e-prod', name: 'AWS-prod-ReadOnly', members: [], managedByTool: true },
+        { id: 'e-dev', name: 'AWS-dev-ReadOnly', members: [], managedByTool: true },
+      ],
+      store: {
+        users: [],
+        groups: [
+          { id: 's-prod', name: 'AWS-prod-ReadOnly', managedByTool: false, members: [], externalIds: ['e-prod'] },
+          // Made by hand under the planned name: provisioning would take it over with its members.
+          { id: 's-dev', name: 'AWS-dev-ReadOnly', managedByTool: false, members: [], externalIds: [] },
+        ],
+      },
+    };
+    const { refused } = refuseUnowned(desired, withProvisionedGroups('scim', state));
+    assert.deepEqual(
+      refused.map((r) => r.item),
+      ['group AWS-dev-ReadOnly', 'assignment 222222222222 ReadOnly -> AWS-dev-ReadOnly'],
+    );
+    assert.match(refused[0].reason, /Identity Store group AWS-dev-ReadOnly exists and is not managed by iam2sso/);
   });
 });
