@@ -122,6 +122,7 @@ describe('apply and sync follow the plan identity source (end to end on the sand
     // The enterprise app with provisioning to the sandbox's SCIM endpoint, as `iam2sso entra setup` leaves it (that
     // command has its own end-to-end test): made here through the product's Graph adapter, without a CLI run.
     const entra = sandboxAdapter(w.sandbox);
+    world.entra!.instantiateDelayMs = 0;
     const app = await entra.appWriter.instantiate(AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME);
     const spId = app.servicePrincipalId;
     const [templateId] = await entra.apps.listSyncTemplateIds(spId);
