@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { dryRunArrivals } from '../../src/apply/dry-run.js';
+import { dryRunArrivals, dryRunPorts } from '../../src/apply/dry-run.js';
+import { applyPerformer } from '../../src/apply/perform.js';
+import type { ApplyPorts } from '../../src/apply/ports.js';
+import type { LiveContext } from '../../src/apply/read-live.js';
 import {
   formatDuration,
   GroupNotProvisioned,
@@ -155,5 +158,62 @@ describe('waiting for Entra provisioning to bring groups into the Identity Store
     assert.ok(!calls.some((c) => c.startsWith('assignment.create:') && c.endsWith('aws-a')), 'never attempted');
     assert.ok(calls.includes('assignment.create:111111111111|Admin|aws-b'));
     assert.equal(journal.entries.find((e) => e.kind === 'scim.group.await')?.undo, null);
+  });
+});
+
+describe('a scim dry run through the performer', () => {
+  it('lists the Entra writes, the wait and the assignment it would make, and waits for nothing', async () => {
+    // Every call that reaches the clouds behind the dry run fails the test: a dry run reads only what it was given.
+    const refuse = async (): Promise<never> => {
+      throw new Error('a dry run reached the cloud');
+    };
+    const clouds = new Proxy({} as Record<string, unknown>, { get: () => refuse });
+    const writes: string[] = [];
+    const wrapped = dryRunPorts(
+      { identityCenter: clouds, identityStore: clouds, entra: clouds } as unknown as ApplyPorts,
+      writes,
+    );
+    const live = {
+      permissionSetArns: new Map([['Admin', 'arn:aws:sso:::permissionSet/ssoins-1/ps-1']]),
+      storeGroupIds: new Map<string, string>(),
+      storeUserIds: new Map<string, string>(),
+      entraGroupIds: new Map<string, string>(),
+      entraUsers: new Map(),
+      app: { servicePrincipalId: 'sp-1', appRoleId: 'role-1', displayName: 'AWS' },
+      state: { store: { groups: [], users: [] } },
+    } as unknown as LiveContext;
+    const performer = applyPerformer(wrapped, live, {
+      concurrency: 4,
+      sleep: async () => {},
+      arrivals: dryRunArrivals(writes, 45 * 60_000),
+    });
+    const changes: Change[] = [
+      { kind: 'entra.group.create', name: 'AWS-A' },
+      { kind: 'entra.app.assign', group: 'AWS-A' },
+      { kind: 'scim.group.await', group: 'AWS-A' },
+      { kind: 'assignment.create', accountId: '111111111111', permissionSet: 'Admin', group: 'AWS-A' },
+    ];
+    const r = await executeChanges(changes, performer, {
+      runId: 'dry',
+      journal: memoryJournal(),
+      ownership: memoryOwnership({
+        isOwned: () => false,
+        originOf: () => null,
+        record: () => {},
+        release: () => {},
+        count: () => 0,
+      }),
+      log: () => {},
+    });
+    assert.equal(r.done.length, 4, JSON.stringify(r));
+    assert.deepEqual(
+      writes.map((w) => w.replace(/dry-run-[\w-]+/g, 'ID')),
+      [
+        'graph POST /groups AWS-A',
+        'graph POST /servicePrincipals/sp-1/appRoleAssignedTo ID',
+        "wait up to 45m for Entra's provisioning to bring group AWS-A into the Identity Store",
+        'CreateAccountAssignment 111111111111 arn:aws:sso:::permissionSet/ssoins-1/ps-1 GROUP ID',
+      ],
+    );
   });
 });
