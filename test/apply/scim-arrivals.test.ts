@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { dryRunArrivals, dryRunPorts } from '../../src/apply/dry-run.js';
 import { applyPerformer } from '../../src/apply/perform.js';
-import type { ApplyPorts } from '../../src/apply/ports.js';
+import type { ApplyPorts, IdentityCenterReader } from '../../src/apply/ports.js';
 import type { LiveContext } from '../../src/apply/read-live.js';
 import {
   formatDuration,
@@ -14,7 +17,10 @@ import { type Change, changeId } from '../../src/core/reconcile/changes.js';
 import type { SyncJob } from '../../src/entra/ports.js';
 import type { StoreGroup } from '../../src/ports/identity-store.js';
 import { executeChanges, type Performer } from '../../src/reconcile/executor.js';
-import { memoryJournal } from '../../src/reconcile/journal.js';
+import { memoryJournal, stateJournal } from '../../src/reconcile/journal.js';
+import { resumeOpenEntries } from '../../src/reconcile/resume.js';
+import { openStateDb } from '../../src/store/db.js';
+import { runEntries } from '../../src/store/journal-repo.js';
 import { memoryOwnership } from '../../src/store/ownership-repo.js';
 
 /** An Identity Store whose group list grows by `arrivals[n]` on its n-th read, on a virtual clock moved by sleep. */
@@ -215,5 +221,35 @@ describe('a scim dry run through the performer', () => {
         'CreateAccountAssignment 111111111111 arn:aws:sso:::permissionSet/ssoins-1/ps-1 GROUP ID',
       ],
     );
+  });
+});
+
+describe('a scim apply killed while it waits', () => {
+  it('leaves an open wait that the next run supersedes without calling Identity Center (it decides again from live state)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam2sso-scim-resume-'));
+    const db = await openStateDb(join(dir, 'state.db'));
+    try {
+      const wait: Change = { kind: 'scim.group.await', group: 'AWS-A' };
+      stateJournal(db, 'killed', 'plan').begin({
+        stepId: changeId(wait),
+        kind: wait.kind,
+        target: 'AWS-A',
+        undo: null,
+      });
+      const untouchable = new Proxy({}, { get: () => () => Promise.reject(new Error('Identity Center was called')) });
+      const lines = await resumeOpenEntries(
+        stateJournal(db, 'next', 'plan'),
+        untouchable as IdentityCenterReader,
+        async () => {},
+      );
+      assert.deepEqual(lines, []);
+      assert.deepEqual(
+        runEntries(db, 'killed').map((e) => [e.kind, e.status]),
+        [['scim.group.await', 'superseded']],
+      );
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
