@@ -100,6 +100,7 @@ export function dryRunPorts(ports: ApplyPorts, log: DryRunLog): ApplyPorts {
 export function dryRunArrivals(log: DryRunLog, waitMs: number): GroupArrivals {
   let n = 0;
   return {
+    waitMs,
     async waitFor(group) {
       log.push(
         `wait up to ${formatDuration(waitMs)} for Entra's provisioning to bring group ${group} into the Identity Store`,

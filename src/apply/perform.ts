@@ -276,6 +276,9 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         );
       return fn();
     },
+    // A wait lasts as long as --wait says, and a little more for its last read and the advice.
+    timeoutMs: (c) =>
+      c.kind === 'scim.group.await' && options.arrivals ? options.arrivals.waitMs + 120_000 : undefined,
     lane: (c) =>
       c.kind === 'assignment.create' || c.kind === 'assignment.delete' || c.kind === 'ps.provision' ? c.accountId : '',
     concurrency(c) {

@@ -14,8 +14,8 @@ import type { LiveContext } from './read-live.js';
 /** How long `apply` waits for its groups by default: one provisioning cycle (about 40 minutes) and a margin. */
 export const DEFAULT_SCIM_WAIT_MS = 45 * 60_000;
 
-/** Waits for one group; resolves with its Identity Store group id. */
-export type GroupArrivals = { waitFor(group: string, entraGroupId: string): Promise<string> };
+/** Waits for one group; resolves with its Identity Store group id. `waitMs`: the longest the run waits. */
+export type GroupArrivals = { waitMs: number; waitFor(group: string, entraGroupId: string): Promise<string> };
 
 /** How long and how often the watcher looks, and where it reports. */
 export type ArrivalOptions = {
@@ -128,6 +128,7 @@ export function watchGroupArrivals(
   };
 
   return {
+    waitMs: options.waitMs,
     waitFor(group, entraGroupId) {
       return new Promise<string>((resolve, reject) => {
         waiting.set(lower(group), { group, entraGroupId, resolve, reject });

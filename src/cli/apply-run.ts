@@ -250,8 +250,6 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
       ownership,
       signal: stop.signal,
       log: (line) => io.err(line),
-      // A change may take 10 minutes; a wait for Entra's provisioning as long as --wait says.
-      timeoutMs: Math.max(600_000, waitMs + 120_000),
     });
     const report = applyReport(diff, exec, skipped);
     if (flags.dryRun) recordPendingDiff(db, flags.plan, plan, 'apply --dry-run', { diff, changes, skipped });

@@ -167,6 +167,40 @@ describe('waiting for Entra provisioning to bring groups into the Identity Store
   });
 });
 
+describe("the executor and a change's own timeout", () => {
+  it('ends a wait at the time its performer gives, not the run timeout, and cancels what follows it', async () => {
+    const changes: Change[] = [
+      { kind: 'scim.group.await', group: 'AWS-A' },
+      { kind: 'assignment.create', accountId: '111111111111', permissionSet: 'Admin', group: 'AWS-A' },
+    ];
+    const performer: Performer = {
+      resolve: () => ({}),
+      perform: (c) => new Promise((r) => setTimeout(() => r({}), c.kind === 'scim.group.await' ? 300 : 0)),
+      limit: (_c, fn) => fn(),
+      concurrency: () => 4,
+      timeoutMs: (c) => (c.kind === 'scim.group.await' ? 30 : undefined),
+    };
+    const r = await executeChanges(changes, performer, {
+      runId: 't',
+      journal: memoryJournal(),
+      ownership: memoryOwnership({
+        isOwned: () => false,
+        originOf: () => null,
+        record: () => {},
+        release: () => {},
+        count: () => 0,
+      }),
+      log: () => {},
+      timeoutMs: 60_000,
+    });
+    assert.match(r.failed[0]?.error ?? '', /wait for group AWS-A .* did not finish within 0 s/);
+    assert.deepEqual(
+      r.cancelled.map((c) => c.change.kind),
+      ['assignment.create'],
+    );
+  });
+});
+
 describe('a scim dry run through the performer', () => {
   it('lists the Entra writes, the wait and the assignment it would make, and waits for nothing', async () => {
     // Every call that reaches the clouds behind the dry run fails the test: a dry run reads only what it was given.
@@ -212,6 +246,8 @@ describe('a scim dry run through the performer', () => {
       log: () => {},
     });
     assert.equal(r.done.length, 4, JSON.stringify(r));
+    assert.equal(performer.timeoutMs?.(changes[2]), 47 * 60_000, 'a wait may last --wait, and its last read');
+    assert.equal(performer.timeoutMs?.(changes[3]), undefined, 'other changes keep the run timeout');
     assert.deepEqual(
       writes.map((w) => w.replace(/dry-run-[\w-]+/g, 'ID')),
       [
