@@ -14,6 +14,7 @@ import { type DesiredState, desiredStateFromPlan, type PlanForApply } from '../c
 import {
   DEFAULT_IDENTITY_SOURCE,
   entraWritten,
+  provisioningBlocker,
   scimWaits,
   scopeToIdentitySource,
   withProvisionedGroups,
@@ -64,6 +65,15 @@ export function createApplyRuntime(
   };
 }
 
+/** scim: why provisioning cannot bring groups now (no app, no job, paused, in quarantine), or null. */
+async function provisioningState(ports: ApplyPorts, live: LiveContext): Promise<string | null> {
+  if (!live.app) return provisioningBlocker(null);
+  // Unreadable (e.g. no Synchronization.Read.All): apply waits, and says what to check if the groups do not come.
+  return provisioningBlocker(
+    await ports.entra.provisioningJobs(live.app.servicePrincipalId).catch(() => 'unknown' as const),
+  );
+}
+
 /**
  * The target, the live state, the diff and its typed changes for a plan; `adoptionProblems` are the plan's
  * `adopt:` entries the live state refutes (at their path in the plan file: nothing may run while there are any).
@@ -101,7 +111,7 @@ export async function computeChanges(
     source,
     entraWritten(source) ? desired.groups : planned.groups,
     inStore,
-    live.app !== null,
+    source === 'scim' ? await provisioningState(ports, live) : null,
   );
   const { changes, held } = holdDeletesWhileRefused(applyChanges(diff, live.state.assignments), refused);
   diff.skipped.push(...refused, ...held);

@@ -6,6 +6,7 @@
  * the gallery app's mapping (objectId -> externalId, displayName -> displayName) writes it. When the deadline
  * passes, every group still missing fails with what to check.
  */
+import { provisioningBlocker } from '../core/reconcile/identity-source.js';
 import type { SyncJob } from '../entra/ports.js';
 import type { IdentityStoreReader, StoreGroup } from '../ports/identity-store.js';
 import type { ApplyPorts } from './ports.js';
@@ -148,13 +149,9 @@ export function provisioningAdvice(jobs: SyncJob[] | Error): string {
     'Check the provisioning logs for these groups and the scope (Entra admin center > Enterprise apps > AWS IAM Identity Center > Provisioning: "Sync only assigned users and groups" provisions them, since apply assigned them; a scoping filter on groups can leave them out).';
   if (jobs instanceof Error)
     return `The provisioning job could not be read (${jobs.message}): grant Synchronization.Read.All to see its status. ${scope}`;
-  if (jobs.length === 0)
-    return 'The AWS IAM Identity Center app has no provisioning job: run `iam2sso entra setup --scim-endpoint URL` (token in IAM2SSO_SCIM_TOKEN), then run apply again.';
+  const blocked = provisioningBlocker(jobs);
+  if (blocked) return `${blocked[0].toUpperCase()}${blocked.slice(1)}. ${scope}`;
   const job = jobs[0];
-  if (job.quarantined)
-    return `Provisioning job ${job.id} is in quarantine: fix the SCIM endpoint or token (\`iam2sso entra setup --replace-scim-credentials\`), restart provisioning, then run apply again. ${scope}`;
-  if (!/active/i.test(job.scheduleState))
-    return `Provisioning job ${job.id} is ${job.scheduleState}: start provisioning in Entra, then run apply again. ${scope}`;
   if ((job.lastExecutionState ?? '').toLowerCase() === 'failed')
     return `Provisioning job ${job.id} runs, but its last cycle failed (a 401 means the SCIM token expired). ${scope}`;
   return `Provisioning job ${job.id} runs (last cycle: ${job.lastExecutionState ?? 'none yet'}); Entra provisions assigned groups on its next cycle, about every 40 minutes: run apply again later (it makes only what is missing), or wait longer with --wait. ${scope}`;
@@ -172,6 +169,6 @@ export function applyArrivals(
     diagnose: async () =>
       app
         ? provisioningAdvice(await ports.entra.provisioningJobs(app.servicePrincipalId).catch((e: Error) => e))
-        : provisioningAdvice([]),
+        : `${provisioningBlocker(null)}.`,
   });
 }

@@ -54,7 +54,8 @@ export function scopeToIdentitySource(
   source: IdentitySource,
   planned: DesiredGroup[],
   storeGroups: Set<string>,
-  appReady = true,
+  /** scim: why Entra's provisioning cannot bring groups now (see provisioningBlocker), or null. */
+  blocked: string | null = null,
 ): ApplyDiff {
   if (toolFeedsDirectory(source)) return diff;
   const noStore: ApplyDiff['store'] = {
@@ -64,12 +65,12 @@ export function scopeToIdentitySource(
     removeMembers: [],
     deleteGroups: [],
   };
-  if (source === 'scim' && appReady) return { ...diff, store: noStore };
+  if (source === 'scim' && !blocked) return { ...diff, store: noStore };
   const missing = planned.filter((g) => !storeGroups.has(g.name.toLowerCase()));
   const absent = new Set(missing.map((g) => g.name.toLowerCase()));
   const step = (g: DesiredGroup) =>
     source === 'scim'
-      ? `not in the Identity Store, and Entra cannot provision it: the AWS IAM Identity Center enterprise app is not set up (run \`iam2sso entra setup\` with --scim-endpoint, then run apply again)`
+      ? `not in the Identity Store, and Entra's provisioning cannot bring it now: ${blocked}`
       : `not in the Identity Store (identity source ${source}): ${operatorStep(g)}`;
   const skipped: Skipped[] = missing.map((g) => ({ item: `group ${g.name}`, reason: step(g) }));
   for (const a of diff.assignments.create)
@@ -91,6 +92,28 @@ export function scopeToIdentitySource(
     appAssignments: [],
     skipped: [...diff.skipped, ...skipped],
   };
+}
+
+/** A provisioning job as far as apply looks at it. */
+export type ProvisioningJobState = { id: string; scheduleState: string; quarantined: boolean };
+
+/**
+ * Why Entra's provisioning cannot bring groups into the Identity Store now, with what to do, or null when it can
+ * (its job is active and not in quarantine). `jobs` null: the app is not set up; `unknown`: the jobs could not be read
+ * (then apply waits, and says so if the groups do not come).
+ */
+export function provisioningBlocker(jobs: ProvisioningJobState[] | null | 'unknown'): string | null {
+  if (jobs === 'unknown') return null;
+  if (jobs === null)
+    return 'the AWS IAM Identity Center enterprise app is not set up in Entra: run `iam2sso entra setup` with --scim-endpoint, then run apply again';
+  const job = jobs[0];
+  if (!job)
+    return 'the AWS IAM Identity Center app has no provisioning job: run `iam2sso entra setup --scim-endpoint URL` (token in IAM2SSO_SCIM_TOKEN), then run apply again';
+  if (job.quarantined)
+    return `provisioning job ${job.id} is in quarantine: fix the SCIM endpoint or token (\`iam2sso entra setup --replace-scim-credentials\`), restart provisioning, then run apply again`;
+  if (!/active/i.test(job.scheduleState))
+    return `provisioning job ${job.id} is ${job.scheduleState}: start provisioning in Entra (Enterprise apps > AWS IAM Identity Center > Provisioning), then run apply again`;
+  return null;
 }
 
 /**

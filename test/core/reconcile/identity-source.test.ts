@@ -5,6 +5,7 @@ import { diffApply, type LiveApplyState } from '../../../src/core/reconcile/appl
 import { changeId, ownerCheck, undoOf } from '../../../src/core/reconcile/changes.js';
 import { desiredStateFromPlan, type PlanForApply } from '../../../src/core/reconcile/desired.js';
 import {
+  provisioningBlocker,
   scimWaits,
   scopeToIdentitySource,
   withProvisionedGroups,
@@ -90,7 +91,10 @@ describe('scopeToIdentitySource', () => {
 
   it('scim: Entra writes stay, no Identity Store writes; every assignment of a missing group waits for it to arrive', () => {
     const entraSide = diffApply(desired, { ...live, appAssignedGroups: [] });
-    const scoped = scopeToIdentitySource(entraSide, 'scim', desired.groups, present, true);
+    const active = [{ id: 'aws.1', scheduleState: 'Active', quarantined: false }];
+    assert.equal(provisioningBlocker(active), null);
+    assert.equal(provisioningBlocker('unknown'), null, 'a job that cannot be read is waited for');
+    const scoped = scopeToIdentitySource(entraSide, 'scim', desired.groups, present, provisioningBlocker(active));
     assert.deepEqual(Object.values(scoped.store).flat(), [], 'provisioning writes the Identity Store, not apply');
     assert.deepEqual(
       scoped.groups.create.map((g) => g.name),
@@ -114,16 +118,30 @@ describe('scopeToIdentitySource', () => {
     assert.deepEqual(scimWaits('external', changes, present), []);
   });
 
-  it('scim without the enterprise app: the assignments of a missing group wait for entra setup', () => {
-    const scoped = scopeToIdentitySource(diffApply(desired, live), 'scim', desired.groups, present, false);
-    assert.match(
-      scoped.skipped.find((s) => s.item === 'group AWS-dev-ReadOnly')?.reason ?? '',
-      /enterprise app is not set up \(run `iam2sso entra setup` with --scim-endpoint/,
-    );
-    assert.deepEqual(
-      scoped.assignments.create.map((a) => a.group),
-      ['AWS-prod-ReadOnly'],
-    );
+  it('scim when provisioning cannot bring groups (no app, no job, paused, in quarantine): their assignments are skipped with the step, not waited for', () => {
+    const cases: [Parameters<typeof provisioningBlocker>[0], RegExp][] = [
+      [null, /enterprise app is not set up in Entra: run `iam2sso entra setup` with --scim-endpoint/],
+      [[], /no provisioning job: run `iam2sso entra setup --scim-endpoint URL`/],
+      [[{ id: 'aws.1', scheduleState: 'Paused', quarantined: false }], /aws\.1 is Paused: start provisioning in Entra/],
+      [[{ id: 'aws.1', scheduleState: 'Active', quarantined: true }], /in quarantine: .*--replace-scim-credentials/],
+    ];
+    for (const [jobs, reason] of cases) {
+      const scoped = scopeToIdentitySource(
+        diffApply(desired, live),
+        'scim',
+        desired.groups,
+        present,
+        provisioningBlocker(jobs),
+      );
+      const skipped = scoped.skipped.find((s) => s.item === 'group AWS-dev-ReadOnly')?.reason ?? '';
+      assert.match(skipped, /not in the Identity Store, and Entra's provisioning cannot bring it now: /);
+      assert.match(skipped, reason);
+      assert.deepEqual(
+        scoped.assignments.create.map((a) => a.group),
+        ['AWS-prod-ReadOnly'],
+      );
+      assert.deepEqual(scimWaits('scim', applyChanges(scoped), present), []);
+    }
   });
 
   it('scim: an Identity Store group counts as ours only when provisioning made it from our Entra group', () => {
