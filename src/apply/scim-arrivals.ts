@@ -5,6 +5,13 @@
  * deadline; a group has arrived when an Identity Store group carries its Entra object id as externalId, which is how
  * the gallery app's mapping (objectId -> externalId, displayName -> displayName) writes it. When the deadline
  * passes, every group still missing fails with what to check.
+ *
+ * Sources: the group attribute mappings (displayName, objectId -> externalId, members) in Microsoft's "Configure AWS
+ * IAM Identity Center for automatic user provisioning"
+ * (https://learn.microsoft.com/entra/identity/saas-apps/aws-single-sign-on-provisioning-tutorial); the cycle interval
+ * ("incremental cycles ... about every 40 minutes") in "How Application Provisioning works in Microsoft Entra ID"
+ * (https://learn.microsoft.com/entra/identity/app-provisioning/how-provisioning-works); Identity Store ListGroups
+ * returns each group's ExternalIds (https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Group.html).
  */
 import { provisioningBlocker } from '../core/reconcile/identity-source.js';
 import type { SyncJob } from '../entra/ports.js';
