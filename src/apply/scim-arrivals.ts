@@ -35,6 +35,8 @@ export type ArrivalOptions = {
   diagnose?(): Promise<string>;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Aborted (Ctrl-C): the waits end at once, as interrupted. */
+  signal?: AbortSignal;
   /** The first pause between reads (default 2 s); it doubles up to `maxPollMs` (default 30 s). */
   firstPollMs?: number;
   maxPollMs?: number;
@@ -65,7 +67,26 @@ export function watchGroupArrivals(
   options: ArrivalOptions,
 ): GroupArrivals {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const signal = options.signal;
+  const sleep =
+    options.sleep ??
+    ((ms: number) =>
+      new Promise<void>((r) => {
+        const stop = () => {
+          clearTimeout(timer);
+          r();
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', stop);
+          r();
+        }, ms);
+        signal?.addEventListener('abort', stop, { once: true });
+      }));
+  const interrupted = () => {
+    for (const w of waiting.values())
+      w.reject(new Error(`interrupted while waiting for group ${w.group} to reach the Identity Store`));
+    waiting.clear();
+  };
   const waiting = new Map<string, Waiter>();
   let started: number | null = null;
 
@@ -124,6 +145,7 @@ export function watchGroupArrivals(
         );
         await sleep(Math.max(0, Math.min(pause, deadline - now())));
         pause = Math.min(pause * 2, options.maxPollMs ?? 30_000);
+        if (signal?.aborted) interrupted();
       }
     } finally {
       polling = false;
@@ -168,7 +190,7 @@ export function provisioningAdvice(jobs: SyncJob[] | Error): string {
 export function applyArrivals(
   ports: ApplyPorts,
   live: LiveContext,
-  options: Pick<ArrivalOptions, 'waitMs' | 'note'>,
+  options: Pick<ArrivalOptions, 'waitMs' | 'note' | 'signal'>,
 ): GroupArrivals {
   const app = live.app;
   return watchGroupArrivals(ports.identityStore, {

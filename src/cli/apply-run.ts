@@ -237,7 +237,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const progress = flags.progress !== false && !flags.dryRun;
     const arrivals = flags.dryRun
       ? dryRunArrivals(writes, waitMs)
-      : applyArrivals(ports, live, { waitMs, note: (line) => progress && io.err(line) });
+      : applyArrivals(ports, live, { waitMs, note: (line) => progress && io.err(line), signal: stop.signal });
     const performer = reportingPerformer(
       applyPerformer(ports, live, { concurrency: flags.concurrency, arrivals }),
       changes.length,

@@ -289,3 +289,25 @@ describe('a scim apply killed while it waits', () => {
     }
   });
 });
+
+describe('Ctrl-C while apply waits for provisioning', () => {
+  it('ends every wait at once as interrupted', async () => {
+    const stop = new AbortController();
+    const arrivals = watchGroupArrivals(
+      { listGroups: async () => [] },
+      { waitMs: 60 * 60_000, note: () => {}, signal: stop.signal, firstPollMs: 60_000 },
+    );
+    const started = Date.now();
+    const waits = [arrivals.waitFor('AWS-A', 'e-a'), arrivals.waitFor('AWS-B', 'e-b')];
+    setTimeout(() => stop.abort(), 20);
+    const results = await Promise.allSettled(waits);
+    assert.deepEqual(
+      results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.status)),
+      [
+        'interrupted while waiting for group AWS-A to reach the Identity Store',
+        'interrupted while waiting for group AWS-B to reach the Identity Store',
+      ],
+    );
+    assert.ok(Date.now() - started < 5000, 'not after the minute-long pause');
+  });
+});
