@@ -13,6 +13,7 @@ import {
   provisioningAdvice,
   watchGroupArrivals,
 } from '../../src/apply/scim-arrivals.js';
+import { parseDurationFlag } from '../../src/cli/parse.js';
 import { type Change, changeId } from '../../src/core/reconcile/changes.js';
 import type { SyncJob } from '../../src/entra/ports.js';
 import type { StoreGroup } from '../../src/ports/identity-store.js';
@@ -309,5 +310,15 @@ describe('Ctrl-C while apply waits for provisioning', () => {
       ],
     );
     assert.ok(Date.now() - started < 5000, 'not after the minute-long pause');
+  });
+});
+
+describe('apply --wait', () => {
+  it('takes 90s, 45m, 2h, 1h30m or 0, and names the flag when the value is not a duration', () => {
+    const wait = parseDurationFlag('--wait', true);
+    assert.deepEqual(['90s', '45m', '2h', '1h30m', '0'].map(wait), [90_000, 2_700_000, 7_200_000, 5_400_000, 0]);
+    for (const bad of ['', '45', 'm', '-5m', '1d'])
+      assert.throws(() => wait(bad), /--wait takes a duration such as 90s, 45m, 2h or 1h30m \(or 0\)/);
+    assert.throws(() => parseDurationFlag('--every')('0'), /--every takes a duration/);
   });
 });
