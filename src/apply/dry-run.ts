@@ -4,6 +4,7 @@
  * asynchronous requests they "started" report SUCCEEDED.
  */
 import type { ApplyPorts, EntraPort, IdentityCenterPort, IdentityStorePort } from './ports.js';
+import { formatDuration, type GroupArrivals } from './scim-arrivals.js';
 
 /** What the dry run would have written. */
 export type DryRunLog = string[];
@@ -82,6 +83,7 @@ export function dryRunPorts(ports: ApplyPorts, log: DryRunLog): ApplyPorts {
     listGroupMembers: (id) => en.listGroupMembers(id),
     findIdentityCenterApp: () => en.findIdentityCenterApp(),
     listAppAssignedGroups: (sp) => en.listAppAssignedGroups(sp),
+    provisioningJobs: (sp) => en.provisioningJobs(sp),
     createGroup: async (name) => recordAs(`graph POST /groups ${name}`, 'entra-group'),
     deleteGroup: async (id) => record(`graph DELETE /groups/${id}`),
     addGroupMember: async (g, u) => record(`graph POST /groups/${g}/members/$ref ${u}`),
@@ -92,4 +94,18 @@ export function dryRunPorts(ports: ApplyPorts, log: DryRunLog): ApplyPorts {
       record(`graph DELETE /servicePrincipals/${app.servicePrincipalId}/appRoleAssignedTo ${g}`),
   };
   return { identityCenter, identityStore, entra };
+}
+
+/** The dry run's stand-in for waiting on Entra's provisioning: the wait is a line, and the group "arrives" at once. */
+export function dryRunArrivals(log: DryRunLog, waitMs: number): GroupArrivals {
+  let n = 0;
+  return {
+    waitMs,
+    async waitFor(group) {
+      log.push(
+        `wait up to ${formatDuration(waitMs)} for Entra's provisioning to bring group ${group} into the Identity Store`,
+      );
+      return `${FAKE_PREFIX}provisioned-group-${++n}`;
+    },
+  };
 }

@@ -37,6 +37,7 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
     async listAppAssignedGroups(servicePrincipalId) {
       return (await adapter.apps.listAssignments(servicePrincipalId)).map((a) => a.principalId);
     },
+    provisioningJobs: (servicePrincipalId) => adapter.apps.listSyncJobs(servicePrincipalId),
     async createGroup(displayName, description) {
       const existing = (await adapter.reader.findGroupsByName(displayName))[0];
       if (existing)
@@ -66,12 +67,12 @@ export function entraPort(adapter: EntraAdapter, appName = DEFAULT_APP_NAME): En
 }
 
 /**
- * The Entra port when the plan's identity source is `scim` or `external`: apply reads nothing from Entra (no
+ * The Entra port when the plan's identity source is `external`: apply reads nothing from Entra (no
  * credentials needed) and any write is a bug, since the diff is scoped to the AWS side first.
  */
 export function absentEntraPort(): EntraPort {
   const refuse = async (): Promise<never> => {
-    throw new Error('Entra is not written when the identity source is scim or external');
+    throw new Error('Entra is not written when the identity source is external');
   };
   return {
     listUsers: async () => [],
@@ -79,6 +80,7 @@ export function absentEntraPort(): EntraPort {
     listGroupMembers: async () => [],
     findIdentityCenterApp: async () => null,
     listAppAssignedGroups: async () => [],
+    provisioningJobs: async () => [],
     createGroup: refuse,
     deleteGroup: refuse,
     addGroupMember: refuse,

@@ -13,6 +13,7 @@ import { KeyedMutex, sleep as realSleep, Semaphore } from '../reconcile/limits.j
 import { managedDescription } from './managed.js';
 import { type ApplyPorts, type AssignmentRef, type AsyncKind, MANAGED_TAG } from './ports.js';
 import type { LiveContext } from './read-live.js';
+import type { GroupArrivals } from './scim-arrivals.js';
 
 const lower = (s: string) => s.toLowerCase();
 
@@ -36,7 +37,13 @@ function need(map: Map<string, string>, key: string, what: string): string {
 }
 
 /** What the performer needs besides the ports. */
-export type PerformOptions = { concurrency: number; pollMs?: number; sleep?: (ms: number) => Promise<void> };
+export type PerformOptions = {
+  concurrency: number;
+  pollMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Waits for groups Entra's provisioning brings into the Identity Store (identity source `scim`). */
+  arrivals?: GroupArrivals;
+};
 
 /** The performer over apply's ports and live context (the context's id maps are updated as creates succeed). */
 export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: PerformOptions): Performer {
@@ -114,6 +121,9 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
       case 'object.adopt':
       case 'object.release':
         return c.objectId ? { objectId: c.objectId } : {};
+      case 'scim.group.await':
+        if (!options.arrivals) throw new Error('waiting for Entra provisioning is not set up in this run');
+        return { entraGroupId: entraGroup(c.group) };
       default:
         if (!('name' in c)) throw new Error(`${c.kind} is not a change apply makes`);
         if (isHardenChange(c)) throw new Error(`${c.kind} is made by entra harden, not by apply`);
@@ -240,6 +250,11 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         return { objectId: c.objectId };
       case 'object.release':
         return;
+      case 'scim.group.await': {
+        const id = await options.arrivals!.waitFor(c.group, ids.entraGroupId);
+        live.storeGroupIds.set(lower(c.group), id);
+        return { objectId: id };
+      }
     }
   };
 
@@ -261,9 +276,14 @@ export function applyPerformer(ports: ApplyPorts, live: LiveContext, options: Pe
         );
       return fn();
     },
+    // A wait lasts as long as --wait says, and a little more for its last read and the advice.
+    timeoutMs: (c) =>
+      c.kind === 'scim.group.await' && options.arrivals ? options.arrivals.waitMs + 120_000 : undefined,
     lane: (c) =>
       c.kind === 'assignment.create' || c.kind === 'assignment.delete' || c.kind === 'ps.provision' ? c.accountId : '',
     concurrency(c) {
+      // Every group waits at once: the watcher reads the Identity Store once for all of them.
+      if (c.kind === 'scim.group.await') return 1000;
       return c.kind === 'assignment.create' || c.kind === 'assignment.delete' || c.kind === 'ps.provision'
         ? Math.max(options.concurrency, 32)
         : options.concurrency;

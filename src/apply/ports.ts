@@ -5,6 +5,7 @@
  */
 import type { EntraUser } from '../core/entra-user.js';
 import type { BoundaryRef } from '../core/reconcile/desired.js';
+import type { SyncJob } from '../entra/ports.js';
 import type { IdentityStorePort } from '../ports/identity-store.js';
 
 /** A permission set as listed: its ARN, name, settings and tags. */
@@ -101,6 +102,8 @@ export type EntraPort = {
   findIdentityCenterApp(): Promise<EntraAppInfo | null>;
   /** Group object ids assigned to the app. */
   listAppAssignedGroups(servicePrincipalId: string): Promise<string[]>;
+  /** The app's provisioning (synchronization) jobs, to say why groups do not reach the Identity Store. */
+  provisioningJobs(servicePrincipalId: string): Promise<SyncJob[]>;
   /** Creates the group; a group holding the name is a NotManagedError (Entra allows duplicate names; we do not). */
   createGroup(displayName: string, description: string): Promise<string>;
   deleteGroup(groupId: string): Promise<void>;

@@ -84,6 +84,7 @@ async function readStore(ports: ApplyPorts, desired: DesiredState, concurrency: 
     id: g.groupId,
     name: g.displayName,
     managedByTool: owns(owned, 'store-group', lower(g.displayName), (g.description ?? '').includes(MANAGED_MARKER)),
+    externalIds: g.externalIds,
     members: (await ports.identityStore.listMemberships(g.groupId))
       .filter((m) => userNames.has(m.userId))
       .map((m) => ({ upn: lower(userNames.get(m.userId)!), membershipId: m.membershipId })),

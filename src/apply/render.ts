@@ -36,7 +36,8 @@ export function renderDiffLines(diff: ApplyDiff, changes: Change[]): string[] {
 /** The summary line: counts of changes, unchanged and skipped. */
 export function renderSummary(diff: ApplyDiff, all: Change[]): string {
   const adopts = all.filter((c) => c.kind === 'object.adopt').length;
-  const changes = all.filter((c) => c.kind !== 'object.adopt');
+  // Waiting for Entra's provisioning changes nothing by itself: what follows it is counted.
+  const changes = all.filter((c) => c.kind !== 'object.adopt' && c.kind !== 'scim.group.await');
   const removals = changes.filter(isRemoval).length;
   const creates = changes.filter((c) => !isRemoval(c) && /create|add|assign$/.test(c.kind)).length;
   const unchanged =

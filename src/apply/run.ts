@@ -13,8 +13,11 @@ import type { Change } from '../core/reconcile/changes.js';
 import { type DesiredState, desiredStateFromPlan, type PlanForApply } from '../core/reconcile/desired.js';
 import {
   DEFAULT_IDENTITY_SOURCE,
+  entraWritten,
+  provisioningBlocker,
+  scimWaits,
   scopeToIdentitySource,
-  toolFeedsDirectory,
+  withProvisionedGroups,
 } from '../core/reconcile/identity-source.js';
 import { holdDeletesWhileRefused, refuseUnowned } from '../core/reconcile/refuse-unowned.js';
 import type { EntraAdapter } from '../entra/adapter.js';
@@ -37,7 +40,7 @@ export type ApplyRuntime = { ports: ApplyPorts; close(): void };
 
 /**
  * Builds the ports: AWS adapters paced by one shared bucket, the Entra port over the adapter (null when the plan's
- * identity source is not iam2sso's: Entra is then neither read nor written).
+ * identity source is `external`: Entra is then neither read nor written).
  */
 export function createApplyRuntime(
   settings: AwsSettings,
@@ -60,6 +63,15 @@ export function createApplyRuntime(
       storeClient.destroy();
     },
   };
+}
+
+/** scim: why provisioning cannot bring groups now (no app, no job, paused, in quarantine), or null. */
+async function provisioningState(ports: ApplyPorts, live: LiveContext): Promise<string | null> {
+  if (!live.app) return provisioningBlocker(null);
+  // Unreadable (e.g. no Synchronization.Read.All): apply waits, and says what to check if the groups do not come.
+  return provisioningBlocker(
+    await ports.entra.provisioningJobs(live.app.servicePrincipalId).catch(() => 'unknown' as const),
+  );
 }
 
 /**
@@ -86,20 +98,28 @@ export async function computeChanges(
 ): Promise<ComputedChanges> {
   const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
   const planned = desiredStateFromPlan(plan);
-  // Someone else feeds the directory: its groups are neither read in Entra nor created, only assigned.
-  const target = toolFeedsDirectory(source) ? planned : { ...planned, groups: [] };
+  // Another feed fills the directory: its groups are neither read in Entra nor created, only assigned.
+  const target = entraWritten(source) ? planned : { ...planned, groups: [] };
   // The plan's adoptions count as owned in the read, so the diff shows what apply makes the adopted objects become.
   const live = await readLiveState(ports, target, concurrency, withAdoptions(owned, plan.adopt ?? []));
   const adoptions = checkAdoptions(plan.adopt ?? [], live.inventory, (ref) => owned.originOf(ref));
-  const members = toolFeedsDirectory(source) ? resolveMembers(target, live.people) : target;
-  const { desired, refused } = refuseUnowned(members, live.state);
+  const members = entraWritten(source) ? resolveMembers(target, live.people) : target;
+  const { desired, refused } = refuseUnowned(members, withProvisionedGroups(source, live.state));
+  const inStore = new Set(live.storeGroupIds.keys());
   const diff = scopeToIdentitySource(
     diffApply(desired, live.state),
     source,
-    planned.groups,
-    new Set(live.storeGroupIds.keys()),
+    entraWritten(source) ? desired.groups : planned.groups,
+    inStore,
+    source === 'scim' ? await provisioningState(ports, live) : null,
   );
   const { changes, held } = holdDeletesWhileRefused(applyChanges(diff, live.state.assignments), refused);
   diff.skipped.push(...refused, ...held);
-  return { desired, live, diff, changes: [...adoptions.changes, ...changes], adoptionProblems: adoptions.problems };
+  return {
+    desired,
+    live,
+    diff,
+    changes: [...adoptions.changes, ...changes, ...scimWaits(source, changes, inStore)],
+    adoptionProblems: adoptions.problems,
+  };
 }

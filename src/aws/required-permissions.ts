@@ -260,7 +260,10 @@ export type CommandModules = {
   assigns: boolean;
   /** Uses only the reads of its modules (e.g. plan reads Identity Center through apply's adapters). */
   readOnly?: boolean;
-  /** Actions of its modules it never calls (a module serves several commands). */
+  /**
+   * Actions of its modules it never calls (a module serves several commands; apply leaves the Identity Store's
+   * writes to provisioning when the plan's identity source is not iam2sso's sync).
+   */
   except?: string[];
   /**
    * The resources its IAM, SNS and EventBridge writes act on (`PARTITION` is replaced), when they can be named in
@@ -471,6 +474,45 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     notes: [
       'the role, its instance profile and the GitHub OIDC provider are the only IAM objects replace writes',
       'the member-account role for service accounts outside the management account',
+    ],
+  },
+};
+
+/** The Identity Store writes of apply's adapter: made by apply only when iam2sso feeds the Identity Store. */
+const IDENTITY_STORE_WRITES = AWS_MODULE_ACTIONS['src/aws/identity-store.ts'].filter((a) =>
+  /^identitystore:(Create|Delete|Update)/.test(a),
+);
+
+/**
+ * apply under the plan's identity source (see src/core/reconcile/identity-source.ts): `scim` makes the Entra groups,
+ * their members and app assignments and reads the provisioning job, but leaves the Identity Store to provisioning;
+ * `external` works on the AWS side only.
+ */
+export const APPLY_BY_IDENTITY_SOURCE: Record<'scim' | 'external', CommandModules> = {
+  scim: {
+    ...COMMAND_MODULES.apply,
+    graph: [
+      'users.read',
+      'groups.read',
+      'apps.read',
+      'groups.create',
+      'groups.members.write',
+      'apps.assign',
+      'sync.read',
+    ],
+    except: IDENTITY_STORE_WRITES,
+    notes: [
+      ...COMMAND_MODULES.apply.notes,
+      "identitySource scim: Entra's provisioning writes the Identity Store (apply only reads it); Synchronization.Read.All is read to say why groups do not arrive",
+    ],
+  },
+  external: {
+    ...COMMAND_MODULES.apply,
+    graph: [],
+    except: IDENTITY_STORE_WRITES,
+    notes: [
+      ...COMMAND_MODULES.apply.notes,
+      'identitySource external: no Microsoft Graph; the Identity Store is only read',
     ],
   },
 };

@@ -20,6 +20,7 @@ export function reportingPerformer(
     limit: (c, fn) => performer.limit(c, fn),
     concurrency: (c) => performer.concurrency(c),
     ...(performer.lane ? { lane: (c) => performer.lane?.(c) ?? '' } : {}),
+    ...(performer.timeoutMs ? { timeoutMs: (c) => performer.timeoutMs?.(c) } : {}),
     async perform(c, ids, submitted) {
       const out = await performer.perform(c, ids, submitted);
       made++;

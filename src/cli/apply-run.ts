@@ -7,12 +7,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
-import { dryRunPorts } from '../apply/dry-run.js';
+import { dryRunArrivals, dryRunPorts } from '../apply/dry-run.js';
 import { type HeldLock, holdApplyLock } from '../apply/lock.js';
 import { applyReport, massChangesOf } from '../apply/outcome.js';
 import { applyPerformer } from '../apply/perform.js';
 import { renderDiffLines, renderSummary } from '../apply/render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
+import { applyArrivals, DEFAULT_SCIM_WAIT_MS } from '../apply/scim-arrivals.js';
 import { findStaleAccounts, readAccountsNow } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
@@ -22,7 +23,12 @@ import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { contentHash } from '../core/reconcile/desired.js';
 import { describeMassChanges } from '../core/reconcile/guard.js';
-import { DEFAULT_IDENTITY_SOURCE, identitySourceNote, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
+import {
+  DEFAULT_IDENTITY_SOURCE,
+  entraNeed,
+  entraWritten,
+  identitySourceNote,
+} from '../core/reconcile/identity-source.js';
 import { type AssignmentFact, gateByReads, uncoveredAccounts } from '../core/reconcile/read-gate.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -59,6 +65,8 @@ export type ApplyFlags = AwsOptions & {
   allowMassDelete?: boolean;
   /** False with `--no-progress` or `--quiet`: no per-change lines. */
   progress?: boolean;
+  /** identitySource scim: how long to wait for Entra's provisioning to bring the new groups (ms). */
+  wait?: number;
 };
 
 /** Reads and validates a plan file for apply (strict: every referenced permission set must exist). */
@@ -160,8 +168,11 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const plan = readPlanForApply(flags.plan, config.plan.managedPoliciesQuota);
   const settings = await resolveAwsSettings(flags, { identityCenter: true, note: (line) => io.err(line) });
   const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
-  const entra = toolFeedsDirectory(source)
-    ? createEntraAdapter({ settings: resolveEntraSettings(config.entra, process.env), env: process.env })
+  const entra = entraWritten(source)
+    ? createEntraAdapter({
+        settings: resolveEntraSettings(config.entra, process.env, {}, { why: entraNeed(source) }),
+        env: process.env,
+      })
     : null;
   const runtime = createApplyRuntime(settings, entra, flags.rate ?? rateFromEnv(process.env));
   const db = await openStateDb(flags.state);
@@ -222,11 +233,16 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
     if (!flags.dryRun) startRun(db, runId, 'apply', new Date());
     process.on('SIGINT', onSigint);
+    const waitMs = flags.wait ?? DEFAULT_SCIM_WAIT_MS;
+    const progress = flags.progress !== false && !flags.dryRun;
+    const arrivals = flags.dryRun
+      ? dryRunArrivals(writes, waitMs)
+      : applyArrivals(ports, live, { waitMs, note: (line) => progress && io.err(line), signal: stop.signal });
     const performer = reportingPerformer(
-      applyPerformer(ports, live, { concurrency: flags.concurrency }),
+      applyPerformer(ports, live, { concurrency: flags.concurrency, arrivals }),
       changes.length,
       (line) => io.err(line),
-      flags.progress !== false && !flags.dryRun,
+      progress,
     );
     const exec = await executeChanges(changes, performer, {
       runId,
@@ -273,7 +289,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
           .slice(0, 5)
           .join('; ')}`,
         undefined,
-        'fix the cause and run the same command again: it resumes and makes only what is still missing',
+        report.failed.some((f) => f.error.startsWith('GroupNotProvisioned'))
+          ? 'once Entra has provisioned the groups (see above), run the same command again: it resumes and makes only the missing assignments (--wait waits longer)'
+          : 'fix the cause and run the same command again: it resumes and makes only what is still missing',
       );
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,9 +1,9 @@
 /** `iam2sso apply`: makes the plan true in Identity Center and Entra (the work is in src/apply, loaded lazily). */
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_STATE_PATH } from '../store/paths.js';
 import type { ApplyFlags } from './apply-run.js';
 import type { Io } from './io.js';
-import { parseIntFlag } from './parse.js';
+import { parseDurationFlag, parseIntFlag } from './parse.js';
 
 export function registerApply(program: Command, io: Io): void {
   program
@@ -26,6 +26,14 @@ export function registerApply(program: Command, io: Io): void {
       '--assume-role <name>',
       'role to read member accounts with (stale-plan check)',
       'OrganizationAccountAccessRole',
+    )
+    .addOption(
+      new Option(
+        '--wait <duration>',
+        "identitySource scim: how long to wait for Entra's provisioning to bring the new groups into the Identity Store before assigning them (90s, 45m, 2h; 0: no wait)",
+      )
+        .argParser(parseDurationFlag('--wait', true))
+        .default(45 * 60_000, '45m'),
     )
     .option('--break-lock', 'take the apply lock even if another run holds it (only when that run is gone)', false)
     .option(

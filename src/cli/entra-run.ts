@@ -49,13 +49,18 @@ export type ProvisionFlags = ConnectionFlags & { user: string; assign: boolean; 
 /** Where the SCIM access token is read from; it is passed to Entra and never stored or printed. */
 export function buildAdapter(flags: ConnectionFlags, io: Io): EntraAdapter {
   const { config } = loadConfig(flags.config);
-  const settings = resolveEntraSettings(config.entra, process.env, {
-    tenantId: flags.tenantId,
-    clientId: flags.clientId,
-    credential: flags.credential,
-    graphEndpoint: flags.graphEndpoint,
-    authorityHost: flags.authorityHost,
-  });
+  const settings = resolveEntraSettings(
+    config.entra,
+    process.env,
+    {
+      tenantId: flags.tenantId,
+      clientId: flags.clientId,
+      credential: flags.credential,
+      graphEndpoint: flags.graphEndpoint,
+      authorityHost: flags.authorityHost,
+    },
+    { flags: true },
+  );
   return createEntraAdapter({ settings, env: process.env, prompt: (m) => io.err(m) });
 }
 

@@ -33,3 +33,18 @@ export function parseUrlFlag(flag: string): (value: string) => string {
     return value;
   };
 }
+
+/** A duration flag such as 90s, 45m, 2h or 1h30m (and 0 when `zero` allows it), in milliseconds. */
+export function parseDurationFlag(flag: string, zero = false): (value: string) => number {
+  return (value) => {
+    const text = value.trim();
+    if (zero && text === '0') return 0;
+    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+    const ms = m ? Number(m[1] ?? 0) * 3_600_000 + Number(m[2] ?? 0) * 60_000 + Number(m[3] ?? 0) * 1000 : 0;
+    if (!m || !text || ms === 0)
+      throw new UsageError(
+        `${flag} takes a duration such as 90s, 45m, 2h or 1h30m${zero ? ' (or 0)' : ''}, not "${value}"`,
+      );
+    return ms;
+  };
+}

@@ -4,11 +4,13 @@
  * permissions, for one command or several.
  */
 import {
+  APPLY_BY_IDENTITY_SOURCE,
   AWS_MODULE_ACTIONS,
   COMMAND_MODULES,
   type CommandModules,
   type PermissionCommand,
 } from '../aws/required-permissions.js';
+import type { IdentitySource } from '../core/reconcile/identity-source.js';
 import { REQUIRED_PERMISSION } from '../entra/permissions.js';
 
 /** An IAM policy statement as iam2sso writes them (always Allow). */
@@ -113,12 +115,18 @@ function statements(
   return out;
 }
 
-/** The permissions `commands` need together; `partition` and `roleName` fill the AssumeRole resource. */
+/**
+ * The permissions `commands` need together; `partition` and `roleName` fill the AssumeRole resource, and the plan's
+ * `identitySource` (default iam2sso-sync) decides what apply writes where.
+ */
 export function requiredPermissions(
   commands: PermissionCommand[],
-  options: { partition: string; roleName: string },
+  options: { partition: string; roleName: string; identitySource?: IdentitySource },
 ): RequiredPermissions {
-  const needs = commands.map((c) => COMMAND_MODULES[c]);
+  const source = options.identitySource ?? 'iam2sso-sync';
+  const needs = commands.map((c) =>
+    c === 'apply' && source !== 'iam2sso-sync' ? APPLY_BY_IDENTITY_SOURCE[source] : COMMAND_MODULES[c],
+  );
   const assumes = needs.some((n) => n.assumesRole);
   const management = actionsOf(needs, 'management').filter((a) => assumes || a !== 'sts:AssumeRole');
   const member = actionsOf(needs, 'member');

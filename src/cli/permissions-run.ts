@@ -1,13 +1,26 @@
 /** The work of `iam2sso permissions`: the policies as text, JSON or Terraform. */
+import { existsSync } from 'node:fs';
 import { PERMISSION_COMMANDS } from '../aws/required-permissions.js';
+import { UsageError } from '../errors.js';
 import { type Io, printJson } from './io.js';
 import type { PermissionsFlags } from './permissions.js';
 import { type PolicyDocument, type RequiredPermissions, requiredPermissions } from './permissions-policy.js';
+import { planIdentitySource } from './sync-source.js';
 
-/** Prints the permissions of `--for` (or every command) in the chosen format. */
+/**
+ * Prints the permissions of `--for` (or every command) in the chosen format; apply's follow the identity source of
+ * the plan (`--plan`, else migration-plan.yaml if present).
+ */
 export function runPermissions(flags: PermissionsFlags, io: Io): void {
   const commands = flags.for ?? [...PERMISSION_COMMANDS];
-  const needed = requiredPermissions(commands, { partition: flags.partition, roleName: flags.assumeRole });
+  if (flags.plan && !existsSync(flags.plan)) throw new UsageError(`no plan file ${flags.plan} (--plan)`);
+  const plan = commands.includes('apply') ? planIdentitySource(flags) : null;
+  const needed = requiredPermissions(commands, {
+    partition: flags.partition,
+    roleName: flags.assumeRole,
+    identitySource: plan?.source,
+  });
+  if (plan) needed.notes.push(`apply: identitySource ${plan.source}, from ${plan.file}`);
   const format = flags.json ? 'json' : flags.format;
   if (format === 'json') printJson(io, needed);
   else if (format === 'terraform') io.out(renderTerraform(needed));

@@ -11,6 +11,8 @@ export type PermissionsFlags = {
   assumeRole: string;
   partition: string;
   json: boolean;
+  /** The plan whose identitySource decides apply's permissions (default: migration-plan.yaml if present). */
+  plan?: string;
 };
 
 function parseCommands(value: string): PermissionCommand[] {
@@ -47,6 +49,10 @@ export function registerPermissions(program: Command, io: Io): void {
     .option('--format <format>', 'text, json or terraform (aws_iam_policy resources)', parseFormat, 'text')
     .option('--assume-role <name>', 'the role assumed in member accounts', 'OrganizationAccountAccessRole')
     .option('--partition <partition>', 'the partition of the ARNs: aws, aws-us-gov or aws-cn', parsePartition, 'aws')
+    .option(
+      '--plan <file>',
+      'the plan whose identitySource decides what apply needs (iam2sso-sync, scim, external; default: migration-plan.yaml if present)',
+    )
     .option('--json', 'same as --format json', false)
     .action(async (flags: PermissionsFlags) => (await import('./permissions-run.js')).runPermissions(flags, io));
 }

@@ -8,7 +8,7 @@ import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
-import { DEFAULT_IDENTITY_SOURCE, toolFeedsDirectory } from '../core/reconcile/identity-source.js';
+import { DEFAULT_IDENTITY_SOURCE, entraNeed, entraWritten } from '../core/reconcile/identity-source.js';
 import { createEntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -30,8 +30,12 @@ export async function exitWithPendingChanges(
   planPath?: string,
 ): Promise<void> {
   const settings = await resolveAwsSettings(aws, { identityCenter: true, note: (line) => io.err(line) });
-  const entra = toolFeedsDirectory(plan.identitySource ?? DEFAULT_IDENTITY_SOURCE)
-    ? createEntraAdapter({ settings: resolveEntraSettings(entraConfig, process.env), env: process.env })
+  const source = plan.identitySource ?? DEFAULT_IDENTITY_SOURCE;
+  const entra = entraWritten(source)
+    ? createEntraAdapter({
+        settings: resolveEntraSettings(entraConfig, process.env, {}, { why: entraNeed(source) }),
+        env: process.env,
+      })
     : null;
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   try {

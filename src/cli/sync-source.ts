@@ -3,17 +3,32 @@
  * another feeder in charge, two writers would fight over the same groups and memberships.
  */
 import { existsSync } from 'node:fs';
-import { DEFAULT_IDENTITY_SOURCE } from '../core/reconcile/identity-source.js';
+import { DEFAULT_IDENTITY_SOURCE, type IdentitySource } from '../core/reconcile/identity-source.js';
 import { UsageError } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { DEFAULT_PLAN_FILE } from './plan.js';
 
+/**
+ * The identity source of the plan (`--plan`, else migration-plan.yaml if present) and its file; null without a plan
+ * file. A plan that does not parse counts as the default source (the command that reads it strictly says why).
+ */
+export function planIdentitySource(
+  flags: { plan?: string },
+  cwd = process.cwd(),
+): { file: string; source: IdentitySource } | null {
+  const file = flags.plan ?? (existsSync(`${cwd}/${DEFAULT_PLAN_FILE}`) ? `${cwd}/${DEFAULT_PLAN_FILE}` : null);
+  if (!file || !existsSync(file)) return null;
+  return {
+    file,
+    source: readPlanFile(file, { quota: 20, strict: false }).plan?.identitySource ?? DEFAULT_IDENTITY_SOURCE,
+  };
+}
+
 /** Throws a usage error when the plan (`--plan`, else migration-plan.yaml if present) names another identity source. */
 export function refuseForeignIdentitySource(flags: { plan?: string }, cwd = process.cwd()): void {
-  const file = flags.plan ?? (existsSync(`${cwd}/${DEFAULT_PLAN_FILE}`) ? `${cwd}/${DEFAULT_PLAN_FILE}` : null);
-  if (!file || !existsSync(file)) return;
-  const source = readPlanFile(file, { quota: 20, strict: false }).plan?.identitySource ?? DEFAULT_IDENTITY_SOURCE;
-  if (source === 'iam2sso-sync') return;
+  const found = planIdentitySource(flags, cwd);
+  if (!found || found.source === 'iam2sso-sync') return;
+  const { file, source } = found;
   const feeder = source === 'scim' ? "Entra's SCIM provisioning" : 'an identity source outside iam2sso';
   throw new UsageError(
     `sync refused: ${file} says identitySource: ${source}, so ${feeder} feeds the Identity Store and sync would fight it. ` +

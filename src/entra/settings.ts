@@ -60,21 +60,31 @@ function defaultCredential(env: NodeJS.ProcessEnv): CredentialKind {
   return 'azure-cli';
 }
 
+/**
+ * How a missing setting is explained: `flags` when the command has --tenant-id and --client-id (the `entra`
+ * commands; no other command has them, so no other message names them), and why the command needs Entra.
+ */
+export type SettingsContext = { flags?: boolean; why?: string };
+
 /** Resolves settings from flags, environment and file; a missing tenant or client id is a usage error. */
 export function resolveEntraSettings(
   file: EntraConfig | undefined,
   env: NodeJS.ProcessEnv,
   flags: Partial<EntraSettings> = {},
+  context: SettingsContext = {},
 ): EntraSettings {
   const credential = flags.credential ?? file?.credential ?? defaultCredential(env);
   const tenantId = flags.tenantId ?? env.AZURE_TENANT_ID ?? file?.tenantId;
   const clientId = flags.clientId ?? env.AZURE_CLIENT_ID ?? file?.clientId ?? null;
+  const why = context.why ? ` (${context.why})` : '';
   if (!tenantId) {
-    throw new UsageError('no Entra tenant: set entra.tenantId in iam2sso.yaml or AZURE_TENANT_ID, or pass --tenant-id');
+    throw new UsageError(
+      `no Entra tenant: set AZURE_TENANT_ID or entra.tenantId in iam2sso.yaml${context.flags ? ', or pass --tenant-id' : ''}${why}`,
+    );
   }
   if (!clientId && (credential === 'client-secret' || credential === 'certificate' || credential === 'device-code')) {
     throw new UsageError(
-      `the ${credential} credential needs the app's client id: set entra.clientId in iam2sso.yaml or AZURE_CLIENT_ID`,
+      `the ${credential} credential needs the app's client id: set AZURE_CLIENT_ID or entra.clientId in iam2sso.yaml${context.flags ? ', or pass --client-id' : ''}${why}`,
     );
   }
   return {

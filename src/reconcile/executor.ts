@@ -44,6 +44,8 @@ export type Performer = {
   concurrency(change: Change): number;
   /** The lane a change waits in (e.g. its account: one role update per account at a time), to interleave lanes. */
   lane?(change: Change): string;
+  /** The longest this change may take when it is not the run's (e.g. a wait for Entra's provisioning). */
+  timeoutMs?(change: Change): number | undefined;
 };
 
 /** Interleaves changes round-robin over their lanes, so that workers never queue up behind one lane. */
@@ -158,7 +160,7 @@ export async function executeChanges(
               options.journal.submitted(entryId, requestId);
               reached('submitted');
             }),
-          options.timeoutMs ?? 600_000,
+          performer.timeoutMs?.(c) ?? options.timeoutMs ?? 600_000,
           describeChange(c).slice(2),
         ),
       );

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,10 @@ import {
   GRAPH_MODULE_OPERATIONS,
   PERMISSION_COMMANDS,
 } from '../../src/aws/required-permissions.js';
+import type { Io } from '../../src/cli/io.js';
+import type { PermissionsFlags } from '../../src/cli/permissions.js';
 import { requiredPermissions } from '../../src/cli/permissions-policy.js';
+import { runPermissions } from '../../src/cli/permissions-run.js';
 import { REQUIRED_PERMISSION } from '../../src/entra/permissions.js';
 import { runIam2sso } from '../helpers/cli.js';
 
@@ -139,6 +143,67 @@ describe('least-privilege policies per command', () => {
     assert.ok(!actions(p.management).some((a) => a.startsWith('iam:') || a === 'sts:AssumeRole'));
     assert.ok(actions(p.management).includes('identitystore:CreateGroupMembership'));
     assert.deepEqual(p.graphApplicationPermissions, ['GroupMember.Read.All', 'User.Read.All']);
+  });
+
+  it("apply follows the plan's identity source: scim writes Entra groups and app assignments, not the Identity Store; external needs no Graph", () => {
+    const of = (identitySource?: 'iam2sso-sync' | 'scim' | 'external') =>
+      requiredPermissions(['apply'], { partition: 'aws', roleName: 'R', identitySource });
+    const storeWrites = (p: ReturnType<typeof of>) =>
+      actions(p.management).filter((a) => /^identitystore:(Create|Delete|Update)/.test(a));
+    const sync = of('iam2sso-sync');
+    assert.deepEqual(sync, of(), 'iam2sso-sync is the default');
+    assert.ok(storeWrites(sync).includes('identitystore:CreateGroup'));
+    assert.ok(sync.graphApplicationPermissions.includes('Group.ReadWrite.All'));
+    const scim = of('scim');
+    assert.deepEqual(storeWrites(scim), [], 'provisioning writes the Identity Store');
+    assert.ok(actions(scim.management).includes('identitystore:ListGroups'), 'apply reads what arrived');
+    assert.deepEqual(scim.graphApplicationPermissions, [
+      'AppRoleAssignment.ReadWrite.All',
+      'Application.Read.All',
+      'Group.ReadWrite.All',
+      'GroupMember.Read.All',
+      'GroupMember.ReadWrite.All',
+      'Synchronization.Read.All',
+      'User.Read.All',
+    ]);
+    const external = of('external');
+    assert.deepEqual(external.graphApplicationPermissions, []);
+    assert.deepEqual(storeWrites(external), []);
+    for (const p of [sync, scim, external]) {
+      assert.ok(actions(p.management).includes('sso:CreateAccountAssignment'));
+      assert.deepEqual(p.member, sync.member, 'member accounts are read alike');
+    }
+  });
+
+  it('permissions --for apply reads the identity source from --plan, and refuses a plan file that is not there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iam2sso-perm-'));
+    try {
+      const file = join(dir, 'plan.yaml');
+      const plan = (source: string) =>
+        writeFileSync(
+          file,
+          `formatVersion: 1\nidentitySource: ${source}\nfingerprint: {runId: r1, accounts: []}\npermissionSets: []\ngroups: []\nusers: []\n`,
+        );
+      const run = (flags: Partial<PermissionsFlags>) => {
+        const out: string[] = [];
+        const io = { out: (l: string) => out.push(l), err: () => {} } as unknown as Io;
+        runPermissions({ format: 'json', assumeRole: 'R', partition: 'aws', json: true, ...flags }, io);
+        return JSON.parse(out.join('\n')) as { graphApplicationPermissions: string[]; notes: string[] };
+      };
+      plan('external');
+      const external = run({ for: ['apply'], plan: file });
+      assert.deepEqual(external.graphApplicationPermissions, []);
+      assert.ok(external.notes.includes(`apply: identitySource external, from ${file}`));
+      plan('scim');
+      assert.ok(run({ for: ['apply'], plan: file }).graphApplicationPermissions.includes('Synchronization.Read.All'));
+      assert.ok(!run({ for: ['audit'], plan: file }).notes.some((n) => n.startsWith('apply:')));
+      assert.throws(
+        () => run({ for: ['apply'], plan: join(dir, 'missing.yaml') }),
+        /no plan file .*missing\.yaml \(--plan\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('apply may write Identity Center and Entra groups; only apply carries the management-account role statement', () => {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Io } from '../../src/cli/io.js';
+import { buildProgram } from '../../src/cli/main.js';
 import { parseConfig } from '../../src/config/config.js';
+import { entraNeed } from '../../src/core/reconcile/identity-source.js';
 import type { EnterpriseApp } from '../../src/entra/ports.js';
-import { graphScope, resolveEntraSettings } from '../../src/entra/settings.js';
+import { graphScope, resolveEntraSettings, type SettingsContext } from '../../src/entra/settings.js';
 import { DEFAULT_APP_NAME, planSetup, type SetupDesired, type SetupLive } from '../../src/entra/setup-plan.js';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
@@ -127,6 +130,39 @@ describe('Entra settings and the entra: config section', () => {
     assert.throws(
       () => resolveEntraSettings({ tenantId: 't', graphEndpoint: 'http://graph.local' }, {}),
       /must be an https URL/,
+    );
+  });
+
+  it('a missing tenant or client id names only flags the command has', () => {
+    const program = buildProgram({ out: () => {}, err: () => {}, outIsTty: false } as unknown as Io);
+    const flagsOf = (name: string) => {
+      const cmd = program.commands.find((c) => c.name() === name)!;
+      return new Set(cmd.options.map((o) => o.long));
+    };
+    const entraSetup = program.commands.find((c) => c.name() === 'entra')!.commands.find((c) => c.name() === 'setup')!;
+    const cases: [Set<string | undefined>, SettingsContext][] = [
+      [flagsOf('apply'), { why: entraNeed('scim') }],
+      [flagsOf('sync'), {}],
+      [flagsOf('plan'), { why: entraNeed('iam2sso-sync') }],
+      [new Set(entraSetup.options.map((o) => o.long)), { flags: true }],
+    ];
+    for (const [flags, context] of cases)
+      for (const file of [undefined, { tenantId: 't', credential: 'client-secret' as const }]) {
+        const error = (() => {
+          try {
+            resolveEntraSettings(file, {}, {}, context);
+          } catch (e) {
+            return (e as Error).message;
+          }
+          return '';
+        })();
+        assert.match(error, /AZURE_(TENANT|CLIENT)_ID/);
+        for (const named of error.match(/--[a-z-]+/g) ?? []) assert.ok(flags.has(named), `${named} in: ${error}`);
+      }
+    assert.throws(() => resolveEntraSettings(undefined, {}, {}, { flags: true }), /or pass --tenant-id/);
+    assert.throws(
+      () => resolveEntraSettings(undefined, {}, {}, { why: entraNeed('scim') }),
+      /identitySource scim .* with identitySource: external apply and plan work on the AWS side only/,
     );
   });
 

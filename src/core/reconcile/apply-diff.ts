@@ -15,6 +15,8 @@ export type LiveStoreGroup = {
   name: string;
   managedByTool: boolean;
   members: { upn: string; membershipId: string }[];
+  /** The ids an identity provider gave it (Entra's provisioning writes the Entra group's object id). */
+  externalIds?: string[];
 };
 
 /** Live state of everything apply touches. */

@@ -56,6 +56,7 @@ import {
   orgOwnerCheck,
   undoOfOrg,
 } from './changes-org.js';
+import { describeScimChange, isScimChange, type ScimChange, scimChangeId } from './changes-scim.js';
 import {
   describeSyncChange,
   isSyncChange,
@@ -126,7 +127,8 @@ export type Change =
   | HardenChange
   | EntraSetupChange
   | AdoptChange
-  | OrgChange;
+  | OrgChange
+  | ScimChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -147,6 +149,7 @@ export function changeId(c: Change): string {
   if (isEntraSetupChange(c)) return entraSetupChangeId(c);
   if (isAdoptChange(c)) return adoptChangeId(c);
   if (isOrgChange(c)) return orgChangeId(c);
+  if (isScimChange(c)) return scimChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -241,6 +244,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isHardenChange(c)) return hardenOwnerCheck(c);
   if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   if (isOrgChange(c)) return orgOwnerCheck(c);
+  if (isScimChange(c)) return null;
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -278,6 +282,7 @@ export function undoOf(c: Change): Change | null {
   if (isEntraSetupChange(c)) return entraSetupUndo(c);
   if (isAdoptChange(c)) return undoOfAdopt(c);
   if (isOrgChange(c)) return undoOfOrg(c);
+  if (isScimChange(c)) return null;
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -374,6 +379,7 @@ export function describeChange(c: Change): string {
   if (isEntraSetupChange(c)) return describeEntraSetupChange(c);
   if (isAdoptChange(c)) return describeAdopt(c);
   if (isOrgChange(c)) return describeOrgChange(c);
+  if (isScimChange(c)) return describeScimChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')
