@@ -15,6 +15,7 @@ import type { SetupStep } from '../entra/setup-plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { countReport } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { listOwned, memoryOwnership, type Ownership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
@@ -120,6 +121,7 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
   const { db, ownership, ownedAppId } = await setupState(flags);
   const runId = `entra-setup-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   const live = !flags.dryRun && db;
+  const lock = live ? holdWriterLock(db, runId, { command: 'entra setup', note: (line) => io.err(line) }) : null;
   if (live) startRun(db, runId, 'entra setup', new Date());
   try {
     result = await runSetup(
@@ -155,6 +157,7 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
     if (live) finishRun(db, runId, 'failed', null, new Date());
     throw entraCloudError(error, adapter.settings.clientId);
   } finally {
+    lock?.release();
     db?.close();
   }
   printSetupResult(io, flags, result, intended, out, adapter.graph.stats);

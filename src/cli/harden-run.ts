@@ -18,6 +18,7 @@ import type { HardenReader } from '../entra/harden-ports.js';
 import { UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { stateJournal } from '../reconcile/journal.js';
+import { type HeldLock, holdWriterLock } from '../reconcile/writer-lock.js';
 import { openStateDb } from '../store/db.js';
 import type { Ownership } from '../store/ownership-repo.js';
 import { stateOwnership } from '../store/ownership-repo.js';
@@ -87,6 +88,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
   const db = await openStateDb(flags.state);
   const owned = stateOwnership(db);
   const runId = `harden-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  let lock: HeldLock | null = null;
   try {
     const emergency = config.harden?.emergencyAccessAccounts ?? [];
     const planned = await planHarden(flags, { entra, harden, plan, emergency, owned }, (line) =>
@@ -102,6 +104,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
     }
     if (!flags.autoApprove && !(await confirm(io, `Make these ${ordered.length} change(s)? Only "yes" is accepted: `)))
       throw new UsageError('entra harden cancelled');
+    lock = holdWriterLock(db, runId, { command: 'entra harden', note: (line) => io.err(line) });
     startRun(db, runId, 'entra harden', new Date());
     // Each standing member is removed only after their eligibility was made (order.ts), so no mass-delete guard:
     // a removal without its replacement is cancelled, never made.
@@ -130,6 +133,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
   } catch (error) {
     throw entraCloudError(error, entra.settings.clientId);
   } finally {
+    lock?.release();
     db.close();
   }
 }

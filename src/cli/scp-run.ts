@@ -18,6 +18,7 @@ import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { breakGlassFromPlan } from '../plan-file/break-glass.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { dryRunScpPort, readScpLive } from '../scp/live.js';
 import { scpPerformer } from '../scp/perform.js';
 import { openStateDb, type StateDb } from '../store/db.js';
@@ -77,15 +78,20 @@ async function execute(
   const writes: string[] = [];
   const owned: Ownership = stateOwnership(db);
   const performerPort = flags.dryRun ? dryRunScpPort(port, writes) : port;
-  if (!flags.dryRun) startRun(db, runId, run.command, new Date(), run.target);
-  const exec = await executeChanges(changes, scpPerformer(performerPort, ids), {
-    runId,
-    journal: flags.dryRun ? memoryJournal() : stateJournal(db, runId, run.target ?? SCP_NAME),
-    ownership: flags.dryRun ? memoryOwnership(owned) : owned,
-    log: (line) => io.err(line),
-  });
-  if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
-  return { runId, exec, writes };
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: run.command, note: (l) => io.err(l) });
+  try {
+    if (!flags.dryRun) startRun(db, runId, run.command, new Date(), run.target);
+    const exec = await executeChanges(changes, scpPerformer(performerPort, ids), {
+      runId,
+      journal: flags.dryRun ? memoryJournal() : stateJournal(db, runId, run.target ?? SCP_NAME),
+      ownership: flags.dryRun ? memoryOwnership(owned) : owned,
+      log: (line) => io.err(line),
+    });
+    if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
+    return { runId, exec, writes };
+  } finally {
+    lock?.release();
+  }
 }
 
 function failIfIncomplete(exec: ExecutionReport, what: string): void {
