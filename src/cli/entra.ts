@@ -52,8 +52,14 @@ export function registerEntra(program: Command, io: Io): void {
       .command('provision')
       .description('provision one user to Identity Center now (provision on demand)')
       .requiredOption('--user <upn>', 'the Entra user principal name')
-      .option('--assign', 'assign the user to the enterprise app first (User role)', false)
-      .option('--app-name <name>', 'enterprise app display name', DEFAULT_APP_NAME),
+      .option(
+        '--assign',
+        'assign the user to the enterprise app first (User role; undone by iam2sso rollback RUN)',
+        false,
+      )
+      .option('--app-name <name>', 'enterprise app display name', DEFAULT_APP_NAME)
+      .option('--dry-run', 'print the writes it would make without making them', false)
+      .option('--state <path>', 'state database (the journal of the run)', DEFAULT_STATE_PATH),
   ).action(async (flags: ProvisionFlags) => (await import('./entra-run.js')).runProvisionCommand(flags, io));
   registerHarden(entra, io, connectionOptions);
 }

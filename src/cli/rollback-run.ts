@@ -117,7 +117,8 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   const { config } = loadConfig(flags.config);
   const db = await openStateDb(flags.state);
   if (isSyncRun(db, target)) return runSyncRollback(db, target, flags, io).finally(() => db.close());
-  if (listRuns(db).find((r) => r.runId === target)?.command === 'entra setup') {
+  const command = listRuns(db).find((r) => r.runId === target)?.command;
+  if (command === 'entra setup' || command === 'entra provision') {
     const { runEntraSetupRollback } = await import('./rollback-entra.js');
     const lock = flags.dryRun
       ? null

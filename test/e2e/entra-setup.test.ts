@@ -128,10 +128,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.ok(out.steps.every((s) => s.change));
     const runs = await runIam2sso(['runs', '--json', '--state', join(dir, 'state.db')], env);
     const journaled = runs.json<{ command: string; status: string; counts: { done: number } }[]>();
-    // Every step but the local metadata file is a change in Entra, journaled through the executor.
+    // Every step, the local metadata file included, is a change journaled through the executor.
     assert.deepEqual(
       journaled.map((r) => [r.command, r.status, r.counts.done]),
-      [['entra setup', 'done', out.steps.length - 1]],
+      [['entra setup', 'done', out.steps.length]],
       'the run and each of its changes are journaled',
     );
     const found = await adapter.apps.findApps(DEFAULT_APP_NAME, AWS_GALLERY_TEMPLATE_ID);
@@ -180,13 +180,34 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.deepEqual(await adapter.apps.getApp(app.servicePrincipalId), app);
   });
 
-  test('provisions an assigned user on demand, who then appears in the Identity Store API', async () => {
+  test('provisions a user it assigns (journaled, undone by rollback) on demand, who then appears in the Identity Store API', async () => {
     const [user] = await freshUsers(1);
-    const run = await runIam2sso(['entra', 'provision', '--user', user.userPrincipalName, '--assign', '--json'], env);
+    const state = ['--state', join(dir, 'state.db')];
+    const args = ['entra', 'provision', '--user', user.userPrincipalName, '--assign', '--json', ...state];
+    const assigned = async () =>
+      (await adapter.apps.listAssignments(app.servicePrincipalId)).some((a) => a.principalId === user.id);
+    const dry = await runIam2sso([...args, '--dry-run'], env);
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.deepEqual(
+      dry.json<{ intendedWrites: { call: string }[] }>().intendedWrites.map((w) => w.call),
+      ['POST /servicePrincipals/{id}/appRoleAssignedTo', 'POST .../jobs/{id}/provisionOnDemand'],
+    );
+    assert.equal(await assigned(), false, 'the dry run assigned nothing');
+    const run = await runIam2sso(args, env);
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.json<{ result: { status: string } }>().result.status, 'Success');
+    const out = run.json<{ run: string; assignment: string; result: { status: string } }>();
+    assert.deepEqual([out.assignment, out.result.status], ['done', 'Success']);
     const stored = await identityStoreUser(user.userPrincipalName);
     assert.equal(stored?.UserName, user.userPrincipalName);
+    assert.equal(await assigned(), true);
+
+    const back = await runIam2sso(['rollback', out.run, '--auto-approve', '--json', ...state], env);
+    assert.equal(back.status, 0, back.stderr);
+    assert.ok(
+      back.stderr.includes(`- Entra app '${DEFAULT_APP_NAME}' user assignment ${user.userPrincipalName}`),
+      back.stderr,
+    );
+    assert.equal(await assigned(), false, 'the assignment it made is removed');
   });
 
   test('does not provision a user who is only in a nested group, on demand or by the engine', async () => {
@@ -199,7 +220,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     await adapter.writer.addMember(inner.id, nestedOnly.id);
     assert.equal(await adapter.writer.assignToApp(app.servicePrincipalId, outer.id, userRoleId(app)), 'done');
 
-    const run = await runIam2sso(['entra', 'provision', '--user', nestedOnly.userPrincipalName], env);
+    const run = await runIam2sso(
+      ['entra', 'provision', '--user', nestedOnly.userPrincipalName, '--state', join(dir, 'state.db')],
+      env,
+    );
     assert.equal(run.status, 1);
     assert.match(run.stdout, /Skipped/);
     assert.match(run.stderr, /nested/);
