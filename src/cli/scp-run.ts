@@ -12,12 +12,14 @@ import { toCloudError } from '../aws/errors.js';
 import { organizationsScpAdapter, type ScpPort } from '../aws/organizations-scp.js';
 import { loadConfig } from '../config/config.js';
 import { type Change, describeChange } from '../core/reconcile/changes.js';
+import { isOrgChange, type OrgChange } from '../core/reconcile/changes-org.js';
 import { buildScpDocument, describeScpProblem, type ExceptedUser, SCP_NAME, SCP_QUOTAS } from '../core/scp/document.js';
-import { planScp, scpDocumentDiff } from '../core/scp/plan.js';
+import { planScp, scpDocumentDiff, scpTookEffect } from '../core/scp/plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { breakGlassFromPlan } from '../plan-file/break-glass.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { describeSettled, settleFromLive } from '../reconcile/settle.js';
 import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { dryRunScpPort, readScpLive } from '../scp/live.js';
 import { scpPerformer } from '../scp/perform.js';
@@ -72,26 +74,21 @@ async function execute(
   ids: Map<string, string>,
   flags: ScpFlags,
   io: Io,
-  run: { command: string; target: string | null },
+  run: { runId: string; command: string; target: string | null },
 ): Promise<{ runId: string; exec: ExecutionReport; writes: string[] }> {
-  const runId = newRunId(run.command === 'rollback' ? 'rollback' : 'scp');
+  const { runId } = run;
   const writes: string[] = [];
   const owned: Ownership = stateOwnership(db);
   const performerPort = flags.dryRun ? dryRunScpPort(port, writes) : port;
-  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: run.command, note: (l) => io.err(l) });
-  try {
-    if (!flags.dryRun) startRun(db, runId, run.command, new Date(), run.target);
-    const exec = await executeChanges(changes, scpPerformer(performerPort, ids), {
-      runId,
-      journal: flags.dryRun ? memoryJournal() : stateJournal(db, runId, run.target ?? SCP_NAME),
-      ownership: flags.dryRun ? memoryOwnership(owned) : owned,
-      log: (line) => io.err(line),
-    });
-    if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
-    return { runId, exec, writes };
-  } finally {
-    lock?.release();
-  }
+  if (!flags.dryRun) startRun(db, runId, run.command, new Date(), run.target);
+  const exec = await executeChanges(changes, scpPerformer(performerPort, ids), {
+    runId,
+    journal: flags.dryRun ? memoryJournal() : stateJournal(db, runId, run.target ?? SCP_NAME),
+    ownership: flags.dryRun ? memoryOwnership(owned) : owned,
+    log: (line) => io.err(line),
+  });
+  if (!flags.dryRun) finishRun(db, runId, exec.failed.length ? 'failed' : 'done', countReport(exec), new Date());
+  return { runId, exec, writes };
 }
 
 function failIfIncomplete(exec: ExecutionReport, what: string): void {
@@ -135,6 +132,10 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
   const { sts, organizations } = createBaseClients(settings);
   const db = await openStateDb(flags.state);
+  const runId = newRunId('scp');
+  // One writer at a time, from before the read that settles what a killed run left open.
+  const writes = action === 'apply' && !flags.dryRun;
+  const lock = writes ? holdWriterLock(db, runId, { command: 'scp', note: (l) => io.err(l) }) : null;
   try {
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     const port = organizationsScpAdapter(organizations);
@@ -144,6 +145,13 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
     ]).catch((e) => {
       throw toCloudError(e, 'organizations');
     });
+    if (writes) {
+      const settled = settleFromLive(stateJournal(db, runId, SCP_NAME), isOrgChange, (c) =>
+        scpTookEffect(c as OrgChange, read.live),
+      );
+      const line = describeSettled(settled);
+      if (line) io.err(line);
+    }
     const partition = me.Arn?.split(':')[1] ?? 'aws';
     const content = buildScpDocument({ partition, breakGlass, except });
     const planned = planScp(content, read.live, read.target);
@@ -175,18 +183,21 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
       return;
     }
     await confirmOrStop(flags, io, `Attach this SCP to ${read.target.id}? Only "yes" is accepted: `);
-    const { runId, exec, writes } = await execute(db, planned.changes, port, read.ids, flags, io, {
+    const { exec, writes: calls } = await execute(db, planned.changes, port, read.ids, flags, io, {
+      runId,
       command: 'scp',
       target: null,
     });
-    if (flags.dryRun) for (const w of writes) show(`  would call ${w}`);
-    if (flags.json) printJson(io, { ...summary, run: flags.dryRun ? null : runId, ...countReport(exec), writes });
+    if (flags.dryRun) for (const w of calls) show(`  would call ${w}`);
+    if (flags.json)
+      printJson(io, { ...summary, run: flags.dryRun ? null : runId, ...countReport(exec), writes: calls });
     else
       show(
         `SCP ${flags.dryRun ? '(dry run) ' : ''}${exec.done.length} change(s) made; undo with \`iam2sso scp --rollback\`.`,
       );
     failIfIncomplete(exec, 'Scp');
   } finally {
+    lock?.release();
     db.close();
     sts.destroy();
     organizations.destroy();
@@ -198,6 +209,8 @@ async function rollbackScp(flags: ScpFlags, io: Io): Promise<void> {
   const db = await openStateDb(flags.state);
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
   const { sts, organizations } = createBaseClients(settings);
+  const runId = newRunId('rollback');
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'rollback', note: (l) => io.err(l) });
   try {
     const candidates = listRuns(db)
       .filter((r) => r.command === 'scp' && r.counts.done > 0)
@@ -223,7 +236,8 @@ async function rollbackScp(flags: ScpFlags, io: Io): Promise<void> {
         .filter((p) => p.name === SCP_NAME && !p.awsManaged)
         .map((p) => [p.name, p.id] as [string, string]),
     );
-    const { runId, exec, writes } = await execute(db, undos, port, ids, flags, io, {
+    const { exec, writes } = await execute(db, undos, port, ids, flags, io, {
+      runId,
       command: 'rollback',
       target: target.runId,
     });
@@ -232,6 +246,7 @@ async function rollbackScp(flags: ScpFlags, io: Io): Promise<void> {
     else io.err(`Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target.runId}: ${exec.done.length} undone.`);
     failIfIncomplete(exec, 'Rollback');
   } finally {
+    lock?.release();
     db.close();
     sts.destroy();
     organizations.destroy();

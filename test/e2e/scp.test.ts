@@ -10,6 +10,7 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { requireTool } from '../../packages/sandbox/test/helpers/tools.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { doneSteps, killAtEach, lastEntryId, openJournalEntries, soakPoints } from '../helpers/kill-soak.js';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type ScpJson = {
@@ -175,5 +176,39 @@ describe('iam2sso scp (end to end on the sandbox)', () => {
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`${ou} already has 5 SCPs attached directly`));
     assert.ok(![...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
+  });
+
+  it('apply killed before a call and after one resumes to exactly the planned SCP: nothing made twice, nothing open', async (t) => {
+    const org = sandbox.world.organization!;
+    assert.ok(![...org.policies.values()].some((p) => p.name === SCP_NAME), 'no SCP yet: every kill lands in work');
+    const since = lastEntryId(state());
+    const args = ['scp', 'apply', '--auto-approve', '--json', '--except', pipelineArn, '--state', state()];
+    const apply = (extra: Record<string, string> = {}) => runIam2sso([...args, '--plan', plan()], { ...env, ...extra });
+    // The SCP is created, then attached (Organizations answers at once: no request id to journal, so "after the
+    // call, before its result" is `result`): killed before the create, after it, and after the attach.
+    const chosen = ['intent:1', 'result:1', 'result:1'];
+    const points = soakPoints(chosen, { states: ['intent', 'result', 'done'], upTo: 2, randomKills: 0 });
+    const tally = await killAtEach(points, apply, state());
+    t.diagnostic(`kills: ${tally.outcomes.join(' ')}`);
+    assert.ok(tally.leftOpen >= chosen.length, `each chosen kill left its change open: ${tally.outcomes.join(' ')}`);
+
+    const resumed = await apply();
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const planned = resumed.json<{ document: unknown; target: string; done: number }>();
+    const mine = [...org.policies.values()].filter((p) => p.name === SCP_NAME);
+    assert.equal(mine.length, 1, 'one SCP, created once');
+    assert.deepEqual(JSON.parse(mine[0].content), planned.document, 'with exactly the planned document');
+    assert.deepEqual([...mine[0].targets], [org.rootId], 'attached exactly to the planned target');
+    assert.equal(openJournalEntries(state()), 0, 'every entry a kill left open was settled');
+    const done = doneSteps(state(), since);
+    assert.deepEqual(
+      [...done].sort(),
+      [
+        [`scp.attach:${SCP_NAME}:${org.rootId}`, 1],
+        [`scp.create:${SCP_NAME}`, 1],
+      ],
+      'each change journaled done once, with its undo kept for rollback',
+    );
+    assert.equal(planned.done, 0, 'the resumed run had nothing left to make');
   });
 });
