@@ -11,12 +11,11 @@ import { parseIdpMetadata } from '../../src/entra/saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../../src/entra/setup-plan.js';
 import { entraCliEnv, sandboxAdapter } from '../entra/adapter-kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { soakPoints } from '../helpers/kill-soak.js';
 
 // Kills at chosen journal states (after an intent, before its call; after a call, before its result), then
 // IAM2SSO_KILLS more at seeded random ones (default none; e.g. IAM2SSO_KILLS=20 for a longer soak).
 const CHOSEN = ['result:1', 'intent:3', 'result:4'];
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 0);
-const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const REFERENCE = 'AWS reference app';
 
 describe('entra setup through the executor: rollback, and kill -9 at chosen journal states', () => {
@@ -129,20 +128,7 @@ describe('entra setup through the executor: rollback, and kill -9 at chosen jour
 
   test('setup killed after intents and after calls resumes to the state an uninterrupted run leaves', async () => {
     assert.ok(reference, 'the uninterrupted run of the first test is the reference');
-    let a = SEED >>> 0;
-    const random = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const points = [
-      ...CHOSEN,
-      ...Array.from(
-        { length: RANDOM_KILLS },
-        () => `${random() < 0.5 ? 'intent' : 'result'}:${1 + Math.floor(random() * 3)}`,
-      ),
-    ];
+    const points = soakPoints(CHOSEN, { states: ['intent', 'result'], upTo: 3, randomKills: 0 });
     let leftOpen = 0;
     const outcomes: string[] = [];
     for (const point of points) {

@@ -77,6 +77,20 @@ export function doneSteps(statePath: string, after = 0): Map<string, number> {
   }
 }
 
+/** The journaled runs, oldest first. */
+export function journalRuns(statePath: string): { run_id: string; command: string; status: string }[] {
+  const db = new Database(statePath, { readonly: true });
+  try {
+    return db.prepare('SELECT run_id, command, status FROM runs ORDER BY started_at, rowid').all() as {
+      run_id: string;
+      command: string;
+      status: string;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
 /** What the kills did: how many landed, how many left journal entries open, and one word per point. */
 export type SoakTally = { killed: number; leftOpen: number; outcomes: string[] };
 
