@@ -14,7 +14,7 @@ import { loadConfig } from '../config/config.js';
 import { type Change, describeChange } from '../core/reconcile/changes.js';
 import { isOrgChange, type OrgChange } from '../core/reconcile/changes-org.js';
 import { buildScpDocument, describeScpProblem, type ExceptedUser, SCP_NAME, SCP_QUOTAS } from '../core/scp/document.js';
-import { planScp, scpDocumentDiff, scpTookEffect } from '../core/scp/plan.js';
+import { type LiveScp, planScp, scpDocumentDiff, scpTookEffect } from '../core/scp/plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { breakGlassFromPlan } from '../plan-file/break-glass.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
@@ -118,6 +118,15 @@ function breakGlassUsers(file: string, io: Io): ExceptedUser[] {
   return breakGlassFromPlan(file);
 }
 
+/** Settles what a killed `scp apply` left open from the SCP as read: done when in place (its undo kept), else planned again. */
+function settleKilledRun(db: StateDb, runId: string, live: LiveScp | null, io: Io): void {
+  const settled = settleFromLive(stateJournal(db, runId, SCP_NAME), isOrgChange, (c) =>
+    scpTookEffect(c as OrgChange, live),
+  );
+  const line = describeSettled(settled);
+  if (line) io.err(line);
+}
+
 /** Runs `iam2sso scp plan|apply` (or `--rollback`). */
 export async function runScpCommand(action: string | undefined, flags: ScpFlags, io: Io): Promise<void> {
   if (flags.rollback) {
@@ -145,13 +154,7 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
     ]).catch((e) => {
       throw toCloudError(e, 'organizations');
     });
-    if (writes) {
-      const settled = settleFromLive(stateJournal(db, runId, SCP_NAME), isOrgChange, (c) =>
-        scpTookEffect(c as OrgChange, read.live),
-      );
-      const line = describeSettled(settled);
-      if (line) io.err(line);
-    }
+    if (writes) settleKilledRun(db, runId, read.live, io);
     const partition = me.Arn?.split(':')[1] ?? 'aws';
     const content = buildScpDocument({ partition, breakGlass, except });
     const planned = planScp(content, read.live, read.target);
