@@ -178,15 +178,16 @@ describe('iam2sso scp (end to end on the sandbox)', () => {
     assert.ok(![...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
   });
 
-  it('apply killed before a call and after one resumes to exactly the planned SCP: nothing made twice, nothing open', async (t) => {
+  it('apply killed after a call and before one resumes to exactly the planned SCP: nothing made twice, nothing open', async (t) => {
     const org = sandbox.world.organization!;
     assert.ok(![...org.policies.values()].some((p) => p.name === SCP_NAME), 'no SCP yet: every kill lands in work');
     const since = lastEntryId(state());
     const args = ['scp', 'apply', '--auto-approve', '--json', '--except', pipelineArn, '--state', state()];
     const apply = (extra: Record<string, string> = {}) => runIam2sso([...args, '--plan', plan()], { ...env, ...extra });
     // The SCP is created, then attached (Organizations answers at once: no request id to journal, so "after the
-    // call, before its result" is `result`): killed before the create, after it, and after the attach.
-    const chosen = ['intent:1', 'result:1', 'result:1'];
+    // call, before its result" is `result`): killed after the create's call, then, once that is settled done, after
+    // the attach's intent, before its call (settled as not made, and made by the resumed run).
+    const chosen = ['result:1', 'intent:1'];
     const points = soakPoints(chosen, { states: ['intent', 'result', 'done'], upTo: 2, randomKills: 0 });
     const tally = await killAtEach(points, apply, state());
     t.diagnostic(`kills: ${tally.outcomes.join(' ')}`);
@@ -209,6 +210,10 @@ describe('iam2sso scp (end to end on the sandbox)', () => {
       ],
       'each change journaled done once, with its undo kept for rollback',
     );
-    assert.equal(planned.done, 0, 'the resumed run had nothing left to make');
+    assert.equal(planned.done, 1, 'the resumed run made only the attach');
+    assert.match(
+      resumed.stderr,
+      /Settled 1 change\(s\) an interrupted run left open: 0 had taken effect, 1 planned again/,
+    );
   });
 });

@@ -77,6 +77,21 @@ export function doneSteps(statePath: string, after = 0): Map<string, number> {
   }
 }
 
+/** The entries journaled done after entry `after`, with their run and undo record. */
+export function doneEntries(statePath: string, after = 0): { runId: string; stepId: string; undo: unknown }[] {
+  const db = new Database(statePath, { readonly: true });
+  try {
+    const rows = db
+      .prepare(
+        "SELECT run_id, step_id, undo_json AS undo FROM apply_journal WHERE status = 'done' AND entry_id > ? ORDER BY entry_id",
+      )
+      .all(after) as { run_id: string; step_id: string; undo: string | null }[];
+    return rows.map((r) => ({ runId: r.run_id, stepId: r.step_id, undo: r.undo ? JSON.parse(r.undo) : null }));
+  } finally {
+    db.close();
+  }
+}
+
 /** The journaled runs, oldest first. */
 export function journalRuns(statePath: string): { run_id: string; command: string; status: string }[] {
   const db = new Database(statePath, { readonly: true });
