@@ -8,10 +8,15 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import Database from 'better-sqlite3';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
+import { type IntendedWrite, recordingAppWriter } from '../../src/entra/dry-run.js';
 import { userRoleId } from '../../src/entra/groups.js';
 import type { EnterpriseApp, EntraUser } from '../../src/entra/ports.js';
+import { provisionUser } from '../../src/entra/provision.js';
 import { parseIdpMetadata, parseSpMetadata } from '../../src/entra/saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../../src/entra/setup-plan.js';
+import { memoryJournal } from '../../src/reconcile/journal.js';
+import { openStateDb } from '../../src/store/db.js';
+import { memoryOwnership, stateOwnership } from '../../src/store/ownership-repo.js';
 import { entraCliEnv, sandboxAdapter } from '../entra/adapter-kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -186,10 +191,25 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     const args = ['entra', 'provision', '--user', user.userPrincipalName, '--assign', '--json', ...state];
     const assigned = async () =>
       (await adapter.apps.listAssignments(app.servicePrincipalId)).some((a) => a.principalId === user.id);
-    const dry = await runIam2sso([...args, '--dry-run'], env);
-    assert.equal(dry.status, 0, dry.stderr);
+    // The dry run, in process (what `--dry-run` wires): recording writer, journal and ownership in memory.
+    const intended: IntendedWrite[] = [];
+    const db = await openStateDb(join(dir, 'state.db'));
+    try {
+      await provisionUser(
+        { apps: adapter.apps, writer: recordingAppWriter(intended), reader: adapter.reader },
+        { appName: DEFAULT_APP_NAME, upn: user.userPrincipalName, assign: true },
+        {
+          runId: 'dry',
+          journal: memoryJournal(),
+          ownership: memoryOwnership(stateOwnership(db)),
+          log: () => undefined,
+        },
+      );
+    } finally {
+      db.close();
+    }
     assert.deepEqual(
-      dry.json<{ intendedWrites: { call: string }[] }>().intendedWrites.map((w) => w.call),
+      intended.map((w) => w.call),
       ['POST /servicePrincipals/{id}/appRoleAssignedTo', 'POST .../jobs/{id}/provisionOnDemand'],
     );
     assert.equal(await assigned(), false, 'the dry run assigned nothing');
