@@ -1,7 +1,8 @@
 /**
  * `iam2sso entra setup`: the AWS IAM Identity Center enterprise app in Entra (gallery app, SAML from Identity
  * Center's SP metadata, signing certificate, federation metadata file, provisioning to the SCIM endpoint), and
- * `iam2sso entra provision`: one user provisioned on demand. `--dry-run` swaps in recording writers.
+ * `iam2sso entra provision`: one user provisioned on demand (assigned to the app first with `--assign`), journaled
+ * through the executor like setup. `--dry-run` swaps in recording writers.
  */
 import { type Command, Option } from 'commander';
 import { CREDENTIAL_KINDS } from '../entra/settings.js';
