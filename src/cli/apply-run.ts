@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { dryRunArrivals, dryRunPorts } from '../apply/dry-run.js';
-import { type HeldLock, holdApplyLock } from '../apply/lock.js';
 import { applyReport, massChangesOf } from '../apply/outcome.js';
 import { applyPerformer } from '../apply/perform.js';
 import { renderDiffLines, renderSummary } from '../apply/render.js';
@@ -37,6 +36,7 @@ import { locatePlanProblems, parsePlanText } from '../plan-file/read.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
+import { type HeldLock, holdWriterLock } from '../reconcile/writer-lock.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
@@ -59,7 +59,7 @@ export type ApplyFlags = AwsOptions & {
   config?: string;
   endpointUrl?: string;
   assumeRole: string;
-  /** Take the apply lock even when another run holds it (that run is gone, e.g. on another host). */
+  /** Take the writer lease even when another run holds it (that run is gone, e.g. on another host). */
   breakLock?: boolean;
   /** Delete more than the mass-change threshold in one run. */
   allowMassDelete?: boolean;
@@ -183,7 +183,12 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const onSigint = () => stop.abort();
   try {
     // One apply at a time on a state database; a dry run writes nothing, so it does not wait its turn.
-    if (!flags.dryRun) lock = holdApplyLock(db, runId, { breakLock: flags.breakLock, note: (line) => io.err(line) });
+    if (!flags.dryRun)
+      lock = holdWriterLock(db, runId, {
+        command: 'apply',
+        breakLock: flags.breakLock,
+        note: (line) => io.err(line),
+      });
     // The stale check re-reads IAM while the live Identity Center state is read; nothing is written before both end.
     const staleCheck = refuseIfStale(plan, flags, db, settings, io);
     staleCheck.catch(() => undefined);

@@ -35,7 +35,7 @@ export function registerApply(program: Command, io: Io): void {
         .argParser(parseDurationFlag('--wait', true))
         .default(45 * 60_000, '45m'),
     )
-    .option('--break-lock', 'take the apply lock even if another run holds it (only when that run is gone)', false)
+    .option('--break-lock', 'take the writer lease even if another run holds it (only when that run is gone)', false)
     .option(
       '--allow-mass-delete',
       'delete more than 10% (at least 5) of the owned objects of a kind in one run (refused otherwise)',

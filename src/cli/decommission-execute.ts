@@ -10,8 +10,9 @@ import { describeIamChange, type IamChange, isIamChange } from '../core/reconcil
 import { countReport, type ExecutionReport, executeChanges, type Performer } from '../reconcile/executor.js';
 import { type Journal, memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { TokenBucket } from '../reconcile/limits.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import type { StateDb } from '../store/db.js';
-import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
+import { memoryOwnership, type Ownership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import type { AccountIam } from '../verify/account-iam.js';
 import type { Io } from './io.js';
@@ -72,6 +73,23 @@ export async function runIamChanges(
   const journal = options.dryRun ? memoryJournal() : stateJournal(db, options.runId, options.command);
   const owned = stateOwnership(db);
   const ownership = options.dryRun ? memoryOwnership(owned) : owned;
+  const lock = options.dryRun
+    ? null
+    : holdWriterLock(db, options.runId, { command: options.command, note: (line) => io.err(line) });
+  try {
+    return await executeIam(changes, options, { journal, ownership, wrote });
+  } finally {
+    lock?.release();
+  }
+}
+
+async function executeIam(
+  changes: IamChange[],
+  options: IamRunOptions,
+  run: { journal: Journal; ownership: Ownership; wrote: string[] },
+): Promise<{ report: ExecutionReport; wrote: string[] }> {
+  const { db, io } = options;
+  const { journal, ownership, wrote } = run;
   if (!options.dryRun) {
     const settled = settleOpen(journal);
     if (settled) io.err(`Settled ${settled} change(s) an interrupted run left open; the live state decides again.`);

@@ -15,6 +15,7 @@ import type { SetupStep } from '../entra/setup-plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { countReport } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { listOwned, memoryOwnership, type Ownership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
@@ -44,7 +45,14 @@ export type SetupFlags = ConnectionFlags & {
   state?: string;
 };
 
-export type ProvisionFlags = ConnectionFlags & { user: string; assign: boolean; appName: string };
+export type ProvisionFlags = ConnectionFlags & {
+  user: string;
+  assign: boolean;
+  appName: string;
+  dryRun: boolean;
+  /** The state database the run is journaled in (the app must be recorded there as iam2sso's to assign to it). */
+  state?: string;
+};
 
 /** Where the SCIM access token is read from; it is passed to Entra and never stored or printed. */
 export function buildAdapter(flags: ConnectionFlags, io: Io): EntraAdapter {
@@ -100,7 +108,7 @@ function stepLine(step: SetupStep, dryRun: boolean, detail?: string): string {
 }
 
 /** The ownership a setup run checks against: the state database's (a dry run records in memory only). */
-async function setupState(flags: SetupFlags) {
+async function setupState(flags: { state?: string; dryRun: boolean }) {
   const path = flags.state ?? DEFAULT_STATE_PATH;
   const db = !flags.dryRun || existsSync(path) ? await openStateDb(path) : null;
   const owned = db ? stateOwnership(db) : null;
@@ -125,6 +133,7 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
   const { db, ownership, ownedAppId } = await setupState(flags);
   const runId = `entra-setup-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   const live = !flags.dryRun && db;
+  const lock = live ? holdWriterLock(db, runId, { command: 'entra setup', note: (line) => io.err(line) }) : null;
   if (live) startRun(db, runId, 'entra setup', new Date());
   try {
     result = await runSetup(
@@ -160,6 +169,7 @@ export async function runSetupCommand(flags: SetupFlags, io: Io): Promise<void> 
     if (live) finishRun(db, runId, 'failed', null, new Date());
     throw entraCloudError(error, adapter.settings.clientId);
   } finally {
+    lock?.release();
     db?.close();
   }
   printSetupResult(io, flags, result, intended, out, adapter.graph.stats);
@@ -220,16 +230,47 @@ function printSetupResult(
   io.out('(External identity provider); AWS has no API for that step.');
 }
 
+/** Runs `iam2sso entra provision`: journaled as a run of its own (`iam2sso rollback RUN` removes the assignment). */
 export async function runProvisionCommand(flags: ProvisionFlags, io: Io): Promise<void> {
   const adapter = buildAdapter(flags, io);
-  const provisioned = await provisionUser(
-    { apps: adapter.apps, writer: adapter.appWriter, reader: adapter.reader },
-    { appName: flags.appName, upn: flags.user, assign: flags.assign },
-  ).catch((error) => {
+  const intended: IntendedWrite[] = [];
+  const { db, ownership } = await setupState(flags);
+  const runId = `entra-provision-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  const live = !flags.dryRun && db;
+  const lock = live ? holdWriterLock(db, runId, { command: 'entra provision', note: (line) => io.err(line) }) : null;
+  let provisioned: Awaited<ReturnType<typeof provisionUser>>;
+  try {
+    if (live) startRun(db, runId, 'entra provision', new Date());
+    provisioned = await provisionUser(
+      {
+        apps: adapter.apps,
+        writer: flags.dryRun ? recordingAppWriter(intended) : adapter.appWriter,
+        reader: adapter.reader,
+      },
+      { appName: flags.appName, upn: flags.user, assign: flags.assign },
+      {
+        runId,
+        journal: live ? stateJournal(db, runId, 'entra-provision') : memoryJournal(),
+        ownership,
+        log: (line) => io.err(line),
+      },
+    );
+    if (live) finishRun(db, runId, 'done', countReport(provisioned.report), new Date());
+  } catch (error) {
+    if (live) finishRun(db, runId, 'failed', null, new Date());
     throw entraCloudError(error, adapter.settings.clientId);
-  });
-  const { result } = provisioned;
-  if (flags.json) printJson(io, { user: flags.user, ...provisioned, app: provisioned.app.servicePrincipalId });
+  } finally {
+    lock?.release();
+    db?.close();
+  }
+  const { result, report: _report, ...rest } = provisioned;
+  if (flags.dryRun) {
+    if (flags.json) printJson(io, { user: flags.user, dryRun: true, intendedWrites: intended });
+    else for (const w of intended) io.out(`  ${w.call}  ${w.detail}`);
+    return;
+  }
+  if (flags.json)
+    printJson(io, { user: flags.user, run: runId, ...rest, result, app: provisioned.app.servicePrincipalId });
   else
     io.out(
       `${flags.user}: ${result.status}${result.action ? ` (${result.action})` : ''}${result.reason ? `: ${result.reason}` : ''}`,

@@ -1,7 +1,8 @@
 /**
  * `iam2sso entra setup`: the AWS IAM Identity Center enterprise app in Entra (gallery app, SAML from Identity
  * Center's SP metadata, signing certificate, federation metadata file, provisioning to the SCIM endpoint), and
- * `iam2sso entra provision`: one user provisioned on demand. `--dry-run` swaps in recording writers.
+ * `iam2sso entra provision`: one user provisioned on demand (assigned to the app first with `--assign`), journaled
+ * through the executor like setup. `--dry-run` swaps in recording writers.
  */
 import { type Command, Option } from 'commander';
 import { CREDENTIAL_KINDS } from '../entra/settings.js';
@@ -52,8 +53,14 @@ export function registerEntra(program: Command, io: Io): void {
       .command('provision')
       .description('provision one user to Identity Center now (provision on demand)')
       .requiredOption('--user <upn>', 'the Entra user principal name')
-      .option('--assign', 'assign the user to the enterprise app first (User role)', false)
-      .option('--app-name <name>', 'enterprise app display name', DEFAULT_APP_NAME),
+      .option(
+        '--assign',
+        'assign the user to the enterprise app first (User role; undone by iam2sso rollback RUN)',
+        false,
+      )
+      .option('--app-name <name>', 'enterprise app display name', DEFAULT_APP_NAME)
+      .option('--dry-run', 'print the writes it would make without making them', false)
+      .option('--state <path>', 'state database (the journal of the run)', DEFAULT_STATE_PATH),
   ).action(async (flags: ProvisionFlags) => (await import('./entra-run.js')).runProvisionCommand(flags, io));
   registerHarden(entra, io, connectionOptions);
 }

@@ -6,10 +6,19 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../config/config.js';
 import { describeHardenMass, hardenMassChanges } from '../core/harden-guard.js';
-import { type CaMode, planConditionalAccess, planPim, privilegedGroups } from '../core/harden-plan.js';
+import {
+  type CaLive,
+  type CaMode,
+  hardenTookEffect,
+  type PimGroupLive,
+  planConditionalAccess,
+  planPim,
+  privilegedGroups,
+} from '../core/harden-plan.js';
 import type { MigrationPlan, PrivilegedGroupSetting } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
+import { isHardenChange } from '../core/reconcile/changes-harden.js';
 import type { MassChange } from '../core/reconcile/guard.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import type { EntraAdapter } from '../entra/adapter.js';
@@ -20,7 +29,10 @@ import type { HardenReader } from '../entra/harden-ports.js';
 import { UsageError } from '../errors.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { stateJournal } from '../reconcile/journal.js';
+import { describeSettled, settleFromLive } from '../reconcile/settle.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { openStateDb } from '../store/db.js';
+import type { JournalEntry } from '../store/journal-repo.js';
 import type { Ownership } from '../store/ownership-repo.js';
 import { stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
@@ -28,6 +40,9 @@ import { confirm, readPlanForApply } from './apply-run.js';
 import { buildAdapter, type ConnectionFlags } from './entra-run.js';
 import { readCaLive, readPimLive, resolveApprovers } from './harden-read.js';
 import { type Io, printJson } from './io.js';
+
+/** The journal's plan hash of harden runs: how a resumed run tells its own open entries (member removals) apart. */
+const HARDEN_PLAN_HASH = 'entra-harden';
 
 /** The flags of `entra harden`. */
 export type HardenFlags = ConnectionFlags & {
@@ -40,7 +55,14 @@ export type HardenFlags = ConnectionFlags & {
   allowMassDelete?: boolean;
 };
 
-type Planned = { changes: Change[]; notes: string[]; privileged: PrivilegedGroupSetting[]; mass: MassChange[] };
+type Planned = {
+  changes: Change[];
+  notes: string[];
+  privileged: PrivilegedGroupSetting[];
+  mass: MassChange[];
+  /** What was read (null: that half was not asked for, or the tenant is not licensed for it). */
+  live: { ca: CaLive | null; pim: Map<string, PimGroupLive> | null };
+};
 
 /** Reads what is live and plans both halves; a half the tenant is not licensed for adds a note and no change. */
 async function planHarden(
@@ -51,12 +73,14 @@ async function planHarden(
   const { entra, harden, plan, owned } = ctx;
   const changes: Change[] = [];
   const notes: string[] = [];
+  const read: Planned['live'] = { ca: null, pim: null };
   const say = (line: string) => {
     notes.push(line);
     note(line);
   };
   if (flags.conditionalAccess) {
     const live = await readCaLive(entra, harden, plan, ctx.emergency, owned, say);
+    read.ca = live;
     if (live) {
       const ca = planConditionalAccess(plan, flags.conditionalAccess, live);
       ca.notes.forEach(say);
@@ -72,6 +96,7 @@ async function planHarden(
       );
     const approvers = await resolveApprovers(entra, privileged.settings, flags.plan);
     const live = await readPimLive(entra, harden, privileged.settings, owned, say);
+    read.pim = live;
     if (live) {
       const pim = planPim(plan, privileged.settings, live, approvers);
       pim.notes.forEach(say);
@@ -79,7 +104,7 @@ async function planHarden(
       mass = hardenMassChanges(pim.changes, live);
     }
   }
-  return { changes: orderChanges(changes), notes, privileged: privileged.settings, mass };
+  return { changes: orderChanges(changes), notes, privileged: privileged.settings, mass, live: read };
 }
 
 /** Runs `iam2sso entra harden`. */
@@ -93,11 +118,19 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
   const db = await openStateDb(flags.state);
   const owned = stateOwnership(db);
   const runId = `harden-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  // One writer at a time, from before the read that settles what a killed run left open.
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'entra harden', note: (l) => io.err(l) });
   try {
     const emergency = config.harden?.emergencyAccessAccounts ?? [];
     const planned = await planHarden(flags, { entra, harden, plan, emergency, owned }, (line) =>
       io.err(`note: ${line}`),
     );
+    if (!flags.dryRun) {
+      const journal = stateJournal(db, runId, HARDEN_PLAN_HASH);
+      const ours = (c: Change, e: JournalEntry) => isHardenChange(c) || e.planHash === HARDEN_PLAN_HASH;
+      const line = describeSettled(settleFromLive(journal, ours, (c) => hardenTookEffect(c, planned.live)));
+      if (line) io.err(line);
+    }
     const { changes: ordered, notes, privileged } = planned;
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     for (const c of ordered) show(describeChange(c));
@@ -114,7 +147,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
     // replacement is cancelled, never made. How many may go in one run is the mass guard's (above).
     const exec = await executeChanges(ordered, adapterHardenPerformer(entra), {
       runId,
-      journal: stateJournal(db, runId, 'entra-harden'),
+      journal: stateJournal(db, runId, HARDEN_PLAN_HASH),
       ownership: owned,
       log: (line) => io.err(line),
     });
@@ -137,6 +170,7 @@ export async function runHardenCommand(flags: HardenFlags, io: Io): Promise<void
   } catch (error) {
     throw entraCloudError(error, entra.settings.clientId);
   } finally {
+    lock?.release();
     db.close();
   }
 }

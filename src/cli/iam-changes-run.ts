@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { holdApplyLock } from '../apply/lock.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { createdObject, describeChange, undoOf } from '../core/reconcile/changes.js';
@@ -17,6 +16,7 @@ import type { IamChangePorts } from '../iam-changes/ports.js';
 import { parsePlanText } from '../plan-file/read.js';
 import { countReport, type ExecutionReport, executeChanges, type Performer } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import type { StateDb } from '../store/db.js';
 import { runEntries } from '../store/journal-repo.js';
 import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
@@ -67,7 +67,9 @@ export async function runIamChanges(
   )
     throw new ExitCode(130, 'cancelled, nothing changed');
   const runId = `${command}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
-  const lock = flags.dryRun ? null : holdApplyLock(db, runId, { breakLock: flags.breakLock, note: (l) => io.err(l) });
+  const lock = flags.dryRun
+    ? null
+    : holdWriterLock(db, runId, { command, breakLock: flags.breakLock, note: (l) => io.err(l) });
   try {
     const owned = stateOwnership(db);
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, command);

@@ -1,5 +1,5 @@
 /**
- * `iam2sso rollback RUN_ID` for an `entra setup` run: its undo records in reverse through the same executor, over the
+ * `iam2sso rollback RUN_ID` for an `entra setup` (or `entra provision`) run: its undo records in reverse through the same executor, over the
  * Entra adapter only (no AWS credentials needed). Removing an app the run created takes its settings, certificate and
  * provisioning job with it, so those undos are left out; an app that still has users or groups assigned is not
  * removed. Journaled as a run of its own and resumable, like every rollback.
@@ -94,10 +94,16 @@ export async function runEntraSetupRollback(
   const writer = flags.dryRun ? recordingAppWriter(writes) : adapter.appWriter;
   const owned = stateOwnership(db);
   let firstError: unknown = null;
+  // The users whose assignments (made by `entra provision --assign`) are removed, by object id.
+  const userIds = new Map<string, string>();
+  for (const upn of new Set(undone.flatMap((c) => ('upn' in c ? [c.upn.toLowerCase()] : [])))) {
+    const user = await adapter.reader.findUserByUpn(upn);
+    if (user) userIds.set(upn, user.id);
+  }
   const performer = setupPerformer(
     adapter.apps,
     writer,
-    { app, thumbprint: null, jobId: null },
+    { app, thumbprint: null, jobId: null, userIds },
     {
       scimToken: () => {
         throw new UsageError('a rollback never saves SCIM credentials');

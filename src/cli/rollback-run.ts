@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dryRunPorts } from '../apply/dry-run.js';
-import { holdApplyLock } from '../apply/lock.js';
 import { applyPerformer } from '../apply/perform.js';
 import { readLiveState } from '../apply/read-live.js';
 import { createApplyRuntime, rateFromEnv } from '../apply/run.js';
@@ -24,6 +23,7 @@ import { countReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
 import { sleep } from '../reconcile/limits.js';
 import { resumeOpenEntries } from '../reconcile/resume.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { type JournalEntry, runEntries } from '../store/journal-repo.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
@@ -128,9 +128,11 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   if (isSyncRun(db, target)) return runSyncRollback(db, target, flags, io).finally(() => db.close());
   const command = listRuns(db).find((r) => r.runId === target)?.command ?? '';
   if (hasOwnRollback(command)) return rollbackOwnRun(db, command, target, flags, io).finally(() => db.close());
-  if (listRuns(db).find((r) => r.runId === target)?.command === 'entra setup') {
+  if (command === 'entra setup' || command === 'entra provision') {
     const { runEntraSetupRollback } = await import('./rollback-entra.js');
-    const lock = flags.dryRun ? null : holdApplyLock(db, `rollback-${target}`, { note: (line) => io.err(line) });
+    const lock = flags.dryRun
+      ? null
+      : holdWriterLock(db, `rollback-${target}`, { command: 'rollback', note: (line) => io.err(line) });
     try {
       return await runEntraSetupRollback(db, config, target, flags, io);
     } finally {
@@ -145,7 +147,7 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   });
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   const runId = `rollback-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
-  const lock = flags.dryRun ? null : holdApplyLock(db, runId, { note: (line) => io.err(line) });
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'rollback', note: (line) => io.err(line) });
   try {
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, target);
     if (!flags.dryRun)

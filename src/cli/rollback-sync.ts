@@ -19,6 +19,7 @@ import { ExitCode } from '../errors.js';
 import type { IdentityStorePort } from '../ports/identity-store.js';
 import { countReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import type { StateDb } from '../store/db.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
@@ -53,6 +54,7 @@ export async function runSyncRollback(db: StateDb, target: string, flags: Rollba
   const settings = await resolveAwsSettings(flags as AwsOptions, { identityCenter: true, note: (l) => io.err(l) });
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   const runId = `rollback-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'rollback', note: (l) => io.err(l) });
   try {
     const owned = stateOwnership(db);
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, target);
@@ -88,6 +90,7 @@ export async function runSyncRollback(db: StateDb, target: string, flags: Rollba
     reportRollback(io, flags, { runId, target, exec, refused }, writes);
     if (exec.failed.length > 0) throw rollbackIncomplete(`${exec.failed.length} undo(s) failed`);
   } finally {
+    lock?.release();
     runtime.close();
   }
 }

@@ -12,12 +12,15 @@ import { toCloudError } from '../aws/errors.js';
 import { organizationsScpAdapter, type ScpPort } from '../aws/organizations-scp.js';
 import { loadConfig } from '../config/config.js';
 import { type Change, describeChange } from '../core/reconcile/changes.js';
+import { isOrgChange, type OrgChange } from '../core/reconcile/changes-org.js';
 import { buildScpDocument, describeScpProblem, type ExceptedUser, SCP_NAME, SCP_QUOTAS } from '../core/scp/document.js';
-import { planScp, scpDocumentDiff } from '../core/scp/plan.js';
+import { type LiveScp, planScp, scpDocumentDiff, scpTookEffect } from '../core/scp/plan.js';
 import { CloudError, UsageError, ValidationFailed } from '../errors.js';
 import { breakGlassFromPlan } from '../plan-file/break-glass.js';
 import { countReport, type ExecutionReport, executeChanges } from '../reconcile/executor.js';
 import { memoryJournal, stateJournal } from '../reconcile/journal.js';
+import { describeSettled, settleFromLive } from '../reconcile/settle.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { dryRunScpPort, readScpLive } from '../scp/live.js';
 import { scpPerformer } from '../scp/perform.js';
 import { openStateDb, type StateDb } from '../store/db.js';
@@ -71,9 +74,9 @@ async function execute(
   ids: Map<string, string>,
   flags: Pick<ScpFlags, 'dryRun'>,
   io: Io,
-  run: { command: string; target: string | null },
+  run: { runId: string; command: string; target: string | null },
 ): Promise<{ runId: string; exec: ExecutionReport; writes: string[] }> {
-  const runId = newRunId(run.command === 'rollback' ? 'rollback' : 'scp');
+  const { runId } = run;
   const writes: string[] = [];
   const owned: Ownership = stateOwnership(db);
   const performerPort = flags.dryRun ? dryRunScpPort(port, writes) : port;
@@ -115,6 +118,15 @@ function breakGlassUsers(file: string, io: Io): ExceptedUser[] {
   return breakGlassFromPlan(file);
 }
 
+/** Settles what a killed `scp apply` left open from the SCP as read: done when in place (its undo kept), else planned again. */
+function settleKilledRun(db: StateDb, runId: string, live: LiveScp | null, io: Io): void {
+  const settled = settleFromLive(stateJournal(db, runId, SCP_NAME), isOrgChange, (c) =>
+    scpTookEffect(c as OrgChange, live),
+  );
+  const line = describeSettled(settled);
+  if (line) io.err(line);
+}
+
 /** Runs `iam2sso scp plan|apply` (or `--rollback`). */
 export async function runScpCommand(action: string | undefined, flags: ScpFlags, io: Io): Promise<void> {
   if (flags.rollback) {
@@ -129,6 +141,10 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
   const { sts, organizations } = createBaseClients(settings);
   const db = await openStateDb(flags.state);
+  const runId = newRunId('scp');
+  // One writer at a time, from before the read that settles what a killed run left open.
+  const writes = action === 'apply' && !flags.dryRun;
+  const lock = writes ? holdWriterLock(db, runId, { command: 'scp', note: (l) => io.err(l) }) : null;
   try {
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     const port = organizationsScpAdapter(organizations);
@@ -138,6 +154,7 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
     ]).catch((e) => {
       throw toCloudError(e, 'organizations');
     });
+    if (writes) settleKilledRun(db, runId, read.live, io);
     const partition = me.Arn?.split(':')[1] ?? 'aws';
     const content = buildScpDocument({ partition, breakGlass, except });
     const planned = planScp(content, read.live, read.target);
@@ -169,18 +186,21 @@ export async function runScpCommand(action: string | undefined, flags: ScpFlags,
       return;
     }
     await confirmOrStop(flags, io, `Attach this SCP to ${read.target.id}? Only "yes" is accepted: `);
-    const { runId, exec, writes } = await execute(db, planned.changes, port, read.ids, flags, io, {
+    const { exec, writes: calls } = await execute(db, planned.changes, port, read.ids, flags, io, {
+      runId,
       command: 'scp',
       target: null,
     });
-    if (flags.dryRun) for (const w of writes) show(`  would call ${w}`);
-    if (flags.json) printJson(io, { ...summary, run: flags.dryRun ? null : runId, ...countReport(exec), writes });
+    if (flags.dryRun) for (const w of calls) show(`  would call ${w}`);
+    if (flags.json)
+      printJson(io, { ...summary, run: flags.dryRun ? null : runId, ...countReport(exec), writes: calls });
     else
       show(
         `SCP ${flags.dryRun ? '(dry run) ' : ''}${exec.done.length} change(s) made; undo with \`iam2sso scp --rollback\`.`,
       );
     failIfIncomplete(exec, 'Scp');
   } finally {
+    lock?.release();
     db.close();
     sts.destroy();
     organizations.destroy();
@@ -198,6 +218,8 @@ export async function rollbackScp(flags: ScpRollbackFlags, io: Io, only?: string
   const db = await openStateDb(flags.state);
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
   const { sts, organizations } = createBaseClients(settings);
+  const runId = newRunId('rollback');
+  const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'rollback', note: (l) => io.err(l) });
   try {
     const candidates = listRuns(db)
       .filter((r) => r.command === 'scp' && r.counts.done > 0 && (!only || r.runId === only))
@@ -223,7 +245,8 @@ export async function rollbackScp(flags: ScpRollbackFlags, io: Io, only?: string
         .filter((p) => p.name === SCP_NAME && !p.awsManaged)
         .map((p) => [p.name, p.id] as [string, string]),
     );
-    const { runId, exec, writes } = await execute(db, undos, port, ids, flags, io, {
+    const { exec, writes } = await execute(db, undos, port, ids, flags, io, {
+      runId,
       command: 'rollback',
       target: target.runId,
     });
@@ -232,6 +255,7 @@ export async function rollbackScp(flags: ScpRollbackFlags, io: Io, only?: string
     else io.err(`Rollback ${flags.dryRun ? '(dry run) ' : ''}of ${target.runId}: ${exec.done.length} undone.`);
     failIfIncomplete(exec, 'Rollback');
   } finally {
+    lock?.release();
     db.close();
     sts.destroy();
     organizations.destroy();

@@ -13,6 +13,7 @@ import { resolveEntraSettings } from '../entra/settings.js';
 import { CloudError, ValidationFailed } from '../errors.js';
 import { readPlanFile } from '../plan-file/read.js';
 import { TokenBucket } from '../reconcile/limits.js';
+import { holdWriterLock } from '../reconcile/writer-lock.js';
 import { openStateDb } from '../store/db.js';
 import { dryRunStore } from '../sync/dry-run.js';
 import { runSync, type SyncRunResult } from '../sync/engine.js';
@@ -94,6 +95,9 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
       const interrupt = new AbortController();
       const onSigint = () => interrupt.abort();
       process.on('SIGINT', onSigint);
+      // One writer at a time on the state database; held for this round only (not while --watch sleeps).
+      const runId = `sync-${new Date().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+      const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'sync', note: (line) => io.err(line) });
       result = await runSync(
         {
           profile: `${entraSettings.tenantId}/${storeId}`,
@@ -105,6 +109,7 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
           signal: interrupt.signal,
           concurrency: flags.concurrency,
           now: () => new Date(),
+          runId,
         },
         {
           directory: entra.reader,
@@ -120,7 +125,10 @@ export async function runSyncCommand(flags: SyncFlags, io: Io, context: SyncCont
         .catch((error) => {
           throw entraCloudError(toCloudError(error, 'identitystore'), entraSettings.clientId);
         })
-        .finally(() => process.off('SIGINT', onSigint));
+        .finally(() => {
+          lock?.release();
+          process.off('SIGINT', onSigint);
+        });
       if (flags.json) printJson(io, { ...jsonOf(result), state: flags.state });
       else printSyncResult(io, result, flags.state);
       if (!flags.watch) break;

@@ -213,3 +213,37 @@ export function leaveEligibleAlone<C extends Change>(changes: C[], eligible: Set
     return !eligible.has(`${c.group.toLowerCase()}|${c.upn.toLowerCase()}`);
   });
 }
+
+/**
+ * Whether what was read shows a harden change in place (a killed run's call went through); false when the read does
+ * not cover it (that half was not asked for, or the group was not read), so that the plan decides again.
+ */
+export function hardenTookEffect(
+  c: Change,
+  live: { ca: CaLive | null; pim: Map<string, PimGroupLive> | null },
+): boolean {
+  const group = 'group' in c ? live.pim?.get(c.group.toLowerCase()) : undefined;
+  const upn = 'upn' in c ? c.upn.toLowerCase() : '';
+  switch (c.kind) {
+    case 'entra.ca.create':
+      return !!live.ca?.existing;
+    case 'entra.ca.state':
+      return live.ca?.existing?.state === c.to;
+    case 'entra.ca.groups':
+      return !!live.ca?.existing && sameSet(live.ca.existing.includeGroups, c.to);
+    case 'entra.ca.delete':
+      return !!live.ca && live.ca.existing === null;
+    case 'entra.pim.eligible.add':
+      return !!group?.eligible.has(upn);
+    case 'entra.pim.eligible.remove':
+      return !!group && !group.eligible.has(upn);
+    case 'entra.pim.rules':
+      return !!group?.rules && sameRules(group.rules, c.to);
+    case 'entra.member.remove':
+      return !!group && !group.standing.has(upn);
+    case 'entra.member.add':
+      return !!group?.standing.has(upn);
+    default:
+      return false;
+  }
+}

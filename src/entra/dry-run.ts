@@ -65,6 +65,9 @@ export function recordingAppWriter(log: IntendedWrite[]): AppWriter {
     async saveFederationMetadata(appId, path) {
       note('write file', `federation metadata of app ${appId} to ${path}`);
     },
+    async restoreFederationMetadata(path, content) {
+      note(content === null ? 'remove file' : 'write file', `${path}${content === null ? '' : ' (as it was)'}`);
+    },
     async createSyncJob(spId, templateId) {
       note('POST /servicePrincipals/{id}/synchronization/jobs', `${spId}: job from template ${templateId}`);
       return { id: PLANNED.jobId, templateId, scheduleState: 'Disabled', quarantined: false, lastExecutionState: null };
@@ -86,6 +89,10 @@ export function recordingAppWriter(log: IntendedWrite[]): AppWriter {
     },
     async assign(spId, principalId, appRoleId) {
       note('POST /servicePrincipals/{id}/appRoleAssignedTo', `${spId}: ${principalId} as role ${appRoleId}`);
+      return 'done';
+    },
+    async unassign(spId, principalId) {
+      note('DELETE /servicePrincipals/{id}/appRoleAssignedTo/{id}', `${spId}: ${principalId}`);
       return 'done';
     },
     async provisionOnDemand(spId, jobId, _ruleId, userId) {

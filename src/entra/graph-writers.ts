@@ -2,8 +2,6 @@
  * The Graph implementations of the write ports. Every write goes through `writeIdempotently` where Graph can
  * answer "already there" (members, assignments, jobs) so re-running a command never fails on its own work.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import {
   addSigningCertificate,
   instantiateApp,
@@ -24,6 +22,7 @@ import {
   startSyncJob,
 } from './graph-provisioning.js';
 import { writeIdempotently } from './idempotent.js';
+import { restoreFile, writeFileAtomic } from './metadata-file.js';
 import type { AppWriter, DirectoryWriter, EntraGroup } from './ports.js';
 
 /** A mailNickname Graph accepts, derived from a display name: ASCII letters, digits, `-`, `_`, `.`; at most 64. */
@@ -115,10 +114,9 @@ export function graphAppWriter(
     addSigningCertificate: (spId, displayName, end) => addSigningCertificate(graph, spId, displayName, end),
     setPreferredThumbprint: (spId, thumbprint) => setPreferredThumbprint(graph, spId, thumbprint),
     async saveFederationMetadata(appId, path) {
-      const xml = await fetchText(federationMetadataUrl(appId));
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, xml);
+      await writeFileAtomic(path, await fetchText(federationMetadataUrl(appId)));
     },
+    restoreFederationMetadata: (path, content) => restoreFile(path, content),
     async createSyncJob(spId, templateId) {
       let created: Awaited<ReturnType<typeof createSyncJob>> | undefined;
       await writeIdempotently('create', async () => {
@@ -131,6 +129,7 @@ export function graphAppWriter(
     pauseSyncJob: (spId, jobId) => pauseSyncJob(graph, spId, jobId),
     deleteSyncJob: (spId, jobId) => deleteSyncJob(graph, spId, jobId),
     assign: (spId, principalId, appRoleId) => directory.assignToApp(spId, principalId, appRoleId),
+    unassign: (spId, principalId) => directory.unassignFromApp(spId, principalId),
     provisionOnDemand: (spId, jobId, ruleId, userId) => provisionOnDemand(graph, spId, jobId, ruleId, userId),
   };
 }

@@ -123,12 +123,17 @@ export type AppWriter = {
   /** Adds a token signing certificate and returns its thumbprint. */
   addSigningCertificate(servicePrincipalId: string, displayName: string, endDateTime: Date): Promise<string>;
   setPreferredThumbprint(servicePrincipalId: string, thumbprint: string | null): Promise<void>;
+  /** Saves the federation metadata Entra publishes for the app to `path`, whole (temporary file, then rename). */
   saveFederationMetadata(appId: string, path: string): Promise<void>;
+  /** Puts the file back as it was (`content` null: removes it); the undo of a save. */
+  restoreFederationMetadata(path: string, content: string | null): Promise<void>;
   createSyncJob(servicePrincipalId: string, templateId: string): Promise<SyncJob>;
   saveScimCredentials(servicePrincipalId: string, jobId: string, credentials: ScimCredentials): Promise<void>;
   startSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
   pauseSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
   deleteSyncJob(servicePrincipalId: string, jobId: string): Promise<void>;
   assign(servicePrincipalId: string, principalId: string, appRoleId: string): Promise<WriteOutcome>;
+  /** Removes the principal's assignments to the app (none left is success). */
+  unassign(servicePrincipalId: string, principalId: string): Promise<WriteOutcome>;
   provisionOnDemand(servicePrincipalId: string, jobId: string, ruleId: string, userId: string): Promise<OnDemandResult>;
 };

@@ -9,7 +9,7 @@ import type { EntraSetupChange } from '../core/reconcile/changes-entra.js';
 import type { EnterpriseApp, SyncJob } from './ports.js';
 import type { SetupLive, SetupStep } from './setup-plan.js';
 
-/** The typed change of a step that changes something in Entra, or null (nothing to do; the local metadata file). */
+/** The typed change of a step that changes something (in Entra, or the local metadata file), or null. */
 export function changeOfStep(step: SetupStep, live: SetupLive, appName: string, jobTemplate: string): Change | null {
   if (!step.change) return null;
   const a = step.action;
@@ -48,7 +48,12 @@ export function changeOfStep(step: SetupStep, live: SetupLive, appName: string, 
     case 'start-provisioning':
       return { kind: 'entra.sync.start', app: appName, templateId: jobTemplate };
     case 'save-federation-metadata':
-      return null;
+      return {
+        kind: 'entra.file.federation-metadata',
+        app: appName,
+        path: a.path,
+        previous: live.metadataText ?? null,
+      };
   }
 }
 
@@ -60,8 +65,16 @@ export function setupChanges(steps: SetupStep[], live: SetupLive, appName: strin
   return steps.map((s) => changeOfStep(s, live, appName, job?.templateId ?? '')).filter((c): c is Change => c !== null);
 }
 
-/** What is live for one app, to settle a killed run's entries against. */
-export type LiveApp = { app: EnterpriseApp | null; jobs: SyncJob[] };
+/**
+ * What is live for one app, to settle a killed run's entries against: the app, its jobs, and where an entry needs
+ * them, the users assigned to it (lower-cased UPNs) and the local files its entries wrote (null: no file).
+ */
+export type LiveApp = {
+  app: EnterpriseApp | null;
+  jobs: SyncJob[];
+  assignedUpns?: Set<string>;
+  files?: Map<string, string | null>;
+};
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -94,7 +107,19 @@ export function tookEffect(c: EntraSetupChange, live: LiveApp): boolean {
       return job(c.templateId)?.scheduleState === 'Active';
     case 'entra.sync.pause':
       return job(c.templateId)?.scheduleState !== 'Active';
+    case 'entra.file.federation-metadata': {
+      // The file is replaced whole (a rename), so it differs from what it held before exactly when the save happened.
+      const now = live.files?.get(c.path);
+      return now !== undefined && now !== c.previous;
+    }
+    case 'entra.file.restore':
+      return live.files?.get(c.path) === c.content;
+    case 'entra.app.user-assign':
+      return live.assignedUpns?.has(c.upn.toLowerCase()) === true;
+    case 'entra.app.user-unassign':
+      return live.assignedUpns !== undefined && !live.assignedUpns.has(c.upn.toLowerCase());
     case 'entra.sync.save-credentials':
+    case 'entra.sync.provision-user':
       return false;
   }
 }

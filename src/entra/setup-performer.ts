@@ -8,10 +8,19 @@ import type { EntraSetupChange } from '../core/reconcile/changes-entra.js';
 import { isEntraSetupChange } from '../core/reconcile/changes-entra.js';
 import type { Performer, Resolved } from '../reconcile/executor.js';
 import { GraphCallError } from './graph-errors.js';
-import type { AppReader, AppWriter, EnterpriseApp } from './ports.js';
+import { userRoleId } from './groups.js';
+import type { AppReader, AppWriter, EnterpriseApp, OnDemandResult } from './ports.js';
 
-/** What the run knows of the app, updated as changes succeed. */
-export type SetupContext = { app: EnterpriseApp | null; thumbprint: string | null; jobId: string | null };
+/**
+ * What the run knows of the app, updated as changes succeed; `userIds` maps the lower-cased UPNs of the users its
+ * changes name to their Entra object ids (read before the run).
+ */
+export type SetupContext = {
+  app: EnterpriseApp | null;
+  thumbprint: string | null;
+  jobId: string | null;
+  userIds?: Map<string, string>;
+};
 
 /** What the performer needs besides the writer. */
 export type SetupPerformerOptions = {
@@ -22,6 +31,8 @@ export type SetupPerformerOptions = {
   onDone?(c: EntraSetupChange, detail?: string): void;
   /** The first error a change failed with, as thrown (to report it with its Graph detail). */
   onError?(error: unknown): void;
+  /** The outcome of a user provisioned on demand. */
+  onProvisioned?(upn: string, result: OnDemandResult): void;
 };
 
 class AppStillAssigned extends Error {
@@ -51,7 +62,11 @@ export function setupPerformer(
     return jobs.find((j) => j.templateId === templateId)?.id ?? null;
   };
 
-  const act = async (c: EntraSetupChange): Promise<{ objectId?: string; detail?: string } | undefined> => {
+  const userOf = (upn: string) => ctx.userIds?.get(upn.toLowerCase()) ?? '';
+  const act = async (
+    c: EntraSetupChange,
+  ): Promise<{ objectId?: string; detail?: string; existing?: boolean } | undefined> => {
+    if (c.kind === 'entra.file.restore') return void (await writer.restoreFederationMetadata(c.path, c.content));
     if (c.kind === 'entra.app.instantiate') {
       ctx.app = await writer.instantiate(c.templateId, c.app).catch((error) => {
         throw refusedCreate(error);
@@ -117,15 +132,37 @@ export function setupPerformer(
         }
         return;
       }
+      case 'entra.file.federation-metadata':
+        await writer.saveFederationMetadata(app.appId, c.path);
+        return { detail: c.path };
+      case 'entra.app.user-assign': {
+        // Already assigned (by hand, or by another tool): used as it is and not recorded as the tool's.
+        const out = await writer.assign(sp, userOf(c.upn), userRoleId(app));
+        return { objectId: userOf(c.upn), existing: out === 'already' };
+      }
+      case 'entra.app.user-unassign':
+        return void (await writer.unassign(sp, userOf(c.upn)));
+      case 'entra.sync.provision-user': {
+        const jobId = ctx.jobId ?? (await apps.listSyncJobs(sp))[0]?.id;
+        if (!jobId)
+          throw new Error(`the app '${c.app}' has no provisioning job: run iam2sso entra setup --scim-endpoint URL`);
+        const ruleId = await apps.userRuleId(sp, jobId);
+        if (!ruleId) throw new Error(`the provisioning job ${jobId} has no synchronization rule for users`);
+        options.onProvisioned?.(c.upn, await writer.provisionOnDemand(sp, jobId, ruleId, userOf(c.upn)));
+        return;
+      }
     }
   };
 
   return {
     resolve(c): Resolved | string {
       if (!isEntraSetupChange(c)) return `${c.kind} is not a change of \`entra setup\``;
-      if (c.kind === 'entra.app.instantiate') return {};
+      if (c.kind === 'entra.app.instantiate' || c.kind === 'entra.file.restore') return {};
       if (!ctx.app) return `Entra app '${c.app}' does not exist`;
-      return { servicePrincipalId: ctx.app.servicePrincipalId, appObjectId: ctx.app.appObjectId };
+      const ids = { servicePrincipalId: ctx.app.servicePrincipalId, appObjectId: ctx.app.appObjectId };
+      if (!('upn' in c)) return ids;
+      const userId = ctx.userIds?.get(c.upn.toLowerCase());
+      return userId ? { ...ids, userId } : `no Entra user ${c.upn}`;
     },
     async perform(c) {
       const change = c as EntraSetupChange;
@@ -133,7 +170,7 @@ export function setupPerformer(
       try {
         const out = await act(change);
         options.onDone?.(change, out?.detail);
-        return out?.objectId ? { objectId: out.objectId } : undefined;
+        return out?.objectId ? { objectId: out.objectId, existing: out.existing === true } : undefined;
       } catch (error) {
         options.onError?.((error as { cause?: unknown }).cause ?? error);
         throw error;

@@ -57,6 +57,8 @@ export type SetupLive = {
   credentialsWork: boolean | null;
   /** How the federation metadata file compares with what Entra publishes now. */
   metadataFile: 'same' | 'different' | 'missing' | 'unknown';
+  /** What the federation metadata file holds now (null: no file), kept with the save's intent for its undo. */
+  metadataText?: string | null;
   now: Date;
 };
 

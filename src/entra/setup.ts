@@ -56,7 +56,10 @@ export async function readSetupLive(apps: AppReader, desired: SetupDesired, now:
   const job = jobs[0];
   const credentialsWork = app && job ? await apps.savedCredentialsWork(app.servicePrincipalId, job.id) : null;
   const metadataFile = await metadataFileState(apps, app, desired.federationMetadataOut);
-  return { app, jobs, syncTemplateIds, credentialsWork, metadataFile, now };
+  const metadataText = desired.federationMetadataOut
+    ? await readFile(desired.federationMetadataOut, 'utf8').catch(() => null)
+    : null;
+  return { app, jobs, syncTemplateIds, credentialsWork, metadataFile, metadataText, now };
 }
 
 /** Same issuer, sign-in URLs and signing certificates (the signature itself differs on every download). */
@@ -155,12 +158,6 @@ export async function runSetup(
   if (firstError) throw firstError;
   const stuck = [...report.refused, ...report.cancelled];
   if (stuck.length > 0) throw new UsageError(stuck.map((r) => `${describeChange(r.change)}: ${r.reason}`).join('; '));
-  const metadata = steps.find((s) => s.action.kind === 'save-federation-metadata');
-  if (metadata?.change && metadata.action.kind === 'save-federation-metadata' && ctx.app) {
-    options.progress.starting(metadata);
-    await writer.saveFederationMetadata(ctx.app.appId, metadata.action.path);
-    options.progress.finished(metadata);
-  }
   return { steps, app: ctx.app!, signingThumbprint: ctx.thumbprint, report };
 }
 
@@ -170,7 +167,7 @@ const STEP_KIND: Record<SetupStep['action']['kind'], string> = {
   'set-saml-urls': 'entra.app.saml-urls',
   'add-signing-certificate': 'entra.sp.add-certificate',
   'set-preferred-certificate': 'entra.sp.preferred-certificate',
-  'save-federation-metadata': '',
+  'save-federation-metadata': 'entra.file.federation-metadata',
   'create-provisioning-job': 'entra.sync.create-job',
   'save-provisioning-credentials': 'entra.sync.save-credentials',
   'start-provisioning': 'entra.sync.start',

@@ -42,6 +42,8 @@ export type SyncRunOptions = {
   /** The longest one change may take (default 2 minutes). */
   timeoutMs?: number;
   now: () => Date;
+  /** The run's id (default: from the time and the process id); the CLI names it in the writer lease it holds. */
+  runId?: string;
 };
 
 export type SyncRunDeps = {
@@ -181,7 +183,7 @@ export async function runSync(options: SyncRunOptions, deps: SyncRunDeps): Promi
   });
   deps.onPlan?.(diff, { kind: mode.kind, reason: mode.reason });
   refuseMassLeave(diff, prior, options.allowMassDelete === true);
-  const runId = `sync-${options.now().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
+  const runId = options.runId ?? `sync-${options.now().toISOString().replace(/[-:.]/g, '')}-${process.pid}`;
   if (!options.dryRun) startRun(deps.db, runId, 'sync', options.now());
   const index = indexStore(store);
   const changes = syncChanges({ diff, store, users: mirror.users, groups: mirror.groups });

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
-import { holdApplyLock } from '../../src/apply/lock.js';
 import { ApiCallCounter, type AwsSettings } from '../../src/aws/clients.js';
 import { loadActionCatalog } from '../../src/catalog/action-catalog.js';
 import { awsManagedDocuments } from '../../src/catalog/managed-policies.js';
@@ -16,6 +15,7 @@ import type { AuditSnapshot } from '../../src/core/model.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { createPolicyCompiler, type PolicyCompiler } from '../../src/core/policy/compile.js';
 import { createExpander } from '../../src/core/policy/expand.js';
+import { holdWriterLock } from '../../src/reconcile/writer-lock.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
 import { type LiveFacts, readLiveFacts } from '../../src/verify/read-live.js';
@@ -271,13 +271,13 @@ describe('after apply and sync, the live roles allow what the plan said', () => 
 
   it('refuses a second apply on the same state database while one holds the lock', async () => {
     const db = await openStateDb(w.statePath);
-    const held = holdApplyLock(db, 'apply-running', { note: () => undefined });
+    const held = holdWriterLock(db, 'apply-running', { command: 'apply', note: () => undefined });
     try {
       const r = await w.apply();
       assert.equal(r.status, 1, r.stderr);
       assert.match(
         r.stderr,
-        new RegExp(`another apply holds the lock .*pid ${process.pid} on .* since .*apply-running`),
+        new RegExp(`another run writes through this state database: apply run apply-running \\(pid ${process.pid} on `),
       );
     } finally {
       held.release();

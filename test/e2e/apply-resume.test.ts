@@ -7,24 +7,11 @@ import { sdkConfig } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { assertExact } from '../apply/exact.js';
 import { type ApplyWorld, startApplyWorld } from '../apply/kit.js';
 import { runIam2sso } from '../helpers/cli.js';
+import { soakPoints } from '../helpers/kill-soak.js';
 
 // Kills at chosen journal states, then seeded random ones: IAM2SSO_KILLS (default 1) and IAM2SSO_SOAK_SEED for a
 // longer soak (e.g. IAM2SSO_KILLS=20).
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 1);
-const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const CHOSEN = ['intent:1', 'intent:6', 'submitted:1', 'result:3', 'submitted:4', 'result:12'];
-
-/** A small seeded generator (mulberry32), so a failing soak can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Flips the first permission set's session duration between PT1H and PT2H in the plan file. */
 function toggleFirstSessionDuration(planPath: string): void {
@@ -73,14 +60,7 @@ describe('apply and rollback killed with SIGKILL at chosen journal states and at
   });
 
   it('apply resumes after every kill to the exact plan: nothing done twice, nothing skipped', async (t) => {
-    const random = seeded(SEED);
-    const points = [
-      ...CHOSEN,
-      ...Array.from(
-        { length: RANDOM_KILLS },
-        () => `${random() < 0.5 ? 'intent' : 'result'}:${1 + Math.floor(random() * 30)}`,
-      ),
-    ];
+    const points = soakPoints(CHOSEN, { states: ['intent', 'result'], upTo: 30, randomKills: 1 });
     let leftBehind = 0;
     const outcomes: string[] = [];
     for (const point of points) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -7,15 +7,15 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import Database from 'better-sqlite3';
 import { startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
+import { parseIdpMetadata } from '../../src/entra/saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../../src/entra/setup-plan.js';
 import { entraCliEnv, sandboxAdapter } from '../entra/adapter-kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { soakPoints } from '../helpers/kill-soak.js';
 
 // Kills at chosen journal states (after an intent, before its call; after a call, before its result), then
 // IAM2SSO_KILLS more at seeded random ones (default none; e.g. IAM2SSO_KILLS=20 for a longer soak).
 const CHOSEN = ['result:1', 'intent:3', 'result:4'];
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 0);
-const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const REFERENCE = 'AWS reference app';
 
 describe('entra setup through the executor: rollback, and kill -9 at chosen journal states', () => {
@@ -115,10 +115,12 @@ describe('entra setup through the executor: rollback, and kill -9 at chosen jour
     assert.ok(dry.json<{ writes: string[] }>().writes.some((w) => w.startsWith('DELETE /servicePrincipals')));
     assert.equal((await appState(REFERENCE)).apps, 1, 'the dry run removed nothing');
 
+    assert.ok(existsSync(join(dir, `${REFERENCE}.xml`)), 'the run saved the federation metadata');
     const undone = await runIam2sso(args, env);
     assert.equal(undone.status, 0, undone.stderr);
-    assert.equal(undone.json<{ done: number }>().done, 1);
+    assert.equal(undone.json<{ done: number }>().done, 2, 'the app removed, the metadata file it saved removed');
     assert.deepEqual(await appState(REFERENCE), { apps: 0 });
+    assert.equal(existsSync(join(dir, `${REFERENCE}.xml`)), false);
     const again = await runIam2sso(args, env);
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /Nothing to roll back/);
@@ -126,20 +128,7 @@ describe('entra setup through the executor: rollback, and kill -9 at chosen jour
 
   test('setup killed after intents and after calls resumes to the state an uninterrupted run leaves', async () => {
     assert.ok(reference, 'the uninterrupted run of the first test is the reference');
-    let a = SEED >>> 0;
-    const random = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    const points = [
-      ...CHOSEN,
-      ...Array.from(
-        { length: RANDOM_KILLS },
-        () => `${random() < 0.5 ? 'intent' : 'result'}:${1 + Math.floor(random() * 3)}`,
-      ),
-    ];
+    const points = soakPoints(CHOSEN, { states: ['intent', 'result'], upTo: 3, randomKills: 0 });
     let leftOpen = 0;
     const outcomes: string[] = [];
     for (const point of points) {
@@ -151,6 +140,14 @@ describe('entra setup through the executor: rollback, and kill -9 at chosen jour
     const last = await setup(DEFAULT_APP_NAME);
     assert.equal(last.status, 0, last.stderr);
     assert.deepEqual(await appState(DEFAULT_APP_NAME), reference, 'the same end state as the uninterrupted run');
+    const [made] = await adapter.apps.findApps(DEFAULT_APP_NAME, AWS_GALLERY_TEMPLATE_ID);
+    const saved = parseIdpMetadata(readFileSync(join(dir, `${DEFAULT_APP_NAME}.xml`), 'utf8'));
+    assert.ok(saved.ok, 'the federation metadata file is whole');
+    assert.deepEqual(
+      saved.value.signingCertificates.map((c) => c.thumbprint),
+      [made.preferredTokenSigningKeyThumbprint],
+      'and names the certificate the app signs with',
+    );
     const j = journal();
     assert.equal(j.open, 0, 'every entry a killed run left open was settled');
     assert.equal(j.instantiated, 2, 'each app was instantiated once (the reference app and this one)');

@@ -8,10 +8,15 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import Database from 'better-sqlite3';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { EntraAdapter } from '../../src/entra/adapter.js';
+import { type IntendedWrite, recordingAppWriter } from '../../src/entra/dry-run.js';
 import { userRoleId } from '../../src/entra/groups.js';
 import type { EnterpriseApp, EntraUser } from '../../src/entra/ports.js';
+import { provisionUser } from '../../src/entra/provision.js';
 import { parseIdpMetadata, parseSpMetadata } from '../../src/entra/saml-metadata.js';
 import { AWS_GALLERY_TEMPLATE_ID, DEFAULT_APP_NAME } from '../../src/entra/setup-plan.js';
+import { memoryJournal } from '../../src/reconcile/journal.js';
+import { openStateDb } from '../../src/store/db.js';
+import { memoryOwnership, stateOwnership } from '../../src/store/ownership-repo.js';
 import { entraCliEnv, sandboxAdapter } from '../entra/adapter-kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -128,10 +133,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.ok(out.steps.every((s) => s.change));
     const runs = await runIam2sso(['runs', '--json', '--state', join(dir, 'state.db')], env);
     const journaled = runs.json<{ command: string; status: string; counts: { done: number } }[]>();
-    // Every step but the local metadata file is a change in Entra, journaled through the executor.
+    // Every step, the local metadata file included, is a change journaled through the executor.
     assert.deepEqual(
       journaled.map((r) => [r.command, r.status, r.counts.done]),
-      [['entra setup', 'done', out.steps.length - 1]],
+      [['entra setup', 'done', out.steps.length]],
       'the run and each of its changes are journaled',
     );
     const found = await adapter.apps.findApps(DEFAULT_APP_NAME, AWS_GALLERY_TEMPLATE_ID);
@@ -180,13 +185,49 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     assert.deepEqual(await adapter.apps.getApp(app.servicePrincipalId), app);
   });
 
-  test('provisions an assigned user on demand, who then appears in the Identity Store API', async () => {
+  test('provisions a user it assigns (journaled, undone by rollback) on demand, who then appears in the Identity Store API', async () => {
     const [user] = await freshUsers(1);
-    const run = await runIam2sso(['entra', 'provision', '--user', user.userPrincipalName, '--assign', '--json'], env);
+    const state = ['--state', join(dir, 'state.db')];
+    const args = ['entra', 'provision', '--user', user.userPrincipalName, '--assign', '--json', ...state];
+    const assigned = async () =>
+      (await adapter.apps.listAssignments(app.servicePrincipalId)).some((a) => a.principalId === user.id);
+    // The dry run, in process (what `--dry-run` wires): recording writer, journal and ownership in memory.
+    const intended: IntendedWrite[] = [];
+    const db = await openStateDb(join(dir, 'state.db'));
+    try {
+      await provisionUser(
+        { apps: adapter.apps, writer: recordingAppWriter(intended), reader: adapter.reader },
+        { appName: DEFAULT_APP_NAME, upn: user.userPrincipalName, assign: true },
+        {
+          runId: 'dry',
+          journal: memoryJournal(),
+          ownership: memoryOwnership(stateOwnership(db)),
+          log: () => undefined,
+        },
+      );
+    } finally {
+      db.close();
+    }
+    assert.deepEqual(
+      intended.map((w) => w.call),
+      ['POST /servicePrincipals/{id}/appRoleAssignedTo', 'POST .../jobs/{id}/provisionOnDemand'],
+    );
+    assert.equal(await assigned(), false, 'the dry run assigned nothing');
+    const run = await runIam2sso(args, env);
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.json<{ result: { status: string } }>().result.status, 'Success');
+    const out = run.json<{ run: string; assignment: string; result: { status: string } }>();
+    assert.deepEqual([out.assignment, out.result.status], ['done', 'Success']);
     const stored = await identityStoreUser(user.userPrincipalName);
     assert.equal(stored?.UserName, user.userPrincipalName);
+    assert.equal(await assigned(), true);
+
+    const back = await runIam2sso(['rollback', out.run, '--auto-approve', '--json', ...state], env);
+    assert.equal(back.status, 0, back.stderr);
+    assert.ok(
+      back.stderr.includes(`- Entra app '${DEFAULT_APP_NAME}' user assignment ${user.userPrincipalName}`),
+      back.stderr,
+    );
+    assert.equal(await assigned(), false, 'the assignment it made is removed');
   });
 
   test('does not provision a user who is only in a nested group, on demand or by the engine', async () => {
@@ -199,7 +240,10 @@ describe('iam2sso entra setup and provision against an empty sandbox tenant', ()
     await adapter.writer.addMember(inner.id, nestedOnly.id);
     assert.equal(await adapter.writer.assignToApp(app.servicePrincipalId, outer.id, userRoleId(app)), 'done');
 
-    const run = await runIam2sso(['entra', 'provision', '--user', nestedOnly.userPrincipalName], env);
+    const run = await runIam2sso(
+      ['entra', 'provision', '--user', nestedOnly.userPrincipalName, '--state', join(dir, 'state.db')],
+      env,
+    );
     assert.equal(run.status, 1);
     assert.match(run.stdout, /Skipped/);
     assert.match(run.stderr, /nested/);

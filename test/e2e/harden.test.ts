@@ -8,6 +8,15 @@ import { CA_POLICY_NAME, privilegedGroups } from '../../src/core/harden-plan.js'
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { readPlanFile } from '../../src/plan-file/read.js';
 import { runIam2sso } from '../helpers/cli.js';
+import {
+  doneEntries,
+  doneSteps,
+  journalRuns,
+  killAtEach,
+  lastEntryId,
+  openJournalEntries,
+  soakPoints,
+} from '../helpers/kill-soak.js';
 import { type MigratedSandbox, startMigratedSandbox } from './signin-kit.js';
 
 /** The plan file without one group (taken out of its users' groups, and their permission sets following). */
@@ -290,5 +299,56 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     );
     assert.equal(pimState.maxActivation.get(group.id), 'PT8H', 'the old maximum');
     assert.equal(pimState.approvalRules?.get(group.id)?.isApprovalRequired, false, 'no approval, as before');
+  });
+
+  it('killed before its call and after it, resumes to exactly the asked state, and the kill kept the undo', async (t) => {
+    const policy = () =>
+      [...(entraState().harden?.policies.values() ?? [])].filter((p) => p.displayName === CA_POLICY_NAME);
+    assert.deepEqual(
+      policy().map((p) => p.state),
+      ['enabled'],
+      'on, from the tests before: the soak has work to do',
+    );
+    const since = lastEntryId(m.state);
+    const args = ['entra', 'harden', '--plan', m.plan, '--conditional-access', 'report-only', '--auto-approve'];
+    const run = (extra: Record<string, string> = {}) =>
+      runIam2sso([...args, '--json', '--state', m.state], { ...m.env, ...extra }, 120_000);
+    // Graph answers at once (no request id to journal): killed after the intent, and after the call before its result.
+    const chosen = ['intent:1', 'result:1'];
+    const tally = await killAtEach(
+      soakPoints(chosen, { states: ['intent', 'result'], upTo: 1, randomKills: 0 }),
+      run,
+      m.state,
+    );
+    t.diagnostic(`kills: ${tally.outcomes.join(' ')}`);
+    assert.ok(tally.leftOpen >= chosen.length, `each chosen kill left its change open: ${tally.outcomes.join(' ')}`);
+
+    const resumed = await run();
+    assert.equal(resumed.status, 0, resumed.stderr);
+    assert.match(resumed.stderr, /Settled 1 change\(s\) an interrupted run left open: 1 had taken effect/);
+    assert.deepEqual(resumed.json<HardenJson>().changes, [], 'nothing left to do');
+    assert.deepEqual(
+      policy().map((p) => p.state),
+      ['enabledForReportingButNotEnforced'],
+      'exactly as asked',
+    );
+    assert.equal(openJournalEntries(m.state), 0);
+    assert.deepEqual([...doneSteps(m.state, since)], [[`entra.ca.state:${CA_POLICY_NAME.toLowerCase()}`, 1]]);
+
+    // The entry of the run cut short after its call (the last one recorded: the resumed run had nothing to do) was
+    // settled done in that run, with its undo, so that `rollback` of that run switches the policy back.
+    const killedRun = journalRuns(m.state)
+      .filter((r) => r.command === 'entra harden')
+      .at(-1)!;
+    assert.equal(killedRun.status, 'running', 'it never got to record its end');
+    assert.deepEqual(
+      doneEntries(m.state, since).map((e) => [e.runId, e.undo]),
+      [
+        [
+          killedRun.run_id,
+          { kind: 'entra.ca.state', name: CA_POLICY_NAME, to: 'enabled', from: 'enabledForReportingButNotEnforced' },
+        ],
+      ],
+    );
   });
 });

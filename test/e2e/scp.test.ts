@@ -10,6 +10,7 @@ import type { RunningSandbox } from '@iam2sso/sandbox';
 import { awsCli, type CliResult, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { requireTool } from '../../packages/sandbox/test/helpers/tools.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+import { doneSteps, killAtEach, lastEntryId, openJournalEntries, soakPoints } from '../helpers/kill-soak.js';
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 type ScpJson = {
@@ -186,5 +187,44 @@ describe('iam2sso scp (end to end on the sandbox)', () => {
     assert.equal(back.status, 0, back.stderr);
     assert.equal(back.json<{ target: string }>().target, runId);
     assert.ok(![...sandbox.world.organization!.policies.values()].some((p) => p.name === SCP_NAME));
+  });
+
+  it('apply killed after a call and before one resumes to exactly the planned SCP: nothing made twice, nothing open', async (t) => {
+    const org = sandbox.world.organization!;
+    assert.ok(![...org.policies.values()].some((p) => p.name === SCP_NAME), 'no SCP yet: every kill lands in work');
+    const since = lastEntryId(state());
+    const args = ['scp', 'apply', '--auto-approve', '--json', '--except', pipelineArn, '--state', state()];
+    const apply = (extra: Record<string, string> = {}) => runIam2sso([...args, '--plan', plan()], { ...env, ...extra });
+    // The SCP is created, then attached (Organizations answers at once: no request id to journal, so "after the
+    // call, before its result" is `result`): killed after the create's call, then, once that is settled done, after
+    // the attach's intent, before its call (settled as not made, and made by the resumed run).
+    const chosen = ['result:1', 'intent:1'];
+    const points = soakPoints(chosen, { states: ['intent', 'result', 'done'], upTo: 2, randomKills: 0 });
+    const tally = await killAtEach(points, apply, state());
+    t.diagnostic(`kills: ${tally.outcomes.join(' ')}`);
+    assert.ok(tally.leftOpen >= chosen.length, `each chosen kill left its change open: ${tally.outcomes.join(' ')}`);
+
+    const resumed = await apply();
+    assert.equal(resumed.status, 0, resumed.stderr);
+    const planned = resumed.json<{ document: unknown; target: string; done: number }>();
+    const mine = [...org.policies.values()].filter((p) => p.name === SCP_NAME);
+    assert.equal(mine.length, 1, 'one SCP, created once');
+    assert.deepEqual(JSON.parse(mine[0].content), planned.document, 'with exactly the planned document');
+    assert.deepEqual([...mine[0].targets], [org.rootId], 'attached exactly to the planned target');
+    assert.equal(openJournalEntries(state()), 0, 'every entry a kill left open was settled');
+    const done = doneSteps(state(), since);
+    assert.deepEqual(
+      [...done].sort(),
+      [
+        [`scp.attach:${SCP_NAME}:${org.rootId}`, 1],
+        [`scp.create:${SCP_NAME}`, 1],
+      ],
+      'each change journaled done once, with its undo kept for rollback',
+    );
+    assert.equal(planned.done, 1, 'the resumed run made only the attach');
+    assert.match(
+      resumed.stderr,
+      /Settled 1 change\(s\) an interrupted run left open: 0 had taken effect, 1 planned again/,
+    );
   });
 });

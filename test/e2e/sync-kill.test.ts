@@ -6,28 +6,15 @@ import { deleteUser } from '@iam2sso/sandbox/entra/directory.js';
 import Database from 'better-sqlite3';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { runIam2sso } from '../helpers/cli.js';
+import { soakPoints } from '../helpers/kill-soak.js';
 import { expectedMemberships, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
 // Kills at chosen journal states (after the intent, after the call before its result, between two changes), several
 // in one run of the soak, then seeded random ones: IAM2SSO_KILLS (default 1) and IAM2SSO_SOAK_SEED replay a longer soak.
-const RANDOM_KILLS = Number(process.env.IAM2SSO_KILLS ?? 1);
-const SEED = Number(process.env.IAM2SSO_SOAK_SEED ?? 1);
 const CHOSEN = ['intent:1', 'result:1', 'done:2', 'intent:3', 'result:2', 'done:3'];
 // Every group of the small scenario (nested ones flattened): about 20 people and 60 changes on the first run.
 const SCOPE = ['Engineering', 'Platform', 'SRE', 'Data', 'Security', 'IT', 'Finance'];
 // Two changes in flight: at each kill another change is between its intent and its result too.
-
-/** A small seeded generator (mulberry32), so a failing soak can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = { step_id: string; kind: string; status: string; run_id: string };
 
@@ -92,14 +79,7 @@ describe('sync killed with SIGKILL at chosen journal states resumes exactly (san
   });
 
   it('ends, after every kill, as an uninterrupted run would: no orphan, nothing made twice', async (t) => {
-    const random = seeded(SEED);
-    const points = [
-      ...CHOSEN,
-      ...Array.from(
-        { length: RANDOM_KILLS },
-        () => `${['intent', 'result', 'done'][Math.floor(random() * 3)]}:${1 + Math.floor(random() * 4)}`,
-      ),
-    ];
+    const points = soakPoints(CHOSEN, { states: ['intent', 'result', 'done'], upTo: 4, randomKills: 1 });
     let killed = 0;
     let leftOpen = 0;
     const outcomes: string[] = [];

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { CreateUserCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { addMember, deleteUser, markChanged } from '@iam2sso/sandbox/entra/directory.js';
 import { sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { requireTool } from '../../packages/sandbox/test/helpers/tools.js';
+import { holdWriterLock } from '../../src/reconcile/writer-lock.js';
+import { openStateDb } from '../../src/store/db.js';
 import { runIam2sso } from '../helpers/cli.js';
 import { expectedMemberships, storeMembershipsByCli, storeMembershipsBySdk, syncEnv } from './sync-helpers.js';
 
@@ -171,6 +174,12 @@ describe('iam2sso sync against the sandbox', () => {
   });
 
   it('writes and saves nothing on --dry-run, and the next real run applies the change', async () => {
+    // Another writer (an apply in another process) holds the lease: a dry run goes on, a real sync waits its turn.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const otherExited = new Promise((r) => other.on('exit', r));
+    const db = await openStateDb(state);
+    holdWriterLock(db, 'apply-elsewhere', { command: 'apply', note: () => undefined, pid: other.pid });
+    db.close();
     const entra = sandbox.world.entra!;
     const inScope = new Set([...expectedMemberships(sandbox, SCOPE).values()].flat());
     const newcomer = [...entra.users.values()].find(
@@ -186,7 +195,14 @@ describe('iam2sso sync against the sandbox', () => {
     assert.match(dry.stderr, /would add/);
     assert.deepEqual(await storeMembershipsBySdk(sandbox), before, 'nothing written');
 
+    const refused = await runIam2sso(['sync', '--groups', SCOPE.join(','), '--state', state, '--json'], env);
+    assert.equal(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, new RegExp(`apply run apply-elsewhere \\(pid ${other.pid} on `));
+    assert.deepEqual(await storeMembershipsBySdk(sandbox), before, 'the refused sync wrote nothing');
+    other.kill('SIGKILL');
+    await otherExited;
     const real = await sync();
+    assert.match(real.stderr, /took over the writer lease of apply run apply-elsewhere .*no longer running/);
     assert.equal(real.json.users.create, 1, 'the dry run did not advance the delta link');
     assert.equal(real.json.memberships.add, 1);
     assert.ok((await storeMembershipsBySdk(sandbox)).get('Security')!.includes(newcomer.userPrincipalName));

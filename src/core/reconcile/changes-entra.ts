@@ -1,8 +1,10 @@
 /**
  * The typed changes of `entra setup`: the Identity Center enterprise app in Entra (gallery instantiate, single
- * sign-on mode, SAML URLs, signing certificate, the preferred certificate) and its provisioning job (create,
- * credentials, start), with the before-state each needs for a pure `undoOf`. Every change names its app by display
- * name; the app must be the tool's (it created it, or a person adopted it) for anything but its creation. Pure.
+ * sign-on mode, SAML URLs, signing certificate, the preferred certificate), its provisioning job (create,
+ * credentials, start), the federation metadata file it saves, and those of `entra provision` (a user assigned to the
+ * app, a user provisioned on demand), with the before-state each needs for a pure `undoOf`. Every change names its app
+ * by display name; the app must be the tool's (it created it, or a person adopted it) for anything but its creation,
+ * and a user assignment is removed only if the tool made it. Pure.
  */
 import type { ObjectRef } from './changes.js';
 
@@ -20,7 +22,15 @@ export type EntraSetupChange =
   | { kind: 'entra.sp.preferred-certificate'; app: string; to: string | null; from: string | null; added: boolean }
   | { kind: 'entra.sync.create-job' | 'entra.sync.delete-job'; app: string; templateId: string }
   | { kind: 'entra.sync.save-credentials'; app: string; baseAddress: string }
-  | { kind: 'entra.sync.start' | 'entra.sync.pause'; app: string; templateId: string };
+  | { kind: 'entra.sync.start' | 'entra.sync.pause'; app: string; templateId: string }
+  /** The federation metadata Entra publishes for the app, saved to `path`; `previous` is what the file held. */
+  | { kind: 'entra.file.federation-metadata'; app: string; path: string; previous: string | null }
+  /** The file put back as it was (`content` null: there was no file). The undo of the save. */
+  | { kind: 'entra.file.restore'; app: string; path: string; content: string | null }
+  /** A user assigned to the app with its User role (`entra provision --assign`), or that assignment removed. */
+  | { kind: 'entra.app.user-assign' | 'entra.app.user-unassign'; app: string; upn: string }
+  /** Entra asked to provision the user to Identity Center now (no undo: the user stays provisioned). */
+  | { kind: 'entra.sync.provision-user'; app: string; upn: string };
 
 /** The kind tags of `EntraSetupChange`. */
 export type EntraSetupKind = EntraSetupChange['kind'];
@@ -36,6 +46,11 @@ export const ENTRA_SETUP_PHASE: Record<EntraSetupKind, number> = {
   'entra.sp.preferred-certificate': 2,
   'entra.sync.save-credentials': 2,
   'entra.sync.start': 3,
+  'entra.file.federation-metadata': 3,
+  'entra.app.user-assign': 1,
+  'entra.sync.provision-user': 4,
+  'entra.file.restore': 5,
+  'entra.app.user-unassign': 5,
   'entra.sync.delete-job': 5,
   'entra.app.remove': 7,
 };
@@ -52,24 +67,43 @@ export function entraAppRef(app: string): ObjectRef {
   return { kind: 'entra-app', key: lower(app) };
 }
 
-/** A stable id: the same in every run that makes the same change. */
-export function entraSetupChangeId(c: EntraSetupChange): string {
-  return `${c.kind}:${lower(c.app)}`;
+/** A user's assignment to the app, owned only when the tool made it. */
+export function appUserRef(app: string, upn: string): ObjectRef {
+  return { kind: 'entra-app-user-assignment', key: `${lower(app)}|${lower(upn)}` };
 }
 
-/** The app an instantiate creates. */
+/** A stable id: the same in every run that makes the same change. */
+export function entraSetupChangeId(c: EntraSetupChange): string {
+  return 'upn' in c ? `${c.kind}:${lower(c.app)}:${lower(c.upn)}` : `${c.kind}:${lower(c.app)}`;
+}
+
+/** The app an instantiate creates; the user assignment an assign makes. */
 export function entraSetupCreated(c: EntraSetupChange): ObjectRef | null {
+  if (c.kind === 'entra.app.user-assign') return appUserRef(c.app, c.upn);
   return c.kind === 'entra.app.instantiate' ? entraAppRef(c.app) : null;
 }
 
-/** The app a remove deletes. */
+/** The app a remove deletes; the user assignment an unassign removes. */
 export function entraSetupDeleted(c: EntraSetupChange): ObjectRef | null {
+  if (c.kind === 'entra.app.user-unassign') return appUserRef(c.app, c.upn);
   return c.kind === 'entra.app.remove' ? entraAppRef(c.app) : null;
 }
 
-/** Every change but the creation needs the app to be the tool's. */
+/**
+ * Every change but the creation needs the app to be the tool's; an unassign needs the assignment to be (the tool
+ * made it). Putting a local file back, and provisioning a user on demand, change nothing the tool could own.
+ */
 export function entraSetupOwnerCheck(c: EntraSetupChange): ObjectRef | null {
-  return c.kind === 'entra.app.instantiate' ? null : entraAppRef(c.app);
+  switch (c.kind) {
+    case 'entra.app.instantiate':
+    case 'entra.file.restore':
+    case 'entra.sync.provision-user':
+      return null;
+    case 'entra.app.user-unassign':
+      return appUserRef(c.app, c.upn);
+    default:
+      return entraAppRef(c.app);
+  }
 }
 
 /**
@@ -93,6 +127,12 @@ export function entraSetupUndo(c: EntraSetupChange): EntraSetupChange | null {
       return { ...c, kind: 'entra.sync.pause' };
     case 'entra.sync.pause':
       return { ...c, kind: 'entra.sync.start' };
+    case 'entra.file.federation-metadata':
+      return { kind: 'entra.file.restore', app: c.app, path: c.path, content: c.previous };
+    case 'entra.app.user-assign':
+      return { ...c, kind: 'entra.app.user-unassign' };
+    case 'entra.app.user-unassign':
+      return { ...c, kind: 'entra.app.user-assign' };
     default:
       return null;
   }
@@ -124,6 +164,18 @@ export function describeEntraSetupChange(c: EntraSetupChange): string {
       return `~ ${app} provisioning started`;
     case 'entra.sync.pause':
       return `~ ${app} provisioning paused`;
+    case 'entra.file.federation-metadata':
+      return `${c.previous === null ? '+' : '~'} federation metadata of ${app} saved to ${c.path}`;
+    case 'entra.file.restore':
+      return c.content === null
+        ? `- federation metadata file ${c.path}`
+        : `~ federation metadata file ${c.path} put back as it was`;
+    case 'entra.app.user-assign':
+      return `+ ${app} user assignment ${c.upn}`;
+    case 'entra.app.user-unassign':
+      return `- ${app} user assignment ${c.upn}`;
+    case 'entra.sync.provision-user':
+      return `~ ${app} provision ${c.upn} on demand`;
   }
 }
 
@@ -136,6 +188,10 @@ export function entraSetupNeeds(c: EntraSetupChange, p: EntraSetupChange): boole
   if (c.kind === 'entra.sync.start')
     return p.kind === 'entra.sync.create-job' || p.kind === 'entra.sync.save-credentials';
   if (c.kind === 'entra.sync.delete-job') return p.kind === 'entra.sync.pause';
+  if (c.kind === 'entra.file.federation-metadata')
+    return ['entra.sp.add-certificate', 'entra.sp.preferred-certificate', 'entra.app.saml-urls'].includes(p.kind);
+  if (c.kind === 'entra.sync.provision-user')
+    return p.kind === 'entra.app.user-assign' && lower(p.upn) === lower(c.upn);
   return false;
 }
 
@@ -156,6 +212,7 @@ export function collapseRemovedApps<T extends { kind: string }>(undos: T[], remo
     (u) =>
       !isEntraSetupChange(u) ||
       u.kind === 'entra.app.remove' ||
+      u.kind === 'entra.file.restore' ||
       !removed.has(lower((u as unknown as EntraSetupChange).app)),
   );
 }

@@ -82,6 +82,7 @@ export type ObjectKind =
   | HardenObjectKind
   | 'entra-app'
   | 'entra-app-assignment'
+  | 'entra-app-user-assignment'
   | 'scp';
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */

@@ -49,3 +49,19 @@ export function scpDocumentDiff(before: string | null, after: string): string[] 
     ...now.map((l) => (added.has(l) ? `  ${l}` : `+ ${l}`)),
   ];
 }
+
+/** Whether the live SCP shows the change in place (a killed run's call went through). */
+export function scpTookEffect(c: OrgChange, live: LiveScp | null): boolean {
+  switch (c.kind) {
+    case 'scp.create':
+      return live !== null;
+    case 'scp.update':
+      return live?.content === c.content;
+    case 'scp.delete':
+      return live === null;
+    case 'scp.attach':
+      return !!live?.targets.includes(c.targetId);
+    case 'scp.detach':
+      return !live?.targets.includes(c.targetId);
+  }
+}

@@ -137,4 +137,51 @@ describe('the typed changes of entra setup', () => {
       [{ kind: 'set-preferred-certificate', thumbprint: 'NEW' }],
     );
   });
+
+  it('saves the federation metadata after the certificate it names, and puts the file back as it was on undo', () => {
+    const save: Change = { kind: 'entra.file.federation-metadata', app: APP, path: '/m.xml', previous: '<old/>' };
+    const first: Change = { ...save, previous: null };
+    assert.deepEqual(undoOf(save), { kind: 'entra.file.restore', app: APP, path: '/m.xml', content: '<old/>' });
+    assert.deepEqual(undoOf(first), { kind: 'entra.file.restore', app: APP, path: '/m.xml', content: null });
+    assert.equal(undoOf(undoOf(save)!), null);
+    assert.deepEqual(ownerCheck(save), { kind: 'entra-app', key: APP.toLowerCase() }, 'saved only for an owned app');
+    assert.equal(ownerCheck(undoOf(save)!), null, 'the local file is put back even once the app is gone');
+    const deps = dependenciesOf([...setupRun, save]).get(`entra.file.federation-metadata:${APP.toLowerCase()}`)!;
+    assert.ok(deps.includes(`entra.sp.preferred-certificate:${APP.toLowerCase()}`), deps.join(' '));
+    const undos = [...setupRun, first].map(undoOf).filter((u): u is Change => u !== null);
+    assert.deepEqual(
+      collapseRemovedApps(undos).map((u) => u.kind),
+      ['entra.app.remove', 'entra.file.restore'],
+      'removing the app does not take the local file with it',
+    );
+    const files = (content: string | null) => ({ app: null, jobs: [], files: new Map([['/m.xml', content]]) });
+    assert.equal(tookEffect(save, files('<new/>')), true, 'the file changed: the save happened');
+    assert.equal(tookEffect(save, files('<old/>')), false);
+    assert.equal(tookEffect(first, files(null)), false);
+    assert.equal(tookEffect(undoOf(first) as never, files(null)), true, 'removed again');
+  });
+
+  it('assigns a user to an owned app, owns that assignment, and removes only an assignment it made', () => {
+    const assign: Change = { kind: 'entra.app.user-assign', app: APP, upn: 'Ana@Example.com' };
+    const mine = { kind: 'entra-app-user-assignment', key: `${APP.toLowerCase()}|ana@example.com` };
+    assert.deepEqual(ownerCheck(assign), { kind: 'entra-app', key: APP.toLowerCase() });
+    assert.deepEqual(createdObject(assign), mine);
+    const unassign = undoOf(assign)!;
+    assert.deepEqual(unassign, { kind: 'entra.app.user-unassign', app: APP, upn: 'Ana@Example.com' });
+    assert.deepEqual([ownerCheck(unassign), deletedObject(unassign)], [mine, mine]);
+    const provision: Change = { kind: 'entra.sync.provision-user', app: APP, upn: 'ana@example.com' };
+    assert.equal(undoOf(provision), null);
+    assert.deepEqual(
+      orderChanges([provision, assign]).map((c) => c.kind),
+      ['entra.app.user-assign', 'entra.sync.provision-user'],
+    );
+    assert.deepEqual(
+      dependenciesOf([assign, provision]).get(`entra.sync.provision-user:${APP.toLowerCase()}:ana@example.com`),
+      [`entra.app.user-assign:${APP.toLowerCase()}:ana@example.com`],
+    );
+    const live = (upns: string[]) => ({ app: app(), jobs: [], assignedUpns: new Set(upns) });
+    assert.equal(tookEffect(assign as never, live(['ana@example.com'])), true);
+    assert.equal(tookEffect(assign as never, live([])), false);
+    assert.equal(tookEffect(assign as never, { app: app(), jobs: [] }), false, 'unknown: planned again');
+  });
 });
