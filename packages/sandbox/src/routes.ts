@@ -9,6 +9,7 @@ import { organizationsService } from './aws/organizations/service.js';
 import { createS3Route } from './aws/s3/route.js';
 import { snsService } from './aws/sns/service.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
+import { assumeRoleWithSaml } from './aws/sts/saml.js';
 import { stsService } from './aws/sts/service.js';
 import { assumeRoleWithWebIdentity } from './aws/sts/web-identity.js';
 import { createControlRoute } from './control.js';
@@ -39,7 +40,7 @@ export function sandboxRoutes(sandbox: SandboxContext): Route[] {
         athenaService,
         eventBridgeService,
       ],
-      anonymous: { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity },
+      anonymous: { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity, AssumeRoleWithSAML: assumeRoleWithSaml },
     }),
   ];
 }
