@@ -89,3 +89,43 @@ export function classifyProvisioningUsers(
       : c,
   );
 }
+
+/** One app role of an Entra "AWS Single-Account Access" app: the IAM role and provider it names, and who holds it. */
+export type SamlAppRole = {
+  appRoleId: string;
+  roleArn: string;
+  providerArn: string;
+  /** Groups assigned the role, with the UPNs of their direct user members (Entra passes roles to direct members). */
+  groups: { id: string; displayName: string; members: string[] }[];
+  /** UPNs of the users assigned the role directly. */
+  users: string[];
+};
+
+/** An enterprise app whose app roles are AWS `roleArn,providerArn` pairs (Entra's direct federation to IAM). */
+export type DirectSamlApp = { servicePrincipalId: string; appId: string; displayName: string; roles: SamlAppRole[] };
+
+/** What `audit` learnt of the Entra side of direct federation: the apps, or why they were not read. */
+export type DirectSamlEntra =
+  | { status: 'read'; apps: DirectSamlApp[] }
+  | { status: 'not-configured' | 'failed'; detail: string };
+
+const ROLE_ARN = /^arn:[\w-]+:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
+const PROVIDER_ARN = /^arn:[\w-]+:iam::\d{12}:saml-provider\/[\w.-]+$/;
+
+/**
+ * The role and provider an app role's value names: `roleArn,providerArn` in either order, as Entra's provisioning
+ * imports them from the account and sends them in the Role claim. Null for any other value.
+ */
+export function parseSamlRoleValue(value: string | null | undefined): { roleArn: string; providerArn: string } | null {
+  const parts = (value ?? '').split(',').map((p) => p.trim());
+  if (parts.length !== 2) return null;
+  const roleArn = parts.find((p) => ROLE_ARN.test(p));
+  const providerArn = parts.find((p) => PROVIDER_ARN.test(p));
+  return roleArn && providerArn ? { roleArn, providerArn } : null;
+}
+
+/** The account id and role name of a role ARN. */
+export function roleOfArn(roleArn: string): { accountId: string; roleName: string } | null {
+  const m = ROLE_ARN.exec(roleArn);
+  return m ? { accountId: m[1], roleName: m[2] } : null;
+}
