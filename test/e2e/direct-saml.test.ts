@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,6 +10,7 @@ import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direc
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
+import { directSamlUses } from '../../src/store/direct-saml-repo.js';
 import { cliJson } from '../apply/kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -240,6 +241,51 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
         for (const upn of holders) assert.ok(group.members.includes(upn), `${upn} in ${group.name}`);
       }
     }
+  });
+
+  it('track attributes the AssumeRoleWithSAML sign-ins through the Entra provider to the person, per account and role', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === accountId)!;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    // The account's records as an export (a JSON array of CloudTrail records), read by --dir: LookupEvents, paced
+    // at 2 calls a second, is covered by the track e2e test.
+    const trail = join(dir, 'trail');
+    mkdirSync(trail);
+    const records = sandbox.world.account(accountId).trail.events.map((e) => e.record);
+    writeFileSync(join(trail, 'export.json'), JSON.stringify(records));
+    const state = join(dir, 'state.db');
+    const r = await runIam2sso(
+      [
+        'track',
+        '--json',
+        '--no-progress',
+        '--since',
+        '1d',
+        '--dir',
+        trail,
+        '--plan',
+        join(dir, 'plan.yaml'),
+        '--state',
+        state,
+      ],
+      env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const tracked = r.json<{ directSaml: { upn: string; accountId: string; role: string; events: number }[] }>();
+    // The AWS CLI sign-in and the SDK one of the tests above; the refused calls are nobody's.
+    assert.deepEqual(
+      tracked.directSaml.filter((d) => d.role === 'Entra-Admin').map((d) => [d.accountId, d.role, d.upn, d.events]),
+      [[accountId, 'Entra-Admin', upn.toLowerCase(), 2]],
+    );
+    // What decommission reads to tell who still uses direct federation.
+    const db = await openStateDb(state);
+    const uses = directSamlUses(db).filter((d) => d.role === 'Entra-Admin');
+    db.close();
+    assert.deepEqual(
+      uses.map((d) => [d.accountId, d.upn, d.events]),
+      [[accountId, upn.toLowerCase(), 2]],
+    );
   });
 
   it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
