@@ -6,12 +6,13 @@
  * Entra app-role assignment (a group's direct members, or a user) becomes membership of that group. Reviewer
  * acknowledgements are kept when the plan is made again. Pure.
  */
-import { type DirectSamlEntra, recognizeDirectSaml, type SamlAppRole } from './direct-saml.js';
+import { type DirectSamlEntra, recognizeDirectSaml, roleOfArn, type SamlAppRole } from './direct-saml.js';
 import { fill } from './groups.js';
 import type { AccountSnapshot, AuditSnapshot } from './model.js';
 import { unacknowledgedGaps } from './parity.js';
 import { designPermissionSets } from './permission-sets.js';
 import { buildBundle } from './permission-sets-bundle.js';
+import { candidateName } from './permission-sets-naming.js';
 import { type ManagedPolicyDocuments, rolePolicies } from './permission-sets-sources.js';
 import { createParityEngine } from './plan-parity.js';
 import type { PlanSettings } from './plan-settings.js';
@@ -44,12 +45,10 @@ function subjectsOf(snapshot: AuditSnapshot): Subject[] {
 function holdersOf(entra: DirectSamlEntra | null, s: Subject): { members: string[]; via: string[] } {
   if (entra?.status !== 'read') return { members: [], via: [] };
   const roles: SamlAppRole[] = entra.apps.flatMap((a) =>
-    a.roles.filter(
-      (r) =>
-        r.providerArn === s.provider &&
-        r.roleArn.endsWith(`:role/${s.role}`) &&
-        r.roleArn.includes(`::${s.account.accountId}:`),
-    ),
+    a.roles.filter((r) => {
+      const named = roleOfArn(r.roleArn);
+      return r.providerArn === s.provider && named?.accountId === s.account.accountId && named.roleName === s.role;
+    }),
   );
   const members = new Set<string>();
   const via: string[] = [];
@@ -79,7 +78,8 @@ export function withDirectSaml(plan: MigrationPlan, input: DirectSamlPlanInput):
   const uses = new Map<string, { bundle: ReturnType<typeof buildBundle>; users: string[]; stem: string }>();
   for (const s of subjects) {
     const bundle = bundles.get(s.key)!;
-    const use = uses.get(bundle.key) ?? { bundle, users: [], stem: s.role };
+    // Named as users' sets are (AdministratorAccess, ...), so a role and a user with the same access read alike.
+    const use = uses.get(bundle.key) ?? { bundle, users: [], stem: candidateName(bundle) };
     use.users.push(s.key);
     uses.set(bundle.key, use);
   }
@@ -93,7 +93,12 @@ export function withDirectSaml(plan: MigrationPlan, input: DirectSamlPlanInput):
     if (same) setOf.set(ps.key, same);
     else {
       const name = sets.some((p) => p.name === ps.name) ? `${ps.name.slice(0, 27)}-SAML` : ps.name;
-      const added = { ...ps, name, reason: `${ps.reason} (direct SAML roles)` };
+      // designPermissionSets counts its subjects as users; here they are roles.
+      const reason = ps.reason.replace(
+        /for (\d+) users?/,
+        (_, n) => `for ${n} direct SAML role${n === '1' ? '' : 's'}`,
+      );
+      const added = { ...ps, name, reason };
       sets.push(added);
       setOf.set(ps.key, added);
     }

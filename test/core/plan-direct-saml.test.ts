@@ -70,8 +70,10 @@ const entraRead: DirectSamlEntra = {
 
 describe('direct SAML roles in the plan', () => {
   let compiler: PolicyCompiler;
+  let base: { plan: MigrationPlan; snapshot: AuditSnapshot };
   before(async () => {
     compiler = await fullCompiler();
+    base = await planned(compiler);
   });
   const options = (snapshot: AuditSnapshot, entra: DirectSamlEntra | null, previous: MigrationPlan | null = null) => ({
     snapshot,
@@ -83,7 +85,7 @@ describe('direct SAML roles in the plan', () => {
   });
 
   test('a role with the access of a planned permission set reuses it, and its app-role holders join that account’s group with parity proven', async () => {
-    const { plan, snapshot } = await planned(compiler);
+    const { plan, snapshot } = base;
     const out = withDirectSaml(plan, options(snapshot, entraRead));
     const admin = out.directSaml!.find((r) => r.role === 'Entra-Admin')!;
     const alice = plan.users.find((u) => u.userName === 'alice')!;
@@ -103,7 +105,7 @@ describe('direct SAML roles in the plan', () => {
   });
 
   test('a role of its own access gets a permission set and an AWS-<Account>-<PermissionSet> group; one nobody holds is reported', async () => {
-    const { plan, snapshot } = await planned(compiler);
+    const { plan, snapshot } = base;
     const out = withDirectSaml(plan, options(snapshot, entraRead));
     const apps = out.directSaml!.find((r) => r.role === 'Entra-Apps')!;
     const ps = out.permissionSets.find((p) => p.name === apps.permissionSets[0])!;
@@ -117,7 +119,7 @@ describe('direct SAML roles in the plan', () => {
   });
 
   test('without the Entra side the roles are planned from AWS alone, nobody joins, and the plan says why', async () => {
-    const { plan, snapshot } = await planned(compiler);
+    const { plan, snapshot } = base;
     const entra: DirectSamlEntra = { status: 'not-configured', detail: 'Entra not configured' };
     const out = withDirectSaml(plan, options(snapshot, entra));
     for (const r of out.directSaml!) assert.match(r.blockedBy.join(), /^entra: /);
@@ -128,7 +130,7 @@ describe('direct SAML roles in the plan', () => {
   });
 
   test('an unacknowledged parity gap keeps the holders out until a reviewer acknowledges it, and the acknowledgement is kept', async () => {
-    const { plan, snapshot } = await planned(compiler);
+    const { plan, snapshot } = base;
     const out = withDirectSaml(plan, options(snapshot, entraRead));
     const admin = out.directSaml!.find((r) => r.role === 'Entra-Admin')!;
     const gapped = { ...out, directSaml: [{ ...admin, parity: { ...admin.parity, gaps: ['iam:CreateUser'] } }] };

@@ -55,19 +55,14 @@ function assignTo(
   });
 }
 
-/**
- * Creates the app of one account (index `n` for its identifier) whose IAM roles are `roles` (name to ARN) behind
- * `providerArn`; returns the metadata document for the provider and the truth. `people` are the enabled users
- * to draw members from.
- */
-export function seedSingleAccountApp(
+/** The application and service principal, in SAML mode with a signing certificate and one app role per IAM role. */
+function createApp(
   world: World,
   entra: EntraState,
-  account: { id: string; name: string; n: number },
+  account: { name: string; n: number },
   providerArn: string,
   roles: Record<string, string>,
-  people: EntraUser[],
-): { metadata: string; truth: DirectSamlAppTruth } {
+): ServicePrincipal {
   const now = world.clock.now();
   const displayName = `AWS ${account.name}`;
   const cert = createSelfSignedCertificate({
@@ -131,7 +126,25 @@ export function seedSingleAccountApp(
     applicationObjectId: appObjectId,
   };
   entra.servicePrincipals.set(sp.id, sp);
-  const truthRoles = appRoles.map((role, i): DirectSamlAppRoleTruth => {
+  return sp;
+}
+
+/**
+ * Creates the app of one account (index `n` for its identifier) whose IAM roles are `roles` (name to ARN) behind
+ * `providerArn`; returns the metadata document for the provider and the truth. `people` are the enabled users
+ * to draw members from.
+ */
+export function seedSingleAccountApp(
+  world: World,
+  entra: EntraState,
+  account: { id: string; name: string; n: number },
+  providerArn: string,
+  roles: Record<string, string>,
+  people: EntraUser[],
+): { metadata: string; truth: DirectSamlAppTruth } {
+  const now = world.clock.now();
+  const sp = createApp(world, entra, account, providerArn, roles);
+  const truthRoles = sp.appRoles.map((role, i): DirectSamlAppRoleTruth => {
     const roleName = Object.keys(roles)[i];
     const groupId = world.rng.uuid();
     const group = {
@@ -170,6 +183,12 @@ export function seedSingleAccountApp(
   const metadata = federationMetadataXml(entra, sp, sp.signingCertificates[0], 'https://login.microsoftonline.com');
   return {
     metadata,
-    truth: { accountId: account.id, appId, servicePrincipalId: sp.id, displayName, roles: truthRoles },
+    truth: {
+      accountId: account.id,
+      appId: sp.appId,
+      servicePrincipalId: sp.id,
+      displayName: sp.displayName,
+      roles: truthRoles,
+    },
   };
 }
