@@ -3,7 +3,7 @@
  * groups; managed policies with their documents; roles. One paginated call instead of five per user.
  */
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
-import { trustedSamlProviders } from '../core/direct-saml.js';
+import { trustsDirectSaml } from '../core/direct-saml.js';
 import type { GroupRecord, InlinePolicy, ManagedPolicyRecord, PolicyRef, RoleRecord } from '../core/model.js';
 
 /** A user as GetAccountAuthorizationDetails describes it (credentials come from elsewhere). */
@@ -87,8 +87,9 @@ export async function fetchAuthorizationDetails(iam: IAMClient): Promise<Authori
       // Service-linked roles (AWSServiceRoleForSSO, ...) belong to AWS services, not to the customer.
       if (r.Path?.startsWith('/aws-service-role/')) continue;
       const trustPolicy = decodePolicyDocument(r.AssumeRolePolicyDocument);
-      // Roles a SAML provider may assume (direct federation) keep their policies: the plan moves them.
-      const saml = trustedSamlProviders(trustPolicy).length > 0;
+      // Roles a SAML provider other than Identity Center's may assume (direct federation) keep their policies: the
+      // plan moves them.
+      const saml = trustsDirectSaml(trustPolicy);
       out.roles.push({
         name: r.RoleName!,
         arn: r.Arn!,

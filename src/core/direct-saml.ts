@@ -34,6 +34,16 @@ export function trustedSamlProviders(trustPolicy: string): string[] {
     .filter((p) => p.includes(':saml-provider/'));
 }
 
+/** Identity Center's own SAML provider in each account (`AWSSSO_<hex>_DO_NOT_DELETE`): not direct federation. */
+export function isIdentityCenterProvider(arn: string): boolean {
+  return /:saml-provider\/AWSSSO_/.test(arn);
+}
+
+/** True when the trust policy lets a SAML provider other than Identity Center's assume the role. */
+export function trustsDirectSaml(trustPolicy: string): boolean {
+  return trustedSamlProviders(trustPolicy).some((p) => !isIdentityCenterProvider(p));
+}
+
 const PROVISIONING_ACTIONS = new Set(['iam:listroles', 'iam:listaccountaliases']);
 
 /** True for a user allowed only iam:ListRoles (and iam:ListAccountAliases), through inline policies or managed ones. */
@@ -55,7 +65,7 @@ export function isProvisioningUser(user: UserRecord, account: AccountSnapshot): 
 export function recognizeDirectSaml(account: AccountSnapshot): DirectSamlFederation | null {
   const providers = account.samlProviders
     .map((p) => p.arn)
-    .filter((arn) => !/:saml-provider\/AWSSSO_/.test(arn))
+    .filter((arn) => !isIdentityCenterProvider(arn))
     .map((arn) => ({
       arn,
       roles: account.roles.filter((r) => trustedSamlProviders(r.trustPolicy).includes(arn)).map((r) => r.name),

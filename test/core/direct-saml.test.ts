@@ -6,6 +6,7 @@ import {
   recognizeDirectSaml,
   roleOfArn,
   trustedSamlProviders,
+  trustsDirectSaml,
 } from '../../src/core/direct-saml.js';
 import type { AccountSnapshot, UserRecord } from '../../src/core/model.js';
 
@@ -57,6 +58,11 @@ describe('direct SAML federation', () => {
     assert.deepEqual(trustedSamlProviders(trust(PROVIDER)), [PROVIDER]);
     assert.deepEqual(trustedSamlProviders(trust(PROVIDER, 'sts:AssumeRole')), []);
     assert.equal(isProvisioningUser(account.users[1], account), false);
+  });
+
+  it('counts as direct federation only a trust in a provider that is not Identity Center’s (whose roles audit keeps no policies of)', () => {
+    assert.equal(trustsDirectSaml(trust(PROVIDER)), true);
+    assert.equal(trustsDirectSaml(trust('arn:aws:iam::222222222222:saml-provider/AWSSSO_abc_DO_NOT_DELETE')), false);
   });
 
   it('reads an Entra app role value as its role and provider in either order, and nothing else as one', () => {
