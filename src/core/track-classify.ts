@@ -107,13 +107,14 @@ function samlUser(row: ActivityRow): Usage {
 
 /**
  * AssumeRoleWithSAML through another provider: direct federation to an IAM role (Entra's "AWS Single-Account
- * Access"). The person is the SAML subject CloudTrail records as userName, which Entra's app sends as the UPN (its
- * RoleSessionName too). Refused calls stay unattributed.
+ * Access"). The person is the session name (the RoleSessionName attribute, which Entra's app sends as the UPN),
+ * else the SAML subject CloudTrail records as userName. Refused calls stay unattributed.
  */
 function directSaml(row: ActivityRow): Usage {
   const roleName = row.roleArn ? (/:role\/(?:.*\/)?([^/]+)$/.exec(row.roleArn)?.[1] ?? null) : null;
-  if (row.errorCode || !row.userName || !roleName) return { kind: 'other', reason: 'saml-other-provider' };
-  return { kind: 'direct-saml', upn: row.userName.toLowerCase(), accountId: row.accountId, roleName };
+  const person = row.sessionName ?? row.userName;
+  if (row.errorCode || !person || !roleName) return { kind: 'other', reason: 'saml-other-provider' };
+  return { kind: 'direct-saml', upn: person.toLowerCase(), accountId: row.accountId, roleName };
 }
 
 function assumedRole(row: ActivityRow): Usage {

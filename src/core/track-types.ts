@@ -37,6 +37,8 @@ export type ActivityRow = {
   samlProvider: string | null;
   /** requestParameters.roleArn of AssumeRoleWithSAML. */
   roleArn: string | null;
+  /** requestParameters.roleSessionName of AssumeRoleWithSAML (the RoleSessionName attribute; Entra sends the UPN). */
+  sessionName: string | null;
   /** requestParameters.accountId / roleName of the portal's GetRoleCredentials and ListAccountRoles. */
   targetAccountId: string | null;
   targetRoleName: string | null;

@@ -65,6 +65,7 @@ function row(over: Partial<ActivityRow>): ActivityRow {
     roleArn: null,
     targetAccountId: null,
     targetRoleName: null,
+    sessionName: null,
     count: 1,
     firstTime: t,
     lastTime: t,
