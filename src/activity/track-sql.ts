@@ -68,6 +68,7 @@ export function activityFromSqlRow(r: Record<string, unknown>): ActivityRow {
     errorCode: text(r.error_code),
     samlProvider: text(r.saml_provider),
     roleArn: text(r.role_arn),
+    sessionName: text(r.session_name),
     targetAccountId: text(r.target_account_id),
     targetRoleName: text(r.target_role_name),
     count: Number(r.events),

@@ -90,6 +90,9 @@ SELECT
   errorcode AS error_code,
   json_extract_scalar(requestparameters, '$.principalArn') AS saml_provider,
   json_extract_scalar(requestparameters, '$.roleArn') AS role_arn,
+  -- The session name only where it names a person (AssumeRoleWithSAML), so AssumeRole calls stay one group.
+  CASE WHEN eventname = 'AssumeRoleWithSAML' THEN json_extract_scalar(requestparameters, '$.roleSessionName') END
+    AS session_name,
   json_extract_scalar(requestparameters, '$.accountId') AS target_account_id,
   json_extract_scalar(requestparameters, '$.roleName') AS target_role_name,
   count(*) AS events,
@@ -109,7 +112,7 @@ WHERE "timestamp" >= ?
     OR (useridentity.type = 'AssumedRole'
         AND useridentity.sessioncontext.sessionissuer.arn LIKE '%:role/aws-reserved/sso.amazonaws.com/%')
   )
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
 
 -- name: identity-types
 -- How many records of each identity type the window holds, with one event id each (to name unknown types).

@@ -3,7 +3,8 @@
  * groups; managed policies with their documents; roles. One paginated call instead of five per user.
  */
 import { type IAMClient, paginateGetAccountAuthorizationDetails } from '@aws-sdk/client-iam';
-import type { GroupRecord, InlinePolicy, ManagedPolicyRecord, PolicyRef } from '../core/model.js';
+import { trustsDirectSaml } from '../core/direct-saml.js';
+import type { GroupRecord, InlinePolicy, ManagedPolicyRecord, PolicyRef, RoleRecord } from '../core/model.js';
 
 /** A user as GetAccountAuthorizationDetails describes it (credentials come from elsewhere). */
 export type AuthUser = {
@@ -23,7 +24,7 @@ export type AuthorizationDetails = {
   users: AuthUser[];
   groups: GroupRecord[];
   policies: ManagedPolicyRecord[];
-  roles: { name: string; arn: string; trustPolicy: string }[];
+  roles: RoleRecord[];
 };
 
 /** Policy documents come URL-encoded on the wire; the SDK leaves them that way. */
@@ -85,17 +86,36 @@ export async function fetchAuthorizationDetails(iam: IAMClient): Promise<Authori
     for (const r of page.RoleDetailList ?? []) {
       // Service-linked roles (AWSServiceRoleForSSO, ...) belong to AWS services, not to the customer.
       if (r.Path?.startsWith('/aws-service-role/')) continue;
-      out.roles.push({ name: r.RoleName!, arn: r.Arn!, trustPolicy: decodePolicyDocument(r.AssumeRolePolicyDocument) });
+      const trustPolicy = decodePolicyDocument(r.AssumeRolePolicyDocument);
+      // Roles a SAML provider other than Identity Center's may assume (direct federation) keep their policies: the
+      // plan moves them.
+      const saml = trustsDirectSaml(trustPolicy);
+      out.roles.push({
+        name: r.RoleName!,
+        arn: r.Arn!,
+        trustPolicy,
+        ...(saml
+          ? {
+              attachedPolicies: refs(r.AttachedManagedPolicies),
+              inlinePolicies: inline(r.RolePolicyList),
+              permissionsBoundary: r.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+            }
+          : {}),
+      });
     }
   }
   return out;
 }
 
-/** Keeps only the managed policies attached to a user or a group (roles' policies are not ours to move). */
+/** Keeps only the managed policies attached to a user, a group or a SAML role (other roles' are not ours to move). */
 export function policiesInUse(details: AuthorizationDetails): ManagedPolicyRecord[] {
   const used = new Set<string>();
   for (const u of details.users) for (const p of u.attachedPolicies) used.add(p.arn);
   for (const u of details.users) if (u.permissionsBoundary) used.add(u.permissionsBoundary);
   for (const g of details.groups) for (const p of g.attachedPolicies) used.add(p.arn);
+  for (const r of details.roles) {
+    for (const p of r.attachedPolicies ?? []) used.add(p.arn);
+    if (r.permissionsBoundary) used.add(r.permissionsBoundary);
+  }
   return details.policies.filter((p) => used.has(p.arn));
 }

@@ -223,6 +223,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
 export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
   'src/apply/entra-port.ts': ['groups.create'],
   'src/doctor/gather.ts': ['apps.read'],
+  'src/entra/direct-saml-apps.ts': ['apps.read'],
   'src/entra/directory-reader.ts': ['groups.read', 'users.read'],
   'src/entra/graph-app.ts': ['apps.instantiate', 'apps.read', 'apps.write'],
   'src/entra/graph-harden.ts': ['ca.read', 'ca.write', 'pim.activations.read', 'pim.read', 'pim.write'],
@@ -331,7 +332,11 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     management: ['src/aws/accounts.ts', ...AUDIT_READS],
     member: AUDIT_READS,
     assumesRole: true,
-    notes: ['cloudtrail:LookupEvents is used only with --activity'],
+    graph: ['apps.read', 'groups.read', 'users.read'],
+    notes: [
+      'cloudtrail:LookupEvents is used only with --activity',
+      'Microsoft Graph is read only when direct SAML federation is found and an Entra tenant is configured (its apps, their app-role holders)',
+    ],
   },
   plan: {
     ...none,

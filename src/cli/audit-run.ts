@@ -12,6 +12,8 @@ import { CloudError } from '../errors.js';
 import { textTable } from '../report/text-table.js';
 import { saveAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
+import { saveDirectSamlEntra } from '../store/direct-saml-repo.js';
+import { directSamlEntraLines, readDirectSamlEntra } from './audit-direct-saml.js';
 import { type Io, printJson } from './io.js';
 import { AccountProgress } from './progress.js';
 
@@ -85,6 +87,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
   const directSaml = snapshot.accounts.map(recognizeDirectSaml).filter((f) => f !== null);
   const classifications = classifyProvisioningUsers(classifySnapshot(snapshot, config.classification, now), directSaml);
   const findings = findSnapshotFindings(snapshot, now);
+  const directSamlEntra = await readDirectSamlEntra(directSaml, flags.config, process.env);
   const durationMs = Date.now() - started;
   const meta = {
     durationMs,
@@ -99,6 +102,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
     const db = await openStateDb(flags.state);
     try {
       saveAuditRun(db, { snapshot, classifications, findings, meta });
+      if (directSamlEntra) saveDirectSamlEntra(db, snapshot.runId, directSamlEntra);
     } finally {
       db.close();
     }
@@ -113,6 +117,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
       lowConfidence: summary.lowConfidence,
       findings: summary.findings,
       directSaml,
+      ...(directSamlEntra ? { directSamlEntra } : {}),
       apiCalls: settings.counter.total,
       retries: settings.counter.retries,
       apiCallsByOperation: meta.apiCallsByOperation,
@@ -147,6 +152,7 @@ export async function runAudit(flags: AuditFlags, io: Io): Promise<void> {
         `Direct SAML federation in ${f.accountId}: ${f.providers.map((p) => `${p.arn.split('/').pop()} (roles ${p.roles.join(', ') || 'none'})`).join('; ')}` +
           `${f.provisioningUsers.length ? `; provisioning user ${f.provisioningUsers.join(', ')}` : ''}`,
       );
+    for (const line of directSamlEntraLines(directSamlEntra)) io.out(line);
     io.out('');
     io.out(
       `${summary.users} users in ${summary.accounts.length} accounts; ${summary.lowConfidence} need review (low confidence). ` +

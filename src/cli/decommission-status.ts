@@ -8,6 +8,7 @@ import { cloudNow } from '../aws/iam-user-reads.js';
 import { blockersFor, lastLegacyUse, nextCommand } from '../core/decommission.js';
 import type { Blocker, LegacyUse } from '../core/decommission-types.js';
 import { openStateDb } from '../store/db.js';
+import { directSamlUses } from '../store/direct-saml-repo.js';
 import {
   type DecommissionFlags,
   decommissionSettings,
@@ -91,7 +92,19 @@ export async function runStatus(flags: DecommissionFlags, io: Io): Promise<void>
           : [],
       };
     });
-    if (flags.json) return printJson(io, { now: now.toISOString(), watchDays: settings.watchDays, users: rows });
+    // Direct SAML federation (Entra's per-account app) is retired after the last person who still signs in with it.
+    const federation = directSamlUses(db);
+    if (flags.json)
+      return printJson(io, {
+        now: now.toISOString(),
+        watchDays: settings.watchDays,
+        users: rows,
+        directSaml: federation,
+      });
+    for (const d of federation)
+      io.out(
+        `direct SAML ${d.accountId}/${d.role}: still used by ${d.upn} (last ${d.lastTime.slice(0, 10)}, event ${d.lastEventId})`,
+      );
     if (rows.length === 0) return io.err(`The plan ${flags.plan} retires no IAM user.`);
     for (const r of rows) {
       const last = r.lastLegacyUse

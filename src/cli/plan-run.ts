@@ -13,6 +13,7 @@ import { keptUserProblems } from '../core/kept-user-hygiene.js';
 import type { AuditSnapshot } from '../core/model.js';
 import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
+import { withDirectSaml } from '../core/plan-direct-saml.js';
 import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
 import type { MigrationPlan } from '../core/plan-types.js';
@@ -27,6 +28,7 @@ import { renderPlanTerraform } from '../report/plan-export-terraform.js';
 import { renderPlanXlsx } from '../report/plan-export-xlsx.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
+import { loadDirectSamlEntra } from '../store/direct-saml-repo.js';
 import { type Io, printJson } from './io.js';
 
 export type PlanFlags = AwsOptions & {
@@ -88,7 +90,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     throw new UsageError(`--out ${flags.out} is a directory: give the path of the plan file`);
   if (flags.detailedExitcode && existsSync(flags.out)) return checkPendingOnly(flags, io);
   const settings = planSettings(flags.config);
-  const { snapshot, classifications } = await loadRun(flags.state, flags.run);
+  const { snapshot, classifications, directSamlEntra } = await loadRun(flags.state, flags.run);
   const previousText = !flags.reset && existsSync(flags.out) ? readFileSync(flags.out, 'utf8') : undefined;
   let previous: MigrationPlan | null = null;
   if (previousText !== undefined) {
@@ -116,7 +118,14 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const brought = withExistingIdentityCenter(generated, existing, previous);
+  const brought = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
+    snapshot,
+    entra: directSamlEntra,
+    settings,
+    compiler,
+    managedDocuments: awsManagedDocuments,
+    previous,
+  });
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
@@ -187,7 +196,7 @@ async function loadRun(statePath: string, runId: string | undefined) {
       throw new UsageError(
         runId ? `no audit run ${runId} in ${statePath}` : `no audit in ${statePath}: run \`iam2sso audit\` first`,
       );
-    return run;
+    return { ...run, directSamlEntra: loadDirectSamlEntra(db, run.snapshot.runId) };
   } finally {
     db.close();
   }
@@ -214,6 +223,11 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
       `${migrating.length} users to migrate (${blocked.length} blocked), ${plan.serviceAccounts.length} service accounts to replace.`,
   );
   for (const u of blocked.slice(0, 20)) lines.push(`  blocked ${u.accountId}/${u.userName}: ${u.blockedBy.join('; ')}`);
+  for (const r of plan.directSaml ?? [])
+    lines.push(
+      `  SAML role ${r.accountId}/${r.role} -> ${r.permissionSets.join(', ') || 'nothing'} via ${r.groups.join(', ') || 'no group'}: ` +
+        `${r.members.length} holder${r.members.length === 1 ? '' : 's'}${r.blockedBy.length ? `; blocked: ${r.blockedBy.join('; ')}` : ''}`,
+    );
   const review = plan.users.filter((u) => u.review);
   if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);
   for (const u of review.slice(0, 20)) lines.push(`  review ${u.accountId}/${u.userName}: ${u.review}`);

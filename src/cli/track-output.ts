@@ -92,6 +92,23 @@ function printTables(io: Io, report: TrackReport): void {
       60,
     ),
   );
+  if (report.directSaml.length) {
+    io.out('');
+    io.out(
+      textTable(
+        ['Direct SAML role (still used)', 'Person', 'First', 'Last', 'Sign-ins', 'Evidence'],
+        report.directSaml.map((d) => [
+          `${d.accountId}/${d.role}`,
+          d.upn,
+          day(d.first.time),
+          day(d.last.time),
+          String(d.events),
+          d.last.eventId,
+        ]),
+        50,
+      ),
+    );
+  }
   const alone = report.iamUsers.filter((u) => !u.upn);
   if (alone.length) {
     io.out('');
@@ -127,6 +144,7 @@ export function printTrack(io: Io, report: TrackReport, run: TrackRunSummary, fo
       people: report.people,
       iamUsers: report.iamUsers,
       unmatchedSso: report.unmatchedSso,
+      directSaml: report.directSaml,
     });
     return;
   }
@@ -141,6 +159,13 @@ export function printTrack(io: Io, report: TrackReport, run: TrackRunSummary, fo
     `${report.people.length} people: ${c['legacy-only']} legacy-only, ${c.dual} dual, ${c['sso-only']} sso-only, ${c.silent} silent; ` +
       `${report.iamUsers.filter((u) => u.status === 'legacy-only').length} of ${report.iamUsers.length} IAM users still used (since ${day(report.window.since)}).`,
   );
+  if (report.directSaml.length) {
+    const people = new Set(report.directSaml.map((d) => d.upn)).size;
+    const roles = new Set(report.directSaml.map((d) => `${d.accountId}/${d.role}`)).size;
+    io.out(
+      `${people} people still sign in through direct SAML federation, to ${roles} roles: retire those providers after them.`,
+    );
+  }
   const skippedRecords = run.skipped.records.reduce((n, r) => n + r.count, 0);
   io.out(
     `${run.eventsRead} events read from ${run.source} with ${run.apiCalls} API calls (${run.sourceCalls} to the source) in ${(run.durationMs / 1000).toFixed(1)} s; ` +

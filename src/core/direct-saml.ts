@@ -34,6 +34,16 @@ export function trustedSamlProviders(trustPolicy: string): string[] {
     .filter((p) => p.includes(':saml-provider/'));
 }
 
+/** Identity Center's own SAML provider in each account (`AWSSSO_<hex>_DO_NOT_DELETE`): not direct federation. */
+export function isIdentityCenterProvider(arn: string): boolean {
+  return /:saml-provider\/AWSSSO_/.test(arn);
+}
+
+/** True when the trust policy lets a SAML provider other than Identity Center's assume the role. */
+export function trustsDirectSaml(trustPolicy: string): boolean {
+  return trustedSamlProviders(trustPolicy).some((p) => !isIdentityCenterProvider(p));
+}
+
 const PROVISIONING_ACTIONS = new Set(['iam:listroles', 'iam:listaccountaliases']);
 
 /** True for a user allowed only iam:ListRoles (and iam:ListAccountAliases), through inline policies or managed ones. */
@@ -55,7 +65,7 @@ export function isProvisioningUser(user: UserRecord, account: AccountSnapshot): 
 export function recognizeDirectSaml(account: AccountSnapshot): DirectSamlFederation | null {
   const providers = account.samlProviders
     .map((p) => p.arn)
-    .filter((arn) => !/:saml-provider\/AWSSSO_/.test(arn))
+    .filter((arn) => !isIdentityCenterProvider(arn))
     .map((arn) => ({
       arn,
       roles: account.roles.filter((r) => trustedSamlProviders(r.trustPolicy).includes(arn)).map((r) => r.name),
@@ -88,4 +98,44 @@ export function classifyProvisioningUsers(
         }
       : c,
   );
+}
+
+/** One app role of an Entra "AWS Single-Account Access" app: the IAM role and provider it names, and who holds it. */
+export type SamlAppRole = {
+  appRoleId: string;
+  roleArn: string;
+  providerArn: string;
+  /** Groups assigned the role, with the UPNs of their direct user members (Entra passes roles to direct members). */
+  groups: { id: string; displayName: string; members: string[] }[];
+  /** UPNs of the users assigned the role directly. */
+  users: string[];
+};
+
+/** An enterprise app whose app roles are AWS `roleArn,providerArn` pairs (Entra's direct federation to IAM). */
+export type DirectSamlApp = { servicePrincipalId: string; appId: string; displayName: string; roles: SamlAppRole[] };
+
+/** What `audit` learnt of the Entra side of direct federation: the apps, or why they were not read. */
+export type DirectSamlEntra =
+  | { status: 'read'; apps: DirectSamlApp[] }
+  | { status: 'not-configured' | 'failed'; detail: string };
+
+const ROLE_ARN = /^arn:[\w-]+:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/;
+const PROVIDER_ARN = /^arn:[\w-]+:iam::\d{12}:saml-provider\/[\w.-]+$/;
+
+/**
+ * The role and provider an app role's value names: `roleArn,providerArn` in either order, as Entra's provisioning
+ * imports them from the account and sends them in the Role claim. Null for any other value.
+ */
+export function parseSamlRoleValue(value: string | null | undefined): { roleArn: string; providerArn: string } | null {
+  const parts = (value ?? '').split(',').map((p) => p.trim());
+  if (parts.length !== 2) return null;
+  const roleArn = parts.find((p) => ROLE_ARN.test(p));
+  const providerArn = parts.find((p) => PROVIDER_ARN.test(p));
+  return roleArn && providerArn ? { roleArn, providerArn } : null;
+}
+
+/** The account id and role name of a role ARN. */
+export function roleOfArn(roleArn: string): { accountId: string; roleName: string } | null {
+  const m = ROLE_ARN.exec(roleArn);
+  return m ? { accountId: m[1], roleName: m[2] } : null;
 }

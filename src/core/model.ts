@@ -125,11 +125,24 @@ export type AccountSnapshot = {
   groups: GroupRecord[];
   /** Managed policies in use by users or groups of this account (AWS managed ones included). */
   policies: ManagedPolicyRecord[];
-  roles: { name: string; arn: string; trustPolicy: string }[];
+  roles: RoleRecord[];
   samlProviders: { arn: string; validUntil: Iso | null }[];
   root: RootRecord | null;
   /** The account password policy: null when the account has none, absent when it was not read. */
   passwordPolicy?: PasswordPolicyRecord | null;
+};
+
+/**
+ * An IAM role. Its policies are read only for roles a SAML provider may assume (direct federation, which the plan
+ * turns into permission sets); other roles' access is not the migration's to move.
+ */
+export type RoleRecord = {
+  name: string;
+  arn: string;
+  trustPolicy: string;
+  attachedPolicies?: PolicyRef[];
+  inlinePolicies?: InlinePolicy[];
+  permissionsBoundary?: string | null;
 };
 
 /** The account password policy (GetAccountPasswordPolicy), the parts the hygiene findings weigh. */

@@ -3,7 +3,7 @@
  * IAM groups, with their documents from the snapshot (or, for AWS managed policies missing from it, from the
  * managed-policy port).
  */
-import type { AccountSnapshot, UserRecord } from './model.js';
+import type { AccountSnapshot, RoleRecord, UserRecord } from './model.js';
 import type { PermissionsBoundaryRef } from './plan-types.js';
 
 /** Looks up an AWS managed policy's document by ARN when the snapshot does not hold it. */
@@ -44,8 +44,33 @@ export function policyNameAndPath(arn: string): { name: string; path: string } {
     : { name: resource.slice(slash + 1), path: `/${resource.slice(0, slash + 1)}` };
 }
 
+/** The parts of a principal (an IAM user, or a role seen as one) that decide its access. */
+type PolicyHolder = Pick<
+  UserRecord,
+  'userName' | 'attachedPolicies' | 'inlinePolicies' | 'groups' | 'permissionsBoundary'
+>;
+
+/** A role's policy sources (attached, then inline) and boundary, as userPolicies gives a user's. */
+export function rolePolicies(role: RoleRecord, account: AccountSnapshot, lookup: ManagedPolicyDocuments): UserPolicies {
+  return userPolicies(
+    {
+      userName: role.name,
+      attachedPolicies: role.attachedPolicies ?? [],
+      inlinePolicies: role.inlinePolicies ?? [],
+      groups: [],
+      permissionsBoundary: role.permissionsBoundary ?? null,
+    },
+    account,
+    lookup,
+  );
+}
+
 /** The user's policy sources, direct ones first, then each group's in the order the user's groups list. */
-export function userPolicies(user: UserRecord, account: AccountSnapshot, lookup: ManagedPolicyDocuments): UserPolicies {
+export function userPolicies(
+  user: PolicyHolder,
+  account: AccountSnapshot,
+  lookup: ManagedPolicyDocuments,
+): UserPolicies {
   const docs = documentIndex(account);
   const sources: PolicySource[] = [];
   const addManaged = (arn: string, via: string) => {

@@ -125,6 +125,30 @@ export type MigrationPlan = {
   adopt?: PlannedAdoption[];
   /** PIM for Groups settings of the privileged groups (`entra harden --pim`); absent: proposed from the sets. */
   privilegedAccess?: PrivilegedGroupSetting[];
+  /** Roles of direct SAML federation and the Identity Center access that replaces them (absent when none). */
+  directSaml?: PlannedSamlRole[];
+};
+
+/**
+ * One IAM role that a SAML provider other than Identity Center's lets people assume (Entra's "AWS Single-Account
+ * Access"), the permission set and account assignment that replace it, and the people who hold it in Entra.
+ */
+export type PlannedSamlRole = {
+  accountId: string;
+  role: string;
+  provider: string;
+  /** The permission sets that give the role's access (more than one when it had to be split). */
+  permissionSets: string[];
+  /** The `AWS-<Account>-<PermissionSet>` groups assigned them on the account; holders join these. */
+  groups: string[];
+  /** UPNs of the people Entra gives the role: members of the assigned groups, and users assigned directly. */
+  members: string[];
+  /** Where each holder comes from: `group <name>` or `user <upn>`, in the Entra app. */
+  via: string[];
+  /** The role's access today against the permission sets' (gaps block the holders until acknowledged). */
+  parity: UserParity;
+  /** Why apply adds nobody for this role yet (empty: ready). */
+  blockedBy: string[];
 };
 
 /** One group whose membership is eligible (activated for a while) rather than standing. */

@@ -1,6 +1,7 @@
 /**
  * What a CloudTrail record says about the migration: legacy use (an IAM user's password or keys), SSO use
- * (Identity Center sign-in, the access portal, AWSReservedSSO_ role sessions), or neither. Pure; the case
+ * (Identity Center sign-in, the access portal, AWSReservedSSO_ role sessions), a role sign-in through direct SAML
+ * federation, or neither. Pure; the case
  * table test/core/cases/track-records.yaml holds real-shaped records with their sources.
  */
 import type { ActivityRow, SsoSubject, Usage } from './track-types.js';
@@ -98,11 +99,22 @@ function onBehalfOf(row: ActivityRow): SsoSubject | null {
 function samlUser(row: ActivityRow): Usage {
   if (row.eventName !== 'AssumeRoleWithSAML') return { kind: 'other', reason: 'saml-other-provider' };
   const permissionSet = permissionSetOfRole(row.roleArn);
-  if (!row.samlProvider || !SSO_SAML_PROVIDER.test(row.samlProvider) || permissionSet === null)
-    return { kind: 'other', reason: 'saml-other-provider' };
+  if (!row.samlProvider || !SSO_SAML_PROVIDER.test(row.samlProvider) || permissionSet === null) return directSaml(row);
   if (row.errorCode || !row.userName) return { kind: 'other', reason: 'sso-failed' };
   const subject: SsoSubject = { kind: 'name', name: row.userName };
   return { kind: 'sso', via: 'saml-role', subject, accountId: row.accountId, permissionSet };
+}
+
+/**
+ * AssumeRoleWithSAML through another provider: direct federation to an IAM role (Entra's "AWS Single-Account
+ * Access"). The person is the session name (the RoleSessionName attribute, which Entra's app sends as the UPN),
+ * else the SAML subject CloudTrail records as userName. Refused calls stay unattributed.
+ */
+function directSaml(row: ActivityRow): Usage {
+  const roleName = row.roleArn ? (/:role\/(?:.*\/)?([^/]+)$/.exec(row.roleArn)?.[1] ?? null) : null;
+  const person = row.sessionName ?? row.userName;
+  if (row.errorCode || !person || !roleName) return { kind: 'other', reason: 'saml-other-provider' };
+  return { kind: 'direct-saml', upn: person.toLowerCase(), accountId: row.accountId, roleName };
 }
 
 function assumedRole(row: ActivityRow): Usage {

@@ -62,6 +62,7 @@ export function activityFromRecord(record: Json): ActivityRow {
     errorCode: str(record.errorCode) || null,
     samlProvider: str(request?.principalArn),
     roleArn: str(request?.roleArn),
+    sessionName: record.eventName === 'AssumeRoleWithSAML' ? str(request?.roleSessionName) : null,
     targetAccountId: str(request?.accountId),
     targetRoleName: str(request?.roleName),
     count: 1,
@@ -92,6 +93,7 @@ const KEY_FIELDS = [
   'errorCode',
   'samlProvider',
   'roleArn',
+  'sessionName',
   'targetAccountId',
   'targetRoleName',
 ] as const;

@@ -45,11 +45,23 @@ export type PersonTrack = {
   sso: SsoAccess[];
 };
 
+/** One person's sign-ins to one role through direct SAML federation (a provider that is not Identity Center's). */
+export type DirectSamlUse = {
+  upn: string;
+  accountId: string;
+  role: string;
+  first: Evidence;
+  last: Evidence;
+  events: number;
+};
+
 /** Everything `track` concludes. */
 export type TrackReport = {
   window: { since: string; until: string };
   people: PersonTrack[];
   iamUsers: IamUserTrack[];
+  /** Who still signs in through direct SAML federation, per account and role (what blocks retiring it). */
+  directSaml: DirectSamlUse[];
   /** SSO users seen that no plan user maps to (names, or Identity Store user ids not resolved). */
   unmatchedSso: string[];
 };
@@ -147,7 +159,19 @@ export function computeTrack(
   const inWindow = timeline.filter((e) => e.lastTime >= since && e.firstTime <= window.until.toISOString());
   const byIamUser = new Map<string, TimelineEntry[]>();
   const ssoBySubject = new Map<string, TimelineEntry[]>();
+  const directSaml: DirectSamlUse[] = [];
   for (const e of inWindow) {
+    if (e.usage === 'direct-saml') {
+      directSaml.push({
+        upn: e.subject,
+        accountId: e.accountId,
+        role: e.detail,
+        first: { time: e.firstTime, eventId: e.firstEventId },
+        last: { time: e.lastTime, eventId: e.lastEventId },
+        events: e.events,
+      });
+      continue;
+    }
     if (e.subjectKind === 'iam-user') {
       const list = byIamUser.get(e.subject) ?? [];
       list.push(e);
@@ -165,7 +189,8 @@ export function computeTrack(
   const people = upns.map((upn) => trackPerson(upn, iamUsers, ssoBySubject.get(upn) ?? [], since));
   const matched = new Set(upns);
   const unmatchedSso = [...ssoBySubject.keys()].filter((k) => !matched.has(k)).sort();
-  return { window: { since, until: window.until.toISOString() }, people, iamUsers, unmatchedSso };
+  directSaml.sort((a, b) => `${a.accountId}/${a.role}/${a.upn}`.localeCompare(`${b.accountId}/${b.role}/${b.upn}`));
+  return { window: { since, until: window.until.toISOString() }, people, iamUsers, unmatchedSso, directSaml };
 }
 
 function trackPerson(upn: string, iamUsers: IamUserTrack[], sso: TimelineEntry[], since: string): PersonTrack {

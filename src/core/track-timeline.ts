@@ -58,6 +58,18 @@ function entryFor(usage: Usage, row: ActivityRow): TimelineEntry | null {
       mfa: usage.via === 'console-sign-in' && usage.kind === 'legacy' ? (usage.mfa ?? false) : null,
     };
   }
+  if (usage.kind === 'direct-saml') {
+    return {
+      ...base,
+      subjectKind: 'person',
+      subject: usage.upn,
+      usage: 'direct-saml',
+      via: 'saml-role',
+      accountId: usage.accountId,
+      detail: usage.roleName,
+      mfa: null,
+    };
+  }
   if (usage.kind === 'sso') {
     const s = usage.subject;
     return {

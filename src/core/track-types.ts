@@ -37,6 +37,8 @@ export type ActivityRow = {
   samlProvider: string | null;
   /** requestParameters.roleArn of AssumeRoleWithSAML. */
   roleArn: string | null;
+  /** requestParameters.roleSessionName of AssumeRoleWithSAML (the RoleSessionName attribute; Entra sends the UPN). */
+  sessionName: string | null;
   /** requestParameters.accountId / roleName of the portal's GetRoleCredentials and ListAccountRoles. */
   targetAccountId: string | null;
   targetRoleName: string | null;
@@ -97,6 +99,8 @@ export type Usage =
       reason: string;
     }
   | { kind: 'sso'; via: SsoVia; subject: SsoSubject; accountId: string; permissionSet: string }
+  /** A sign-in through a SAML provider of the account that is not Identity Center's (direct federation to IAM). */
+  | { kind: 'direct-saml'; upn: string; accountId: string; roleName: string }
   | { kind: 'other'; reason: OtherReason }
   | { kind: 'unrecognized'; reason: string };
 
@@ -111,10 +115,10 @@ export type TimelineEntry = {
   subjectKind: 'iam-user' | 'person' | 'idc-user';
   /** `accountId/userName`, a lower-case UPN, or `identityStoreArn#userId`. */
   subject: string;
-  usage: 'legacy' | 'legacy-attempt' | 'sso';
+  usage: 'legacy' | 'legacy-attempt' | 'sso' | 'direct-saml';
   via: LegacyVia | SsoVia;
   accountId: string;
-  /** Access key id (legacy), permission set name (sso), or ''. */
+  /** Access key id (legacy), permission set name (sso), role name (direct-saml), or ''. */
   detail: string;
   firstTime: string;
   lastTime: string;

@@ -103,7 +103,12 @@ export async function createDashboardApp(options: DashboardOptions): Promise<Hon
       .filter((t) => (t.subjectKind === 'iam-user' && t.subject === key) || (upn && t.subject.toLowerCase() === upn))
       .filter((t) => t.usage !== 'legacy-attempt')
       .flatMap((t) => {
-        const what = t.usage === 'sso' ? `SSO ${t.via} ${t.detail} in ${t.accountId}` : `${t.via} ${t.detail}`.trim();
+        const what =
+          t.usage === 'sso'
+            ? `SSO ${t.via} ${t.detail} in ${t.accountId}`
+            : t.usage === 'direct-saml'
+              ? `direct SAML sign-in to ${t.detail} in ${t.accountId}`
+              : `${t.via} ${t.detail}`.trim();
         const kind = t.usage === 'sso' ? ('sso' as const) : ('legacy' as const);
         const first = { at: t.firstTime, label: `first ${what} (${t.events} events)`, kind };
         return t.firstTime === t.lastTime ? [first] : [first, { at: t.lastTime, label: `last ${what}`, kind }];

@@ -1,7 +1,8 @@
 /**
  * A plan file that contradicts itself is refused: the same user or group twice, a user in a group that does not
  * exist, a permission set named where none has that name (a rename not carried through), or a migrating user
- * whose permission sets are not what their groups give in their account.
+ * whose permission sets are not what their groups give in their account; a direct SAML role's groups and
+ * permission sets must exist too.
  */
 
 type Path = (string | number)[];
@@ -39,6 +40,17 @@ export function checkConsistency(raw: Obj, options: { strict: boolean; file?: st
     });
     if (u.action === 'migrate' && Array.isArray(u.groups) && Array.isArray(u.permissionSets))
       checkUserAgreesWithGroups(u, i, byGroup, add);
+  }
+  // A direct SAML role's holders join its groups: each must exist, as must the permission sets named.
+  for (const [r, i] of items(raw.directSaml)) {
+    strings(r.permissionSets).forEach((p, j) => {
+      if (!psNames.has(p.toLowerCase()))
+        add(['directSaml', i, 'permissionSets', j], `unknown permission set "${p}": if you renamed it, ${replan}`);
+    });
+    strings(r.groups).forEach((name, j) => {
+      if (!byGroup.has(name.toLowerCase()))
+        add(['directSaml', i, 'groups', j], `unknown group "${name}": if you renamed it, ${replan}`);
+    });
   }
 }
 

@@ -17,6 +17,7 @@ const ROOT = [
   'problems',
   'privilegedAccess',
   'adopt',
+  'directSaml',
 ];
 const PERMISSION_SET = [
   'key',
@@ -62,6 +63,18 @@ const SHAPES: Record<string, string[]> = {
   'problems.#': ['id', 'message', 'accountId', 'userName'],
   'privilegedAccess.#': ['group', 'maxActivation', 'approval', 'approvers', 'justification'],
   'adopt.#': ['kind', 'name', 'accountId', 'permissionSet', 'group', 'reason'],
+  'directSaml.#': [
+    'accountId',
+    'role',
+    'provider',
+    'permissionSets',
+    'groups',
+    'members',
+    'via',
+    'parity',
+    'blockedBy',
+  ],
+  'directSaml.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],
 };
 
 /** Every key of the plan object that the format does not know, with the path it is at and a suggestion. */

@@ -32,6 +32,9 @@ const SECTION_COMMENTS: Record<string, string> = {
   problems: ' Things a reviewer should know about.',
   privilegedAccess:
     ' Groups whose members are eligible through PIM (`iam2sso entra harden --pim`), not standing; proposed from\n the permission sets (administrator or IAM write), kept as you edit them. maxActivation PT30M..PT24H;\n approval: true needs approvers (Entra user UPNs or group names).',
+  directSaml:
+    " Roles of direct SAML federation (Entra's per-account app): the permission sets and groups that replace each, and\n" +
+    ' the people Entra gives it (they join the groups). parity.acknowledged as for users; blockedBy: why nobody joins yet.',
   adopt:
     ' Existing objects you adopt: apply manages them from then on (makes them match this plan). Entries:\n' +
     '   {kind: permission-set|entra-group|store-group|store-user, name} or {kind: assignment, accountId, permissionSet, group}.',

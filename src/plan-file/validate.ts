@@ -95,14 +95,7 @@ export function validatePlanObject(
     }
     list(u.permissionSets, [...at, 'permissionSets'], add);
     list(u.groups, [...at, 'groups'], add);
-    const parity = u.parity;
-    if (parity !== undefined && !isObj(parity)) add([...at, 'parity'], 'parity must be a mapping');
-    else if (isObj(parity)) {
-      list(parity.acknowledged ?? [], [...at, 'parity', 'acknowledged'], add).forEach((a, i) => {
-        if (typeof a !== 'string' || a.trim() === '')
-          add([...at, 'parity', 'acknowledged', i], 'acknowledged entries are gap texts or patterns like s3:*');
-      });
-    }
+    checkParity(u.parity, at, add);
   });
   eachItem(raw, 'serviceAccounts', add, (s, at) => {
     if (!RECOMMENDATIONS.includes(s.recommendation as string)) {
@@ -116,9 +109,28 @@ export function validatePlanObject(
       if (isObj(a)) check(accountIdProblem(a.accountId), ['fingerprint', 'accounts', i, 'accountId'], add);
     });
   eachItem(raw, 'privilegedAccess', add, (p, at) => checkPrivileged(p, at, add));
+  eachItem(raw, 'directSaml', add, (r, at) => {
+    check(accountIdProblem(r.accountId), [...at, 'accountId'], add);
+    list(r.members, [...at, 'members'], add).forEach((m, i) => {
+      if (typeof m !== 'string' || !isUpn(m))
+        add([...at, 'members', i], `not a user principal name: ${JSON.stringify(m)}`);
+    });
+    list(r.groups, [...at, 'groups'], add);
+    checkParity(r.parity, at, add);
+  });
   checkConsistency(raw, options, add);
   checkAdoptSection(raw, options.strict, add);
   return problems;
+}
+
+/** A parity block: a mapping whose acknowledged entries are gap texts or patterns. */
+function checkParity(parity: unknown, at: (string | number)[], add: (p: (string | number)[], m: string) => void): void {
+  if (parity !== undefined && !isObj(parity)) add([...at, 'parity'], 'parity must be a mapping');
+  else if (isObj(parity))
+    list(parity.acknowledged ?? [], [...at, 'parity', 'acknowledged'], add).forEach((a, i) => {
+      if (typeof a !== 'string' || a.trim() === '')
+        add([...at, 'parity', 'acknowledged', i], 'acknowledged entries are gap texts or patterns like s3:*');
+    });
 }
 
 /**

@@ -134,7 +134,8 @@ describe('least-privilege policies per command', () => {
     assert.ok(![...actions(p.management), ...actions(p.member)].some((a) => /:(Create|Delete|Put|Update)/.test(a)));
     const assume = p.management!.Statement.find((s) => s.Action.includes('sts:AssumeRole'));
     assert.equal(assume?.Resource, 'arn:aws-us-gov:iam::*:role/AuditRole');
-    assert.deepEqual(p.graphApplicationPermissions, []);
+    // Graph, for direct SAML federation's apps, is only read.
+    assert.deepEqual(p.graphApplicationPermissions, ['Application.Read.All', 'GroupMember.Read.All', 'User.Read.All']);
   });
 
   it('sync needs the Identity Store and Graph reads, and no IAM, no member role', () => {
@@ -257,6 +258,10 @@ describe('least-privilege policies per command', () => {
     const policy = parsed.resource.aws_iam_policy.iam2sso_audit_sync_management[0].policy as string;
     const decoded = JSON.parse(policy.replace(/^\$\{jsonencode\(/, '').replace(/\)\}$/, ''));
     assert.deepEqual(decoded, json.json<{ management: unknown }>().management);
-    assert.deepEqual(parsed.locals[0].iam2sso_graph_application_permissions, ['GroupMember.Read.All', 'User.Read.All']);
+    assert.deepEqual(parsed.locals[0].iam2sso_graph_application_permissions, [
+      'Application.Read.All',
+      'GroupMember.Read.All',
+      'User.Read.All',
+    ]);
   });
 });

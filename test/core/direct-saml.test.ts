@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isProvisioningUser, recognizeDirectSaml, trustedSamlProviders } from '../../src/core/direct-saml.js';
+import {
+  isProvisioningUser,
+  parseSamlRoleValue,
+  recognizeDirectSaml,
+  roleOfArn,
+  trustedSamlProviders,
+  trustsDirectSaml,
+} from '../../src/core/direct-saml.js';
 import type { AccountSnapshot, UserRecord } from '../../src/core/model.js';
 
 const PROVIDER = 'arn:aws:iam::222222222222:saml-provider/EntraID';
@@ -51,5 +58,20 @@ describe('direct SAML federation', () => {
     assert.deepEqual(trustedSamlProviders(trust(PROVIDER)), [PROVIDER]);
     assert.deepEqual(trustedSamlProviders(trust(PROVIDER, 'sts:AssumeRole')), []);
     assert.equal(isProvisioningUser(account.users[1], account), false);
+  });
+
+  it('counts as direct federation only a trust in a provider that is not Identity Center’s (whose roles audit keeps no policies of)', () => {
+    assert.equal(trustsDirectSaml(trust(PROVIDER)), true);
+    assert.equal(trustsDirectSaml(trust('arn:aws:iam::222222222222:saml-provider/AWSSSO_abc_DO_NOT_DELETE')), false);
+  });
+
+  it('reads an Entra app role value as its role and provider in either order, and nothing else as one', () => {
+    const role = 'arn:aws:iam::222222222222:role/team/Entra-Admin';
+    assert.deepEqual(parseSamlRoleValue(`${role},${PROVIDER}`), { roleArn: role, providerArn: PROVIDER });
+    assert.deepEqual(parseSamlRoleValue(`${PROVIDER}, ${role}`), { roleArn: role, providerArn: PROVIDER });
+    assert.equal(parseSamlRoleValue(null), null);
+    assert.equal(parseSamlRoleValue('msiam_access'), null);
+    assert.equal(parseSamlRoleValue(`${role},${role}`), null);
+    assert.deepEqual(roleOfArn(role), { accountId: '222222222222', roleName: 'Entra-Admin' });
   });
 });

@@ -65,6 +65,7 @@ function row(over: Partial<ActivityRow>): ActivityRow {
     roleArn: null,
     targetAccountId: null,
     targetRoleName: null,
+    sessionName: null,
     count: 1,
     firstTime: t,
     lastTime: t,
@@ -164,6 +165,39 @@ describe('track statuses', () => {
     const resolved = computeTrack(t.entries, users, WINDOW, new Map([[`${STORE}#u-dan`, 'Dan@example.com']]));
     assert.equal(resolved.people.find((p) => p.upn === 'dan@example.com')?.status, 'sso-only');
     assert.deepEqual(computeTrack(t.entries, users, WINDOW).unmatchedSso, [`unresolved:${STORE}#u-dan`]);
+  });
+
+  it('lists direct SAML federation sign-ins per role and person, apart from SSO: the status stays legacy or silent', () => {
+    const direct = (upn: string, time: string, role: string) =>
+      row({
+        identityType: 'SAMLUser',
+        eventSource: 'sts.amazonaws.com',
+        eventName: 'AssumeRoleWithSAML',
+        userName: upn,
+        samlProvider: `arn:aws:iam::${ACCT}:saml-provider/EntraID`,
+        roleArn: `arn:aws:iam::${ACCT}:role/${role}`,
+        firstTime: time,
+        lastTime: time,
+      });
+    const t = buildTimeline(
+      [
+        direct('Dan@Example.com', '2026-11-02T00:00:00Z', 'Entra-Admin'),
+        direct('dan@example.com', '2026-11-09T00:00:00Z', 'Entra-Admin'),
+        direct('zoe@example.com', '2026-11-03T00:00:00Z', 'Entra-ReadOnly'),
+        direct('zoe@example.com', '2026-01-03T00:00:00Z', 'Entra-Old'),
+      ],
+      NOW,
+    );
+    const r = computeTrack(t.entries, users, WINDOW);
+    assert.deepEqual(
+      r.directSaml.map((d) => [d.accountId, d.role, d.upn, d.first.time, d.last.time, d.events]),
+      [
+        [ACCT, 'Entra-Admin', 'dan@example.com', '2026-11-02T00:00:00Z', '2026-11-09T00:00:00Z', 2],
+        [ACCT, 'Entra-ReadOnly', 'zoe@example.com', '2026-11-03T00:00:00Z', '2026-11-03T00:00:00Z', 1],
+      ],
+    );
+    assert.equal(r.people.find((p) => p.upn === 'dan@example.com')?.status, 'silent');
+    assert.deepEqual(r.unmatchedSso, []);
   });
 
   it('skips and names events from the future and unknown identity types', () => {

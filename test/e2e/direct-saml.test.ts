@@ -1,32 +1,148 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
-import type { DirectSamlFederation } from '../../src/core/direct-saml.js';
+import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
+import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
+import { directSamlUses } from '../../src/store/direct-saml-repo.js';
 import { cliJson } from '../apply/kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
+
+/** A signed SAML Response from the sandbox's Entra for `upn` to the app (base64), as the browser would post it. */
+async function entraAssertion(sandbox: RunningSandbox, appId: string, upn: string): Promise<string> {
+  const res = await fetch(`${sandbox.info.endpoint}/_sandbox/entra/saml/assertion`, {
+    method: 'POST',
+    body: JSON.stringify({ appId, upn }),
+  });
+  const body = (await res.json()) as { samlResponse?: string; message?: string };
+  assert.equal(res.status, 200, body.message);
+  return body.samlResponse as string;
+}
+
+/** AssumeRoleWithSAML through the SDK (unsigned: it sends no credentials); the error name, or 'ok'. */
+async function assumeWithSaml(sandbox: RunningSandbox, assertion: string, roleArn: string, principalArn: string) {
+  const sts = new STSClient({ endpoint: sandbox.info.endpoint, region: sandbox.info.region, maxAttempts: 1 });
+  try {
+    await sts.send(
+      new AssumeRoleWithSAMLCommand({ RoleArn: roleArn, PrincipalArn: principalArn, SAMLAssertion: assertion }),
+    );
+    return 'ok';
+  } catch (e) {
+    return (e as Error).name;
+  } finally {
+    sts.destroy();
+  }
+}
 
 describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
   skip: !hasAwsCli && 'needs /usr/bin/aws',
 }, () => {
   let sandbox: RunningSandbox;
   let dir: string;
+  let env: Record<string, string>;
   before(async () => {
     sandbox = await startTestSandbox({ scenario: 'direct-saml', seed: 1 });
     dir = mkdtempSync(join(tmpdir(), 'iam2sso-saml-'));
+    const entra = sandbox.info.entra!;
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, entra.tlsCertificatePem);
+    env = sandboxEnv(sandbox, {
+      AZURE_TENANT_ID: entra.tenantId,
+      AZURE_CLIENT_ID: entra.clientId,
+      AZURE_CLIENT_SECRET: entra.clientSecret,
+      AZURE_AUTHORITY_HOST: entra.authorityHost,
+      IAM2SSO_GRAPH_ENDPOINT: entra.graphEndpoint,
+      NODE_EXTRA_CA_CERTS: caFile,
+    });
   });
   after(async () => {
     await sandbox?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('audit recognises each account’s SAML provider, the roles trusting it, and the provisioning user as a service account', async () => {
+  it('STS AssumeRoleWithSAML takes the Entra app’s assertion through the AWS CLI: the session is named by the UPN and CloudTrail records a SAMLUser', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId: account, provider } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === account)!;
+    const admin = `arn:aws:iam::${account}:role/Entra-Admin`;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    const assertion = await entraAssertion(sandbox, app.appId, upn);
+    const r = await awsCli(sandbox, [
+      'sts',
+      'assume-role-with-saml',
+      '--role-arn',
+      admin,
+      '--principal-arn',
+      provider,
+      '--saml-assertion',
+      assertion,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const out = r.json<{
+      Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+      AssumedRoleUser: { Arn: string };
+      Subject: string;
+      Issuer: string;
+      Audience: string;
+      NameQualifier: string;
+    }>();
+    assert.equal(out.AssumedRoleUser.Arn, `arn:aws:sts::${account}:assumed-role/Entra-Admin/${upn}`);
+    assert.equal(out.Subject, upn);
+    assert.equal(out.Issuer, `https://sts.windows.net/${sandbox.info.entra!.tenantId}/`);
+    assert.equal(out.Audience, 'https://signin.aws.amazon.com/saml');
+    const sts = new STSClient({
+      ...sdkConfig(sandbox),
+      credentials: {
+        accessKeyId: out.Credentials.AccessKeyId,
+        secretAccessKey: out.Credentials.SecretAccessKey,
+        sessionToken: out.Credentials.SessionToken,
+      },
+    });
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    sts.destroy();
+    assert.equal(me.Arn, out.AssumedRoleUser.Arn);
+    const events = sandbox.world
+      .account(account)
+      .trail.events.filter((e) => e.record.eventName === 'AssumeRoleWithSAML');
+    const last = events.at(-1)!.record;
+    assert.equal(last.userIdentity.type, 'SAMLUser');
+    assert.equal(last.userIdentity.userName, upn);
+    assert.equal(last.userIdentity.principalId, `${out.NameQualifier}:${upn}`);
+    const { sAMLAssertionID, ...request } = last.requestParameters as Record<string, unknown>;
+    assert.match(String(sAMLAssertionID), /^_/);
+    assert.deepEqual(request, { roleSessionName: upn, durationSeconds: 3600, roleArn: admin, principalArn: provider });
+    assert.equal(last.errorCode, undefined);
+  });
+
+  it('STS refuses a tampered or foreign-signed assertion (InvalidIdentityToken) and a role the Role attribute does not name or whose trust does not allow the provider (AccessDenied)', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId: account, provider } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === account)!;
+    const admin = `arn:aws:iam::${account}:role/Entra-Admin`;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    const good = await entraAssertion(sandbox, app.appId, upn);
+    const xml = Buffer.from(good, 'base64').toString('utf8');
+    const tampered = Buffer.from(xml.replace(`>${upn}<`, '>mallory@example.com<'), 'utf8').toString('base64');
+    assert.equal(await assumeWithSaml(sandbox, tampered, admin, provider), 'InvalidIdentityTokenException');
+    // Another account's app signs with its own certificate: this provider's metadata does not verify it.
+    const other = truth.apps.find((a) => a.appId !== app.appId)!;
+    const theirs = await entraAssertion(sandbox, other.appId, other.roles[0].groups[0].members[0]);
+    assert.equal(await assumeWithSaml(sandbox, theirs, admin, provider), 'InvalidIdentityTokenException');
+    const notNamed = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
+    assert.equal(await assumeWithSaml(sandbox, good, notNamed, provider), 'AccessDenied');
+    const foreign = truth.accounts.find((a) => a.accountId !== account)!;
+    const foreignRole = `arn:aws:iam::${foreign.accountId}:role/Entra-Admin`;
+    assert.equal(await assumeWithSaml(sandbox, good, foreignRole, provider), 'AccessDenied');
+    assert.equal(await assumeWithSaml(sandbox, good, admin, provider), 'ok');
+  });
+
+  it('audit recognises each account’s SAML provider, the roles trusting it, the provisioning user as a service account, and through Graph the app of each account and who holds its roles', async () => {
     const truth = sandbox.manifest.directSaml!;
     // What the AWS CLI sees in the first federated account, through the organization role.
     const first = truth.accounts[0];
@@ -52,9 +168,10 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     );
 
     const state = join(dir, 'state.db');
-    const r = await runIam2sso(['audit', '--state', state, '--no-progress', '--json'], sandboxEnv(sandbox));
+    const r = await runIam2sso(['audit', '--state', state, '--no-progress', '--json'], env);
     assert.equal(r.status, 0, r.stderr);
-    const found = r.json<{ directSaml: DirectSamlFederation[] }>().directSaml;
+    const audited = r.json<{ directSaml: DirectSamlFederation[]; directSamlEntra: DirectSamlEntra }>();
+    const found = audited.directSaml;
     assert.deepEqual(
       found
         .map((f) => ({
@@ -76,5 +193,112 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
       assert.equal(c?.category, 'service', a.accountId);
       assert.match(c?.evidence[0] ?? '', /purpose: Entra provisioning of direct SAML federation/);
     }
+    // Through Graph: one app per account, each role held by the groups (direct members) and users the tenant says.
+    assert.equal(audited.directSamlEntra.status, 'read');
+    const apps = audited.directSamlEntra.status === 'read' ? audited.directSamlEntra.apps : [];
+    assert.deepEqual(apps.map((a) => a.appId).sort(), truth.apps.map((a) => a.appId).sort());
+    for (const t of truth.apps) {
+      const app = apps.find((a) => a.appId === t.appId)!;
+      for (const role of t.roles) {
+        const read = app.roles.find((r) => r.appRoleId === role.appRoleId)!;
+        assert.equal(read.roleArn, `arn:aws:iam::${t.accountId}:role/${role.roleName}`);
+        assert.deepEqual(
+          read.groups.map((g) => ({ displayName: g.displayName, members: g.members })),
+          role.groups.map((g) => ({ displayName: g.displayName, members: g.members })),
+        );
+        assert.deepEqual(read.users, role.users);
+      }
+    }
+  });
+
+  it('plan turns each SAML role into a permission set with parity proven and its app-role holders into the AWS-<Account>-<PermissionSet> group', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const state = join(dir, 'state.db');
+    const out = join(dir, 'plan.yaml');
+    const r = await runIam2sso(['plan', '--state', state, '--out', out, '--json'], env);
+    assert.equal(r.status, 0, r.stderr);
+    const plan = r.json<MigrationPlan>();
+    const expected = { 'Entra-Admin': 'AdministratorAccess', 'Entra-ReadOnly': 'ReadOnlyAccess' } as const;
+    assert.equal(plan.directSaml?.length, truth.accounts.length * 2);
+    for (const app of truth.apps) {
+      for (const role of app.roles) {
+        const entry: NonNullable<MigrationPlan['directSaml']>[number] = plan.directSaml!.find(
+          (d) => d.accountId === app.accountId && d.role === role.roleName,
+        )!;
+        assert.deepEqual(entry.parity.gaps, [], `${app.accountId}/${role.roleName}`);
+        assert.deepEqual(entry.blockedBy, []);
+        const holders = [...new Set([...role.groups.flatMap((g) => g.members), ...role.users])]
+          .map((u) => u.toLowerCase())
+          .sort();
+        assert.deepEqual(entry.members, holders);
+        const ps = plan.permissionSets.find((p) => p.name === entry.permissionSets[0])!;
+        assert.deepEqual(ps.managedPolicies, [
+          `arn:aws:iam::aws:policy/${expected[role.roleName as keyof typeof expected]}`,
+        ]);
+        const group = plan.groups.find((g) => g.name === entry.groups[0])!;
+        assert.match(group.name, new RegExp(`^AWS-.+-${ps.name}$`));
+        assert.ok(group.assignments.some((a) => a.accountId === app.accountId && a.permissionSet === ps.name));
+        for (const upn of holders) assert.ok(group.members.includes(upn), `${upn} in ${group.name}`);
+      }
+    }
+  });
+
+  it('track attributes the AssumeRoleWithSAML sign-ins through the Entra provider to the person, per account and role', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === accountId)!;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    // The account's records as an export (a JSON array of CloudTrail records), read by --dir: LookupEvents, paced
+    // at 2 calls a second, is covered by the track e2e test.
+    const trail = join(dir, 'trail');
+    mkdirSync(trail);
+    const records = sandbox.world.account(accountId).trail.events.map((e) => e.record);
+    writeFileSync(join(trail, 'export.json'), JSON.stringify(records));
+    const state = join(dir, 'state.db');
+    const r = await runIam2sso(
+      [
+        'track',
+        '--json',
+        '--no-progress',
+        '--since',
+        '1d',
+        '--dir',
+        trail,
+        '--plan',
+        join(dir, 'plan.yaml'),
+        '--state',
+        state,
+      ],
+      env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const tracked = r.json<{ directSaml: { upn: string; accountId: string; role: string; events: number }[] }>();
+    // The AWS CLI sign-in and the SDK one of the tests above; the refused calls are nobody's.
+    assert.deepEqual(
+      tracked.directSaml.filter((d) => d.role === 'Entra-Admin').map((d) => [d.accountId, d.role, d.upn, d.events]),
+      [[accountId, 'Entra-Admin', upn.toLowerCase(), 2]],
+    );
+    // What decommission reads to tell who still uses direct federation.
+    const db = await openStateDb(state);
+    const uses = directSamlUses(db).filter((d) => d.role === 'Entra-Admin');
+    db.close();
+    assert.deepEqual(
+      uses.map((d) => [d.accountId, d.upn, d.events]),
+      [[accountId, upn.toLowerCase(), 2]],
+    );
+  });
+
+  it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId: account, provider } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === account)!;
+    const admin = `arn:aws:iam::${account}:role/Entra-Admin`;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    const good = await entraAssertion(sandbox, app.appId, upn);
+    sandbox.world.clock.advance(2 * 3600_000);
+    assert.equal(await assumeWithSaml(sandbox, good, admin, provider), 'ExpiredTokenException');
+    const last = sandbox.world.account(account).trail.events.at(-1)!.record;
+    assert.equal(last.eventName, 'AssumeRoleWithSAML');
+    assert.equal(last.errorCode, 'ExpiredTokenException');
   });
 });

@@ -68,8 +68,27 @@ function basePlan(): MigrationPlan {
     ],
     serviceAccounts: [],
     problems: [],
+    directSaml: [
+      {
+        accountId: '111111111111',
+        role: 'Entra-Admin',
+        provider: 'arn:aws:iam::111111111111:saml-provider/EntraID',
+        permissionSets: ['AdministratorAccess'],
+        groups: ['AWS-prod-AdministratorAccess'],
+        members: ['saml-holder@example.com'],
+        via: ['group aws-prod-entra-admin'],
+        parity,
+        blockedBy: [],
+      },
+    ],
   };
 }
+
+/** Replaces the last occurrence (the directSaml section comes last). */
+const replaceLast = (t: string, from: string, to: string) => {
+  const at = t.lastIndexOf(from);
+  return at < 0 ? t : t.slice(0, at) + to + t.slice(at + from.length);
+};
 
 type Case = { name: string; edit: (text: string) => string; message: RegExp; lineHas: string };
 
@@ -171,6 +190,18 @@ const cases: Case[] = [
     edit: (t) => t.replace('      - AWS-prod-AdministratorAccess\n', '      - AWS-prod-Admins\n'),
     message: /unknown group "AWS-prod-Admins"/,
     lineHas: '- AWS-prod-Admins',
+  },
+  {
+    name: 'a direct SAML role whose group does not exist',
+    edit: (t) => replaceLast(t, '      - AWS-prod-AdministratorAccess\n', '      - AWS-prod-SamlAdmins\n'),
+    message: /unknown group "AWS-prod-SamlAdmins"/,
+    lineHas: '- AWS-prod-SamlAdmins',
+  },
+  {
+    name: 'a direct SAML role holder that is not a user principal name',
+    edit: (t) => t.replace('      - saml-holder@example.com\n', '      - saml-holder\n'),
+    message: /not a user principal name: "saml-holder"/,
+    lineHas: '- saml-holder',
   },
   {
     name: 'a user whose permission sets are not what its groups give',

@@ -10,6 +10,7 @@ import { createRolesAnywhereRoute } from './aws/rolesanywhere/route.js';
 import { createS3Route } from './aws/s3/route.js';
 import { snsService } from './aws/sns/service.js';
 import { ssoAdminService } from './aws/sso-admin/service.js';
+import { assumeRoleWithSaml } from './aws/sts/saml.js';
 import { stsService } from './aws/sts/service.js';
 import { assumeRoleWithWebIdentity } from './aws/sts/web-identity.js';
 import { createControlRoute } from './control.js';
@@ -41,7 +42,7 @@ export function sandboxRoutes(sandbox: SandboxContext): Route[] {
         athenaService,
         eventBridgeService,
       ],
-      anonymous: { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity },
+      anonymous: { AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity, AssumeRoleWithSAML: assumeRoleWithSaml },
     }),
   ];
 }

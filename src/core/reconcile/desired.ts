@@ -38,6 +38,15 @@ export type PlanForApply = {
   }[];
   /** Existing objects a person adopted in the plan file (see plan-adopt.ts). */
   adopt?: PlannedAdoption[];
+  /** Roles of direct SAML federation: their holders join the groups (see plan-direct-saml.ts). */
+  directSaml?: {
+    accountId: string;
+    role: string;
+    groups: string[];
+    members: string[];
+    parity?: { gaps: unknown[]; acknowledged?: unknown[] | boolean };
+    blockedBy?: string[];
+  }[];
 };
 
 export type DesiredPermissionSet = {
@@ -96,8 +105,13 @@ function normalizeBoundary(boundary: string | BoundaryRef | null | undefined): B
 export function blockingReason(user: PlanForApply['users'][number]): string | null {
   if (user.action !== 'migrate') return null;
   if (!user.upn) return 'no Entra user mapped (set upn in the plan or a mapping file)';
-  const gaps = (user.parity?.gaps ?? []).map(String);
-  const ack = user.parity?.acknowledged;
+  return openGapsReason(user.parity);
+}
+
+/** Why parity blocks: unacknowledged gaps, or null. */
+function openGapsReason(parity: { gaps: unknown[]; acknowledged?: unknown[] | boolean } | undefined): string | null {
+  const gaps = (parity?.gaps ?? []).map(String);
+  const ack = parity?.acknowledged;
   if (gaps.length === 0 || ack === true) return null;
   const open = unacknowledgedGaps(gaps, Array.isArray(ack) ? ack.map(String) : []);
   if (open.length > 0) return `${open.length} access parity gap(s) not acknowledged (e.g. ${open[0]})`;
@@ -157,7 +171,30 @@ function membershipFromUsers(plan: PlanForApply, skipped: Skipped[]): Map<string
     const groups = user.groups ? user.groups.map((g) => g.toLowerCase()) : (listed.get(upn) ?? []);
     for (const g of groups) out.set(g, (out.get(g) ?? new Set()).add(upn));
   }
+  // The holders of a direct SAML role join its groups once its parity gaps are acknowledged and Entra was read.
+  for (const role of plan.directSaml ?? []) {
+    const reason = samlRoleBlocked(role);
+    if (reason) {
+      skipped.push({ item: `SAML role ${role.accountId}/${role.role}`, reason });
+      continue;
+    }
+    for (const g of role.groups)
+      for (const upn of role.members)
+        out.set(g.toLowerCase(), (out.get(g.toLowerCase()) ?? new Set()).add(upn.toLowerCase()));
+  }
   return out;
+}
+
+function samlRoleBlocked(role: NonNullable<PlanForApply['directSaml']>[number]): string | null {
+  const entra = (role.blockedBy ?? []).find((b) => b.startsWith('entra:'));
+  if (entra) return entra;
+  return blockingReason({
+    accountId: role.accountId,
+    userName: role.role,
+    upn: 'saml',
+    action: 'migrate',
+    parity: role.parity,
+  });
 }
 
 /** The identity of an assignment: account, permission set and group. */

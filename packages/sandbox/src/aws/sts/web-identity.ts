@@ -7,22 +7,20 @@
  * SubjectFromWebIdentityToken / Provider / Audience, the errors InvalidIdentityToken, IDPRejectedClaim,
  * ExpiredTokenException, AccessDenied); the messages are AWS's as users report them (GUESSES.md).
  */
-import { randomUUID } from 'node:crypto';
 import { decodeJwt } from '../../entra/crypto/jwt.js';
 import type { SandboxRequest, SandboxResponse } from '../../server/http-types.js';
-import { appendTrailEvent } from '../../world/cloudtrail-state.js';
 import type { World } from '../../world/world.js';
 import type { QueryParams } from '../context.js';
 import { AwsError } from '../errors.js';
-import { routeTrailRecord } from '../events/from-trail.js';
 import { oidcProvidersOf } from '../iam/handlers/oidc-providers.js';
-import { queryErrorXml, queryResponseXml, requireParam } from '../query.js';
+import { requireParam } from '../query.js';
+import { type FederatedTrail, serveFederatedCall } from './federated-call.js';
 import { GITHUB_ISSUER, verifyGithubToken } from './github-issuer.js';
 import { issueRoleSession } from './role-session.js';
 import { trustAllows } from './trust-policy.js';
 
-const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
-const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
+/** A role ARN as STS takes it: account id, path and name. */
+export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
 
 function invalidToken(message: string): AwsError {
   return new AwsError('InvalidIdentityToken', message, 400);
@@ -101,40 +99,22 @@ function accept(world: World, params: QueryParams): Accepted {
   };
 }
 
-/** Logs the call in the role's account with a WebIdentityUser identity, as CloudTrail does. */
-function record(world: World, request: SandboxRequest, params: QueryParams, ok: Accepted | null, error?: AwsError) {
+/** The record's WebIdentityUser identity, as CloudTrail logs it in the role's account. */
+function trailOf(params: QueryParams, ok: Accepted | null): FederatedTrail | null {
   const accountId = ok?.accountId ?? ROLE_ARN.exec(params.get('RoleArn') ?? '')?.[1];
-  const account = accountId && world.accounts.get(accountId);
-  if (!account) return;
+  if (!accountId) return null;
   const claims = ok?.claims ?? decodeJwt(params.get('WebIdentityToken') ?? '')?.claims ?? {};
-  const time = world.clock.now();
-  const entry = {
-    eventVersion: '1.08',
+  return {
+    accountId,
     userIdentity: {
-      type: 'WebIdentityUser' as const,
+      type: 'WebIdentityUser',
       principalId: `${String(claims.iss ?? '').replace(/^https:\/\//, '')}:${claims.aud}:${claims.sub}`,
       userName: String(claims.sub ?? ''),
       identityProvider: String(claims.iss ?? '').replace(/^https:\/\//, ''),
     },
-    eventTime: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    eventSource: 'sts.amazonaws.com',
-    eventName: 'AssumeRoleWithWebIdentity',
-    awsRegion: world.region,
-    sourceIPAddress: request.sourceIp,
-    userAgent: String(request.headers['user-agent'] ?? 'unknown'),
-    ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
     requestParameters: { roleArn: params.get('RoleArn'), roleSessionName: params.get('RoleSessionName') },
     responseElements: null,
-    requestID: randomUUID(),
-    eventID: randomUUID(),
-    readOnly: true,
-    eventType: 'AwsApiCall' as const,
-    managementEvent: true,
-    recipientAccountId: accountId,
-    eventCategory: 'Management' as const,
   };
-  appendTrailEvent(account.trail, { time, record: entry, username: entry.userIdentity.userName, resources: [] });
-  routeTrailRecord(world, entry);
 }
 
 /** The unsigned AssumeRoleWithWebIdentity handler of the AWS route. */
@@ -143,19 +123,5 @@ export async function assumeRoleWithWebIdentity(
   request: SandboxRequest,
   params: QueryParams,
 ): Promise<SandboxResponse> {
-  const requestId = randomUUID();
-  const headers = { 'content-type': 'text/xml', 'x-amzn-requestid': requestId };
-  try {
-    const ok = accept(world, params);
-    record(world, request, params, ok);
-    return {
-      status: 200,
-      headers,
-      body: queryResponseXml('AssumeRoleWithWebIdentity', XMLNS, ok.result as never, requestId),
-    };
-  } catch (e) {
-    const error = e instanceof AwsError ? e : new AwsError('InternalFailure', String(e), 500, 'Receiver');
-    record(world, request, params, null, error);
-    return { status: error.status, headers, body: queryErrorXml(error, XMLNS, requestId) };
-  }
+  return serveFederatedCall(world, request, params, 'AssumeRoleWithWebIdentity', accept, (ok) => trailOf(params, ok));
 }

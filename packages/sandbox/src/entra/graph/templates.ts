@@ -12,6 +12,12 @@ import { type CollectionSpec, entityResult, type GraphRecord, listCollection, no
 /** The AWS IAM Identity Center gallery template's id in every Entra tenant. */
 export const AWS_IDENTITY_CENTER_TEMPLATE_ID = '21ed01d2-ec13-4e9e-86c1-cd546719ebc4';
 
+/**
+ * The gallery's "AWS Single-Account Access" app (formerly "Amazon Web Services (AWS)"): one per AWS account, its
+ * app roles named `roleArn,providerArn`. Microsoft's tutorial: saas-apps/amazon-web-service-tutorial.
+ */
+export const AWS_SINGLE_ACCOUNT_TEMPLATE_ID = '8b1025e4-1dd2-430b-a150-2ef79cd700f5';
+
 type Template = GraphRecord & { appRoles: AppRole[] };
 
 const USER_ROLE: AppRole = {
@@ -47,8 +53,8 @@ export const GALLERY: Template[] = [
     appRoles: [USER_ROLE, MSIAM_ACCESS_ROLE],
   },
   {
-    id: '8b1025e4-1dd2-430b-a150-2ef79cd700f5',
-    displayName: 'Amazon Web Services (AWS)',
+    id: AWS_SINGLE_ACCOUNT_TEMPLATE_ID,
+    displayName: 'AWS Single-Account Access',
     homePageUrl: 'https://aws.amazon.com/',
     supportedSingleSignOnModes: ['saml', 'external'],
     supportedProvisioningTypes: ['sync'],

@@ -15,6 +15,8 @@ export type AssertionInput = {
   inResponseTo?: string | null;
   cert: SigningCertificate;
   now: Date;
+  /** Claims the app adds to the standard ones (e.g. AWS's Role and RoleSessionName), each with its values. */
+  extraClaims?: { name: string; values: string[] }[];
 };
 
 /** The claim URIs Entra uses for the attributes the seed guide configures. */
@@ -62,6 +64,12 @@ export function buildSamlResponse(entra: EntraState, input: AssertionInput): str
     attribute(CLAIMS.givenname, user.givenName),
     attribute(CLAIMS.surname, user.surname),
     attribute(CLAIMS.name, user.userPrincipalName),
+    ...(input.extraClaims ?? [])
+      .filter((c) => c.values.length > 0)
+      .map(
+        (c) =>
+          `<Attribute Name="${xmlEscape(c.name)}">${c.values.map((v) => `<AttributeValue>${xmlEscape(v)}</AttributeValue>`).join('')}</Attribute>`,
+      ),
   ].join('');
   const assertion =
     `<Assertion ID="${assertionId}" IssueInstant="${instant(now)}" Version="2.0" xmlns="urn:oasis:names:tc:SAML:2.0:assertion">` +

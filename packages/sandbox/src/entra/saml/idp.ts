@@ -4,8 +4,9 @@
  * required), and the reply URL; then a signed Response. Refusals carry Entra's AADSTS codes.
  */
 import { inflateRawSync } from 'node:zlib';
-import type { EntraState, ServicePrincipal } from '../../world/entra-state.js';
+import type { EntraState, EntraUser, ServicePrincipal } from '../../world/entra-state.js';
 import { findUser } from '../directory.js';
+import { AWS_SINGLE_ACCOUNT_TEMPLATE_ID } from '../graph/templates.js';
 import { buildSamlResponse } from './assertion.js';
 import { activeSigningCertificate } from './federation-metadata.js';
 
@@ -34,6 +35,30 @@ export function parseAuthnRequest(samlRequest: string): AuthnRequestInfo {
 export function findSamlApp(entra: EntraState, identifier: string): ServicePrincipal | undefined {
   const app = [...entra.applications.values()].find((a) => !a.deletedDateTime && a.identifierUris.includes(identifier));
   return app && [...entra.servicePrincipals.values()].find((sp) => sp.appId === app.appId && !sp.deletedDateTime);
+}
+
+/** The app's assignments that reach the user: to the user, or to a group the user is a direct member of. */
+function assignmentsOf(entra: EntraState, sp: ServicePrincipal, user: EntraUser) {
+  return sp.appRoleAssignedTo.filter(
+    (a) =>
+      a.principalId === user.id ||
+      (a.principalType === 'Group' && entra.groups.get(a.principalId)?.members.has(user.id)),
+  );
+}
+
+/**
+ * The claims the "AWS Single-Account Access" app adds by default (Microsoft's tutorial): Role = user.assignedroles
+ * (the values of the app roles assigned to the user, each `roleArn,providerArn`) and RoleSessionName =
+ * user.userprincipalname. Other apps add none.
+ */
+function appClaims(entra: EntraState, sp: ServicePrincipal, user: EntraUser) {
+  if (sp.applicationTemplateId !== AWS_SINGLE_ACCOUNT_TEMPLATE_ID) return [];
+  const ids = new Set(assignmentsOf(entra, sp, user).map((a) => a.appRoleId));
+  const roles = sp.appRoles.filter((r) => ids.has(r.id) && r.isEnabled && r.value).map((r) => r.value as string);
+  return [
+    { name: 'https://aws.amazon.com/SAML/Attributes/Role', values: [...new Set(roles)] },
+    { name: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName', values: [user.userPrincipalName] },
+  ];
 }
 
 function refuse(status: number, code: number, message: string): IssueResult {
@@ -70,11 +95,7 @@ export function issueAssertion(
     return refuse(400, 50034, `The user account ${request.upn} does not exist in the ${entra.domain} directory.`);
   if (!user.accountEnabled) return refuse(400, 50057, 'The user account is disabled.');
   if (sp.appRoleAssignmentRequired !== false) {
-    const direct = sp.appRoleAssignedTo.some((a) => a.principalId === user.id);
-    const viaGroup = sp.appRoleAssignedTo.some(
-      (a) => a.principalType === 'Group' && entra.groups.get(a.principalId)?.members.has(user.id),
-    );
-    if (!direct && !viaGroup) {
+    if (assignmentsOf(entra, sp, user).length === 0) {
       return refuse(
         400,
         50105,
@@ -91,6 +112,7 @@ export function issueAssertion(
     inResponseTo: request.inResponseTo,
     cert,
     now: request.now,
+    extraClaims: appClaims(entra, sp, user),
   });
   return { ok: true, xml, samlResponse: Buffer.from(xml, 'utf8').toString('base64'), acsUrl };
 }
