@@ -306,11 +306,11 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       [...(entraState().harden?.policies.values() ?? [])].filter((p) => p.displayName === CA_POLICY_NAME);
     assert.deepEqual(
       policy().map((p) => p.state),
-      ['enabled'],
-      'on, from the tests before: the soak has work to do',
+      ['enabledForReportingButNotEnforced'],
+      'report-only, as the rollback of the tests before left it: the soak has work to do',
     );
     const since = lastEntryId(m.state);
-    const args = ['entra', 'harden', '--plan', m.plan, '--conditional-access', 'report-only', '--auto-approve'];
+    const args = ['entra', 'harden', '--plan', m.plan, '--conditional-access', 'on', '--auto-approve'];
     const run = (extra: Record<string, string> = {}) =>
       runIam2sso([...args, '--json', '--state', m.state], { ...m.env, ...extra }, 120_000);
     // Graph answers at once (no request id to journal): killed after the intent, and after the call before its result.
@@ -329,7 +329,7 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     assert.deepEqual(resumed.json<HardenJson>().changes, [], 'nothing left to do');
     assert.deepEqual(
       policy().map((p) => p.state),
-      ['enabledForReportingButNotEnforced'],
+      ['enabled'],
       'exactly as asked',
     );
     assert.equal(openJournalEntries(m.state), 0);
@@ -346,7 +346,7 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
       [
         [
           killedRun.run_id,
-          { kind: 'entra.ca.state', name: CA_POLICY_NAME, to: 'enabled', from: 'enabledForReportingButNotEnforced' },
+          { kind: 'entra.ca.state', name: CA_POLICY_NAME, to: 'enabledForReportingButNotEnforced', from: 'enabled' },
         ],
       ],
     );
