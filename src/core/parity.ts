@@ -5,7 +5,7 @@
  */
 import type { UserParity } from './plan-types.js';
 import type { Access } from './policy/access.js';
-import { andInto, type Bitset, bitIds, difference, emptyBitset, isEmptyBitset, orInto } from './policy/bitset.js';
+import { andInto, type Bitset, difference, emptyBitset, hasBit, isEmptyBitset, orInto } from './policy/bitset.js';
 import type { ActionCatalog } from './policy/catalog.js';
 import { globMatches } from './policy/expand.js';
 
@@ -44,17 +44,13 @@ function allowsName(access: Access, name: string): boolean {
 /** Actions as names, a whole service as `service:*`. */
 export function describeActions(bits: Bitset, catalog: ActionCatalog): string[] {
   if (isEmptyBitset(bits)) return [];
-  const ids = new Set(bitIds(bits));
   const out: string[] = [];
   for (const [prefix, range] of catalog.services) {
-    let all = range.end > range.start;
-    let any = false;
-    for (let id = range.start; id < range.end; id++) {
-      if (ids.has(id)) any = true;
-      else all = false;
-    }
-    if (all) out.push(`${prefix}:*`);
-    else if (any) for (let id = range.start; id < range.end; id++) if (ids.has(id)) out.push(catalog.names[id]);
+    let held = 0;
+    for (let id = range.start; id < range.end; id++) if (hasBit(bits, id)) held++;
+    if (held === 0) continue;
+    if (held === range.end - range.start) out.push(`${prefix}:*`);
+    else for (let id = range.start; id < range.end; id++) if (hasBit(bits, id)) out.push(catalog.names[id]);
   }
   return out;
 }
