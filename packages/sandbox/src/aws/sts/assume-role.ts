@@ -10,6 +10,7 @@ import type { AwsContext, QueryParams, XmlValue } from '../context.js';
 import { AwsError, validationError } from '../errors.js';
 import { intParam, requireParam } from '../query.js';
 import { recordApiCall, redactParameters } from '../trail-recorder.js';
+import { issueRoleSession } from './role-session.js';
 import { trustAllows } from './trust-policy.js';
 
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
@@ -138,28 +139,18 @@ function assume(ctx: AwsContext, params: QueryParams, roleArn: string): XmlValue
   if (!trustAllows(role.assumeRolePolicyDocument, requester)) throw denied(ctx, roleArn);
   const duration = sessionDuration(ctx, params, role);
 
-  const now = ctx.world.clock.now();
-  const expiration = new Date(Math.floor(now.getTime() / 1000) * 1000 + duration * 1000);
-  const accessKeyId = temporaryKeyId();
-  const principal: Principal = {
-    kind: 'role-session',
+  const issued = issueRoleSession(
+    ctx.world,
     accountId,
-    roleName: role.roleName,
-    rolePath: role.path,
-    roleId: role.roleId,
+    role,
     sessionName,
-    sessionToken: sessionToken(),
-    expiration,
-    sourceArn: ctx.caller.arn,
-    sessionPolicies: sessionPolicies(ctx, params),
-  };
-  ctx.world.sessions.set(accessKeyId, { accessKeyId, secretAccessKey: temporarySecret(), principal });
-  role.roleLastUsed = { date: now, region: ctx.region };
-
-  const assumedRoleUser = {
-    AssumedRoleId: `${role.roleId}:${sessionName}`,
-    Arn: `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${sessionName}`,
-  };
+    duration,
+    ctx.caller.arn,
+    ctx.region,
+    sessionPolicies(ctx, params),
+  );
+  const { accessKeyId, expiration } = issued;
+  const assumedRoleUser = { AssumedRoleId: issued.assumedRoleId, Arn: issued.arn };
   const expirationText = expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
   ctx.trail = {
     responseElements: {
@@ -172,12 +163,11 @@ function assume(ctx: AwsContext, params: QueryParams, roleArn: string): XmlValue
       { type: 'AWS::IAM::Role', name: roleArn, arn: roleArn, accountId },
     ],
   };
-  const session = ctx.world.sessions.get(accessKeyId)!;
   return {
     Credentials: {
       AccessKeyId: accessKeyId,
-      SecretAccessKey: session.secretAccessKey,
-      SessionToken: principal.sessionToken,
+      SecretAccessKey: issued.secretAccessKey,
+      SessionToken: issued.sessionToken,
       Expiration: expirationText,
     },
     AssumedRoleUser: assumedRoleUser,

@@ -1,5 +1,5 @@
 /**
- * Issuing a role session to a caller that is not an IAM principal: a web identity (AssumeRoleWithWebIdentity) or
+ * Issuing a role session: to an IAM principal (AssumeRole), a web identity (AssumeRoleWithWebIdentity) or
  * an AWS service acting for a workload (EC2's instance profile, ECS task roles, Lambda), which the sandbox's control
  * API stands in for. The credentials act in the role's account until they expire on the virtual clock.
  */
@@ -17,7 +17,7 @@ export type IssuedSession = {
   arn: string;
 };
 
-/** Issues credentials for a session of `role` in `accountId`. */
+/** Issues credentials for a session of `role` in `accountId` (scoped down by `sessionPolicies`, AssumeRole's). */
 export function issueRoleSession(
   world: World,
   accountId: string,
@@ -26,6 +26,7 @@ export function issueRoleSession(
   durationSeconds: number,
   sourceArn: string,
   region: string,
+  sessionPolicies?: string[],
 ): IssuedSession {
   const now = world.clock.now();
   const expiration = new Date(Math.floor(now.getTime() / 1000) * 1000 + durationSeconds * 1000);
@@ -40,6 +41,7 @@ export function issueRoleSession(
     sessionToken: sessionToken(),
     expiration,
     sourceArn,
+    sessionPolicies,
   };
   const secretAccessKey = temporarySecret();
   world.sessions.set(accessKeyId, { accessKeyId, secretAccessKey, principal });
