@@ -86,9 +86,7 @@ if (!fromSource && process.env.IAM2SSO_TEST_BUILT !== '1') {
     process.exit(build.status ?? 1);
   }
 }
-// Four files at a time on two cores: the end-to-end files spend part of their time waiting (rate limits, the
-// sandbox's asynchronous operations), and a fourth keeps both cores busy then.
-const concurrency = process.env.TEST_CONCURRENCY ?? '4';
+const concurrency = process.env.TEST_CONCURRENCY ?? '3';
 const scratch = mkdtempSync(join(tmpdir(), 'iam2sso-tests-'));
 const skipLog = join(scratch, 'skips.jsonl');
 const reporter = pathToFileURL(fileURLToPath(new URL('./skip-reporter.mjs', import.meta.url))).href;
