@@ -12,6 +12,9 @@ function runFixtures(extra: Record<string, string>) {
     HOME: process.env.HOME ?? '/tmp',
     IAM2SSO_TEST_DIRS: 'test/runner/fixtures',
     IAM2SSO_TEST_WITHOUT: 'aws',
+    // The suite running this test has built dist/ already: a build here would rewrite it (tsc writes every file)
+    // while other test files run the compiled CLI from it.
+    IAM2SSO_TEST_BUILT: '1',
     ...extra,
   };
   return runAsync('/bin/sh', ['-c', `cd "${ROOT}" && "${process.execPath}" scripts/run-tests.mjs`], env);
