@@ -11,7 +11,7 @@
  * delivered late is read once, and none twice.
  */
 import { type CloudTrailClient, type LookupAttribute, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { type ActivityAggregator, activityFromRecord, recordProblem } from '../core/track-records.js';
+import { type ActivityAggregator, activityFromRecord, recordProblem, trailTime } from '../core/track-records.js';
 import type { TrackCursor } from '../store/track-repo.js';
 
 /** How far back each incremental lookup reads again, for events CloudTrail delivers late. */
@@ -103,7 +103,9 @@ export async function readLookups(
 ): Promise<LookupResult> {
   const result: LookupResult = { events: 0, calls: 0, cursors: [], skipped: [] };
   const seen = new Set<string>();
-  const untilIso = options.until.toISOString();
+  // CloudTrail dates events to the second: the bound is written the same way, so an event in the run's last second
+  // compares as inside it ("…:01Z" > "…:01.500Z" as strings).
+  const untilIso = trailTime(options.until);
   for (const lookup of lookups) {
     const cursor = options.cursors.get(`${options.accountId}|${options.region}|${lookup.scope}`);
     const resumeAt = cursor ? Date.parse(cursor.position) - LATE_DELIVERY_MS : Number.NEGATIVE_INFINITY;

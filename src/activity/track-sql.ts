@@ -3,6 +3,7 @@
  * result rows turned into activity rows. Shared by the DuckDB (--dir, --s3) and Athena sources.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { trailTime } from '../core/track-records.js';
 import type { ActivityRow } from '../core/track-types.js';
 
 /** The sections of track.sql. */
@@ -39,11 +40,7 @@ export function trackSql(name: TrackSqlName, table: string, fill: Record<string,
 
 /** The parameters of the activity and identity-types queries: first partition day, since, until. */
 export function windowParameters(since: Date, until: Date): string[] {
-  return [since.toISOString().slice(0, 10).replace(/-/g, '/'), trailIso(since), trailIso(until)];
-}
-
-function trailIso(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return [since.toISOString().slice(0, 10).replace(/-/g, '/'), trailTime(since), trailTime(until)];
 }
 
 const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));

@@ -2,6 +2,7 @@
  * Statuses from the timeline: per person (their IAM users through the plan's identity mapping, their SSO use)
  * and per remaining IAM user (console, each key, console sessions), over a window that ends now. Pure.
  */
+import { trailTime } from './track-records.js';
 import type { Evidence, TimelineEntry, TrackStatusKind } from './track-types.js';
 
 /** An IAM user the migration is about, with the person it belongs to (the plan's UPN) if any. */
@@ -155,8 +156,10 @@ export function computeTrack(
   window: { since: Date; until: Date },
   idcUsers: Map<string, string> = new Map(),
 ): TrackReport {
-  const since = window.since.toISOString();
-  const inWindow = timeline.filter((e) => e.lastTime >= since && e.firstTime <= window.until.toISOString());
+  // Bounds in CloudTrail's format (to the second), the format of the entries' times.
+  const since = trailTime(window.since);
+  const until = trailTime(window.until);
+  const inWindow = timeline.filter((e) => e.lastTime >= since && e.firstTime <= until);
   const byIamUser = new Map<string, TimelineEntry[]>();
   const ssoBySubject = new Map<string, TimelineEntry[]>();
   const directSaml: DirectSamlUse[] = [];
@@ -190,7 +193,7 @@ export function computeTrack(
   const matched = new Set(upns);
   const unmatchedSso = [...ssoBySubject.keys()].filter((k) => !matched.has(k)).sort();
   directSaml.sort((a, b) => `${a.accountId}/${a.role}/${a.upn}`.localeCompare(`${b.accountId}/${b.role}/${b.upn}`));
-  return { window: { since, until: window.until.toISOString() }, people, iamUsers, unmatchedSso, directSaml };
+  return { window: { since, until }, people, iamUsers, unmatchedSso, directSaml };
 }
 
 function trackPerson(upn: string, iamUsers: IamUserTrack[], sso: TimelineEntry[], since: string): PersonTrack {

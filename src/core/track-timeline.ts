@@ -3,6 +3,7 @@
  * set), with first and last use and their evidence. Entries from several runs or sources merge. Pure.
  */
 import { classifyActivity } from './track-classify.js';
+import { trailTime } from './track-records.js';
 import type { ActivityRow, TimelineEntry, Usage } from './track-types.js';
 
 /** What was read but left out of the timeline, with examples to name. */
@@ -125,7 +126,7 @@ export function mergeTimelines(...lists: TimelineEntry[][]): TimelineEntry[] {
  * record), as are rows whose identity type is unknown; both are counted and named.
  */
 export function buildTimeline(rows: ActivityRow[], now: Date): TimelineBatch {
-  const nowIso = now.toISOString();
+  const nowIso = trailTime(now); // CloudTrail's format, so the run's own second is not "the future"
   const other: Record<string, number> = {};
   const skipped = noSkipped();
   const entries: TimelineEntry[] = [];

@@ -211,6 +211,14 @@ describe('track statuses', () => {
     assert.ok(t.skipped.examples.some((e) => e.includes('Martian')));
   });
 
+  it('counts a key used in the last second of the window (CloudTrail dates events to the second)', () => {
+    const end = new Date('2026-12-01T00:00:00.900Z');
+    const t = buildTimeline([keyUse('old-bot', 'AKIAOLD', '2026-12-01T00:00:00Z')], end);
+    assert.equal(t.skipped.future, 0);
+    const r = computeTrack(t.entries, users, { since: WINDOW.since, until: end });
+    assert.equal(r.iamUsers.find((u) => u.userName === 'old-bot')?.status, 'legacy-only');
+  });
+
   it('gives the same timeline whether records are grouped first or merged afterwards', () => {
     const agg = new ActivityAggregator();
     for (const r of rows) agg.add(r);
