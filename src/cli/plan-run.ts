@@ -16,6 +16,7 @@ import { describeDiff, diffPlans } from '../core/plan-diff.js';
 import { withDirectSaml } from '../core/plan-direct-saml.js';
 import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
+import { withStandaloneAccount } from '../core/plan-standalone.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { createPolicyCompiler } from '../core/policy/compile.js';
 import { createExpander } from '../core/policy/expand.js';
@@ -118,7 +119,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const brought = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
+  const withSaml = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
     snapshot,
     entra: directSamlEntra,
     settings,
@@ -126,6 +127,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     managedDocuments: awsManagedDocuments,
     previous,
   });
+  // Last: a standalone account gets no Identity Center object (the decision is direct SAML federation).
+  const brought = withStandaloneAccount(withSaml, snapshot);
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
