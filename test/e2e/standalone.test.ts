@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CreateInstanceCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { parse } from 'yaml';
-import { awsCli, hasAwsCli, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
+import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -74,6 +75,17 @@ describe('a standalone account (--scenario standalone)', { skip: !hasAwsCli && '
       'people keep their groups',
     );
 
+    // An account instance of Identity Center (for applications), made with the SDK (the AWS CLI 2.9 predates
+    // CreateInstance) and listed with the AWS CLI.
+    const admin = new SSOAdminClient(sdkConfig(sandbox));
+    const arn = (await admin.send(new CreateInstanceCommand({ Name: 'apps' }))).InstanceArn!;
+    admin.destroy();
+    const listed = await awsCli(sandbox, ['sso-admin', 'list-instances']);
+    assert.deepEqual(
+      listed.json<{ Instances: { InstanceArn: string }[] }>().Instances.map((i) => i.InstanceArn),
+      [arn],
+    );
+
     // --sso-region skips the search of every region for an instance this account cannot have.
     const doctor = await runIam2sso(['doctor', '--json', '--state', state, '--sso-region', 'us-east-1'], env);
     assert.equal(doctor.status, 1, doctor.stderr);
@@ -85,6 +97,11 @@ describe('a standalone account (--scenario standalone)', { skip: !hasAwsCli && '
     const checks = doctor.json<{ checks: Check[] }>().checks;
     const status = (c: string) => checks.find((x) => x.id === c);
     assert.equal(status('standalone.account-instance')?.status, 'warning');
+    assert.ok(
+      status('standalone.account-instance')?.evidence.endsWith(
+        `this account has one (${arn}): keep it for applications`,
+      ),
+    );
     assert.match(
       status('standalone.account-instance')?.evidence ?? '',
       /applications .*no permission sets, account assignments/,
