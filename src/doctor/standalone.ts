@@ -15,7 +15,7 @@ export function notInOrganization(error: string): Check {
     'prerequisites',
     'error',
     'standalone account: not in an organization',
-    `${error}. Identity Center's organization instance (permission sets, account assignments) needs AWS Organizations; an account instance of Identity Center serves applications only, not access to AWS accounts`,
+    `${error.replace(/\.+$/, '')}. Identity Center's organization instance (permission sets, account assignments) needs AWS Organizations; an account instance of Identity Center serves applications only, not access to AWS accounts`,
     "for console and CLI access through Entra either join or create an organization (then enable Identity Center in its management account), or keep or set up direct SAML federation to IAM (Entra's AWS Single-Account Access app: a SAML provider and roles in this account); the standalone checks below give the steps",
   );
 }
