@@ -1,7 +1,8 @@
 /**
  * The Entra groups that replace the directory groups of an Identity Center already in use. Each directory group
- * becomes a planned group of the same name (Entra's provisioning and iam2sso's mirror both find the Identity Store
- * group by its display name, so the same group keeps its assignments across the identity-source switch), whose
+ * becomes a planned group of the same name (iam2sso's mirror finds the Identity Store group by its display name, as
+ * Entra's provisioning matches groups by display name by default, so the group that holds the assignments today is
+ * the one the Entra group feeds), whose
  * members are the group's directory users that match an enabled Entra user by UPN and whose assignments are the
  * group's assignments today. The Identity Store group and those assignments enter `adopt:`, so apply shows them
  * as adoptions and manages them from then on instead of creating them again or leaving them unmanaged. Members
