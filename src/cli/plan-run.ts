@@ -160,16 +160,20 @@ async function readExisting(flags: PlanFlags, io: Io): Promise<ExistingIdentityC
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   const store = createIdentityStoreClient(settings, async () => undefined);
   const db = await openStateDb(flags.state);
-  const created = new Set(
-    listOwned(db, 'permission-set')
-      .filter((o) => o.origin === 'created')
-      .map((o) => o.key),
-  );
+  const owned = listOwned(db);
+  const created = new Set(owned.filter((o) => o.kind === 'permission-set' && o.origin === 'created').map((o) => o.key));
+  const ownGroups = new Set(owned.filter((o) => o.kind === 'entra-group').map((o) => o.key));
   db.close();
   try {
     io.err('reading the Identity Center already in use (permission sets, assignments, directory users and groups)');
     const users = await runtime.ports.entra.listUsers();
-    return await readExistingIdentityCenter(runtime.ports, store, users, (name) => created.has(name));
+    return await readExistingIdentityCenter(
+      runtime.ports,
+      store,
+      users,
+      (name) => created.has(name),
+      (name) => ownGroups.has(name.toLowerCase()),
+    );
   } finally {
     runtime.close();
     store.destroy();

@@ -34,7 +34,7 @@ export function replaceDirectoryGroups(
   groups: DirectoryGroupFacts[],
   assignments: ExistingAssignment[],
   users: SwitchOutcome[],
-  taken: { groups: Set<string>; permissionSets: Set<string> },
+  taken: { groups: Set<string>; permissionSets: Set<string>; entraGroups?: Set<string> },
 ): { groups: PlannedGroup[]; adopt: PlannedAdoption[]; problems: PlanProblem[] } {
   const keeps = new Map(users.filter((u) => u.keeps).map((u) => [lower(u.userName), u.upn]));
   const out = { groups: [] as PlannedGroup[], adopt: [] as PlannedAdoption[], problems: [] as PlanProblem[] };
@@ -68,6 +68,11 @@ export function replaceDirectoryGroups(
     });
     for (const a of held)
       out.adopt.push({ kind: 'assignment', ...a, group: g.name, reason: 'existing Identity Center assignment' });
+    if (taken.entraGroups?.has(lower(g.name)))
+      out.problems.push({
+        id: 'iic.entra-group-exists',
+        message: `directory group ${g.name}: Entra already has a group of this name that iam2sso does not own, so apply refuses to make the replacement: if it holds the same people, adopt it (adopt: {kind: entra-group, name: ${g.name}}; apply then sets its members to the plan's), otherwise rename the directory group (Identity Store UpdateGroup, attribute displayName: its assignments follow its id) and plan again`,
+      });
     if (left.length)
       out.problems.push({
         id: 'iic.group-members-left',

@@ -34,6 +34,8 @@ export type ExistingIdentityCenter = {
   assignments: ExistingAssignment[];
   /** The switch outcome of every directory user. */
   users: SwitchOutcome[];
+  /** Names of the Entra groups that are not iam2sso's (absent: not read). */
+  entraGroups?: string[];
 };
 
 /** The key prefix of permission sets brought in from Identity Center (kept when the plan is made again). */
@@ -121,6 +123,7 @@ function replacements(
     return replaceDirectoryGroups(existing.groups, existing.assignments, existing.users, {
       groups,
       permissionSets: new Set(sets.map((p) => p.name)),
+      entraGroups: new Set((existing.entraGroups ?? []).map((g) => g.toLowerCase())),
     });
   const carried = (previous?.groups ?? []).filter(
     (g) => g.key.startsWith(DIRECTORY_GROUP_KEY_PREFIX) && !groups.has(g.name.toLowerCase()),

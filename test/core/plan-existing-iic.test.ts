@@ -125,6 +125,20 @@ describe('bringing an Identity Center in use into the plan', () => {
     assert.deepEqual(again.adopt, first.adopt);
   });
 
+  it("warns when Entra already has a group of the directory group's name that iam2sso does not own", () => {
+    const plan = withExistingIdentityCenter(generated(), { ...existing(), entraGroups: ['developers', 'Other'] }, null);
+    const found = plan.problems.filter((p) => p.id === 'iic.entra-group-exists');
+    assert.equal(found.length, 1);
+    assert.match(
+      found[0].message,
+      /^directory group Developers: Entra already has a group of this name .*adopt: \{kind: entra-group, name: Developers\}/,
+    );
+    assert.equal(
+      withExistingIdentityCenter(generated(), existing(), null).problems.some((p) => p.id === 'iic.entra-group-exists'),
+      false,
+    );
+  });
+
   it('leaves a directory group whose name the plan already uses, with a problem', () => {
     const taken = {
       ...generated(),
