@@ -119,7 +119,7 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const withSaml = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
+  const brought = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
     snapshot,
     entra: directSamlEntra,
     settings,
@@ -127,9 +127,9 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     managedDocuments: awsManagedDocuments,
     previous,
   });
-  // Last: a standalone account gets no Identity Center object (the decision is direct SAML federation).
-  const brought = withStandaloneAccount(withSaml, snapshot);
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
+  // Last (after every section made from the planned access): a standalone account gets no Identity Center object.
+  Object.assign(plan, withStandaloneAccount(plan, snapshot));
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
   if (flags.json) printJson(io, plan);
