@@ -20,6 +20,8 @@ export type Discovery = {
   accounts: DiscoveredAccount[];
   /** Why the organization was not used, when the audit falls back to the caller's account. */
   fallbackReason?: string;
+  /** True when Organizations says the account is in no organization (not merely that listing it was denied). */
+  standalone?: boolean;
 };
 
 const NO_ORG = new Set(['AWSOrganizationsNotInUseException', 'AccessDeniedException', 'AccessDenied']);
@@ -45,6 +47,7 @@ export async function discoverAccounts(sts: STSClient, organizations: Organizati
       partition,
       managementAccountId: null,
       accounts: [{ id: callerAccountId, name: callerAccountId, status: 'ACTIVE' }],
+      ...(name === 'AWSOrganizationsNotInUseException' ? { standalone: true } : {}),
       fallbackReason:
         name === 'AWSOrganizationsNotInUseException'
           ? 'the account is not in an organization'

@@ -82,7 +82,13 @@ export async function collectAudit(
       events.accountDone(result);
       return result;
     });
-    return { runId: options.runId, takenAt, managementAccountId: found.managementAccountId, accounts: snapshots };
+    return {
+      runId: options.runId,
+      takenAt,
+      managementAccountId: found.managementAccountId,
+      accounts: snapshots,
+      ...(found.standalone ? { standalone: true } : {}),
+    };
   } finally {
     destroyClients(base);
   }

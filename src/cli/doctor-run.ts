@@ -14,6 +14,7 @@ import { lastSyncRun, readAudience, readOrganization, readStoreUsers, storeUsers
 import { hardenChecks } from '../doctor/harden-checks.js';
 import { inspectIdpMetadata, MAX_METADATA_BYTES } from '../doctor/idp-metadata.js';
 import { peopleChecks, provisioningChecks } from '../doctor/people.js';
+import { notInOrganization, standaloneDoctor } from '../doctor/standalone.js';
 import { switchChecks } from '../doctor/switch.js';
 import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
 import { resolveEntraSettings } from '../entra/settings.js';
@@ -55,19 +56,9 @@ async function prerequisites(settings: AwsSettings) {
   const out: Check[] = [];
   try {
     const org = await readOrganization(base.organizations);
-    // A standalone account: an account instance of Identity Center has no permission sets or account access
-    // (IAM Identity Center user guide, "Account instances of IAM Identity Center"), so direct SAML is the other way.
-    if (org.error?.startsWith('AWSOrganizationsNotInUseException'))
-      out.push(
-        check(
-          'prereq.organizations',
-          'prerequisites',
-          'error',
-          'standalone account: not in an organization',
-          `${org.error}. Identity Center's organization instance (permission sets, account assignments) needs AWS Organizations; an account instance of Identity Center serves applications only, not access to AWS accounts`,
-          "for console and CLI access through Entra either join or create an organization (then enable Identity Center in its management account), or keep or set up direct SAML federation to IAM (Entra's AWS Single-Account Access app: a SAML provider and roles in this account)",
-        ),
-      );
+    // A standalone account: the standalone.* checks say which way is possible and why (src/doctor/standalone.ts).
+    const standalone = org.error?.startsWith('AWSOrganizationsNotInUseException') === true;
+    if (standalone) out.push(notInOrganization(org.error ?? ''));
     else if (org.featureSet === 'ALL')
       out.push(
         check('prereq.organizations', 'prerequisites', 'ok', 'Organizations with all features', 'FeatureSet ALL'),
@@ -97,7 +88,7 @@ async function prerequisites(settings: AwsSettings) {
       ),
     );
     const discovery = await discoverAccounts(base.sts, base.organizations);
-    return { out, accounts: discovery.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id) };
+    return { out, standalone, accounts: discovery.accounts.filter((a) => a.status === 'ACTIVE').map((a) => a.id) };
   } finally {
     base.sts.destroy();
     base.organizations.destroy();
@@ -107,7 +98,7 @@ async function prerequisites(settings: AwsSettings) {
 async function instanceOf(
   scope: InstanceScope,
   region: string,
-): Promise<{ checks: Check[]; instance: { identityStoreId: string } | null }> {
+): Promise<{ checks: Check[]; instance: { instanceArn: string; identityStoreId: string } | null }> {
   try {
     const instance = await scope.instance();
     return {
@@ -260,8 +251,15 @@ export async function runDoctor(flags: DoctorFlags, io: Io): Promise<Check[]> {
   const now = new Date();
   try {
     const pre = await prerequisites(settings);
-    const { checks: instanceChecks, instance } = await instanceOf(instanceScope(sso), settings.region);
-    const checks = [...pre.out, ...instanceChecks];
+    const found = await instanceOf(instanceScope(sso), settings.region);
+    // In a standalone account any instance is an account instance: applications only, nothing of this doctor's.
+    const instance = pre.standalone ? null : found.instance;
+    const checks = [
+      ...pre.out,
+      ...(pre.standalone
+        ? await standaloneDoctor(pre.accounts[0], found.instance, flags.state ?? DEFAULT_STATE_PATH)
+        : found.checks),
+    ];
     if (instance)
       checks.push(
         ...(await samlAndPeople(adapter, { runtime, store }, flags, {

@@ -16,6 +16,7 @@ import { describeDiff, diffPlans } from '../core/plan-diff.js';
 import { withDirectSaml } from '../core/plan-direct-saml.js';
 import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
+import { withStandaloneAccount } from '../core/plan-standalone.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { createPolicyCompiler } from '../core/policy/compile.js';
 import { createExpander } from '../core/policy/expand.js';
@@ -127,6 +128,8 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     previous,
   });
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
+  // Last (after every section made from the planned access): a standalone account gets no Identity Center object.
+  Object.assign(plan, withStandaloneAccount(plan, snapshot));
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;
   if (flags.json) printJson(io, plan);
@@ -157,16 +160,20 @@ async function readExisting(flags: PlanFlags, io: Io): Promise<ExistingIdentityC
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   const store = createIdentityStoreClient(settings, async () => undefined);
   const db = await openStateDb(flags.state);
-  const created = new Set(
-    listOwned(db, 'permission-set')
-      .filter((o) => o.origin === 'created')
-      .map((o) => o.key),
-  );
+  const owned = listOwned(db);
+  const created = new Set(owned.filter((o) => o.kind === 'permission-set' && o.origin === 'created').map((o) => o.key));
+  const ownGroups = new Set(owned.filter((o) => o.kind === 'entra-group').map((o) => o.key));
   db.close();
   try {
     io.err('reading the Identity Center already in use (permission sets, assignments, directory users and groups)');
     const users = await runtime.ports.entra.listUsers();
-    return await readExistingIdentityCenter(runtime.ports, store, users, (name) => created.has(name));
+    return await readExistingIdentityCenter(
+      runtime.ports,
+      store,
+      users,
+      (name) => created.has(name),
+      (name) => ownGroups.has(name.toLowerCase()),
+    );
   } finally {
     runtime.close();
     store.destroy();

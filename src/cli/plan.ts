@@ -28,7 +28,7 @@ export function registerPlan(program: Command, io: Io): void {
     .option('--reset', 'ignore edits in the existing plan file and regenerate everything', false)
     .option(
       '--adopt-existing',
-      'bring an Identity Center already in use into the plan: its permission sets as adopt: entries, who would lose sign-in on the identity-source switch, the Entra groups that replace directory groups (reads Identity Center and Entra)',
+      'bring an Identity Center already in use into the plan: its permission sets, directory groups and group assignments as adopt: entries, an Entra group of the same name for each directory group, who would lose sign-in on the identity-source switch (reads Identity Center and Entra)',
       false,
     )
     .option('--json', 'print the plan as JSON on stdout', false)

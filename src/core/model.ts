@@ -160,6 +160,8 @@ export type AuditSnapshot = {
   takenAt: Iso;
   managementAccountId: string | null;
   accounts: AccountSnapshot[];
+  /** True when the audited account is in no organization (absent: in one, or not known). */
+  standalone?: boolean;
 };
 
 export type Category = 'human-console' | 'human-programmatic' | 'service' | 'break-glass' | 'stale';

@@ -44,6 +44,11 @@ export type PlannedGroup = {
   /** Entra user principal names. */
   members: string[];
   assignments: PlannedAssignment[];
+  /**
+   * The Identity Center directory group this group replaces (same name; see plan-directory-groups.ts): its
+   * `members` are its members as listed, since directory users have no user block. Absent for other groups.
+   */
+  replaces?: string;
 };
 
 /**

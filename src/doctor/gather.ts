@@ -2,7 +2,8 @@
  * What `iam2sso doctor` reads, through the product's adapters: Organizations (feature set, delegated
  * administrators for sso.amazonaws.com), the Identity Center instance (region, Identity Store), the Entra app
  * (identifier, reply URL, signing certificates, synchronization jobs, who is assigned and how), Entra users,
- * Identity Store users, account assignments (src/verify's reader), and iam2sso's own sync state.
+ * Identity Store users, account assignments (src/verify's reader), iam2sso's own sync state, and the direct SAML
+ * federation the latest audit found.
  */
 import { existsSync } from 'node:fs';
 import { type IdentitystoreClient, paginateListUsers } from '@aws-sdk/client-identitystore';
@@ -11,8 +12,10 @@ import {
   ListDelegatedAdministratorsCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { recognizeDirectSaml } from '../core/direct-saml.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import type { EnterpriseApp, EntraUser, SyncJob } from '../entra/ports.js';
+import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb } from '../store/db.js';
 import { listOwned } from '../store/ownership-repo.js';
 import type { AppAudience, StoreUserFacts } from './people.js';
@@ -107,3 +110,16 @@ export async function storeUsersMadeByTool(statePath: string): Promise<Set<strin
 }
 
 export type EntraSide = { app: EnterpriseApp | null; users: EntraUser[]; jobs: SyncJob[]; audience: AppAudience };
+
+/** The SAML providers (names) of a direct federation the latest audit found in the account (empty: none or no audit). */
+export async function auditedFederation(statePath: string, accountId: string): Promise<string[]> {
+  if (!existsSync(statePath)) return [];
+  const db = await openStateDb(statePath);
+  try {
+    const account = loadAuditRun(db)?.snapshot.accounts.find((a) => a.accountId === accountId);
+    const found = account ? recognizeDirectSaml(account) : null;
+    return (found?.providers ?? []).map((p) => p.arn.slice(p.arn.indexOf(':saml-provider/') + 15));
+  } finally {
+    db.close();
+  }
+}

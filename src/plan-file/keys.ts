@@ -55,7 +55,7 @@ const SHAPES: Record<string, string[]> = {
   'permissionSets.#.customerManagedPolicies.#': ['name', 'path'],
   'permissionSets.#.permissionsBoundary': ['managedPolicyArn', 'customerManagedPolicy'],
   'permissionSets.#.permissionsBoundary.customerManagedPolicy': ['name', 'path'],
-  'groups.#': ['key', 'name', 'description', 'members', 'assignments'],
+  'groups.#': ['key', 'name', 'description', 'members', 'assignments', 'replaces'],
   'groups.#.assignments.#': ['accountId', 'permissionSet'],
   'users.#': USER,
   'users.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],

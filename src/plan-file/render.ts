@@ -26,7 +26,9 @@ const SECTION_COMMENTS: Record<string, string> = {
   fingerprint: ' The audit this plan was made from (apply re-checks each account hash).',
   permissionSets:
     ' Identity Center permission sets. Limits: name 1-32 of [\\w+=,.@-]; inline policy 10,240 non-whitespace characters.',
-  groups: ' Entra groups and the account assignments each one carries.',
+  groups:
+    ' Entra groups and the account assignments each one carries. A group with replaces: takes the place of that\n' +
+    ' Identity Center directory group (adopted with its assignments, see adopt:); its members are as listed.',
   users: ' Every IAM user and what happens to it. blockedBy lists why apply skips the user for now.',
   serviceAccounts: ' Service accounts: what replaces their long-lived keys.',
   problems: ' Things a reviewer should know about.',

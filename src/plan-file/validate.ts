@@ -76,6 +76,8 @@ export function validatePlanObject(
   });
   eachItem(raw, 'groups', add, (g, at) => {
     check(groupNameProblem(g.name), [...at, 'name'], add);
+    if (g.replaces !== undefined && (typeof g.replaces !== 'string' || g.replaces === ''))
+      add([...at, 'replaces'], 'replaces names the Identity Center directory group this group replaces (a string)');
     list(g.members, [...at, 'members'], add).forEach((m, i) => {
       if (typeof m !== 'string' || !isUpn(m))
         add([...at, 'members', i], `not a user principal name: ${JSON.stringify(m)}`);

@@ -40,7 +40,7 @@ type AccountDetail = Omit<AccountSnapshot, 'accountId' | 'name' | 'alias' | 'sta
 export function saveAuditRun(db: StateDb, run: AuditRun): void {
   const { snapshot } = run;
   const insertRun = db.prepare(
-    'INSERT INTO audit_runs (run_id, taken_at, management_account_id, duration_ms, api_calls, meta_json) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO audit_runs (run_id, taken_at, management_account_id, duration_ms, api_calls, meta_json, standalone) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertAccount = db.prepare(
     'INSERT INTO audit_accounts (run_id, account_id, name, alias, status, read_status, unread_json, error, detail_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -62,6 +62,7 @@ export function saveAuditRun(db: StateDb, run: AuditRun): void {
       run.meta.durationMs,
       run.meta.apiCalls,
       JSON.stringify(run.meta),
+      snapshot.standalone ? 1 : null,
     );
     for (const a of snapshot.accounts) {
       const { accountId, name, alias, status, error, unread, users, ...detail } = a;
@@ -119,7 +120,13 @@ export function loadAuditRun(db: StateDb, runId?: string): AuditRun | undefined 
   const id = runId ?? latestAuditRunId(db);
   if (!id) return undefined;
   const run = db.prepare('SELECT * FROM audit_runs WHERE run_id = ?').get(id) as
-    | { run_id: string; taken_at: string; management_account_id: string | null; meta_json: string }
+    | {
+        run_id: string;
+        taken_at: string;
+        management_account_id: string | null;
+        meta_json: string;
+        standalone: number | null;
+      }
     | undefined;
   if (!run) return undefined;
   const usersByAccount = new Map<string, UserRecord[]>();
@@ -190,7 +197,13 @@ export function loadAuditRun(db: StateDb, runId?: string): AuditRun | undefined 
     fix: f.fix,
   }));
   return {
-    snapshot: { runId: run.run_id, takenAt: run.taken_at, managementAccountId: run.management_account_id, accounts },
+    snapshot: {
+      runId: run.run_id,
+      takenAt: run.taken_at,
+      managementAccountId: run.management_account_id,
+      accounts,
+      ...(run.standalone ? { standalone: true } : {}),
+    },
     classifications,
     findings,
     meta: JSON.parse(run.meta_json) as AuditRunMeta,

@@ -106,6 +106,16 @@ const cases: Case[] = [
     lineHas: 'managedPolicy:',
   },
   {
+    name: 'a group whose replaces is not the name of a directory group',
+    edit: (t) =>
+      t.replace(
+        '    name: AWS-prod-AdministratorAccess\n',
+        '    name: AWS-prod-AdministratorAccess\n    replaces: [Developers]\n',
+      ),
+    message: /replaces names the Identity Center directory group this group replaces/,
+    lineHas: 'replaces:',
+  },
+  {
     name: 'an unknown key in a user block',
     edit: (t) => t.replace('    upnSource: tag\n', '    upnSource: tag\n    acton: keep\n'),
     message: /unknown key "acton" \(did you mean "action"\?\)/,

@@ -56,6 +56,15 @@ describe('state database: audit runs', () => {
     db.close();
   });
 
+  it('reads back that an audited account is in no organization (standalone)', async () => {
+    const db = await openStateDb(join(dir, 'standalone.db'));
+    const saved = run('r-alone', '2025-06-01T00:00:00.000Z');
+    const alone = { ...saved, snapshot: { ...saved.snapshot, standalone: true } };
+    saveAuditRun(db, alone);
+    assert.equal(loadAuditRun(db, 'r-alone')?.snapshot.standalone, true);
+    db.close();
+  });
+
   it('returns the newest run when none is named, and lists runs newest first', async () => {
     const db = await openStateDb(join(dir, 'two.db'));
     saveAuditRun(db, run('r-old', '2025-05-01T00:00:00.000Z'));

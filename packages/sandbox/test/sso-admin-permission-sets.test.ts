@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   AttachCustomerManagedPolicyReferenceToPermissionSetCommand,
   AttachManagedPolicyToPermissionSetCommand,
+  CreateInstanceCommand,
   CreatePermissionSetCommand,
   DeletePermissionSetCommand,
   DescribePermissionSetCommand,
@@ -56,6 +57,27 @@ describe('sandbox SSO Admin permission sets', () => {
       assert.deepEqual(r.Instances, []);
     } finally {
       await bare.close();
+    }
+  });
+
+  it('creates an account instance in a standalone account, once, and none in a management account', async () => {
+    const alone = await startTestSandbox();
+    try {
+      const sso = new SSOAdminClient(sdkConfig(alone));
+      // The management account of the organization: the organization instance is the one it can have.
+      alone.world.sso = undefined;
+      await assert.rejects(sso.send(new CreateInstanceCommand({ Name: 'apps' })), isName('ValidationException'));
+      alone.world.organization = undefined;
+      const made = await sso.send(new CreateInstanceCommand({ Name: 'apps' }));
+      const listed = await sso.send(new ListInstancesCommand({}));
+      assert.deepEqual(
+        listed.Instances?.map((i) => [i.InstanceArn, i.OwnerAccountId, i.Name]),
+        [[made.InstanceArn, alone.info.managementAccountId, 'apps']],
+      );
+      await assert.rejects(sso.send(new CreateInstanceCommand({})), isName('ConflictException'));
+      sso.destroy();
+    } finally {
+      await alone.close();
     }
   });
 

@@ -26,7 +26,13 @@ export type PlanForApply = {
     inlinePolicy: string | null;
     permissionsBoundary: string | BoundaryRef | null;
   }[];
-  groups: { name: string; members: string[]; assignments: { accountId: string; permissionSet: string }[] }[];
+  groups: {
+    name: string;
+    members: string[];
+    assignments: { accountId: string; permissionSet: string }[];
+    /** Set on a group that replaces an Identity Center directory group: `members` are members as listed. */
+    replaces?: string;
+  }[];
   users: {
     accountId: string;
     userName: string;
@@ -150,7 +156,8 @@ export function desiredStateFromPlan(plan: PlanForApply): DesiredState {
 /**
  * Group name (lower case) → member UPNs (lower case), from the users whose action migrates them and who are
  * not blocked. A user block lists its groups; a block without `groups` (older plans) joins the groups whose
- * `members` name its UPN. A UPN in `groups[].members` that no migrating user brings is never a member.
+ * `members` name its UPN. A UPN in `groups[].members` that no migrating user brings is never a member, except in
+ * a group that replaces an Identity Center directory group (`replaces`), whose directory users have no user block.
  */
 function membershipFromUsers(plan: PlanForApply, skipped: Skipped[]): Map<string, Set<string>> {
   const listed = new Map<string, string[]>();
@@ -171,6 +178,11 @@ function membershipFromUsers(plan: PlanForApply, skipped: Skipped[]): Map<string
     const groups = user.groups ? user.groups.map((g) => g.toLowerCase()) : (listed.get(upn) ?? []);
     for (const g of groups) out.set(g, (out.get(g) ?? new Set()).add(upn));
   }
+  // A group that replaces a directory group keeps its listed members (directory users matched to Entra by UPN).
+  for (const group of plan.groups)
+    if (group.replaces)
+      for (const upn of group.members)
+        out.set(group.name.toLowerCase(), (out.get(group.name.toLowerCase()) ?? new Set()).add(upn.toLowerCase()));
   // The holders of a direct SAML role join its groups once its parity gaps are acknowledged and Entra was read.
   for (const role of plan.directSaml ?? []) {
     const reason = samlRoleBlocked(role);

@@ -1,10 +1,14 @@
-/** The Identity Center instance as SSO Admin sees it: ListInstances, DescribeInstance and the instance check. */
+/**
+ * The Identity Center instance as SSO Admin sees it: ListInstances, DescribeInstance, CreateInstance (an account
+ * instance) and the instance check.
+ */
 
+import { createSsoInstance } from '../../world/bootstrap.js';
 import type { SsoState } from '../../world/sso-state.js';
 import type { AwsContext } from '../context.js';
 import { AwsError } from '../errors.js';
 import { pageOf } from './paging.js';
-import { maxResults, requireString } from './validation.js';
+import { maxResults, optionalString, requireString } from './validation.js';
 
 /** The instance ARN pattern of the API reference. */
 export const INSTANCE_ARN =
@@ -52,4 +56,35 @@ export function listInstances(ctx: AwsContext, input: Record<string, unknown>) {
 /** DescribeInstance. */
 export function describeInstance(ctx: AwsContext, input: Record<string, unknown>) {
   return describe(requireInstance(ctx, input));
+}
+
+/**
+ * CreateInstance: an account instance of Identity Center in the caller's account, in this region. Rejected in an
+ * organization's management account and when the account already has an instance, in any region (API reference,
+ * CreateInstance: "You can create only one instance per account and across all AWS Regions"; rejected when "the
+ * instance is created within the organization management account" or "an instance already exists in the same
+ * account"). Name: up to 255 of [\w+=,.@-] (as UpdateInstance takes it). The sandbox holds one instance per world, so
+ * a member account of an organization that has one is refused too (ConflictException, saying so).
+ */
+export function createInstance(ctx: AwsContext, input: Record<string, unknown>) {
+  const name = optionalString(input, 'Name', { min: 1, max: 255, pattern: /^[\w+=,.@-]+$/ });
+  const caller = ctx.caller.accountId;
+  if (ctx.world.organization?.managementAccountId === caller)
+    throw new AwsError(
+      'ValidationException',
+      'An account instance cannot be created in the management account of an organization: enable the organization instance instead.',
+    );
+  const existing = ctx.world.sso;
+  if (existing)
+    throw new AwsError(
+      'ConflictException',
+      existing.ownerAccountId === caller
+        ? `An instance of IAM Identity Center already exists in account ${caller}.`
+        : 'The sandbox holds one IAM Identity Center instance, and this world already has one.',
+    );
+  const sso = createSsoInstance(ctx.world, caller);
+  sso.region = ctx.region;
+  sso.createdDate = ctx.world.clock.now();
+  if (name) sso.name = name;
+  return { InstanceArn: sso.instanceArn };
 }

@@ -2,7 +2,7 @@
 import type { JsonService } from '../context.js';
 import * as assignments from './assignments.js';
 import { guardHandlers } from './guard.js';
-import { describeInstance, listInstances } from './instance.js';
+import { createInstance, describeInstance, listInstances } from './instance.js';
 import * as sets from './permission-sets.js';
 import * as policies from './policies.js';
 import * as provisioning from './provisioning.js';
@@ -14,6 +14,7 @@ export const ssoAdminService: JsonService = {
   handlers: guardHandlers({
     ListInstances: listInstances,
     DescribeInstance: describeInstance,
+    CreateInstance: createInstance,
     CreatePermissionSet: sets.createPermissionSet,
     DescribePermissionSet: sets.describePermissionSet,
     UpdatePermissionSet: sets.updatePermissionSet,
