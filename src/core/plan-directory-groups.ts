@@ -76,7 +76,7 @@ export function replaceDirectoryGroups(
     if (left.length)
       out.problems.push({
         id: 'iic.group-members-left',
-        message: `directory group ${g.name}: no enabled Entra user has the UPN of ${left.join(', ')}, so the Entra group leaves them out and apply takes them out of the adopted group: fix them first (see iic.loses-sign-in) to keep their access`,
+        message: `directory group ${g.name}: no enabled Entra user has the UPN of ${left.join(', ')}, so the Entra group leaves them out: apply keeps them in the adopted Identity Center group, but they lose it at the identity-source switch: fix them first (see iic.loses-sign-in) to keep their access`,
       });
   }
   return out;

@@ -99,7 +99,9 @@ describe('bringing an Identity Center in use into the plan', () => {
   it('gives apply the listed members of a replacing group although no user block brings them', () => {
     const plan = withExistingIdentityCenter(generated(), existing(), null);
     const desired = desiredStateFromPlan(plan);
-    assert.deepEqual(desired.groups, [{ name: 'Developers', members: ['ana@example.com', 'bo@example.com'] }]);
+    assert.deepEqual(desired.groups, [
+      { name: 'Developers', members: ['ana@example.com', 'bo@example.com'], keepsDirectoryMembers: true },
+    ]);
     assert.deepEqual(
       desired.assignments.map((a) => `${a.accountId} ${a.permissionSet} ${a.group}`),
       ['111111111111 LegacyDev Developers', '222222222222 LegacyDev Developers'],

@@ -84,7 +84,7 @@ function diffStore(desired: DesiredState, live: LiveApplyState): ApplyDiff['stor
       wantedUsers.add(upn);
       if (!have.has(upn)) out.addMembers.push({ group: g.name, upn });
     }
-    if (l?.managedByTool) {
+    if (l?.managedByTool && !g.keepsDirectoryMembers) {
       const want = new Set(g.members);
       for (const m of l.members)
         if (!want.has(m.upn.toLowerCase())) out.removeMembers.push({ group: g.name, ...m, upn: m.upn.toLowerCase() });

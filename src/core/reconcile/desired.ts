@@ -65,7 +65,16 @@ export type DesiredPermissionSet = {
   permissionsBoundary: BoundaryRef | null;
 };
 
-export type DesiredGroup = { name: string; members: string[] };
+export type DesiredGroup = {
+  name: string;
+  members: string[];
+  /**
+   * The group replaces an Identity Center directory group: apply adds its members but takes nobody out of the
+   * adopted Identity Store group, so directory users who match no Entra user keep their access until the
+   * identity-source switch (which ends it) rather than losing it at apply.
+   */
+  keepsDirectoryMembers?: true;
+};
 
 export type DesiredAssignment = { accountId: string; permissionSet: string; group: string };
 
@@ -144,7 +153,11 @@ export function desiredStateFromPlan(plan: PlanForApply): DesiredState {
   const groups: DesiredGroup[] = [];
   const assignments: DesiredAssignment[] = [];
   for (const group of plan.groups) {
-    groups.push({ name: group.name, members: [...(membersOf.get(group.name.toLowerCase()) ?? [])].sort() });
+    groups.push({
+      name: group.name,
+      members: [...(membersOf.get(group.name.toLowerCase()) ?? [])].sort(),
+      ...(group.replaces ? { keepsDirectoryMembers: true as const } : {}),
+    });
     for (const a of group.assignments)
       assignments.push({ accountId: a.accountId, permissionSet: a.permissionSet, group: group.name });
   }
