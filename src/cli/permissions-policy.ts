@@ -31,9 +31,9 @@ export type RequiredPermissions = {
 
 const WRITE = /^(sso|identitystore|organizations):(Create|Delete|Update|Put|Attach|Detach|Provision)/;
 
-/** Writes to IAM objects, SNS topics and EventBridge rules (breakglass, replace, decommission). */
+/** Writes to IAM objects, SNS topics, EventBridge rules and Roles Anywhere (breakglass, replace, decommission). */
 const OBJECT_WRITE =
-  /^(iam|sns|events):(Create|Delete|Update|Put|Attach|Detach|Add|Remove|Tag|Deactivate|Pass|Set|Enable)|^iam:PassRole$/;
+  /^(iam|sns|events|rolesanywhere):(Create|Delete|Update|Put|Attach|Detach|Add|Remove|Tag|Deactivate|Pass|Set|Enable)|^iam:PassRole$/;
 
 function actionsOf(needs: CommandModules[], side: 'management' | 'member'): string[] {
   const actions = needs.flatMap((n) => [

@@ -13,6 +13,7 @@ import {
   plannedRepository,
   planReplacement,
   REPLACEMENT_POLICY_NAME,
+  type ReplaceRequest,
   replacementRoleName,
 } from '../core/replace.js';
 import { computeService, pipelineSteps } from '../core/replace-steps.js';
@@ -26,6 +27,7 @@ import { listRuns } from '../store/runs-repo.js';
 import { loadTimeline } from '../store/track-repo.js';
 import { readPlanIfAny, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
 import { type Io, printJson } from './io.js';
+import { rolesAnywhereReplacement } from './replace-rolesanywhere.js';
 
 /** The flags of `iam2sso replace`. */
 export type ReplaceFlags = AwsOptions &
@@ -36,6 +38,8 @@ export type ReplaceFlags = AwsOptions &
     branch: string;
     apply: boolean;
     rollback?: string | boolean;
+    /** The CA bundle (PEM) a Roles Anywhere trust anchor is made from. */
+    caBundle?: string;
     state: string;
     assumeRole: string;
   };
@@ -114,7 +118,7 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
         `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
       );
     const repository = flags.repo ?? plannedRepository(s.trustPolicy);
-    const replacement = planReplacement({
+    const request: ReplaceRequest = {
       account: s,
       partition,
       region: settings.region,
@@ -127,28 +131,42 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       roleExists: !!role,
       rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
       instanceProfile: profile,
-    });
+    };
+    const ra =
+      s.recommendation === 'iam-roles-anywhere'
+        ? await rolesAnywhereReplacement({ ports, db, request, caBundle: flags.caBundle, apply: flags.apply, role })
+        : null;
+    const replacement = ra?.replacement ?? planReplacement(request);
     if (replacement.problems.length)
       throw new UsageError(`cannot replace ${userName}: ${replacement.problems.join('; ')}`);
-    const steps = pipelineSteps({
-      account: s,
-      roleArn: replacement.roleArn,
-      region: settings.region,
-      repository,
-      branch: flags.branch,
-    });
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     show(`${userName} (${s.accountId}): ${s.recommendation} (${s.reason})`);
     for (const n of replacement.notes) show(`note: ${n}`);
     if (replacement.policy) show(`policy of ${roleName}: ${replacement.policy}`);
     let run: string | null = null;
     if (flags.apply)
-      run = (await runIamChanges('replace', replacement.changes, { db, ports, flags, io, onPassword: () => undefined }))
-        .runId;
+      run = (
+        await runIamChanges('replace', ra?.first ?? replacement.changes, {
+          db,
+          ports,
+          flags,
+          io,
+          onPassword: () => undefined,
+          followUp: ra?.followUp,
+        })
+      ).runId;
     else {
       for (const c of replacement.changes) show(describeChange(c));
       if (replacement.changes.length) show('Not applied: run again with --apply to make these changes.');
     }
+    const steps = pipelineSteps({
+      account: s,
+      roleArn: replacement.roleArn,
+      region: settings.region,
+      repository,
+      branch: flags.branch,
+      rolesAnywhere: ra && flags.apply && !flags.dryRun ? await ra.arns() : undefined,
+    });
     if (flags.json)
       printJson(io, {
         user: userName,

@@ -15,6 +15,7 @@ import { makeAwsId } from '@iam2sso/sandbox/rng.js';
 import { newIamUser } from '@iam2sso/sandbox/world/iam-state.js';
 import { awsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import { skipWithoutTool } from '../../packages/sandbox/test/helpers/tools.js';
+import { rolesAnywhereClient } from '../../src/aws/rolesanywhere.js';
 import type { MigrationPlan, PlannedServiceAccount } from '../../src/core/plan-types.js';
 import { renderPlanYaml } from '../../src/plan-file/render.js';
 import { sandboxEnv } from '../helpers/cli.js';
@@ -28,6 +29,20 @@ type Replaced = {
   steps: string[];
   policy: string;
 };
+/** A test CA certificate (public material only; its key was thrown away): what an operator's CA bundle holds. */
+const CA_PEM = `-----BEGIN CERTIFICATE-----
+MIIBnDCCAUGgAwIBAgIUJTRZ2qWucfxoweiclK0+5ImOC34wCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPaWFtMnNzbyB0ZXN0IENBMCAXDTI2MTIwNjE2MzMyN1oYDzIx
+MjYxMTEyMTYzMzI3WjAaMRgwFgYDVQQDDA9pYW0yc3NvIHRlc3QgQ0EwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAATm1kCumOKPrgYirD85Xd7aIiypnP57o5Oqqxlo
+oWWkyhPO3/J1sz7KDHEfixLGGpWlW5EBy763A14os2i7Q4/Ro2MwYTAdBgNVHQ4E
+FgQUzI+ip5G17ppS90mQ/XNFv47tQ3MwHwYDVR0jBBgwFoAUzI+ip5G17ppS90mQ
+/XNFv47tQ3MwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI
+zj0EAwIDSQAwRgIhAJTn84+LkyuS1zR6NP/HR9Jp5NvkdxshSOdlIhOgH2BqAiEA
+59/ZsIKW5RPSDXVVmWMqXilGYfxeL/QAKnESRDPvku4=
+-----END CERTIFICATE-----
+`;
+
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
 const POLICY = JSON.stringify({
@@ -98,6 +113,17 @@ describe('iam2sso replace against the sandbox', () => {
       },
       {
         ...base,
+        userName: 'edge-agent',
+        recommendation: 'iam-roles-anywhere',
+        trustPolicy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'rolesanywhere.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      },
+      {
+        ...base,
         userName: 'batch-worker',
         recommendation: 'iam-role-on-compute',
         trustPolicy: JSON.stringify({
@@ -107,6 +133,7 @@ describe('iam2sso replace against the sandbox', () => {
       },
     ]);
     writeFileSync(join(dir, 'plan.yaml'), renderPlanYaml(plan));
+    writeFileSync(join(dir, 'ca.pem'), CA_PEM);
   });
   after(() => sandbox.close());
 
@@ -177,6 +204,69 @@ describe('iam2sso replace against the sandbox', () => {
     world.authzGeneration++;
     return { AWS_ACCESS_KEY_ID: key.accessKeyId, AWS_SECRET_ACCESS_KEY: key.secretAccessKey };
   }
+
+  it('makes an IAM Roles Anywhere trust anchor from the CA bundle, a role that trusts only it and a profile naming the role; a re-run changes nothing; rollback removes them', async (t) => {
+    const state = ['--plan', join(dir, 'plan.yaml'), '--state', join(dir, 'state.db')];
+    const missing = await runInProcess(['replace', 'edge-agent', ...state, '--apply', '--auto-approve'], env);
+    assert.notEqual(missing.status, 0);
+    assert.match(missing.stderr, /--ca-bundle FILE/);
+    const bad = await runInProcess(
+      ['replace', 'edge-agent', ...state, '--apply', '--auto-approve', '--ca-bundle', join(dir, 'plan.yaml')],
+      env,
+    );
+    assert.match(bad.stderr, /plan\.yaml: no PEM certificate/);
+
+    const made = await replace('edge-agent', '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem'));
+    const region = sandbox.info.region;
+    assert.deepEqual(made.changes, [
+      `+ IAM Roles Anywhere trust anchor iam2sso-edge-agent in ${account} ${region}`,
+      `+ IAM role iam2sso-edge-agent in ${account}`,
+      `~ IAM role iam2sso-edge-agent in ${account} inline policy iam2sso-least-privilege`,
+      `+ IAM Roles Anywhere profile iam2sso-edge-agent in ${account} ${region} for ${made.roleArn}`,
+    ]);
+    // Read back through the product's signed client and, independently, the AWS CLI.
+    const ra = rolesAnywhereClient({
+      region,
+      credentials: sdkConfig(sandbox).credentials,
+      endpoint: sandbox.info.endpoint,
+      maxAttempts: 1,
+    });
+    const [anchor] = (await ra.listTrustAnchors()).filter((a) => a.name === 'iam2sso-edge-agent');
+    const [profile] = (await ra.listProfiles()).filter((p) => p.name === 'iam2sso-edge-agent');
+    assert.deepEqual(
+      [anchor?.enabled, anchor?.sourceType, profile?.roleArns],
+      [true, 'CERTIFICATE_BUNDLE', [made.roleArn]],
+    );
+    const role = await iam.send(new GetRoleCommand({ RoleName: 'iam2sso-edge-agent' }));
+    const trust = JSON.parse(decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? '{}'));
+    assert.deepEqual(trust.Statement[0].Condition, { ArnEquals: { 'aws:SourceArn': anchor.arn } });
+    assert.ok(
+      made.steps.some((l) =>
+        l.includes(
+          `aws_signing_helper credential-process --certificate cert.pem --private-key key.pem --trust-anchor-arn ${anchor.arn} --profile-arn ${profile.arn} --role-arn ${made.roleArn}`,
+        ),
+      ),
+      made.steps.join('\n'),
+    );
+
+    const again = await replace('edge-agent', '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem'));
+    assert.deepEqual([again.changes, again.run], [[], null]);
+
+    const undone = await runInProcess(
+      ['rollback', made.run ?? '', '--auto-approve', '--json', '--state', join(dir, 'state.db')],
+      env,
+    );
+    assert.equal(undone.status, 0, undone.stderr);
+    assert.equal(undone.json<{ undone: number }>().undone, 4);
+    assert.deepEqual([await ra.listTrustAnchors(), await ra.listProfiles()], [[], []]);
+    await assert.rejects(iam.send(new GetRoleCommand({ RoleName: 'iam2sso-edge-agent' })), {
+      name: 'NoSuchEntityException',
+    });
+    if (skipWithoutTool(t, 'aws')) return;
+    const cli = await awsCli(sandbox, ['rolesanywhere', 'list-trust-anchors']);
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.deepEqual(cli.json<{ trustAnchors: unknown[] }>().trustAnchors, []);
+  });
 
   let batchRun = '';
   it('makes an instance role and its instance profile for EC2, under the printed least-privilege policy', async () => {
