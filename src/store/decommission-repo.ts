@@ -92,7 +92,7 @@ export function legacyUsesByUser(db: StateDb): Map<string, LegacyUse[]> {
   return out;
 }
 
-/** The window each `track` run read (with the accounts it could not reach), and each person's first SSO use in them (by lower-case UPN). */
+/** The window each `track` run read (with its regions and the accounts and regions it could not reach), and each person's first SSO use in them (by lower-case UPN). */
 export function trackCoverage(db: StateDb): { windows: TrackWindow[]; firstSso: Map<string, string> } {
   const runs = db
     .prepare('SELECT window_since, window_until, summary_json FROM track_runs ORDER BY window_since')
@@ -101,12 +101,19 @@ export function trackCoverage(db: StateDb): { windows: TrackWindow[]; firstSso: 
     window_until: string;
     summary_json: string;
   }[];
-  const windows = runs.map((r) => {
-    const summary = JSON.parse(r.summary_json) as { unreachable?: { accountId: string }[] } | null;
+  const windows = runs.map((r): TrackWindow => {
+    const summary = JSON.parse(r.summary_json) as {
+      unreachable?: { accountId: string; region?: string }[];
+      regions?: string[] | null;
+    } | null;
+    // An unreachable entry with a region is that region only; without, the whole account (runs before regions too).
+    const failed = summary?.unreachable ?? [];
     return {
       since: r.window_since,
       until: r.window_until,
-      unreachable: (summary?.unreachable ?? []).map((u) => u.accountId),
+      unreachable: failed.filter((u) => !u.region).map((u) => u.accountId),
+      regions: summary?.regions ?? null,
+      unreachableRegions: failed.flatMap((u) => (u.region ? [{ accountId: u.accountId, region: u.region }] : [])),
     };
   });
   const rows = db

@@ -262,6 +262,57 @@ describe('the gates of delete', () => {
     );
   });
 
+  it('needs every region track reads covered for the whole window, naming the account, region and days missing', () => {
+    const message = (tracked: TrackWindow[]) =>
+      blockersFor('delete', {
+        user: person,
+        record: {
+          accountId: person.accountId,
+          userName: 'ana',
+          stage: 'keys-deactivated',
+          enteredAt: entered,
+          runId: 'r',
+        },
+        now: new Date('2026-02-15T00:00:00Z'),
+        settings: defaultDecommissionSettings(),
+        legacy: [],
+        tracked,
+        sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
+      })
+        .map((x) => `${x.id}: ${x.message}`)
+        .join('\n');
+    const both = ['us-east-1', 'eu-west-1'];
+    const early = {
+      since: '2025-12-15T00:00:00Z',
+      until: '2026-01-20T00:00:00Z',
+      unreachable: [],
+      regions: ['us-east-1'],
+    };
+    const late = { since: '2026-01-20T00:00:00Z', until: '2026-02-14T12:00:00Z', unreachable: [], regions: both };
+    // eu-west-1 was read only from 2026-01-20: a key used there before would have gone unseen.
+    assert.equal(
+      message([early, late]),
+      'track.gap: `iam2sso track` has not read CloudTrail of 111111111111 in eu-west-1 for 2026-01-01 to 2026-01-19 (watch window since 2026-01-01): run `iam2sso track --since 45d --regions eu-west-1`',
+    );
+    assert.equal(message([{ ...early, regions: both }, late]), '');
+    // A region that failed in one run is a gap for that region only.
+    const failed = { ...late, unreachableRegions: [{ accountId: '111111111111', region: 'us-east-1' }] };
+    assert.match(
+      message([{ ...early, regions: both }, failed]),
+      /of 111111111111 in us-east-1 for 2026-01-20 to 2026-02-13 /,
+    );
+    assert.doesNotMatch(message([{ ...early, regions: both }, failed]), /eu-west-1/);
+    // Trail files hold every region (regions: null), as do runs recorded before regions were.
+    assert.equal(message([{ ...early, regions: null }, late]), '');
+    assert.equal(
+      message([
+        { ...early, regions: undefined },
+        { ...late, regions: undefined },
+      ]),
+      '',
+    );
+  });
+
   it('needs the previous stage', () => {
     assert.deepEqual(
       gate({
