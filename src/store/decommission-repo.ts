@@ -45,6 +45,16 @@ export function saveSnapshot(db: StateDb, facts: IamUserFacts, runId: string, ta
   ).run(facts.accountId, facts.userName, runId, takenAt, JSON.stringify(facts));
 }
 
+/** The run that took each snapshot (the first run of each delete), by user (`account/user`). */
+export function snapshotRuns(db: StateDb): { key: string; runId: string }[] {
+  const rows = db.prepare('SELECT account_id, user_name, run_id FROM decommission_snapshots').all() as {
+    account_id: string;
+    user_name: string;
+    run_id: string;
+  }[];
+  return rows.map((r) => ({ key: `${r.account_id}/${r.user_name}`, runId: r.run_id }));
+}
+
 /** The newest snapshot of a user, or null. */
 export function latestSnapshot(db: StateDb, accountId: string, userName: string): IamUserFacts | null {
   const row = db

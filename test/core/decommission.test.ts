@@ -8,6 +8,7 @@ import {
   stageChanges,
 } from '../../src/core/decommission.js';
 import { rollbackChanges, stageAfterRunRollback } from '../../src/core/decommission-rollback.js';
+import { resumedDeleteSpans } from '../../src/core/decommission-span.js';
 import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
 import type { PlannedUser } from '../../src/core/plan-types.js';
 import { type Change, changeId, undoOf } from '../../src/core/reconcile/changes.js';
@@ -126,6 +127,61 @@ describe('the decommission stages', () => {
     const note = irreversibleNote(facts);
     for (const lost of ['user id', '1 access key(s)', 'service-specific credential', 'MFA device', 'password'])
       assert.ok(note.includes(lost), `${lost} in: ${note}`);
+  });
+
+  it('a delete killed and resumed is undone as one: both runs, newest first, whichever run is named', () => {
+    const all = deleteChanges(facts);
+    const cut = 3;
+    const journal = all.map((change, i) => ({ runId: i < cut ? 'delete-a' : 'delete-b', change }));
+    const order = ['keys-run', 'delete-a', 'delete-b', 'later'];
+    const snapshots = [{ key: '111111111111/ana', runId: 'delete-a' }];
+    for (const target of ['delete-a', 'delete-b'])
+      assert.deepEqual(
+        [...resumedDeleteSpans(journal, snapshots, order, target)],
+        [['111111111111/ana', ['delete-a', 'delete-b']]],
+      );
+    // An uninterrupted delete, and a run outside the delete, are single runs.
+    assert.deepEqual([...resumedDeleteSpans(journal, snapshots, order, 'keys-run')], []);
+    const whole = all.map((change) => ({ runId: 'delete-a', change }));
+    assert.deepEqual([...resumedDeleteSpans(whole, snapshots, order, 'delete-a')], []);
+    // A later delete (after a rollback, with its own snapshot) is not part of the first.
+    const again = [...journal, { runId: 'later', change: all[0] }];
+    const two = [...snapshots, { key: '111111111111/ana', runId: 'later' }];
+    assert.deepEqual([...resumedDeleteSpans(again, two, order, 'later')], []);
+    // Undone together: the user comes back with what the first run removed too.
+    const journaled = journal.map((j) => ({ change: j.change, undo: undoOf(j.change) as never }));
+    const fromB = rollbackChanges(facts, journaled.slice(cut), null).changes.map((c) => c.kind);
+    const both = rollbackChanges(facts, journaled, null).changes.map((c) => c.kind);
+    assert.equal(both[0], 'iam.user.create');
+    assert.ok(both.length > fromB.length, `${both} against ${fromB}`);
+    assert.deepEqual(
+      [...both].sort(),
+      [
+        'iam.group.add-user',
+        'iam.login-profile.create',
+        'iam.user-policy.attach',
+        'iam.user-policy.put',
+        'iam.user.create',
+      ].sort(),
+    );
+    assert.deepEqual(
+      stageAfterRunRollback(
+        { accountId: '111111111111', userName: 'ana', stage: 'deleted', enteredAt: 'x', runId: 'delete-b' },
+        facts,
+        all,
+        new Date('2026-01-01T00:00:00Z'),
+        'rb',
+      ),
+      {
+        record: {
+          accountId: '111111111111',
+          userName: 'ana',
+          stage: 'keys-deactivated',
+          enteredAt: '2026-01-01T00:00:00.000Z',
+          runId: 'rb',
+        },
+      },
+    );
   });
 
   it('rollback leaves alone what is already back (a key active again)', () => {
