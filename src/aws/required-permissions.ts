@@ -486,13 +486,11 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
       'arn:PARTITION:iam::*:role/iam2sso-*',
       'arn:PARTITION:iam::*:instance-profile/iam2sso-*',
       'arn:PARTITION:iam::*:oidc-provider/token.actions.githubusercontent.com',
-      'arn:PARTITION:rolesanywhere:*:*:trust-anchor/*',
-      'arn:PARTITION:rolesanywhere:*:*:profile/*',
     ],
     notes: [
       'the role, its instance profile and the GitHub OIDC provider are the only IAM objects replace writes',
       'the member-account role for service accounts outside the management account',
-      'IAM Roles Anywhere trust anchors and profiles get ids the service picks, so their writes name any id: replace deletes only those it recorded making',
+      'IAM Roles Anywhere trust anchors and profiles get ids the service picks (and its creates take no resource), so their writes are on `*`: replace deletes only those it recorded making',
     ],
   },
 };

@@ -225,15 +225,16 @@ describe('least-privilege policies per command', () => {
     const p = requiredPermissions(['replace'], { partition: 'aws-cn', roleName: 'R' });
     const write = p.management!.Statement.find((s) => s.Sid === 'Iam2ssoObjectWrite')!;
     assert.ok(write.Action.includes('iam:CreateRole') && write.Action.includes('iam:PassRole'));
+    // Roles Anywhere's creates take no resource (Service Authorization Reference), so its writes are on `*`.
+    const ra = p.management!.Statement.find((s) => s.Sid === 'Iam2ssoRolesAnywhereWrite')!;
+    assert.equal(ra.Resource, '*');
     for (const a of ['CreateTrustAnchor', 'CreateProfile', 'DeleteTrustAnchor', 'DeleteProfile', 'TagResource'])
-      assert.ok(write.Action.includes(`rolesanywhere:${a}`), a);
+      assert.ok(ra.Action.includes(`rolesanywhere:${a}`), a);
     assert.ok(actions(p.member).includes('rolesanywhere:ListTrustAnchors'));
     assert.deepEqual(write.Resource, [
       'arn:aws-cn:iam::*:role/iam2sso-*',
       'arn:aws-cn:iam::*:instance-profile/iam2sso-*',
       'arn:aws-cn:iam::*:oidc-provider/token.actions.githubusercontent.com',
-      'arn:aws-cn:rolesanywhere:*:*:trust-anchor/*',
-      'arn:aws-cn:rolesanywhere:*:*:profile/*',
     ]);
     assert.ok(![...actions(p.management), ...actions(p.member)].some((a) => /User|LoginProfile|sns:|events:/.test(a)));
   });

@@ -191,6 +191,13 @@ describe('iam2sso replace against the sandbox', () => {
     await assert.rejects(refused, { name: 'AccessDenied' });
   });
 
+  let keys: Promise<Record<string, string>> | undefined;
+  /** The keys of that user, made once for the file. */
+  const replacerKeys = () => {
+    keys ??= leastPrivilegeKeys();
+    return keys;
+  };
+
   /** A user of the management account holding only what `iam2sso permissions --for replace` prints. */
   async function leastPrivilegeKeys(): Promise<Record<string, string>> {
     const printed = await runInProcess(['permissions', '--for', 'replace', '--json'], env);
@@ -216,7 +223,16 @@ describe('iam2sso replace against the sandbox', () => {
     );
     assert.match(bad.stderr, /plan\.yaml: no PEM certificate/);
 
-    const made = await replace('edge-agent', '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem'));
+    // Made by a user holding only what `iam2sso permissions --for replace` prints.
+    const asReplacer = async () => {
+      const out = await runInProcess(
+        ['replace', 'edge-agent', '--json', ...state, '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem')],
+        { ...env, ...(await replacerKeys()) },
+      );
+      assert.equal(out.status, 0, out.stderr);
+      return out.json<Replaced>();
+    };
+    const made = await asReplacer();
     const region = sandbox.info.region;
     assert.deepEqual(made.changes, [
       `+ IAM Roles Anywhere trust anchor iam2sso-edge-agent in ${account} ${region}`,
@@ -249,7 +265,7 @@ describe('iam2sso replace against the sandbox', () => {
       made.steps.join('\n'),
     );
 
-    const again = await replace('edge-agent', '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem'));
+    const again = await asReplacer();
     assert.deepEqual([again.changes, again.run], [[], null]);
 
     const undone = await runInProcess(
@@ -270,7 +286,7 @@ describe('iam2sso replace against the sandbox', () => {
 
   let batchRun = '';
   it('makes an instance role and its instance profile for EC2, under the printed least-privilege policy', async () => {
-    const keys = await leastPrivilegeKeys();
+    const keys = await replacerKeys();
     const out = await runInProcess(
       [
         'replace',
