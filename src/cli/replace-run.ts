@@ -18,7 +18,7 @@ import {
 } from '../core/replace.js';
 import { computeService, pipelineSteps } from '../core/replace-steps.js';
 import { UsageError } from '../errors.js';
-import type { IamWritePort } from '../iam-changes/ports.js';
+import type { IamChangePorts, IamWritePort } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { runEntries } from '../store/journal-repo.js';
@@ -87,6 +87,42 @@ function latestReplaceRun(db: StateDb, roleName: string): string {
   throw new UsageError(`no replace run made ${roleName} (see \`iam2sso runs\`)`);
 }
 
+/** What is there for the replacement (the OIDC provider, the role and its policy, the instance profile), as a request. */
+async function readReplaceRequest(
+  ports: IamChangePorts,
+  db: StateDb,
+  s: PlannedServiceAccount,
+  asked: { region: string; repository: string | null; branch: string },
+): Promise<{ request: ReplaceRequest; role: { arn: string; trustPolicy: string } | null }> {
+  const roleName = replacementRoleName(s.userName);
+  const { partition } = await ports.caller();
+  const iam = await ports.iam(s.accountId);
+  const [providers, role] = await Promise.all([iam.listOidcProviders(), iam.getRole(roleName)]).catch((e) => {
+    throw toCloudError(e, 'iam', s.accountId);
+  });
+  const owned = stateOwnership(db);
+  if (role && !owned.isOwned({ kind: 'iam-role', key: `${s.accountId}/${roleName.toLowerCase()}` }))
+    throw new UsageError(
+      `IAM role ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
+    );
+  const profile = await instanceProfileOf(iam, s, roleName);
+  if (profile && !owned.isOwned({ kind: 'iam-instance-profile', key: `${s.accountId}/${roleName.toLowerCase()}` }))
+    throw new UsageError(
+      `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
+    );
+  const request: ReplaceRequest = {
+    account: s,
+    partition,
+    ...asked,
+    usedServices: usedServices(db, s),
+    providerExists: providers.some((arn) => arn.endsWith(`:oidc-provider/${GITHUB_OIDC_URL.replace('https://', '')}`)),
+    roleExists: !!role,
+    rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
+    instanceProfile: profile,
+  };
+  return { request, role };
+}
+
 /** Runs `iam2sso replace`. */
 export async function runReplaceCommand(userName: string, flags: ReplaceFlags, io: Io): Promise<void> {
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });
@@ -102,36 +138,12 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       else io.err(`Rollback of ${target}: ${out.undone} undone, ${out.refused.length} refused.`);
       return;
     }
-    const { partition } = await ports.caller();
-    const iam = await ports.iam(s.accountId);
-    const [providers, role] = await Promise.all([iam.listOidcProviders(), iam.getRole(roleName)]).catch((e) => {
-      throw toCloudError(e, 'iam', s.accountId);
-    });
-    const owned = stateOwnership(db);
-    if (role && !owned.isOwned({ kind: 'iam-role', key: `${s.accountId}/${roleName.toLowerCase()}` }))
-      throw new UsageError(
-        `IAM role ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
-      );
-    const profile = await instanceProfileOf(iam, s, roleName);
-    if (profile && !owned.isOwned({ kind: 'iam-instance-profile', key: `${s.accountId}/${roleName.toLowerCase()}` }))
-      throw new UsageError(
-        `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
-      );
     const repository = flags.repo ?? plannedRepository(s.trustPolicy);
-    const request: ReplaceRequest = {
-      account: s,
-      partition,
+    const { request, role } = await readReplaceRequest(ports, db, s, {
       region: settings.region,
       repository,
       branch: flags.branch,
-      usedServices: usedServices(db, s),
-      providerExists: providers.some((arn) =>
-        arn.endsWith(`:oidc-provider/${GITHUB_OIDC_URL.replace('https://', '')}`),
-      ),
-      roleExists: !!role,
-      rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
-      instanceProfile: profile,
-    };
+    });
     const ra =
       s.recommendation === 'iam-roles-anywhere'
         ? await rolesAnywhereReplacement({ ports, db, request, caBundle: flags.caBundle, apply: flags.apply, role })
@@ -165,7 +177,7 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       region: settings.region,
       repository,
       branch: flags.branch,
-      rolesAnywhere: ra && flags.apply && !flags.dryRun ? await ra.arns() : undefined,
+      rolesAnywhere: ra && !flags.dryRun ? await ra.arns() : undefined,
     });
     if (flags.json)
       printJson(io, {
