@@ -16,13 +16,14 @@ import {
   type ReplaceRequest,
   replacementRoleName,
 } from '../core/replace.js';
+import { rolesAnywhereName } from '../core/replace-rolesanywhere.js';
 import { computeService, pipelineSteps } from '../core/replace-steps.js';
 import { UsageError } from '../errors.js';
 import type { IamChangePorts, IamWritePort } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { runEntries } from '../store/journal-repo.js';
-import { stateOwnership } from '../store/ownership-repo.js';
+import { listOwned, stateOwnership } from '../store/ownership-repo.js';
 import { listRuns } from '../store/runs-repo.js';
 import { loadTimeline } from '../store/track-repo.js';
 import { readPlanIfAny, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
@@ -72,6 +73,22 @@ async function instanceProfileOf(iam: IamWritePort, s: PlannedServiceAccount, na
   return iam.getInstanceProfile(name).catch((e) => {
     throw toCloudError(e, 'iam', s.accountId);
   });
+}
+
+/**
+ * What another run made for this user's replacement and still owns (a run killed after the trust anchor leaves the
+ * anchor in its own run; the resumed run makes the rest).
+ */
+function madeByOtherRuns(db: StateDb, s: PlannedServiceAccount, target: string) {
+  const role = `${s.accountId}/${replacementRoleName(s.userName).toLowerCase()}`;
+  const ra = rolesAnywhereName(s.userName);
+  return listOwned(db).filter(
+    (o) =>
+      o.runId !== null &&
+      o.runId !== target &&
+      (((o.kind === 'iam-role' || o.kind === 'iam-instance-profile') && o.key === role) ||
+        (o.kind.startsWith('rolesanywhere-') && o.key.startsWith(`${s.accountId}/`) && o.key.endsWith(`/${ra}`))),
+  );
 }
 
 /** The latest run of `replace` that made something for this user's role. */
@@ -136,6 +153,8 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       const out = await rollbackIamRun(target, { db, ports, flags: { ...flags, autoApprove: flags.autoApprove }, io });
       if (flags.json) printJson(io, { run: out.runId, target, undone: out.undone, refused: out.refused });
       else io.err(`Rollback of ${target}: ${out.undone} undone, ${out.refused.length} refused.`);
+      for (const o of madeByOtherRuns(db, s, target))
+        io.err(`note: ${o.kind} ${o.key} was made by run ${o.runId}: \`iam2sso rollback ${o.runId}\` removes it`);
       return;
     }
     const repository = flags.repo ?? plannedRepository(s.trustPolicy);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   GetInstanceProfileCommand,
   GetRoleCommand,
@@ -18,7 +20,7 @@ import { skipWithoutTool } from '../../packages/sandbox/test/helpers/tools.js';
 import { rolesAnywhereClient } from '../../src/aws/rolesanywhere.js';
 import type { MigrationPlan, PlannedServiceAccount } from '../../src/core/plan-types.js';
 import { renderPlanYaml } from '../../src/plan-file/render.js';
-import { sandboxEnv } from '../helpers/cli.js';
+import { iam2ssoArgv, sandboxEnv } from '../helpers/cli.js';
 import { runInProcess } from '../helpers/in-process.js';
 
 type Replaced = {
@@ -42,6 +44,8 @@ zj0EAwIDSQAwRgIhAJTn84+LkyuS1zR6NP/HR9Jp5NvkdxshSOdlIhOgH2BqAiEA
 59/ZsIKW5RPSDXVVmWMqXilGYfxeL/QAKnESRDPvku4=
 -----END CERTIFICATE-----
 `;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
@@ -189,6 +193,35 @@ describe('iam2sso replace against the sandbox', () => {
       }),
     );
     await assert.rejects(refused, { name: 'AccessDenied' });
+  });
+
+  it('resumes a Roles Anywhere replacement killed right after the trust anchor was made, and rolls both runs back', async () => {
+    const args = ['replace', 'edge-agent', '--plan', join(dir, 'plan.yaml'), '--state', join(dir, 'state.db')];
+    const apply = [...args, '--apply', '--auto-approve', '--ca-bundle', join(dir, 'ca.pem')];
+    const child = spawn(process.execPath, iam2ssoArgv(apply), {
+      env: { ...env, NODE_PATH: `${ROOT}node_modules`, IAM2SSO_KILL_AT: 'result:1' },
+      stdio: 'ignore',
+    });
+    assert.equal(await new Promise((r) => child.on('exit', (_code, signal) => r(signal))), 'SIGKILL');
+    const ra = rolesAnywhereClient({
+      region: sandbox.info.region,
+      credentials: sdkConfig(sandbox).credentials,
+      endpoint: sandbox.info.endpoint,
+      maxAttempts: 1,
+    });
+    const [anchor] = await ra.listTrustAnchors();
+    assert.equal(anchor?.name, 'iam2sso-edge-agent', 'the anchor was made before the kill');
+    const resumed = await replace('edge-agent', '--apply', '--auto-approve');
+    assert.equal(resumed.changes.length, 3, 'the role, its policy and the profile; the anchor is not made twice');
+    assert.equal((await ra.listTrustAnchors()).length, 1);
+    const back = await runInProcess([...args, '--rollback', '--auto-approve'], env);
+    assert.equal(back.status, 0, back.stderr);
+    const killed = /made by run (\S+): `iam2sso rollback \1` removes it/.exec(back.stderr)?.[1];
+    assert.ok(killed, back.stderr);
+    assert.equal((await ra.listProfiles()).length, 0);
+    const rest = await runInProcess(['rollback', killed, '--auto-approve', '--state', join(dir, 'state.db')], env);
+    assert.equal(rest.status, 0, rest.stderr);
+    assert.deepEqual(await ra.listTrustAnchors(), []);
   });
 
   let keys: Promise<Record<string, string>> | undefined;
