@@ -85,9 +85,10 @@ export async function rolesAnywhereReplacement(input: {
   const plan = async (certificateBundle: string | null) => {
     const existing = await readExisting(ports, db, s, region);
     const anchorArn = existing.anchor?.arn ?? null;
-    if (input.role && anchorArn && !trustsAnchor(input.role.trustPolicy, anchorArn))
+    // A role of the tool's that trusts another (or a deleted) anchor is not changed behind its owner's back.
+    if (input.role && !(anchorArn && trustsAnchor(input.role.trustPolicy, anchorArn)))
       throw new UsageError(
-        `role ${input.role.arn} (made by iam2sso) does not trust trust anchor ${anchorArn}: roll back its replace run and run again`,
+        `role ${input.role.arn} (made by iam2sso) does not trust ${anchorArn ? `trust anchor ${anchorArn}` : 'an existing trust anchor'}: roll it back (\`iam2sso replace ${s.userName} --rollback\`) and run again`,
       );
     const placeholder = `arn:${request.partition}:rolesanywhere:${region}:${s.accountId}:trust-anchor/(made by this run)`;
     const replacement = planReplacement({ ...request, trustAnchorArn: anchorArn ?? placeholder });

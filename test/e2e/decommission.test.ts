@@ -178,6 +178,13 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     // track reads the whole watch window (its windows, on the cloud's clock, must leave no day unread).
     const tracked = await track('32d');
     assert.equal(tracked.status, 0, tracked.stderr);
+    // Coverage is per account and region: the run records the regions it read.
+    const runs = new Database(w.statePath, { readonly: true });
+    const last = runs.prepare('SELECT summary_json FROM track_runs ORDER BY started_at DESC LIMIT 1').get() as {
+      summary_json: string;
+    };
+    runs.close();
+    assert.deepEqual(JSON.parse(last.summary_json).regions, [w.sandbox.info.region]);
     const r = await decom(['--stage', 'delete', '--users', names([people[1], noSso]), '--auto-approve', '--json']);
     assert.equal(r.status, 1, r.stderr);
     const [used, unproven] = r.json<{ users: Outcome[] }>().users;
