@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -32,18 +32,7 @@ type Replaced = {
   policy: string;
 };
 /** A test CA certificate (public material only; its key was thrown away): what an operator's CA bundle holds. */
-const CA_PEM = `-----BEGIN CERTIFICATE-----
-MIIBnDCCAUGgAwIBAgIUJTRZ2qWucfxoweiclK0+5ImOC34wCgYIKoZIzj0EAwIw
-GjEYMBYGA1UEAwwPaWFtMnNzbyB0ZXN0IENBMCAXDTI2MTIwNjE2MzMyN1oYDzIx
-MjYxMTEyMTYzMzI3WjAaMRgwFgYDVQQDDA9pYW0yc3NvIHRlc3QgQ0EwWTATBgcq
-hkjOPQIBBggqhkjOPQMBBwNCAATm1kCumOKPrgYirD85Xd7aIiypnP57o5Oqqxlo
-oWWkyhPO3/J1sz7KDHEfixLGGpWlW5EBy763A14os2i7Q4/Ro2MwYTAdBgNVHQ4E
-FgQUzI+ip5G17ppS90mQ/XNFv47tQ3MwHwYDVR0jBBgwFoAUzI+ip5G17ppS90mQ
-/XNFv47tQ3MwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAQYwCgYIKoZI
-zj0EAwIDSQAwRgIhAJTn84+LkyuS1zR6NP/HR9Jp5NvkdxshSOdlIhOgH2BqAiEA
-59/ZsIKW5RPSDXVVmWMqXilGYfxeL/QAKnESRDPvku4=
------END CERTIFICATE-----
-`;
+const CA_PEM = readFileSync(fileURLToPath(new URL('../fixtures/rolesanywhere/ca.pem', import.meta.url)), 'utf8');
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
