@@ -40,7 +40,8 @@ export type LookupSourceResult = {
   calls: number;
   cursors: TrackCursor[];
   skipped: { where: string; problem: string; count: number }[];
-  unreachable: { accountId: string; error: string }[];
+  /** With a region: that region of the account failed (its other regions were read); without: the account. */
+  unreachable: { accountId: string; region?: string; error: string }[];
 };
 
 function describe(error: unknown): string {
@@ -76,6 +77,7 @@ export async function readLookupSource(
         const lookups = lookupsFor(options.userNames.get(account.id) ?? []);
         let calls = 0;
         let read = 0;
+        const failed: string[] = [];
         for (const region of options.regions) {
           const clients = createAccountClients({ ...settings, region }, credentials);
           try {
@@ -92,12 +94,17 @@ export async function readLookupSource(
             out.calls += r.calls;
             out.cursors.push(...r.cursors);
             out.skipped.push(...r.skipped);
+          } catch (error) {
+            // One region failing leaves the others read: coverage is recorded per account and region.
+            out.unreachable.push({ accountId: account.id, region, error: describe(error) });
+            failed.push(`${region}: ${describe(error)}`);
           } finally {
             destroyClients(clients);
           }
         }
         out.events += read;
-        events.accountDone(account.id, { events: read, calls });
+        if (failed.length) events.accountDone(account.id, { error: failed.join('; ') });
+        else events.accountDone(account.id, { events: read, calls });
       } catch (error) {
         out.unreachable.push({ accountId: account.id, error: describe(error) });
         events.accountDone(account.id, { error: describe(error) });

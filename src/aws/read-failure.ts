@@ -36,6 +36,7 @@ const SERVICE_LABEL: Record<string, string> = {
   cloudtrail: 'CloudTrail',
   sso: 'SSO Admin',
   identitystore: 'Identity Store',
+  rolesanywhere: 'IAM Roles Anywhere',
 };
 
 /** Codes that mean "not allowed": retrying cannot help, the permission or an SCP must change. */

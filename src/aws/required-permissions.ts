@@ -45,6 +45,16 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'sns:TagResource',
   ],
   'src/aws/iam-authorization.ts': ['iam:GetAccountAuthorizationDetails'],
+  // Sent by hand and signed with the SDK's signer (see the module): the actions are its `operation:` names.
+  'src/aws/rolesanywhere.ts': [
+    'rolesanywhere:CreateProfile',
+    'rolesanywhere:CreateTrustAnchor',
+    'rolesanywhere:DeleteProfile',
+    'rolesanywhere:DeleteTrustAnchor',
+    'rolesanywhere:ListProfiles',
+    'rolesanywhere:ListTrustAnchors',
+    'rolesanywhere:TagResource',
+  ],
   'src/aws/iam-writer.ts': [
     'iam:AddRoleToInstanceProfile',
     'iam:AttachUserPolicy',
@@ -466,8 +476,9 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
       'src/verify/account-iam.ts',
       'src/aws/accounts.ts',
       'src/aws/iam-writer.ts',
+      'src/aws/rolesanywhere.ts',
     ],
-    member: ['src/aws/iam-writer.ts'],
+    member: ['src/aws/iam-writer.ts', 'src/aws/rolesanywhere.ts'],
     assumesRole: true,
     except: [...BREAKGLASS_ONLY, 'organizations:DescribeOrganization', 'organizations:ListAccounts'],
     extra: ['iam:PassRole'],
@@ -479,6 +490,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     notes: [
       'the role, its instance profile and the GitHub OIDC provider are the only IAM objects replace writes',
       'the member-account role for service accounts outside the management account',
+      'IAM Roles Anywhere trust anchors and profiles get ids the service picks (and its creates take no resource), so their writes are on `*`: replace deletes only those it recorded making',
     ],
   },
 };

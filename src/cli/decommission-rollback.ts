@@ -8,6 +8,7 @@ import { appendFileSync, chmodSync, existsSync, writeFileSync } from 'node:fs';
 import { toCloudError } from '../aws/errors.js';
 import { readIamUser } from '../aws/iam-user-reads.js';
 import { rollbackChanges, stageAfterRunRollback } from '../core/decommission-rollback.js';
+import { resumedDeleteSpans } from '../core/decommission-span.js';
 import type { StageRecord } from '../core/decommission-types.js';
 import { describeIamChange, type IamChange } from '../core/reconcile/changes-iam.js';
 import { UsageError } from '../errors.js';
@@ -18,7 +19,9 @@ import {
   type JournaledIamChange,
   loadStages,
   saveStage,
+  snapshotRuns,
 } from '../store/decommission-repo.js';
+import { listRuns } from '../store/runs-repo.js';
 import type { AccountIam } from '../verify/account-iam.js';
 import { confirm } from './apply-run.js';
 import { type DecommissionFlags, keyOf, openIam, readPlan, selectUsers } from './decommission-context.js';
@@ -74,7 +77,15 @@ export async function rollbackDecommissionRun(db: StateDb, target: string, flags
   const { iam } = await openIam(flags, io);
   try {
     const stages = loadStages(db);
-    const journal = decommissionJournal(db).filter((j) => j.runId === target);
+    const all = decommissionJournal(db);
+    // A delete killed and resumed spans runs: all of them are undone together, newest first.
+    const order = listRuns(db).map((r) => r.runId);
+    const spans = resumedDeleteSpans(all, snapshotRuns(db), order, target);
+    for (const [key, runs] of spans)
+      io.err(
+        `Note: ${key}: its delete spans runs ${runs.join(', ')} (resumed after an interruption): undone together, newest first`,
+      );
+    const journal = all.filter((j) => j.runId === target || spans.get(keyOf(j.change))?.includes(j.runId));
     const now = new Date();
     const runId = newDecommissionRunId('decommission-rollback', now);
     const plans: UserPlan[] = [];

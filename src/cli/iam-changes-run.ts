@@ -6,9 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { MigrationPlan } from '../core/plan-types.js';
-import type { Change } from '../core/reconcile/changes.js';
+import type { Change, ObjectRef } from '../core/reconcile/changes.js';
 import { createdObject, describeChange, undoOf } from '../core/reconcile/changes.js';
 import { isOwnedIamChange } from '../core/reconcile/changes-breakglass.js';
+import { isRolesAnywhereChange } from '../core/reconcile/changes-rolesanywhere.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { CloudError, ExitCode, UsageError } from '../errors.js';
 import { iamPerformer } from '../iam-changes/perform.js';
@@ -40,6 +41,11 @@ function dryPerformer(writes: string[]): Performer {
   };
 }
 
+/** The cloud ids the tool recorded for the objects it made (looked up when a delete runs). */
+function ownedIdsOf(db: StateDb): (ref: ObjectRef) => string | null {
+  return (ref) => listOwned(db, ref.kind).find((o) => o.key === ref.key)?.objectId ?? null;
+}
+
 /** Runs the changes of `command` through the executor (or a dry run); throws when any failed. */
 export async function runIamChanges(
   command: 'breakglass' | 'replace',
@@ -52,18 +58,25 @@ export async function runIamChanges(
     onPassword(user: string, pw: string): void;
     /** The run these changes undo (journaled as a rollback of it). */
     rollbackOf?: string;
+    /**
+     * Changes that can only be planned once `changes` are made (a role that trusts a Roles Anywhere trust anchor
+     * needs its ARN): shown before (as `preview`), planned by `plan` from a live read, made in the same run.
+     */
+    followUp?: { preview: Change[]; plan(): Promise<Change[]> };
   },
 ): Promise<IamRunOutcome> {
   const { db, flags, io } = ctx;
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   for (const c of orderChanges(changes)) show(describeChange(c));
+  for (const c of orderChanges(ctx.followUp?.preview ?? [])) show(`${describeChange(c)} (once the above is made)`);
   const writes: string[] = [];
   const empty: ExecutionReport = { done: [], failed: [], cancelled: [], refused: [], notStarted: [] };
   if (changes.length === 0) return { runId: null, report: empty, writes };
+  const count = changes.length + (ctx.followUp?.preview.length ?? 0);
   if (
     !flags.autoApprove &&
     !flags.dryRun &&
-    !(await confirm(io, `Make these ${changes.length} change(s)? Only "yes" is accepted: `))
+    !(await confirm(io, `Make these ${count} change(s)? Only "yes" is accepted: `))
   )
     throw new ExitCode(130, 'cancelled, nothing changed');
   const runId = `${command}-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
@@ -74,22 +87,31 @@ export async function runIamChanges(
     const owned = stateOwnership(db);
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, command);
     // A run killed before a result was journaled: the live read above decided again what is still needed.
-    for (const open of journal.open().filter((e) => isOwnedIamChange(e)))
+    for (const open of journal.open().filter((e) => isOwnedIamChange(e) || isRolesAnywhereChange(e)))
       journal.finish(open.entryId, {
         status: 'superseded',
         result: { reason: 'interrupted; re-read from live state' },
       });
     if (!flags.dryRun) startRun(db, runId, ctx.rollbackOf ? 'rollback' : command, new Date(), ctx.rollbackOf ?? null);
-    const report = await executeChanges(
-      changes,
-      flags.dryRun ? dryPerformer(writes) : iamPerformer(ctx.ports, { onPassword: ctx.onPassword }),
-      {
-        runId,
-        journal,
-        ownership: flags.dryRun ? memoryOwnership(owned) : owned,
-        log: (line) => io.err(line),
-      },
-    );
+    const performer = flags.dryRun
+      ? dryPerformer(writes)
+      : iamPerformer(ctx.ports, { onPassword: ctx.onPassword, ownedObjectId: ownedIdsOf(db) });
+    const options = {
+      runId,
+      journal,
+      ownership: flags.dryRun ? memoryOwnership(owned) : owned,
+      log: (line: string) => io.err(line),
+    };
+    const report = await executeChanges(changes, performer, options);
+    if (ctx.followUp && report.failed.length + report.refused.length + report.cancelled.length === 0) {
+      const more = await executeChanges(
+        flags.dryRun ? ctx.followUp.preview : await ctx.followUp.plan(),
+        performer,
+        options,
+      );
+      for (const k of ['done', 'failed', 'cancelled', 'refused', 'notStarted'] as const)
+        (report[k] as unknown[]).push(...more[k]);
+    }
     if (!flags.dryRun) finishRun(db, runId, report.failed.length ? 'failed' : 'done', countReport(report), new Date());
     for (const r of report.refused) io.err(`  refused ${describeChange(r.change).slice(2)}: ${r.reason}`);
     for (const r of report.cancelled) io.err(`  cancelled ${describeChange(r.change).slice(2)}: ${r.reason}`);
@@ -117,7 +139,7 @@ function undosOf(db: StateDb, target: string): { changes: Change[]; refused: { i
   const cutShort = runEntries(db, target)
     .filter((e) => e.status === 'superseded')
     .map((e) => (e.payload as { change?: Change }).change)
-    .filter((c): c is Change => !!c && isOwnedIamChange(c))
+    .filter((c): c is Change => !!c && (isOwnedIamChange(c) || isRolesAnywhereChange(c)))
     .filter((c) => {
       const made = createdObject(c);
       return made !== null && owned.get(`${made.kind}\n${made.key}`) === target;

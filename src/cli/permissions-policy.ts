@@ -35,6 +35,9 @@ const WRITE = /^(sso|identitystore|organizations):(Create|Delete|Update|Put|Atta
 const OBJECT_WRITE =
   /^(iam|sns|events):(Create|Delete|Update|Put|Attach|Detach|Add|Remove|Tag|Deactivate|Pass|Set|Enable)|^iam:PassRole$/;
 
+/** Roles Anywhere's writes (`replace`): a statement of their own, on `*`. */
+const RA_WRITE = /^rolesanywhere:(Create|Delete|Tag)/;
+
 function actionsOf(needs: CommandModules[], side: 'management' | 'member'): string[] {
   const actions = needs.flatMap((n) => [
     ...n[side]
@@ -63,7 +66,10 @@ function statements(
 ): PolicyStatement[] {
   const out: PolicyStatement[] = [];
   const objectWrites = actions.filter((a) => OBJECT_WRITE.test(a));
-  const reads = actions.filter((a) => !WRITE.test(a) && a !== 'sts:AssumeRole' && !objectWrites.includes(a));
+  const raWrites = actions.filter((a) => RA_WRITE.test(a));
+  const reads = actions.filter(
+    (a) => !WRITE.test(a) && a !== 'sts:AssumeRole' && !objectWrites.includes(a) && !raWrites.includes(a),
+  );
   const writes = actions.filter((a) => WRITE.test(a));
   if (reads.length) out.push({ Sid: 'Iam2ssoRead', Effect: 'Allow', Action: reads, Resource: '*' });
   // Identity Center's permission set and assignment ARNs are made by the calls themselves, so writes cannot be
@@ -77,6 +83,9 @@ function statements(
   // Users, roles, instance profiles, topics and rules iam2sso makes or retires; its ownership records bound which.
   if (objectWrites.length)
     out.push({ Sid: 'Iam2ssoObjectWrite', Effect: 'Allow', Action: objectWrites, Resource: objects });
+  // IAM Roles Anywhere's CreateTrustAnchor and CreateProfile take no resource (Service Authorization Reference:
+  // resource types none) and their ids are made by the service; iam2sso deletes only those its journal made.
+  if (raWrites.length) out.push({ Sid: 'Iam2ssoRolesAnywhereWrite', Effect: 'Allow', Action: raWrites, Resource: '*' });
   if (actions.includes('sts:AssumeRole'))
     out.push({
       Sid: 'Iam2ssoAssumeMemberRole',

@@ -13,19 +13,22 @@ import {
   plannedRepository,
   planReplacement,
   REPLACEMENT_POLICY_NAME,
+  type ReplaceRequest,
   replacementRoleName,
 } from '../core/replace.js';
+import { rolesAnywhereName } from '../core/replace-rolesanywhere.js';
 import { computeService, pipelineSteps } from '../core/replace-steps.js';
 import { UsageError } from '../errors.js';
-import type { IamWritePort } from '../iam-changes/ports.js';
+import type { IamChangePorts, IamWritePort } from '../iam-changes/ports.js';
 import { createIamChangePorts } from '../iam-changes/runtime.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { runEntries } from '../store/journal-repo.js';
-import { stateOwnership } from '../store/ownership-repo.js';
+import { listOwned, stateOwnership } from '../store/ownership-repo.js';
 import { listRuns } from '../store/runs-repo.js';
 import { loadTimeline } from '../store/track-repo.js';
 import { readPlanIfAny, rollbackIamRun, runIamChanges, type WriteFlags } from './iam-changes-run.js';
 import { type Io, printJson } from './io.js';
+import { rolesAnywhereReplacement } from './replace-rolesanywhere.js';
 
 /** The flags of `iam2sso replace`. */
 export type ReplaceFlags = AwsOptions &
@@ -36,6 +39,8 @@ export type ReplaceFlags = AwsOptions &
     branch: string;
     apply: boolean;
     rollback?: string | boolean;
+    /** The CA bundle (PEM) a Roles Anywhere trust anchor is made from. */
+    caBundle?: string;
     state: string;
     assumeRole: string;
   };
@@ -70,6 +75,22 @@ async function instanceProfileOf(iam: IamWritePort, s: PlannedServiceAccount, na
   });
 }
 
+/**
+ * What another run made for this user's replacement and still owns (a run killed after the trust anchor leaves the
+ * anchor in its own run; the resumed run makes the rest).
+ */
+function madeByOtherRuns(db: StateDb, s: PlannedServiceAccount, target: string) {
+  const role = `${s.accountId}/${replacementRoleName(s.userName).toLowerCase()}`;
+  const ra = rolesAnywhereName(s.userName);
+  return listOwned(db).filter(
+    (o) =>
+      o.runId !== null &&
+      o.runId !== target &&
+      (((o.kind === 'iam-role' || o.kind === 'iam-instance-profile') && o.key === role) ||
+        (o.kind.startsWith('rolesanywhere-') && o.key.startsWith(`${s.accountId}/`) && o.key.endsWith(`/${ra}`))),
+  );
+}
+
 /** The latest run of `replace` that made something for this user's role. */
 function latestReplaceRun(db: StateDb, roleName: string): string {
   const runs = listRuns(db).filter((r) => r.command === 'replace');
@@ -81,6 +102,42 @@ function latestReplaceRun(db: StateDb, roleName: string): string {
     if (touches) return r.runId;
   }
   throw new UsageError(`no replace run made ${roleName} (see \`iam2sso runs\`)`);
+}
+
+/** What is there for the replacement (the OIDC provider, the role and its policy, the instance profile), as a request. */
+async function readReplaceRequest(
+  ports: IamChangePorts,
+  db: StateDb,
+  s: PlannedServiceAccount,
+  asked: { region: string; repository: string | null; branch: string },
+): Promise<{ request: ReplaceRequest; role: { arn: string; trustPolicy: string } | null }> {
+  const roleName = replacementRoleName(s.userName);
+  const { partition } = await ports.caller();
+  const iam = await ports.iam(s.accountId);
+  const [providers, role] = await Promise.all([iam.listOidcProviders(), iam.getRole(roleName)]).catch((e) => {
+    throw toCloudError(e, 'iam', s.accountId);
+  });
+  const owned = stateOwnership(db);
+  if (role && !owned.isOwned({ kind: 'iam-role', key: `${s.accountId}/${roleName.toLowerCase()}` }))
+    throw new UsageError(
+      `IAM role ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
+    );
+  const profile = await instanceProfileOf(iam, s, roleName);
+  if (profile && !owned.isOwned({ kind: 'iam-instance-profile', key: `${s.accountId}/${roleName.toLowerCase()}` }))
+    throw new UsageError(
+      `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
+    );
+  const request: ReplaceRequest = {
+    account: s,
+    partition,
+    ...asked,
+    usedServices: usedServices(db, s),
+    providerExists: providers.some((arn) => arn.endsWith(`:oidc-provider/${GITHUB_OIDC_URL.replace('https://', '')}`)),
+    roleExists: !!role,
+    rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
+    instanceProfile: profile,
+  };
+  return { request, role };
 }
 
 /** Runs `iam2sso replace`. */
@@ -96,59 +153,51 @@ export async function runReplaceCommand(userName: string, flags: ReplaceFlags, i
       const out = await rollbackIamRun(target, { db, ports, flags: { ...flags, autoApprove: flags.autoApprove }, io });
       if (flags.json) printJson(io, { run: out.runId, target, undone: out.undone, refused: out.refused });
       else io.err(`Rollback of ${target}: ${out.undone} undone, ${out.refused.length} refused.`);
+      for (const o of madeByOtherRuns(db, s, target))
+        io.err(`note: ${o.kind} ${o.key} was made by run ${o.runId}: \`iam2sso rollback ${o.runId}\` removes it`);
       return;
     }
-    const { partition } = await ports.caller();
-    const iam = await ports.iam(s.accountId);
-    const [providers, role] = await Promise.all([iam.listOidcProviders(), iam.getRole(roleName)]).catch((e) => {
-      throw toCloudError(e, 'iam', s.accountId);
-    });
-    const owned = stateOwnership(db);
-    if (role && !owned.isOwned({ kind: 'iam-role', key: `${s.accountId}/${roleName.toLowerCase()}` }))
-      throw new UsageError(
-        `IAM role ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
-      );
-    const profile = await instanceProfileOf(iam, s, roleName);
-    if (profile && !owned.isOwned({ kind: 'iam-instance-profile', key: `${s.accountId}/${roleName.toLowerCase()}` }))
-      throw new UsageError(
-        `IAM instance profile ${roleName} exists in ${s.accountId} and was not made by iam2sso: rename or remove it`,
-      );
     const repository = flags.repo ?? plannedRepository(s.trustPolicy);
-    const replacement = planReplacement({
-      account: s,
-      partition,
+    const { request, role } = await readReplaceRequest(ports, db, s, {
       region: settings.region,
       repository,
       branch: flags.branch,
-      usedServices: usedServices(db, s),
-      providerExists: providers.some((arn) =>
-        arn.endsWith(`:oidc-provider/${GITHUB_OIDC_URL.replace('https://', '')}`),
-      ),
-      roleExists: !!role,
-      rolePolicy: role ? await iam.getRolePolicy(roleName, REPLACEMENT_POLICY_NAME) : null,
-      instanceProfile: profile,
     });
+    const ra =
+      s.recommendation === 'iam-roles-anywhere'
+        ? await rolesAnywhereReplacement({ ports, db, request, caBundle: flags.caBundle, apply: flags.apply, role })
+        : null;
+    const replacement = ra?.replacement ?? planReplacement(request);
     if (replacement.problems.length)
       throw new UsageError(`cannot replace ${userName}: ${replacement.problems.join('; ')}`);
-    const steps = pipelineSteps({
-      account: s,
-      roleArn: replacement.roleArn,
-      region: settings.region,
-      repository,
-      branch: flags.branch,
-    });
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     show(`${userName} (${s.accountId}): ${s.recommendation} (${s.reason})`);
     for (const n of replacement.notes) show(`note: ${n}`);
     if (replacement.policy) show(`policy of ${roleName}: ${replacement.policy}`);
     let run: string | null = null;
     if (flags.apply)
-      run = (await runIamChanges('replace', replacement.changes, { db, ports, flags, io, onPassword: () => undefined }))
-        .runId;
+      run = (
+        await runIamChanges('replace', ra?.first ?? replacement.changes, {
+          db,
+          ports,
+          flags,
+          io,
+          onPassword: () => undefined,
+          followUp: ra?.followUp,
+        })
+      ).runId;
     else {
       for (const c of replacement.changes) show(describeChange(c));
       if (replacement.changes.length) show('Not applied: run again with --apply to make these changes.');
     }
+    const steps = pipelineSteps({
+      account: s,
+      roleArn: replacement.roleArn,
+      region: settings.region,
+      repository,
+      branch: flags.branch,
+      rolesAnywhere: ra && !flags.dryRun ? await ra.arns() : undefined,
+    });
     if (flags.json)
       printJson(io, {
         user: userName,

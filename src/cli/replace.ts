@@ -17,6 +17,7 @@ export function registerReplace(program: Command, io: Io): void {
     .option('--plan <file>', 'plan file', 'migration-plan.yaml')
     .option('--repo <owner/repo>', 'GitHub repository the role trusts (default: the one in the plan)')
     .option('--branch <name>', 'branch the GitHub role trusts', 'main')
+    .option('--ca-bundle <file>', 'IAM Roles Anywhere: your CA certificate bundle (PEM) the trust anchor is made from')
     .option('--apply', 'make the changes (otherwise only show them)', false)
     .option('--auto-approve', 'make them without asking', false)
     .option('--rollback [run-id]', 'undo a replace run of this user (default: its latest)')

@@ -14,7 +14,7 @@ export type TrackRunSummary = {
   durationMs: number;
   other: Record<string, number>;
   skipped: { files: { file: string; problem: string }[]; records: { where: string; problem: string; count: number }[] };
-  unreachable: { accountId: string; error: string }[];
+  unreachable: { accountId: string; region?: string; error: string }[];
   notes: string[];
   state: string;
 };
@@ -173,7 +173,8 @@ export function printTrack(io: Io, report: TrackReport, run: TrackRunSummary, fo
   );
   for (const f of run.skipped.files) io.out(`  skipped file ${f.file}: ${f.problem}`);
   for (const r of run.skipped.records.slice(0, 20)) io.out(`  skipped ${r.count} × ${r.where}: ${r.problem}`);
-  for (const u of run.unreachable) io.out(`  account ${u.accountId} not read: ${u.error}`);
+  for (const u of run.unreachable)
+    io.out(`  account ${u.accountId}${u.region ? ` in ${u.region}` : ''} not read: ${u.error}`);
   if (report.unmatchedSso.length)
     io.out(
       `  ${report.unmatchedSso.length} SSO users match no person in the plan: ${report.unmatchedSso.slice(0, 5).join(', ')}`,

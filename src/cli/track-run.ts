@@ -118,7 +118,7 @@ export async function runTrack(flags: TrackFlags, io: Io): Promise<void> {
         eventsRead: read.events,
         apiCalls: summary.apiCalls,
         skipped: summary.skipped,
-        summary: { other: batch.other, unreachable: read.unreachable },
+        summary: { other: batch.other, unreachable: read.unreachable, regions: read.regions },
         report,
       },
       batch.entries,

@@ -34,7 +34,10 @@ export type SourceRead = {
   mode: 'add' | 'replace';
   skippedFiles: { file: string; problem: string }[];
   skippedRecords: { where: string; problem: string; count: number }[];
-  unreachable: { accountId: string; error: string }[];
+  /** With a region: that region of the account was not read; without: none of it. */
+  unreachable: { accountId: string; region?: string; error: string }[];
+  /** The regions read (LookupEvents is regional); null when the source holds every region (trail files, Athena). */
+  regions: string[] | null;
   notes: string[];
 };
 
@@ -79,6 +82,7 @@ function empty(mode: 'add' | 'replace'): SourceRead {
     skippedFiles: [],
     skippedRecords: [],
     unreachable: [],
+    regions: null,
     notes: [],
   };
 }
@@ -125,6 +129,7 @@ async function fromLookup(ctx: SourceContext): Promise<SourceRead> {
     cursors: read.cursors,
     skippedRecords: read.skipped,
     unreachable: read.unreachable,
+    regions,
   };
 }
 

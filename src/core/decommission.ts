@@ -15,7 +15,7 @@ import type {
 } from './decommission-types.js';
 import type { PlannedUser } from './plan-types.js';
 import type { IamChange, IamUserRef } from './reconcile/changes-iam.js';
-import { coverageGaps, describeDays, TRACK_TAIL_MS, type TrackWindow } from './track-coverage.js';
+import { describeDays, regionalCoverageGaps, TRACK_TAIL_MS, type TrackWindow } from './track-coverage.js';
 
 /** Settings from the `decommission:` section of iam2sso.yaml. */
 export type DecommissionSettings = {
@@ -126,17 +126,22 @@ function ssoBlockers(input: GateInput): Blocker[] {
 function trackBlocker(input: GateInput, entered: string): Blocker | null {
   if (input.tracked.length === 0)
     return { id: 'track.stale', message: `\`iam2sso track\` has never read CloudTrail: run it` };
-  const gaps = coverageGaps(
+  const { accountId } = input.user;
+  const missing = regionalCoverageGaps(
     input.tracked,
-    input.user.accountId,
+    accountId,
     Date.parse(entered),
     input.now.getTime() - TRACK_TAIL_MS,
   );
-  if (gaps.length === 0) return null;
-  const days = Math.ceil((input.now.getTime() - gaps[0].start) / DAY);
+  if (missing.length === 0) return null;
+  const days = Math.ceil((input.now.getTime() - Math.min(...missing.map((m) => m.gaps[0].start))) / DAY);
+  const where = missing.map(
+    (m) => `${accountId}${m.region ? ` in ${m.region}` : ''} for ${describeDays(m.gaps).join(', ')}`,
+  );
+  const regions = missing.flatMap((m) => (m.region ? [m.region] : []));
   return {
     id: 'track.gap',
-    message: `\`iam2sso track\` has not read CloudTrail of ${input.user.accountId} for ${describeDays(gaps).join(', ')} (watch window since ${entered.slice(0, 10)}): run \`iam2sso track --since ${days}d\``,
+    message: `\`iam2sso track\` has not read CloudTrail of ${where.join('; ')} (watch window since ${entered.slice(0, 10)}): run \`iam2sso track --since ${days}d${regions.length ? ` --regions ${regions.join(',')}` : ''}\``,
   };
 }
 

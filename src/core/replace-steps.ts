@@ -1,7 +1,7 @@
 /**
  * The exact change the owner of a service account makes in their pipeline once the replacement exists, per kind of
- * replacement, and the steps iam2sso prints but does not make (Roles Anywhere trust anchors and profiles, attaching
- * the instance profile to EC2 instances, key rotation). Sources: aws-actions/configure-aws-credentials README (role-to-assume, the
+ * replacement, and the steps iam2sso prints but does not make (attaching the instance profile to EC2 instances, key
+ * rotation). Sources: aws-actions/configure-aws-credentials README (role-to-assume, the
  * `id-token: write` permission), the IAM Roles Anywhere user guide (create-trust-anchor, create-profile,
  * aws_signing_helper credential-process), ECS task IAM roles (taskRoleArn), Lambda execution roles. Pure.
  */
@@ -14,6 +14,8 @@ export type StepInput = {
   region: string;
   repository: string | null;
   branch: string;
+  /** Roles Anywhere: the ARNs of the trust anchor and profile (null until made). */
+  rolesAnywhere?: { trustAnchorArn: string | null; profileArn: string | null };
 };
 
 /** The compute service a role-on-compute replacement trusts (EC2 unless the plan's trust policy names another). */
@@ -65,17 +67,21 @@ export function pipelineSteps(input: StepInput): string[] {
         ...retire,
       ];
     }
-    case 'iam-roles-anywhere':
+    case 'iam-roles-anywhere': {
+      const made = input.rolesAnywhere;
+      const anchor = made?.trustAnchorArn ?? 'TRUST_ANCHOR_ARN';
+      const profile = made?.profileArn ?? 'PROFILE_ARN';
       return [
-        'IAM Roles Anywhere is not made by iam2sso (its AWS SDK client is not part of iam2sso yet): run these with your CA certificate bundle:',
-        `    aws rolesanywhere create-trust-anchor --name ${s.userName}-ca --enabled \\`,
-        '      --source "sourceType=CERTIFICATE_BUNDLE,sourceData={x509CertificateData=$(cat ca.pem)}"',
-        `    aws rolesanywhere create-profile --name ${s.userName} --enabled --role-arns ${roleArn}`,
-        'On the CI host, in ~/.aws/config:',
+        ...(made?.trustAnchorArn && made.profileArn
+          ? []
+          : ['(the trust anchor and profile are made by `replace --apply --ca-bundle FILE`; their ARNs go below)']),
+        'On the host that runs the job, with a certificate (and its private key) that your CA issued to it, in ~/.aws/config:',
         '    [profile ci]',
-        `    credential_process = aws_signing_helper credential-process --certificate cert.pem --private-key key.pem --trust-anchor-arn TA_ARN --profile-arn PROFILE_ARN --role-arn ${roleArn}`,
+        `    credential_process = aws_signing_helper credential-process --certificate cert.pem --private-key key.pem --trust-anchor-arn ${anchor} --profile-arn ${profile} --role-arn ${roleArn}`,
+        'and run the job with AWS_PROFILE=ci (aws_signing_helper: the IAM Roles Anywhere credential helper).',
         ...retire,
       ];
+    }
     case 'keep-with-rotation':
       return [
         `Keep ${s.userName}, rotate its key and give it only what it uses (not made by iam2sso: the user is not iam2sso's):`,

@@ -3,12 +3,15 @@
  * plan's recommendation (src/core/service-accounts.ts) turned into an IAM role with the plan's trust policy
  * (GitHub Actions OIDC narrowed to a repository and branch, a compute service, or IAM Roles Anywhere) and the
  * user's policy as its inline policy, narrowed to the services CloudTrail saw its keys use when `track` has data,
- * and for EC2 the instance profile (of the role's name) that hands the role to an instance. Roles Anywhere trust
- * anchors and profiles and key rotation are printed, not made. Pure.
+ * and for EC2 the instance profile (of the role's name) that hands the role to an instance; for IAM Roles Anywhere
+ * a role that trusts the trust anchor (its anchor and profile: replace-rolesanywhere.ts). Key rotation is printed,
+ * not made. Pure.
  */
 
 import type { PlannedServiceAccount } from './plan-types.js';
 import type { OwnedIamChange } from './reconcile/changes-breakglass.js';
+import type { RolesAnywhereChange } from './reconcile/changes-rolesanywhere.js';
+import { rolesAnywhereTrustPolicy } from './replace-rolesanywhere.js';
 import { computeService } from './replace-steps.js';
 
 /** GitHub Actions' OIDC issuer and the audience aws-actions/configure-aws-credentials asks for. */
@@ -95,13 +98,15 @@ export type ReplaceRequest = {
   roleExists: boolean;
   /** Its inline policy of REPLACEMENT_POLICY_NAME, when it exists (null: none). */
   rolePolicy?: string | null;
+  /** Roles Anywhere only: the ARN of the trust anchor the role trusts (made before the role). */
+  trustAnchorArn?: string | null;
   /** EC2 only: the instance profile of the role's name with the roles in it (null: none; the tool's, else refused). */
   instanceProfile?: { roles: string[] } | null;
 };
 
 /** The replacement: its changes, the role's ARN, the policy it gets, and problems that stop it. */
 export type Replacement = {
-  changes: OwnedIamChange[];
+  changes: (OwnedIamChange | RolesAnywhereChange)[];
   roleArn: string | null;
   policy: string | null;
   problems: string[];
@@ -145,6 +150,13 @@ export function planReplacement(req: ReplaceRequest): Replacement {
         clientIds: [GITHUB_AUDIENCE],
         thumbprints: [GITHUB_THUMBPRINT],
       });
+  }
+  if (s.recommendation === 'iam-roles-anywhere') {
+    if (!req.trustAnchorArn) {
+      out.problems.push('the trust anchor the role trusts is not known');
+      return out;
+    }
+    trust = rolesAnywhereTrustPolicy(req.trustAnchorArn);
   }
   if (!trust) {
     out.problems.push('the plan gives no trust policy for this replacement');

@@ -1,11 +1,23 @@
 /**
  * Which days of a period `track` has read CloudTrail for, from the windows of its runs (each run reads from its
  * `since` to its `until`, except in the accounts it could not reach). A gap between runs, a run that skipped the
- * account, or a last run too long ago leaves days nobody looked at: use there would go unseen. Pure.
+ * account, or a last run too long ago leaves days nobody looked at: use there would go unseen. Access keys work in
+ * every region and LookupEvents answers for one region, so coverage is per account and region: every region a run
+ * in the window read must be read for the whole window. Pure.
  */
 
-/** The window one `track` run read, and the accounts it could not read. */
-export type TrackWindow = { since: string; until: string; unreachable: string[] };
+/**
+ * The window one `track` run read, and the accounts it could not read. `regions`: the regions it asked (LookupEvents
+ * is regional); absent or null for sources that hold every region (trail files, Athena) and for runs recorded
+ * before regions were. `unreachableRegions`: an account's regions that failed while its other regions were read.
+ */
+export type TrackWindow = {
+  since: string;
+  until: string;
+  unreachable: string[];
+  regions?: string[] | null;
+  unreachableRegions?: { accountId: string; region: string }[];
+};
 
 const DAY = 86_400_000;
 
@@ -48,4 +60,34 @@ export function describeDays(gaps: { start: number; end: number }[]): string[] {
     else ranges.push([first, lastDay]);
   }
   return ranges.map(([a, b]) => (a === b ? a : `${a} to ${b}`));
+}
+
+/** Whether a window read `region` of `accountId` (region null: a window that holds every region). */
+function reads(w: TrackWindow, accountId: string, region: string | null): boolean {
+  if (w.unreachable.includes(accountId)) return false;
+  if (region === null || !w.regions) return true;
+  return (
+    w.regions.includes(region) && !w.unreachableRegions?.some((u) => u.accountId === accountId && u.region === region)
+  );
+}
+
+/**
+ * The gaps of [from, to] per region of `accountId`: every region a window that overlaps the period read (or, when
+ * none names its regions, the account as a whole, region null). Only regions with gaps are returned, by name.
+ */
+export function regionalCoverageGaps(
+  windows: TrackWindow[],
+  accountId: string,
+  from: number,
+  to: number,
+): { region: string | null; gaps: { start: number; end: number }[] }[] {
+  const overlapping = windows.filter((w) => Date.parse(w.until) > from && Date.parse(w.since) < to);
+  const regions = [...new Set(overlapping.flatMap((w) => w.regions ?? []))].sort();
+  const out: { region: string | null; gaps: { start: number; end: number }[] }[] = [];
+  for (const region of regions.length ? regions : [null]) {
+    const covering = windows.filter((w) => reads(w, accountId, region)).map((w) => ({ ...w, unreachable: [] }));
+    const gaps = coverageGaps(covering, accountId, from, to);
+    if (gaps.length) out.push({ region, gaps });
+  }
+  return out;
 }

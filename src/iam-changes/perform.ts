@@ -4,10 +4,12 @@
  * never returned, so it never reaches the journal. Creates read first: a name the tool does not own is refused.
  */
 import { randomInt } from 'node:crypto';
-import type { Change } from '../core/reconcile/changes.js';
+import type { Change, ObjectRef } from '../core/reconcile/changes.js';
 import { isOwnedIamChange, oidcHost } from '../core/reconcile/changes-breakglass.js';
+import { isRolesAnywhereChange, rolesAnywhereDeleted } from '../core/reconcile/changes-rolesanywhere.js';
 import { NotManagedError } from '../core/reconcile/not-managed.js';
 import type { Performer } from '../reconcile/executor.js';
+import { performRolesAnywhere } from './perform-rolesanywhere.js';
 import type { IamChangePorts } from './ports.js';
 
 const ALPHABETS = ['ABCDEFGHJKLMNPQRSTUVWXYZ', 'abcdefghijkmnopqrstuvwxyz', '23456789', '!@#$%^&*()-_=+[]{}'];
@@ -28,11 +30,14 @@ export function makePassword(length = 32): string {
 export type IamPerformOptions = {
   /** Shows a new console password once (to the terminal); it is never stored or logged. */
   onPassword(userName: string, password: string): void;
+  /** The cloud id (ARN) recorded when the tool made an object (Roles Anywhere deletes act on it only). */
+  ownedObjectId?(ref: ObjectRef): string | null;
 };
 
 /** The performer over the ports. */
 export function iamPerformer(ports: IamChangePorts, options: IamPerformOptions): Performer {
-  const perform: Performer['perform'] = async (c) => {
+  const perform: Performer['perform'] = async (c, ids) => {
+    if (isRolesAnywhereChange(c)) return performRolesAnywhere(ports, c, ids);
     if (!isOwnedIamChange(c)) throw new Error(`${c.kind} is not an IAM, SNS or EventBridge change`);
     const { partition } = await ports.caller();
     if (c.kind.startsWith('sns.') || c.kind.startsWith('events.')) {
@@ -108,8 +113,14 @@ export function iamPerformer(ports: IamChangePorts, options: IamPerformOptions):
     }
   };
   return {
-    resolve: (c: Change) =>
-      isOwnedIamChange(c) ? { accountId: c.accountId } : `${c.kind} is not made by this command`,
+    resolve: (c: Change) => {
+      if (isRolesAnywhereChange(c)) {
+        const gone = rolesAnywhereDeleted(c);
+        const objectId = gone ? options.ownedObjectId?.(gone) : null;
+        return { accountId: c.accountId, region: c.region, ...(objectId ? { objectId } : {}) };
+      }
+      return isOwnedIamChange(c) ? { accountId: c.accountId } : `${c.kind} is not made by this command`;
+    },
     perform,
     limit: (_c, fn) => fn(),
     // IAM is eventually consistent and rate-limited per account: one change at a time is enough for a handful.

@@ -4,6 +4,8 @@
  * (src/aws/iam-writer.ts, src/aws/alarm-client.ts) and the dry-run wrapper implement them.
  */
 
+import type { RolesAnywherePort } from './rolesanywhere-port.js';
+
 /** An IAM user as these commands need it. */
 export type IamUserFacts = {
   arn: string;
@@ -71,10 +73,11 @@ export type AlarmPort = {
   removeTarget(rule: string, targetId: string): Promise<void>;
 };
 
-/** Reaches the ports of an account (and region, for the alarm services). */
+/** Reaches the ports of an account (and region, for the alarm services and Roles Anywhere). */
 export type IamChangePorts = {
   iam(accountId: string): Promise<IamWritePort>;
   alarms(accountId: string, region: string): Promise<AlarmPort>;
+  rolesAnywhere(accountId: string, region: string): Promise<RolesAnywherePort>;
   /** The partition of the caller (`aws`, `aws-cn`, `aws-us-gov`) and its account. */
   caller(): Promise<{ accountId: string; partition: string }>;
   close(): void;

@@ -7,6 +7,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { alarmClient, alarmClients } from '../aws/alarm-client.js';
 import { type AwsSettings, createBaseClients } from '../aws/clients.js';
 import { iamWriter } from '../aws/iam-writer.js';
+import { rolesAnywhereClient } from '../aws/rolesanywhere.js';
 import { accountIam } from '../verify/account-iam.js';
 import type { IamChangePorts } from './ports.js';
 
@@ -23,6 +24,11 @@ export function createIamChangePorts(settings: AwsSettings, assumeRole: string):
       const clients = alarmClients(settings, region, iam.config.credentials);
       opened.push(clients.sns, clients.events);
       return alarmClient(clients);
+    },
+    async rolesAnywhere(accountId, region) {
+      const iam = await reach.iamFor(accountId);
+      const { endpoint, maxAttempts, counter } = settings;
+      return rolesAnywhereClient({ region, credentials: iam.config.credentials, endpoint, maxAttempts, counter });
     },
     caller() {
       caller ??= base.sts.send(new GetCallerIdentityCommand({})).then((me) => ({

@@ -45,6 +45,16 @@ export function saveSnapshot(db: StateDb, facts: IamUserFacts, runId: string, ta
   ).run(facts.accountId, facts.userName, runId, takenAt, JSON.stringify(facts));
 }
 
+/** The run that took each snapshot (the first run of each delete), by user (`account/user`). */
+export function snapshotRuns(db: StateDb): { key: string; runId: string }[] {
+  const rows = db.prepare('SELECT account_id, user_name, run_id FROM decommission_snapshots').all() as {
+    account_id: string;
+    user_name: string;
+    run_id: string;
+  }[];
+  return rows.map((r) => ({ key: `${r.account_id}/${r.user_name}`, runId: r.run_id }));
+}
+
 /** The newest snapshot of a user, or null. */
 export function latestSnapshot(db: StateDb, accountId: string, userName: string): IamUserFacts | null {
   const row = db
@@ -92,7 +102,7 @@ export function legacyUsesByUser(db: StateDb): Map<string, LegacyUse[]> {
   return out;
 }
 
-/** The window each `track` run read (with the accounts it could not reach), and each person's first SSO use in them (by lower-case UPN). */
+/** The window each `track` run read (with its regions and the accounts and regions it could not reach), and each person's first SSO use in them (by lower-case UPN). */
 export function trackCoverage(db: StateDb): { windows: TrackWindow[]; firstSso: Map<string, string> } {
   const runs = db
     .prepare('SELECT window_since, window_until, summary_json FROM track_runs ORDER BY window_since')
@@ -101,12 +111,19 @@ export function trackCoverage(db: StateDb): { windows: TrackWindow[]; firstSso: 
     window_until: string;
     summary_json: string;
   }[];
-  const windows = runs.map((r) => {
-    const summary = JSON.parse(r.summary_json) as { unreachable?: { accountId: string }[] } | null;
+  const windows = runs.map((r): TrackWindow => {
+    const summary = JSON.parse(r.summary_json) as {
+      unreachable?: { accountId: string; region?: string }[];
+      regions?: string[] | null;
+    } | null;
+    // An unreachable entry with a region is that region only; without, the whole account (runs before regions too).
+    const failed = summary?.unreachable ?? [];
     return {
       since: r.window_since,
       until: r.window_until,
-      unreachable: (summary?.unreachable ?? []).map((u) => u.accountId),
+      unreachable: failed.filter((u) => !u.region).map((u) => u.accountId),
+      regions: summary?.regions ?? null,
+      unreachableRegions: failed.flatMap((u) => (u.region ? [{ accountId: u.accountId, region: u.region }] : [])),
     };
   });
   const rows = db

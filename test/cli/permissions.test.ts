@@ -72,6 +72,11 @@ function sdkActions(text: string): string[] {
     // A file that passes Tags on its creates needs the tagging action too.
     if (prefix && TAGGING_OF[action] && /\bTags:/.test(text)) actions.add(TAGGING_OF[action]);
   }
+  // A REST client sent by hand and signed with the SDK's signer: its `operation: 'X'` requests of `service: 'svc'`,
+  // and the service's TagResource when its creates carry tags.
+  const signed = /from '@smithy\/signature-v4'/.test(text) ? /service: '([\w-]+)'/.exec(text)?.[1] : undefined;
+  if (signed) for (const m of text.matchAll(/operation: '(\w+)'/g)) actions.add(`${signed}:${m[1]}`);
+  if (signed && /\btags: tagList\(/.test(text)) actions.add(`${signed}:TagResource`);
   return [...actions].sort();
 }
 
@@ -216,10 +221,16 @@ describe('least-privilege policies per command', () => {
     assert.ok(!actions(plan.management).some((a) => a.includes('Create')));
   });
 
-  it('replace writes only iam2sso- roles and instance profiles and the GitHub OIDC provider, passing only those roles', () => {
+  it('replace writes only iam2sso- roles and instance profiles, the GitHub OIDC provider and Roles Anywhere anchors and profiles', () => {
     const p = requiredPermissions(['replace'], { partition: 'aws-cn', roleName: 'R' });
     const write = p.management!.Statement.find((s) => s.Sid === 'Iam2ssoObjectWrite')!;
     assert.ok(write.Action.includes('iam:CreateRole') && write.Action.includes('iam:PassRole'));
+    // Roles Anywhere's creates take no resource (Service Authorization Reference), so its writes are on `*`.
+    const ra = p.management!.Statement.find((s) => s.Sid === 'Iam2ssoRolesAnywhereWrite')!;
+    assert.equal(ra.Resource, '*');
+    for (const a of ['CreateTrustAnchor', 'CreateProfile', 'DeleteTrustAnchor', 'DeleteProfile', 'TagResource'])
+      assert.ok(ra.Action.includes(`rolesanywhere:${a}`), a);
+    assert.ok(actions(p.member).includes('rolesanywhere:ListTrustAnchors'));
     assert.deepEqual(write.Resource, [
       'arn:aws-cn:iam::*:role/iam2sso-*',
       'arn:aws-cn:iam::*:instance-profile/iam2sso-*',

@@ -8,6 +8,7 @@ import {
   stageChanges,
 } from '../../src/core/decommission.js';
 import { rollbackChanges, stageAfterRunRollback } from '../../src/core/decommission-rollback.js';
+import { resumedDeleteSpans } from '../../src/core/decommission-span.js';
 import type { IamUserFacts, LegacyUse } from '../../src/core/decommission-types.js';
 import type { PlannedUser } from '../../src/core/plan-types.js';
 import { type Change, changeId, undoOf } from '../../src/core/reconcile/changes.js';
@@ -126,6 +127,61 @@ describe('the decommission stages', () => {
     const note = irreversibleNote(facts);
     for (const lost of ['user id', '1 access key(s)', 'service-specific credential', 'MFA device', 'password'])
       assert.ok(note.includes(lost), `${lost} in: ${note}`);
+  });
+
+  it('a delete killed and resumed is undone as one: both runs, newest first, whichever run is named', () => {
+    const all = deleteChanges(facts);
+    const cut = 3;
+    const journal = all.map((change, i) => ({ runId: i < cut ? 'delete-a' : 'delete-b', change }));
+    const order = ['keys-run', 'delete-a', 'delete-b', 'later'];
+    const snapshots = [{ key: '111111111111/ana', runId: 'delete-a' }];
+    for (const target of ['delete-a', 'delete-b'])
+      assert.deepEqual(
+        [...resumedDeleteSpans(journal, snapshots, order, target)],
+        [['111111111111/ana', ['delete-a', 'delete-b']]],
+      );
+    // An uninterrupted delete, and a run outside the delete, are single runs.
+    assert.deepEqual([...resumedDeleteSpans(journal, snapshots, order, 'keys-run')], []);
+    const whole = all.map((change) => ({ runId: 'delete-a', change }));
+    assert.deepEqual([...resumedDeleteSpans(whole, snapshots, order, 'delete-a')], []);
+    // A later delete (after a rollback, with its own snapshot) is not part of the first.
+    const again = [...journal, { runId: 'later', change: all[0] }];
+    const two = [...snapshots, { key: '111111111111/ana', runId: 'later' }];
+    assert.deepEqual([...resumedDeleteSpans(again, two, order, 'later')], []);
+    // Undone together: the user comes back with what the first run removed too.
+    const journaled = journal.map((j) => ({ change: j.change, undo: undoOf(j.change) as never }));
+    const fromB = rollbackChanges(facts, journaled.slice(cut), null).changes.map((c) => c.kind);
+    const both = rollbackChanges(facts, journaled, null).changes.map((c) => c.kind);
+    assert.equal(both[0], 'iam.user.create');
+    assert.ok(both.length > fromB.length, `${both} against ${fromB}`);
+    assert.deepEqual(
+      [...both].sort(),
+      [
+        'iam.group.add-user',
+        'iam.login-profile.create',
+        'iam.user-policy.attach',
+        'iam.user-policy.put',
+        'iam.user.create',
+      ].sort(),
+    );
+    assert.deepEqual(
+      stageAfterRunRollback(
+        { accountId: '111111111111', userName: 'ana', stage: 'deleted', enteredAt: 'x', runId: 'delete-b' },
+        facts,
+        all,
+        new Date('2026-01-01T00:00:00Z'),
+        'rb',
+      ),
+      {
+        record: {
+          accountId: '111111111111',
+          userName: 'ana',
+          stage: 'keys-deactivated',
+          enteredAt: '2026-01-01T00:00:00.000Z',
+          runId: 'rb',
+        },
+      },
+    );
   });
 
   it('rollback leaves alone what is already back (a key active again)', () => {
@@ -259,6 +315,57 @@ describe('the gates of delete', () => {
         { ...second, since: '2026-01-04T00:00:00Z', until: '2026-02-10T00:00:00Z' },
       ]),
       /for 2026-02-10 to 2026-02-13 /,
+    );
+  });
+
+  it('needs every region track reads covered for the whole window, naming the account, region and days missing', () => {
+    const message = (tracked: TrackWindow[]) =>
+      blockersFor('delete', {
+        user: person,
+        record: {
+          accountId: person.accountId,
+          userName: 'ana',
+          stage: 'keys-deactivated',
+          enteredAt: entered,
+          runId: 'r',
+        },
+        now: new Date('2026-02-15T00:00:00Z'),
+        settings: defaultDecommissionSettings(),
+        legacy: [],
+        tracked,
+        sso: { assigned: ['ReadOnly'], verifyProblems: [], firstSsoSignIn: '2025-12-01T00:00:00Z' },
+      })
+        .map((x) => `${x.id}: ${x.message}`)
+        .join('\n');
+    const both = ['us-east-1', 'eu-west-1'];
+    const early = {
+      since: '2025-12-15T00:00:00Z',
+      until: '2026-01-20T00:00:00Z',
+      unreachable: [],
+      regions: ['us-east-1'],
+    };
+    const late = { since: '2026-01-20T00:00:00Z', until: '2026-02-14T12:00:00Z', unreachable: [], regions: both };
+    // eu-west-1 was read only from 2026-01-20: a key used there before would have gone unseen.
+    assert.equal(
+      message([early, late]),
+      'track.gap: `iam2sso track` has not read CloudTrail of 111111111111 in eu-west-1 for 2026-01-01 to 2026-01-19 (watch window since 2026-01-01): run `iam2sso track --since 45d --regions eu-west-1`',
+    );
+    assert.equal(message([{ ...early, regions: both }, late]), '');
+    // A region that failed in one run is a gap for that region only.
+    const failed = { ...late, unreachableRegions: [{ accountId: '111111111111', region: 'us-east-1' }] };
+    assert.match(
+      message([{ ...early, regions: both }, failed]),
+      /of 111111111111 in us-east-1 for 2026-01-20 to 2026-02-13 /,
+    );
+    assert.doesNotMatch(message([{ ...early, regions: both }, failed]), /eu-west-1/);
+    // Trail files hold every region (regions: null), as do runs recorded before regions were.
+    assert.equal(message([{ ...early, regions: null }, late]), '');
+    assert.equal(
+      message([
+        { ...early, regions: undefined },
+        { ...late, regions: undefined },
+      ]),
+      '',
     );
   });
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PlannedServiceAccount } from '../../src/core/plan-types.js';
-import { undoOf } from '../../src/core/reconcile/changes.js';
-import { orderChanges } from '../../src/core/reconcile/order.js';
+import { changeId, createdObject, undoOf } from '../../src/core/reconcile/changes.js';
+import { dependenciesOf, orderChanges } from '../../src/core/reconcile/order.js';
 import { narrowToServices, plannedRepository, planReplacement, replacementRoleName } from '../../src/core/replace.js';
+import { planRolesAnywhere, rolesAnywhereName } from '../../src/core/replace-rolesanywhere.js';
 import { pipelineSteps } from '../../src/core/replace-steps.js';
 
 const POLICY = JSON.stringify({
@@ -113,6 +114,7 @@ describe('replace planning', () => {
     const r = planReplacement({
       ...REQ,
       account: account({ recommendation: 'iam-roles-anywhere', trustPolicy: '{}', policy: big }),
+      trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/x',
     });
     assert.match(r.problems[0], /inline limit/);
     assert.equal(replacementRoleName('a'.repeat(70)).length, 64);
@@ -173,5 +175,48 @@ describe('replace resumes a run that stopped half-way', () => {
     assert.ok(
       !planReplacement({ ...REQ, account: ecs }).changes.some((c) => c.kind.startsWith('iam.instance-profile')),
     );
+  });
+
+  it('gives a Roles Anywhere role a trust limited to its trust anchor, the profile after the role, undone profile first', () => {
+    const s = account({ userName: 'edge.agent@x', recommendation: 'iam-roles-anywhere', trustPolicy: '{}' });
+    assert.deepEqual(planReplacement({ ...REQ, account: s }).problems, [
+      'the trust anchor the role trusts is not known',
+    ]);
+    const anchorArn = 'arn:aws:rolesanywhere:eu-west-1:111111111111:trust-anchor/0f0f';
+    const role = planReplacement({ ...REQ, account: s, trustAnchorArn: anchorArn });
+    const trust = JSON.parse((role.changes[0] as { trustPolicy: string }).trustPolicy);
+    assert.deepEqual(trust.Statement[0].Condition, { ArnEquals: { 'aws:SourceArn': anchorArn } });
+    assert.equal(trust.Statement[0].Principal.Service, 'rolesanywhere.amazonaws.com');
+    const facts = {
+      accountId: '111111111111',
+      region: 'eu-west-1',
+      userName: s.userName,
+      roleArn: role.roleArn ?? '',
+      trustAnchorArn: null,
+      profile: null,
+      certificateBundle: null,
+    };
+    assert.match(planRolesAnywhere(facts).problems[0], /--ca-bundle FILE/);
+    const ra = planRolesAnywhere({ ...facts, certificateBundle: 'PEM' });
+    assert.equal(rolesAnywhereName(s.userName), 'iam2sso-edge-agent-x');
+    assert.deepEqual(
+      orderChanges([...role.changes, ...ra.changes]).map((c) => c.kind),
+      ['rolesanywhere.trust-anchor.create', 'iam.role.create', 'iam.role.put-policy', 'rolesanywhere.profile.create'],
+    );
+    // A profile whose role could not be made is not made either.
+    const all = [...role.changes, ...ra.changes];
+    const profile = all.find((c) => c.kind === 'rolesanywhere.profile.create')!;
+    assert.ok(dependenciesOf(all).get(changeId(profile))?.includes(changeId(role.changes[0])));
+    assert.deepEqual(createdObject(profile), {
+      kind: 'rolesanywhere-profile',
+      key: '111111111111/eu-west-1/iam2sso-edge-agent-x',
+    });
+    const undone = orderChanges(all.map((c) => undoOf(c)!)).map((c) => c.kind);
+    assert.deepEqual(undone.slice(0, 2).sort(), ['iam.role.delete-policy', 'rolesanywhere.profile.delete']);
+    assert.deepEqual(undone.slice(2), ['iam.role.delete', 'rolesanywhere.trust-anchor.delete']);
+    // Made already: nothing more, unless the profile names another role.
+    const made = { ...facts, trustAnchorArn: anchorArn, profile: { arn: 'p', roleArns: [role.roleArn ?? ''] } };
+    assert.deepEqual(planRolesAnywhere(made), { changes: [], problems: [] });
+    assert.equal(planRolesAnywhere({ ...made, profile: { arn: 'p', roleArns: ['other'] } }).problems.length, 1);
   });
 });

@@ -178,6 +178,13 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     // track reads the whole watch window (its windows, on the cloud's clock, must leave no day unread).
     const tracked = await track('32d');
     assert.equal(tracked.status, 0, tracked.stderr);
+    // Coverage is per account and region: the run records the regions it read.
+    const runs = new Database(w.statePath, { readonly: true });
+    const last = runs.prepare('SELECT summary_json FROM track_runs ORDER BY started_at DESC LIMIT 1').get() as {
+      summary_json: string;
+    };
+    runs.close();
+    assert.deepEqual(JSON.parse(last.summary_json).regions, [w.sandbox.info.region]);
     const r = await decom(['--stage', 'delete', '--users', names([people[1], noSso]), '--auto-approve', '--json']);
     assert.equal(r.status, 1, r.stderr);
     const [used, unproven] = r.json<{ users: Outcome[] }>().users;
@@ -232,14 +239,28 @@ describe('iam2sso decommission (end to end on the sandbox)', { skip: !hasAwsCli 
     assert.equal(stageOf(p), 'deleted');
   });
 
-  it('rollback recreates the deleted user from its snapshot and restores console access with a reset-required password', async () => {
+  it('rollback RUN of the killed delete undoes the run that resumed it too; then --rollback restores console access with a reset-required password', async () => {
     const p = people[0];
     const file = join(w.dir, 'passwords.txt');
+    const snapshots = new Database(w.statePath, { readonly: true });
+    const killed = (
+      snapshots
+        .prepare('SELECT run_id FROM decommission_snapshots WHERE account_id = ? AND user_name = ?')
+        .get(p.accountId, p.userName) as { run_id: string }
+    ).run_id;
+    snapshots.close();
+    const span = await w.run(['rollback', killed, '--state', w.statePath, '--auto-approve', '--password-file', file]);
+    assert.equal(span.status, 0, span.stderr);
+    assert.match(
+      span.stderr,
+      new RegExp(`${p.userName}: its delete spans runs ${killed}, decommission-\\S+ \\(resumed`),
+    );
+    assert.equal(stageOf(p), 'keys-deactivated', 'back to the stage before delete');
+    const got = await iam(['get-user'], p);
+    assert.equal(got.status, 0, got.stderr);
     const r = await decom(['--rollback', '--users', names([p]), '--auto-approve', '--password-file', file]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /cannot come back/);
-    const got = await iam(['get-user'], p);
-    assert.equal(got.status, 0, got.stderr);
     const groups = await iam(['list-groups-for-user'], p);
     const db = await openStateDb(w.statePath);
     const snap = latestSnapshot(db, p.accountId, p.userName)!;

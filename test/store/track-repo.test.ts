@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { computeTrack } from '../../src/core/track-status.js';
 import type { TimelineEntry } from '../../src/core/track-types.js';
 import { openStateDb } from '../../src/store/db.js';
+import { trackCoverage } from '../../src/store/decommission-repo.js';
 import { latestTrackStatuses, loadCursors, loadTimeline, saveTrackRun } from '../../src/store/track-repo.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iam2sso-track-repo-'));
@@ -78,5 +79,27 @@ describe('track repository', () => {
       ],
     );
     db.close();
+  });
+
+  it("reads each run's regions and unreachable accounts and regions back for the watch-window gate, old runs as every region", async () => {
+    const db = await openStateDb(join(dir, 'coverage.db'));
+    // A run recorded before regions were: its summary names accounts only.
+    saveTrackRun(db, { ...run('old', []), summary: { unreachable: [{ accountId: '1', error: 'x' }] } }, [], 'add', []);
+    const failed = [
+      { accountId: '2', region: 'eu-west-1', error: 'AccessDenied' },
+      { accountId: '3', error: 'AccessDenied' },
+    ];
+    const summary = { unreachable: failed, regions: ['us-east-1', 'eu-west-1'] };
+    saveTrackRun(db, { ...run('newer', []), summary }, [], 'add', []);
+    const windows = trackCoverage(db).windows.map(({ since: _s, until: _u, ...w }) => w);
+    db.close();
+    assert.deepEqual(windows, [
+      { unreachable: ['1'], regions: null, unreachableRegions: [] },
+      {
+        unreachable: ['3'],
+        regions: ['us-east-1', 'eu-west-1'],
+        unreachableRegions: [{ accountId: '2', region: 'eu-west-1' }],
+      },
+    ]);
   });
 });

@@ -258,10 +258,22 @@ describe('sandbox IAM roles, SAML providers and account aliases', () => {
       '--enabled',
       '--source',
       source,
+      '--tags',
+      'key=managed-by,value=iam2sso',
     ]);
     assert.equal(made.status, 0, made.stderr);
     const anchor = made.json<{ trustAnchor: { trustAnchorId: string; trustAnchorArn: string; createdAt: string } }>()
       .trustAnchor;
+    // TrustAnchorDetail carries no tags: ListTagsForResource answers them.
+    assert.equal('tags' in anchor, false);
+    const tags = await awsCli(sandbox, [
+      'rolesanywhere',
+      'list-tags-for-resource',
+      '--resource-arn',
+      anchor.trustAnchorArn,
+    ]);
+    assert.equal(tags.status, 0, tags.stderr);
+    assert.deepEqual(tags.json<{ tags: unknown }>().tags, [{ key: 'managed-by', value: 'iam2sso' }]);
     assert.match(
       anchor.trustAnchorArn,
       new RegExp(`^arn:aws:rolesanywhere:${sandbox.info.region}:${account}:trust-anchor/[0-9a-f-]{36}$`),

@@ -23,6 +23,7 @@ import {
   checkSource,
   checkTags,
   type RaProfile,
+  type RaTag,
   rolesAnywhereOf,
   type TrustAnchor,
   validation,
@@ -46,7 +47,7 @@ const stateOf = (ctx: AwsContext) => rolesAnywhereOf(ctx.world, ctx.caller.accou
 const arn = (ctx: AwsContext, kind: string, id: string) =>
   `arn:aws:rolesanywhere:${ctx.region}:${ctx.caller.accountId}:${kind}/${id}`;
 
-function createTrustAnchor(ctx: AwsContext, body: Body): { trustAnchor: TrustAnchor } {
+function createTrustAnchor(ctx: AwsContext, body: Body): { trustAnchor: Omit<TrustAnchor, 'tags'> } {
   const id = randomUUID();
   const now = ctx.world.clock.now();
   const anchor: TrustAnchor = {
@@ -60,13 +61,18 @@ function createTrustAnchor(ctx: AwsContext, body: Body): { trustAnchor: TrustAnc
     updatedAt: now,
   };
   stateOf(ctx).trustAnchors.set(id, anchor);
-  return { trustAnchor: anchor };
+  return { trustAnchor: detail(anchor) };
 }
 
-function createProfile(ctx: AwsContext, body: Body): { profile: RaProfile } {
+function createProfile(ctx: AwsContext, body: Body): { profile: Omit<RaProfile, 'tags'> } {
   const roles = body.roleArns;
-  if (!Array.isArray(roles) || roles.length > 50 || roles.some((r) => typeof r !== 'string' || !r.includes(':role/')))
-    throw validation('roleArns must be a list of at most 50 IAM role ARNs');
+  // RoleArnList: at most 250; RoleArn pattern `arn:aws(-[^:]+)?:iam(:.*){2}(:role.*)`.
+  if (
+    !Array.isArray(roles) ||
+    roles.length > 250 ||
+    roles.some((r) => typeof r !== 'string' || !/^arn:aws(-[^:]+)?:iam(:.*){2}(:role.*)$/.test(r))
+  )
+    throw validation('roleArns must be a list of at most 250 IAM role ARNs');
   const duration = body.durationSeconds ?? 3600;
   if (typeof duration !== 'number' || duration < 900 || duration > 43_200)
     throw validation('durationSeconds must be between 900 and 43200');
@@ -88,7 +94,24 @@ function createProfile(ctx: AwsContext, body: Body): { profile: RaProfile } {
     updatedAt: now,
   };
   stateOf(ctx).profiles.set(id, profile);
-  return { profile };
+  return { profile: detail(profile) };
+}
+
+/** The detail the model answers with: TrustAnchorDetail and ProfileDetail carry no tags (ListTagsForResource does). */
+function detail<T extends { tags: RaTag[] }>(item: T): Omit<T, 'tags'> {
+  const { tags: _tags, ...rest } = item;
+  return rest;
+}
+
+/** ListTagsForResource (GET /ListTagsForResource?resourceArn=ARN): `{tags}` of a trust anchor or profile. */
+function listTags(ctx: AwsContext, query: URLSearchParams): { tags: RaTag[] } {
+  const target = query.get('resourceArn') ?? '';
+  const state = stateOf(ctx);
+  const item = [...state.trustAnchors.values(), ...state.profiles.values()].find(
+    (i) => ('trustAnchorArn' in i ? i.trustAnchorArn : i.profileArn) === target,
+  );
+  if (!item) throw notFound();
+  return { tags: item.tags };
 }
 
 function found<T>(map: Map<string, T>, id: string, remove: boolean): T {
@@ -100,39 +123,40 @@ function found<T>(map: Map<string, T>, id: string, remove: boolean): T {
 
 /** The operation of a method and path, with the id a path names. */
 function route(method: string, path: string): { op: Operation; id: string } | null {
-  const [, collection, id = ''] = /^\/([a-z]+)(?:\/([^/]+))?$/.exec(path) ?? [];
+  const [, collection, id = ''] = /^\/([a-zA-Z]+)(?:\/([^/]+))?$/.exec(path) ?? [];
   const table: Record<string, Operation> = {
     'POST trustanchors': { action: 'CreateTrustAnchor', run: (ctx, body) => createTrustAnchor(ctx, body) },
     'GET trustanchors': {
       action: 'ListTrustAnchors',
       run: (ctx, _b, _id, q) => {
         const p = page([...stateOf(ctx).trustAnchors.values()], q);
-        return { trustAnchors: p.items, nextToken: p.nextToken };
+        return { trustAnchors: p.items.map(detail), nextToken: p.nextToken };
       },
     },
     'GET trustanchor': {
       action: 'GetTrustAnchor',
-      run: (ctx, _b, key) => ({ trustAnchor: found(stateOf(ctx).trustAnchors, key, false) }),
+      run: (ctx, _b, key) => ({ trustAnchor: detail(found(stateOf(ctx).trustAnchors, key, false)) }),
     },
     'DELETE trustanchor': {
       action: 'DeleteTrustAnchor',
-      run: (ctx, _b, key) => ({ trustAnchor: found(stateOf(ctx).trustAnchors, key, true) }),
+      run: (ctx, _b, key) => ({ trustAnchor: detail(found(stateOf(ctx).trustAnchors, key, true)) }),
     },
     'POST profiles': { action: 'CreateProfile', run: (ctx, body) => createProfile(ctx, body) },
     'GET profiles': {
       action: 'ListProfiles',
       run: (ctx, _b, _id, q) => {
         const p = page([...stateOf(ctx).profiles.values()], q);
-        return { profiles: p.items, nextToken: p.nextToken };
+        return { profiles: p.items.map(detail), nextToken: p.nextToken };
       },
     },
     'GET profile': {
       action: 'GetProfile',
-      run: (ctx, _b, key) => ({ profile: found(stateOf(ctx).profiles, key, false) }),
+      run: (ctx, _b, key) => ({ profile: detail(found(stateOf(ctx).profiles, key, false)) }),
     },
+    'GET ListTagsForResource': { action: 'ListTagsForResource', run: (ctx, _b, _id, q) => listTags(ctx, q) },
     'DELETE profile': {
       action: 'DeleteProfile',
-      run: (ctx, _b, key) => ({ profile: found(stateOf(ctx).profiles, key, true) }),
+      run: (ctx, _b, key) => ({ profile: detail(found(stateOf(ctx).profiles, key, true)) }),
     },
   };
   const op = collection ? table[`${method} ${collection}`] : undefined;

@@ -3,7 +3,7 @@
  * Source: the service model the AWS CLI v2 ships (botocore/data/rolesanywhere/2018-05-10/service-2.json):
  * names `^[ a-zA-Z0-9-_]*$` of 1-255 characters; a trust anchor's `source` of type AWS_ACM_PCA (sourceData.acmPcaArn),
  * CERTIFICATE_BUNDLE or SELF_SIGNED_REPOSITORY (sourceData.x509CertificateData, PEM); a profile's roleArns (at most
- * 50) and durationSeconds 900-43200 (default 3600); ids are UUIDs; ARNs
+ * 250) and durationSeconds 900-43200 (default 3600); ids are UUIDs; ARNs
  * `arn:aws:rolesanywhere:REGION:ACCOUNT:trust-anchor/ID` and `...:profile/ID`.
  */
 import { AwsError } from '../errors.js';
@@ -85,7 +85,8 @@ export function checkSource(value: unknown): TrustAnchor['source'] {
     return { sourceType: type, sourceData: { acmPcaArn: data.acmPcaArn } };
   }
   const pem = data.x509CertificateData;
-  if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----'))
+  // SourceDataX509CertificateDataString: 1-16000 characters.
+  if (typeof pem !== 'string' || pem.length > 16_000 || !pem.includes('-----BEGIN CERTIFICATE-----'))
     throw validation('source.sourceData.x509CertificateData must be a PEM-encoded certificate');
   return { sourceType: type, sourceData: { x509CertificateData: pem } };
 }
@@ -93,9 +94,13 @@ export function checkSource(value: unknown): TrustAnchor['source'] {
 /** Tags, or ValidationException. */
 export function checkTags(value: unknown): RaTag[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.length > 50) throw validation('tags must be a list of at most 50');
+  // TagList: at most 200; TagKey 1-128 and TagValue 0-256 of `[ a-zA-Z0-9_.:/=+@-]*`.
+  if (!Array.isArray(value) || value.length > 200) throw validation('tags must be a list of at most 200');
   return value.map((t: { key?: unknown; value?: unknown }) => {
     if (typeof t.key !== 'string' || typeof t.value !== 'string') throw validation('each tag needs a key and a value');
+    const ok = /^[ a-zA-Z0-9_.:/=+@-]*$/;
+    if (t.key.length < 1 || t.key.length > 128 || t.value.length > 256 || !ok.test(t.key) || !ok.test(t.value))
+      throw validation('a tag key is 1-128 and a value 0-256 characters of letters, digits, spaces and _.:/=+@-');
     return { key: t.key, value: t.value };
   });
 }
