@@ -15,6 +15,7 @@ import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
 import { withDirectSaml } from '../core/plan-direct-saml.js';
 import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
+import { withOutsideIdentityCenter } from '../core/plan-outside-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
 import type { MigrationPlan } from '../core/plan-types.js';
 import { createPolicyCompiler } from '../core/policy/compile.js';
@@ -43,6 +44,8 @@ export type PlanFlags = AwsOptions & {
   directoryLookup: boolean;
   /** Bring the Identity Center already in use into the plan (reads Identity Center and Entra). */
   adoptExisting?: boolean;
+  /** Account ids kept outside Identity Center (direct SAML federation instead). */
+  outsideIdentityCenter?: string[];
 };
 export type ExportFlags = {
   format: string;
@@ -118,14 +121,17 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const brought = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
-    snapshot,
-    entra: directSamlEntra,
-    settings,
-    compiler,
-    managedDocuments: awsManagedDocuments,
-    previous,
-  });
+  const brought = withOutsideIdentityCenter(
+    withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
+      snapshot,
+      entra: directSamlEntra,
+      settings,
+      compiler,
+      managedDocuments: awsManagedDocuments,
+      previous,
+    }),
+    { accounts: flags.outsideIdentityCenter ?? [], previous, snapshot, entra: directSamlEntra },
+  );
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   // The privileged groups of `entra harden --pim`: proposed from the permission sets, kept as the reviewer edits them.
   plan.privilegedAccess = previous?.privilegedAccess ?? privilegedGroups(plan).settings;

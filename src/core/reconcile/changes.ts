@@ -56,6 +56,17 @@ import {
   orgOwnerCheck,
   undoOfOrg,
 } from './changes-org.js';
+import {
+  describeSamlKeepChange,
+  isSamlKeepChange,
+  type SamlKeepChange,
+  type SamlKeepObjectKind,
+  samlKeepChangeId,
+  samlKeepCreated,
+  samlKeepDeleted,
+  samlKeepOwnerCheck,
+  samlKeepUndo,
+} from './changes-saml-keep.js';
 import { describeScimChange, isScimChange, type ScimChange, scimChangeId } from './changes-scim.js';
 import {
   describeSyncChange,
@@ -83,7 +94,8 @@ export type ObjectKind =
   | 'entra-app'
   | 'entra-app-assignment'
   | 'entra-app-user-assignment'
-  | 'scp';
+  | 'scp'
+  | SamlKeepObjectKind;
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -129,7 +141,8 @@ export type Change =
   | EntraSetupChange
   | AdoptChange
   | OrgChange
-  | ScimChange;
+  | ScimChange
+  | SamlKeepChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -151,6 +164,7 @@ export function changeId(c: Change): string {
   if (isAdoptChange(c)) return adoptChangeId(c);
   if (isOrgChange(c)) return orgChangeId(c);
   if (isScimChange(c)) return scimChangeId(c);
+  if (isSamlKeepChange(c)) return samlKeepChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -190,6 +204,7 @@ export function createdObject(c: Change): ObjectRef | null {
   if (isHardenChange(c)) return hardenCreated(c);
   if (isEntraSetupChange(c)) return entraSetupCreated(c);
   if (isOrgChange(c)) return orgCreatedObject(c);
+  if (isSamlKeepChange(c)) return samlKeepCreated(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -215,6 +230,7 @@ export function deletedObject(c: Change): ObjectRef | null {
   if (isEntraSetupChange(c)) return entraSetupDeleted(c);
   if (isAdoptChange(c)) return releasedObject(c);
   if (isOrgChange(c)) return orgDeletedObject(c);
+  if (isSamlKeepChange(c)) return samlKeepDeleted(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -246,6 +262,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   if (isOrgChange(c)) return orgOwnerCheck(c);
   if (isScimChange(c)) return null;
+  if (isSamlKeepChange(c)) return samlKeepOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -284,6 +301,7 @@ export function undoOf(c: Change): Change | null {
   if (isAdoptChange(c)) return undoOfAdopt(c);
   if (isOrgChange(c)) return undoOfOrg(c);
   if (isScimChange(c)) return null;
+  if (isSamlKeepChange(c)) return samlKeepUndo(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -381,6 +399,7 @@ export function describeChange(c: Change): string {
   if (isAdoptChange(c)) return describeAdopt(c);
   if (isOrgChange(c)) return describeOrgChange(c);
   if (isScimChange(c)) return describeScimChange(c);
+  if (isSamlKeepChange(c)) return describeSamlKeepChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')
