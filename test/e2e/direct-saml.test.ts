@@ -1,16 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
 import { directSamlUses } from '../../src/store/direct-saml-repo.js';
+import { listRuns } from '../../src/store/runs-repo.js';
 import { cliJson } from '../apply/kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -23,6 +25,25 @@ async function entraAssertion(sandbox: RunningSandbox, appId: string, upn: strin
   const body = (await res.json()) as { samlResponse?: string; message?: string };
   assert.equal(res.status, 200, body.message);
   return body.samlResponse as string;
+}
+
+/** The AWS CLI in `account`: the management account's own credentials, else its OrganizationAccountAccessRole. */
+async function cliIn(sandbox: RunningSandbox, account: string, args: string[]) {
+  if (account === sandbox.manifest.managementAccountId) return awsCli(sandbox, args);
+  const sts = new STSClient(sdkConfig(sandbox));
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+      RoleSessionName: 'saml-keep-check',
+    }),
+  );
+  sts.destroy();
+  const c = assumed.Credentials!;
+  return awsCli(sandbox, args, {
+    accessKeyId: c.AccessKeyId!,
+    secretAccessKey: c.SecretAccessKey!,
+    sessionToken: c.SessionToken!,
+  });
 }
 
 /** AssumeRoleWithSAML through the SDK (unsigned: it sends no credentials); the error name, or 'ok'. */
@@ -300,5 +321,134 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     const last = sandbox.world.account(account).trail.events.at(-1)!.record;
     assert.equal(last.eventName, 'AssumeRoleWithSAML');
     assert.equal(last.errorCode, 'ExpiredTokenException');
+  });
+
+  it('an account kept outside Identity Center: plan adopts its federation, apply makes the app, provider, role, app role and group assignment of another, a group member signs in through them, a re-apply changes nothing, rollback removes only what apply made', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const kept = truth.accounts[1];
+    // Every member account is federated already: the management account is the one without federation.
+    const fresh = sandbox.manifest.accounts.find((a) => !truth.accounts.some((t) => t.accountId === a.id))!.id;
+    const state = join(dir, 'state.db');
+    const out = join(dir, 'outside.yaml');
+    const planned = await runIam2sso(
+      ['plan', '--state', state, '--out', out, '--outside-identity-center', kept.accountId, '--json'],
+      env,
+    );
+    assert.equal(planned.status, 0, planned.stderr);
+    const plan = planned.json<MigrationPlan>();
+    const entry = plan.outsideIdentityCenter!.find((o) => o.accountId === kept.accountId)!;
+    const keptApp = truth.apps.find((a) => a.accountId === kept.accountId)!;
+    assert.deepEqual(
+      { app: entry.app, provider: entry.provider, adopt: entry.adopt },
+      { app: keptApp.displayName, provider: kept.provider.split('/').pop(), adopt: true },
+    );
+    const admin = entry.roles.find((r) => r.name === 'Entra-Admin')!;
+    assert.deepEqual(admin.policies, ['arn:aws:iam::aws:policy/AdministratorAccess']);
+    assert.deepEqual(
+      admin.groups,
+      keptApp.roles.find((r) => r.roleName === 'Entra-Admin')!.groups.map((g) => g.displayName),
+    );
+    // No Identity Center access is planned there any more.
+    assert.ok(!plan.groups.some((g) => g.assignments.some((a) => a.accountId === kept.accountId)));
+    assert.ok(!(plan.directSaml ?? []).some((d) => d.accountId === kept.accountId));
+
+    // The plan file is the truth: Identity Center left out, and a role made from scratch in an account without any.
+    const readOnly = keptApp.roles.find((r) => r.roleName === 'Entra-ReadOnly')!.groups[0];
+    const doc = parseYaml(readFileSync(out, 'utf8'));
+    Object.assign(doc, { permissionSets: [], groups: [], users: [], serviceAccounts: [], directSaml: [] });
+    doc.outsideIdentityCenter.push({
+      accountId: fresh,
+      app: `AWS ${fresh}`,
+      provider: 'EntraID',
+      roles: [
+        { name: 'Entra-Deploy', policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], groups: [readOnly.displayName] },
+      ],
+    });
+    writeFileSync(out, toYaml(doc));
+    sandbox.world.entra!.instantiateDelayMs = 0;
+    const apply = ['apply', '--plan', out, '--state', state, '--auto-approve', '--json', '--no-progress'];
+    const first = await runIam2sso(apply, env);
+    assert.equal(first.status, 0, first.stderr);
+    const report = first.json<{ created: string[]; adopted: string[]; failed: unknown[] }>();
+    assert.deepEqual(report.failed, []);
+    assert.equal(report.adopted.length, 2 + entry.roles.length, report.adopted.join('\n'));
+    assert.ok(
+      report.created.includes(`IAM SAML provider EntraID in ${fresh} (metadata of 'AWS ${fresh}')`),
+      report.created.join('\n'),
+    );
+
+    const providerArn = `arn:aws:iam::${fresh}:saml-provider/EntraID`;
+    const roleArn = `arn:aws:iam::${fresh}:role/Entra-Deploy`;
+    const providers = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
+      await cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
+    );
+    assert.deepEqual(
+      providers.SAMLProviderList.map((p) => p.Arn),
+      [providerArn],
+    );
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(
+      await cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']),
+    );
+    assert.deepEqual((role.Role.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement, [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithSAML',
+        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+      },
+    ]);
+    const attached = cliJson<{ AttachedPolicies: { PolicyArn: string }[] }>(
+      await cliIn(sandbox, fresh, ['iam', 'list-attached-role-policies', '--role-name', 'Entra-Deploy']),
+    );
+    assert.deepEqual(
+      attached.AttachedPolicies.map((p) => p.PolicyArn),
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    );
+    // In Entra: the app role carries `roleArn,providerArn` and the group holds it; a member signs in to AWS with it.
+    const sp = [...sandbox.world.entra!.servicePrincipals.values()].find(
+      (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
+    )!;
+    const appRole = sp.appRoles.find((r) => r.value === `${roleArn},${providerArn}`)!;
+    assert.ok(appRole);
+    assert.deepEqual(
+      sp.appRoleAssignedTo.map((a) => [a.principalId, a.appRoleId]),
+      [[readOnly.id, appRole.id]],
+    );
+    const member = readOnly.members[0];
+    assert.equal(
+      await assumeWithSaml(sandbox, await entraAssertion(sandbox, sp.appId, member), roleArn, providerArn),
+      'ok',
+    );
+
+    const again = await runIam2sso(apply, env);
+    assert.equal(again.status, 0, again.stderr);
+    const second = again.json<{ created: string[]; updated: string[]; deleted: string[]; adopted: string[] }>();
+    assert.deepEqual([second.created, second.updated, second.deleted, second.adopted], [[], [], [], []]);
+
+    const db = await openStateDb(state);
+    const runId = listRuns(db).find((r) => r.command === 'apply')!.runId;
+    db.close();
+    const rolled = await runIam2sso(['rollback', runId, '--state', state, '--auto-approve', '--json'], env);
+    assert.equal(rolled.status, 0, rolled.stderr);
+    const after = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
+      await cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
+    );
+    assert.deepEqual(after.SAMLProviderList, []);
+    const gone = await cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']);
+    assert.match(gone.stderr, /NoSuchEntity/);
+    assert.ok(
+      ![...sandbox.world.entra!.servicePrincipals.values()].some(
+        (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
+      ),
+    );
+    // The adopted federation is left as it was.
+    const keptProviders = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
+      await cliIn(sandbox, kept.accountId, ['iam', 'list-saml-providers']),
+    );
+    assert.deepEqual(
+      keptProviders.SAMLProviderList.map((p) => p.Arn),
+      [kept.provider],
+    );
+    assert.equal((await cliIn(sandbox, kept.accountId, ['iam', 'get-role', '--role-name', 'Entra-Admin'])).status, 0);
   });
 });
