@@ -123,13 +123,14 @@ export function diffSamlKeepAccount(
   origin: OriginOf,
 ): { changes: (SamlKeepChange | AdoptChange)[]; skipped: SamlKeepSkip[] } {
   const ctx: Ctx = { changes: [], skipped: [], origin };
+  const result = () => ({ changes: ctx.changes, skipped: ctx.skipped });
   const { accountId, app } = entry;
   if (live.unreadable) return { changes: [], skipped: [{ item: `account ${accountId}`, reason: live.unreadable }] };
   if (!live.app) {
     ctx.changes.push({ kind: 'saml.keep.app.create', accountId, app, templateId: AWS_SINGLE_ACCOUNT_TEMPLATE_ID });
     ctx.changes.push({ kind: 'saml.keep.app.configure', accountId, app });
   } else {
-    if (!own(ctx, samlAppRef(app), { id: live.app.id, label: `Entra app '${app}'` }, entry.adopt)) return ctx;
+    if (!own(ctx, samlAppRef(app), { id: live.app.id, label: `Entra app '${app}'` }, entry.adopt)) return result();
     if (!live.app.configured) ctx.changes.push({ kind: 'saml.keep.app.configure', accountId, app });
   }
   const metadata = live.app?.configured ? live.app.metadata : null;
@@ -138,7 +139,7 @@ export function diffSamlKeepAccount(
   } else {
     const ref = samlProviderRef(accountId, entry.provider);
     const label = `IAM SAML provider ${entry.provider} in ${accountId}`;
-    if (!own(ctx, ref, { id: live.provider.arn, label }, entry.adopt)) return ctx;
+    if (!own(ctx, ref, { id: live.provider.arn, label }, entry.adopt)) return result();
     const rotated =
       metadata !== null &&
       metadataCertificates(metadata).join() !== metadataCertificates(live.provider.metadata).join();
@@ -153,5 +154,5 @@ export function diffSamlKeepAccount(
   }
   diffRoles(ctx, entry, live);
   diffAppRoles(ctx, entry, live);
-  return ctx;
+  return result();
 }
