@@ -3,6 +3,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListSAMLProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
@@ -27,9 +33,8 @@ async function entraAssertion(sandbox: RunningSandbox, appId: string, upn: strin
   return body.samlResponse as string;
 }
 
-/** The AWS CLI in `account`: the management account's own credentials, else its OrganizationAccountAccessRole. */
-async function cliIn(sandbox: RunningSandbox, account: string, args: string[]) {
-  if (account === sandbox.manifest.managementAccountId) return awsCli(sandbox, args);
+/** Credentials in a member account through its OrganizationAccountAccessRole. */
+async function memberCredentials(sandbox: RunningSandbox, account: string) {
   const sts = new STSClient(sdkConfig(sandbox));
   const assumed = await sts.send(
     new AssumeRoleCommand({
@@ -39,11 +44,19 @@ async function cliIn(sandbox: RunningSandbox, account: string, args: string[]) {
   );
   sts.destroy();
   const c = assumed.Credentials!;
-  return awsCli(sandbox, args, {
-    accessKeyId: c.AccessKeyId!,
-    secretAccessKey: c.SecretAccessKey!,
-    sessionToken: c.SessionToken!,
-  });
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
+/** The AWS CLI in `account`: the management account's own credentials, else its OrganizationAccountAccessRole. */
+async function cliIn(sandbox: RunningSandbox, account: string, args: string[]) {
+  if (account === sandbox.manifest.managementAccountId) return awsCli(sandbox, args);
+  return awsCli(sandbox, args, await memberCredentials(sandbox, account));
+}
+
+/** The SDK's IAM client in `account` (as cliIn reaches it), for checks the AWS CLI would only make slower. */
+async function iamIn(sandbox: RunningSandbox, account: string): Promise<IAMClient> {
+  if (account === sandbox.manifest.managementAccountId) return new IAMClient(sdkConfig(sandbox));
+  return new IAMClient({ ...sdkConfig(sandbox), credentials: await memberCredentials(sandbox, account) });
 }
 
 /** AssumeRoleWithSAML through the SDK (unsigned: it sends no credentials); the error name, or 'ok'. */
@@ -397,11 +410,10 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
         Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
       },
     ]);
-    const attached = cliJson<{ AttachedPolicies: { PolicyArn: string }[] }>(
-      await cliIn(sandbox, fresh, ['iam', 'list-attached-role-policies', '--role-name', 'Entra-Deploy']),
-    );
+    const freshIam = await iamIn(sandbox, fresh);
+    const attached = await freshIam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'Entra-Deploy' }));
     assert.deepEqual(
-      attached.AttachedPolicies.map((p) => p.PolicyArn),
+      attached.AttachedPolicies?.map((p) => p.PolicyArn),
       ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
     );
     // In Entra: the app role carries `roleArn,providerArn` and the group holds it; a member signs in to AWS with it.
@@ -430,25 +442,25 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     db.close();
     const rolled = await runIam2sso(['rollback', runId, '--state', state, '--auto-approve', '--json'], env);
     assert.equal(rolled.status, 0, rolled.stderr);
-    const after = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
-      await cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
-    );
+    const after = await freshIam.send(new ListSAMLProvidersCommand({}));
     assert.deepEqual(after.SAMLProviderList, []);
-    const gone = await cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']);
-    assert.match(gone.stderr, /NoSuchEntity/);
+    const gone = await freshIam.send(new GetRoleCommand({ RoleName: 'Entra-Deploy' })).catch((e: Error) => e.name);
+    assert.equal(gone, 'NoSuchEntityException');
+    freshIam.destroy();
     assert.ok(
       ![...sandbox.world.entra!.servicePrincipals.values()].some(
         (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
       ),
     );
     // The adopted federation is left as it was.
-    const keptProviders = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
-      await cliIn(sandbox, kept.accountId, ['iam', 'list-saml-providers']),
-    );
+    const keptIam = await iamIn(sandbox, kept.accountId);
+    const keptProviders = await keptIam.send(new ListSAMLProvidersCommand({}));
     assert.deepEqual(
-      keptProviders.SAMLProviderList.map((p) => p.Arn),
+      keptProviders.SAMLProviderList?.map((p) => p.Arn),
       [kept.provider],
     );
-    assert.equal((await cliIn(sandbox, kept.accountId, ['iam', 'get-role', '--role-name', 'Entra-Admin'])).status, 0);
+    const keptRole = await keptIam.send(new GetRoleCommand({ RoleName: 'Entra-Admin' }));
+    keptIam.destroy();
+    assert.equal(keptRole.Role?.RoleName, 'Entra-Admin');
   });
 });
