@@ -8,7 +8,13 @@
  */
 import { type DirectSamlEntra, isIdentityCenterProvider, recognizeDirectSaml, roleOfArn } from './direct-saml.js';
 import type { AccountSnapshot, AuditSnapshot } from './model.js';
-import type { MigrationPlan, PlannedOutsideAccount, PlannedOutsideRole, PlanProblem } from './plan-types.js';
+import type {
+  MigrationPlan,
+  PlannedOutsideAccount,
+  PlannedOutsideRole,
+  PlannedUser,
+  PlanProblem,
+} from './plan-types.js';
 
 /** The default SAML provider name for an account that has none yet. */
 export const DEFAULT_SAML_PROVIDER = 'EntraID';
@@ -101,11 +107,42 @@ export function withOutsideIdentityCenter(
   const outside = [...kept, ...added];
   const ids = new Set(outside.map((o) => o.accountId));
   const directSaml = (plan.directSaml ?? []).filter((d) => !ids.has(d.accountId));
+  const groups = plan.groups.map((g) => ({ ...g, assignments: g.assignments.filter((a) => !ids.has(a.accountId)) }));
   return {
     ...plan,
-    groups: plan.groups.map((g) => ({ ...g, assignments: g.assignments.filter((a) => !ids.has(a.accountId)) })),
+    ...withoutUnused(plan, { groups, directSaml }),
+    users: plan.users.map((u) => (ids.has(u.accountId) && u.permissionSets.length > 0 ? outsideUser(u) : u)),
     ...(plan.directSaml ? { directSaml } : {}),
     problems: [...plan.problems, ...problems],
     outsideIdentityCenter: outside,
+  };
+}
+
+/** A user of an account kept outside Identity Center: no permission set there; the groups reach it by SAML roles. */
+function outsideUser(u: PlannedUser): PlannedUser {
+  const note = `account ${u.accountId} stays outside Identity Center: ${u.permissionSets.join(', ')} there come through the roles of outsideIdentityCenter, for the same groups`;
+  return { ...u, permissionSets: [], notes: [...u.notes, note] };
+}
+
+/**
+ * The permission sets and groups that only replaced direct SAML roles of the accounts now kept outside Identity
+ * Center, left out: nothing assigns them and nobody is planned into them.
+ */
+function withoutUnused(
+  plan: MigrationPlan,
+  kept: { groups: MigrationPlan['groups']; directSaml: NonNullable<MigrationPlan['directSaml']> },
+): Pick<MigrationPlan, 'groups' | 'permissionSets'> {
+  const dropped = (plan.directSaml ?? []).filter((d) => !kept.directSaml.includes(d));
+  const setsInUse = new Set([
+    ...kept.groups.flatMap((g) => g.assignments.map((a) => a.permissionSet)),
+    ...plan.users.flatMap((u) => u.permissionSets),
+    ...kept.directSaml.flatMap((d) => d.permissionSets),
+  ]);
+  const groupsInUse = new Set([...plan.users.flatMap((u) => u.groups), ...kept.directSaml.flatMap((d) => d.groups)]);
+  const droppedSets = new Set(dropped.flatMap((d) => d.permissionSets).filter((n) => !setsInUse.has(n)));
+  const droppedGroups = new Set(dropped.flatMap((d) => d.groups).filter((n) => !groupsInUse.has(n)));
+  return {
+    permissionSets: plan.permissionSets.filter((p) => !droppedSets.has(p.name)),
+    groups: kept.groups.filter((g) => !(droppedGroups.has(g.name) && g.assignments.length === 0)),
   };
 }

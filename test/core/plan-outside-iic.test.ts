@@ -92,7 +92,21 @@ function plan(): MigrationPlan {
         assignments: [{ accountId: PLAIN, permissionSet: 'Deploy' }],
       },
     ],
-    users: [],
+    users: [
+      {
+        accountId: PLAIN,
+        userName: 'ana',
+        category: 'human-console',
+        upn: 'ana@example.com',
+        upnSource: 'tag',
+        action: 'migrate',
+        permissionSets: ['Admin'],
+        groups: ['AWS-Admins'],
+        parity: { gaps: [], excess: [], needsReview: [], acknowledged: [] },
+        blockedBy: [],
+        notes: [],
+      },
+    ],
     serviceAccounts: [],
     problems: [],
     directSaml: [
@@ -154,6 +168,9 @@ describe('accounts kept outside Identity Center in the plan', () => {
       [['outside-iic.policy-not-carried', PLAIN]],
     );
     assert.deepEqual(out.groups[1].assignments, []);
+    // Its IAM user keeps its groups (they now carry the roles there) and lists no permission set in the account.
+    assert.deepEqual([out.users[0].permissionSets, out.users[0].groups], [[], ['AWS-Admins']]);
+    assert.match(out.users[0].notes[0], /stays outside Identity Center: Admin there come through the roles/);
     assert.deepEqual(outsideAccountIds(out), new Set([PLAIN]));
   });
 
@@ -168,6 +185,32 @@ describe('accounts kept outside Identity Center in the plan', () => {
     const out = withOutsideIdentityCenter(plan(), { accounts: [], previous, snapshot: snapshot(), entra });
     assert.deepEqual(out.outsideIdentityCenter, [written]);
     assert.ok(!out.groups.some((g) => g.assignments.some((a) => a.accountId === OTHER)));
+  });
+
+  test('a permission set and group that only replaced a role of the account kept outside leave the plan; shared ones stay', () => {
+    const p = plan();
+    p.permissionSets.push({ ...p.permissionSets[0], key: 'SamlOnly', name: 'SamlOnly' });
+    p.groups.push({
+      key: 'g-saml',
+      name: 'AWS-Lab-SamlOnly',
+      description: '',
+      members: ['carol@example.com'],
+      assignments: [{ accountId: FEDERATED, permissionSet: 'SamlOnly' }],
+    });
+    p.directSaml![0] = {
+      ...p.directSaml![0],
+      permissionSets: ['SamlOnly', 'Admin'],
+      groups: ['AWS-Lab-SamlOnly', 'AWS-Admins'],
+    };
+    const out = withOutsideIdentityCenter(p, { accounts: [FEDERATED], previous: null, snapshot: snapshot(), entra });
+    assert.deepEqual(
+      out.permissionSets.map((s) => s.name),
+      ['Admin', 'Deploy'],
+    );
+    assert.deepEqual(
+      out.groups.map((g) => g.name),
+      ['AWS-Admins', 'AWS-Dev-Deploy'],
+    );
   });
 
   test('a plan with no account outside Identity Center is left as it is', () => {

@@ -15,6 +15,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
+import { parsePlanText } from '../../src/plan-file/read.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
 import { directSamlUses } from '../../src/store/direct-saml-repo.js';
@@ -364,6 +365,9 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     // No Identity Center access is planned there any more.
     assert.ok(!plan.groups.some((g) => g.assignments.some((a) => a.accountId === kept.accountId)));
     assert.ok(!(plan.directSaml ?? []).some((d) => d.accountId === kept.accountId));
+
+    // The written plan is valid as apply reads it (users of the account list no permission set there any more).
+    assert.deepEqual(parsePlanText(readFileSync(out, 'utf8'), out, { quota: 10, strict: true }).problems, []);
 
     // The plan file is the truth: Identity Center left out, and a role made from scratch in an account without any.
     const readOnly = keptApp.roles.find((r) => r.roleName === 'Entra-ReadOnly')!.groups[0];
