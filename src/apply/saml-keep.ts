@@ -85,8 +85,15 @@ async function readApp(ports: SamlKeepPorts, entry: PlannedOutsideAccount): Prom
   return { id: app.servicePrincipalId, configured, metadata, appRoles, assignments };
 }
 
-/** Reads one planned account; a failed read is recorded as `unreadable` (nothing is changed there). */
-export async function readSamlKeepLive(ports: SamlKeepPorts, entry: PlannedOutsideAccount): Promise<SamlKeepLive> {
+/**
+ * Reads one planned account (its planned roles and `alsoRoles`, those the tool made there before); a failed read is
+ * recorded as `unreadable` (nothing is changed there).
+ */
+export async function readSamlKeepLive(
+  ports: SamlKeepPorts,
+  entry: PlannedOutsideAccount,
+  alsoRoles: string[] = [],
+): Promise<SamlKeepLive> {
   const empty: SamlKeepLive = { accountId: entry.accountId, unreadable: null, app: null, provider: null, roles: [] };
   try {
     const partition = await ports.partition();
@@ -95,7 +102,12 @@ export async function readSamlKeepLive(ports: SamlKeepPorts, entry: PlannedOutsi
     const [app, metadata, roles] = await Promise.all([
       readApp(ports, entry),
       iam.getProvider(arn),
-      Promise.all(entry.roles.map(async (r) => ({ name: r.name, found: await iam.getRole(r.name) }))),
+      Promise.all(
+        [...new Set([...entry.roles.map((r) => r.name), ...alsoRoles])].map(async (name) => ({
+          name,
+          found: await iam.getRole(name),
+        })),
+      ),
     ]);
     return {
       ...empty,
@@ -108,17 +120,23 @@ export async function readSamlKeepLive(ports: SamlKeepPorts, entry: PlannedOutsi
   }
 }
 
-/** The changes and refusals for every account the plan keeps outside Identity Center. */
+/**
+ * The changes and refusals for every account the plan keeps outside Identity Center; `createdRoles` are the ARNs of
+ * the roles the tool made (so that one the plan dropped is removed).
+ */
 export async function computeSamlKeepChanges(
   ports: SamlKeepPorts,
   entries: PlannedOutsideAccount[],
   origin: OriginOf,
+  createdRoles: string[] = [],
 ): Promise<{ changes: (SamlKeepChange | AdoptChange)[]; skipped: SamlKeepSkip[] }> {
   const normalized = entries.map((e) => ({
     ...e,
     roles: e.roles.map((r) => ({ ...r, policies: r.policies ?? [], groups: r.groups ?? [] })),
   }));
-  const lives = await Promise.all(normalized.map((e) => readSamlKeepLive(ports, e)));
+  const made = (accountId: string) =>
+    createdRoles.map(roleOfArn).flatMap((r) => (r && r.accountId === accountId ? [r.roleName] : []));
+  const lives = await Promise.all(normalized.map((e) => readSamlKeepLive(ports, e, made(e.accountId))));
   const out = normalized.map((e, i) => diffSamlKeepAccount(e, lives[i], origin));
   return { changes: out.flatMap((o) => o.changes), skipped: out.flatMap((o) => o.skipped) };
 }

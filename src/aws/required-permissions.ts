@@ -378,7 +378,10 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     graph: ['users.read', 'groups.read', 'apps.read', 'groups.create', 'groups.members.write', 'apps.assign'],
     assumesRole: true,
     assigns: true,
-    notes: ['member accounts are read again before any write, to refuse a stale plan'],
+    notes: [
+      'member accounts are read again before any write, to refuse a stale plan',
+      'a plan with outsideIdentityCenter also needs, in those accounts, the SAML provider and role calls of src/aws/iam-saml-keep.ts, and Graph Application.ReadWrite.All and AppRoleAssignment.ReadWrite.All',
+    ],
   },
   sync: {
     ...none,

@@ -226,7 +226,17 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const outside = plan.outsideIdentityCenter ?? [];
     if (outside.length > 0) samlRuntime = createSamlKeepRuntime(settings, flags.assumeRole, config.entra, entra);
     const saml = samlRuntime
-      ? await samlKeepPart(samlRuntime, outside, (ref) => owned.originOf(ref), flags.dryRun ? { writes } : null)
+      ? await samlKeepPart(
+          samlRuntime,
+          outside,
+          {
+            origin: (ref) => owned.originOf(ref),
+            createdRoles: listOwned(db, 'saml-role').flatMap((o) =>
+              o.origin === 'created' && o.objectId ? [o.objectId] : [],
+            ),
+          },
+          flags.dryRun ? { writes } : null,
+        )
       : null;
     const changes = [...gated, ...(saml?.changes ?? [])];
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason })), ...(saml?.skipped ?? [])];

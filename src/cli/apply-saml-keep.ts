@@ -67,10 +67,10 @@ export type SamlKeepPart = Awaited<ReturnType<typeof computeSamlKeepChanges>> & 
 export async function samlKeepPart(
   runtime: SamlKeepRuntime,
   entries: PlannedOutsideAccount[],
-  origin: OriginOf,
+  owned: { origin: OriginOf; createdRoles: string[] },
   dryRun: { writes: string[] } | null,
 ): Promise<SamlKeepPart> {
-  const computed = await computeSamlKeepChanges(runtime.ports, entries, origin);
+  const computed = await computeSamlKeepChanges(runtime.ports, entries, owned.origin, owned.createdRoles);
   return { ...computed, performer: dryRun ? dryRunPerformer(dryRun.writes) : samlKeepPerformer(runtime.ports) };
 }
 

@@ -32,7 +32,10 @@ export type SamlKeepLive = {
   } | null;
   /** The provider of the planned name: its id and metadata (null: there is none). */
   provider: { arn: string; metadata: string } | null;
-  /** Roles of the planned names that exist, with the ARNs of their attached managed policies. */
+  /**
+   * Roles of the planned names that exist (and those the tool made there before that the plan no longer names), with
+   * the ARNs of their attached managed policies.
+   */
   roles: { name: string; arn: string; policies: string[] }[];
 };
 
@@ -83,6 +86,30 @@ function diffRoles(ctx: Ctx, entry: PlannedOutsideAccount, live: SamlKeepLive): 
       ctx.changes.push({ kind: 'saml.keep.role.attach', accountId, roleName: role.name, policyArn });
     for (const policyArn of found.policies.filter((p) => !role.policies.includes(p)))
       ctx.changes.push({ kind: 'saml.keep.role.detach', accountId, roleName: role.name, policyArn });
+  }
+}
+
+/** Roles and app roles the tool made that the plan no longer names: policies detached, then removed. */
+function diffDropped(ctx: Ctx, entry: PlannedOutsideAccount, live: SamlKeepLive): void {
+  const { accountId, app } = entry;
+  const planned = (name: string) => entry.roles.some((r) => lower(r.name) === lower(name));
+  for (const role of live.roles) {
+    if (planned(role.name) || ctx.origin(samlRoleRef(accountId, role.name)) !== 'created') continue;
+    for (const policyArn of role.policies)
+      ctx.changes.push({ kind: 'saml.keep.role.detach', accountId, roleName: role.name, policyArn });
+    ctx.changes.push({ kind: 'saml.keep.role.delete', accountId, roleName: role.name });
+  }
+  for (const r of live.app?.appRoles ?? []) {
+    if (r.accountId !== accountId || planned(r.roleName)) continue;
+    const key = `${lower(app)}|${accountId}/${lower(r.roleName)}`;
+    if (ctx.origin({ kind: 'saml-app-role', key }) === 'created')
+      ctx.changes.push({
+        kind: 'saml.keep.app-role.remove',
+        accountId,
+        app,
+        roleName: r.roleName,
+        provider: r.provider,
+      });
   }
 }
 
@@ -154,5 +181,6 @@ export function diffSamlKeepAccount(
   }
   diffRoles(ctx, entry, live);
   diffAppRoles(ctx, entry, live);
+  diffDropped(ctx, entry, live);
   return result();
 }

@@ -205,6 +205,33 @@ describe('the changes of an account kept outside Identity Center', () => {
     ]);
   });
 
+  test('a role and app role the tool made that the plan dropped are removed, policies first; one it did not make stays', () => {
+    const live = everything();
+    live.roles.push(
+      { name: 'Old-Ops', arn: `arn:aws:iam::${ACCOUNT}:role/Old-Ops`, policies: [READ] },
+      { name: 'Theirs', arn: `arn:aws:iam::${ACCOUNT}:role/Theirs`, policies: [] },
+    );
+    live.app!.appRoles.push({ accountId: ACCOUNT, roleName: 'Old-Ops', provider: 'EntraID' });
+    const origin: OriginOf = (ref) => (ref.key.toLowerCase().includes('theirs') ? null : 'created');
+    const out = diffSamlKeepAccount(entry(), live, origin);
+    assert.deepEqual(out.changes, [
+      { kind: 'saml.keep.role.detach', accountId: ACCOUNT, roleName: 'Old-Ops', policyArn: READ },
+      { kind: 'saml.keep.role.delete', accountId: ACCOUNT, roleName: 'Old-Ops' },
+      {
+        kind: 'saml.keep.app-role.remove',
+        accountId: ACCOUNT,
+        app: 'AWS Lab',
+        roleName: 'Old-Ops',
+        provider: 'EntraID',
+      },
+    ]);
+    const deps = dependenciesOf(out.changes as Change[]);
+    assert.deepEqual(
+      deps.get(changeId(out.changes[1] as Change)),
+      [changeId(out.changes[0] as Change), changeId(out.changes[2] as Change)].sort(),
+    );
+  });
+
   test('an account that could not be read gets no change, only the reason', () => {
     const out = diffSamlKeepAccount(entry(), { ...nothing(), unreadable: 'could not be read (AccessDenied)' }, none);
     assert.deepEqual(out, {
