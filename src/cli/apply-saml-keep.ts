@@ -14,6 +14,8 @@ import { createEntraAdapter, type EntraAdapter } from '../entra/adapter.js';
 import type { EntraConfig } from '../entra/settings.js';
 import { resolveEntraSettings } from '../entra/settings.js';
 import type { Performer } from '../reconcile/executor.js';
+import type { StateDb } from '../store/db.js';
+import { listOwned, stateOwnership } from '../store/ownership-repo.js';
 import { accountIam } from '../verify/account-iam.js';
 
 /** The ports and how to close them. */
@@ -72,6 +74,34 @@ export async function samlKeepPart(
 ): Promise<SamlKeepPart> {
   const computed = await computeSamlKeepChanges(runtime.ports, entries, owned.origin, owned.createdRoles);
   return { ...computed, performer: dryRun ? dryRunPerformer(dryRun.writes) : samlKeepPerformer(runtime.ports) };
+}
+
+/**
+ * The changes pending for the accounts a plan keeps outside Identity Center (none when it keeps none), for
+ * `plan --detailed-exitcode`; `db` (null: no state yet) tells what the tool owns.
+ */
+export async function pendingSamlKeep(
+  entries: PlannedOutsideAccount[],
+  settings: AwsSettings,
+  entraConfig: EntraConfig | undefined,
+  entra: EntraAdapter | null,
+  db: StateDb | null,
+  assumeRole = 'OrganizationAccountAccessRole',
+): Promise<Pick<SamlKeepPart, 'changes' | 'skipped'>> {
+  if (entries.length === 0) return { changes: [], skipped: [] };
+  const runtime = createSamlKeepRuntime(settings, assumeRole, entraConfig, entra);
+  try {
+    const owned = db ? stateOwnership(db) : null;
+    const created = db ? listOwned(db, 'saml-role').filter((o) => o.origin === 'created' && o.objectId) : [];
+    return await computeSamlKeepChanges(
+      runtime.ports,
+      entries,
+      (ref) => owned?.originOf(ref) ?? null,
+      created.map((o) => o.objectId as string),
+    );
+  } finally {
+    runtime.close();
+  }
 }
 
 /** Under --dry-run: each change becomes a line of what would be written. */

@@ -396,16 +396,16 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
 
     const providerArn = `arn:aws:iam::${fresh}:saml-provider/EntraID`;
     const roleArn = `arn:aws:iam::${fresh}:role/Entra-Deploy`;
-    const providers = cliJson<{ SAMLProviderList: { Arn: string }[] }>(
-      await cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
-    );
+    const [listed, got] = await Promise.all([
+      cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
+      cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']),
+    ]);
+    const providers = cliJson<{ SAMLProviderList: { Arn: string }[] }>(listed);
     assert.deepEqual(
       providers.SAMLProviderList.map((p) => p.Arn),
       [providerArn],
     );
-    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(
-      await cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']),
-    );
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(got);
     assert.deepEqual((role.Role.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement, [
       {
         Effect: 'Allow',
@@ -456,6 +456,10 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
         (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
       ),
     );
+    // What rollback removed is pending again for the plan file.
+    const pending = await runIam2sso(['plan', '--detailed-exitcode', '--out', out, '--state', state], env);
+    assert.equal(pending.status, 2, pending.stderr);
+    assert.match(pending.stderr, new RegExp(`\\+ IAM SAML provider EntraID in ${fresh}`));
     // The adopted federation is left as it was.
     const keptIam = await iamIn(sandbox, kept.accountId);
     const keptProviders = await keptIam.send(new ListSAMLProvidersCommand({}));
