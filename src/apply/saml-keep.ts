@@ -20,6 +20,7 @@ import {
   type SamlKeepSkip,
 } from '../core/reconcile/saml-keep-diff.js';
 import type { GraphApi } from '../entra/graph-client.js';
+import { GraphCallError } from '../entra/graph-errors.js';
 import {
   addAppRole,
   assignRole,
@@ -169,7 +170,9 @@ export function samlKeepPerformer(ports: SamlKeepPorts): Performer {
     const iam = () => ports.iam(c.accountId);
     switch (c.kind) {
       case 'saml.keep.app.create': {
-        const app = await ports.appWriter.instantiate(c.templateId, c.app);
+        const app = await ports.appWriter.instantiate(c.templateId, c.app).catch((error) => {
+          throw refused(error);
+        });
         apps.set(lower(c.app), app);
         return { objectId: app.servicePrincipalId };
       }
@@ -233,6 +236,16 @@ export function samlKeepPerformer(ports: SamlKeepPorts): Performer {
     limit: (_c, fn) => fn(),
     concurrency: () => 1,
   };
+}
+
+/**
+ * An instantiate Graph refused outright (4xx) made nothing: named so that the executor drops the ownership record
+ * written with the intent (the Graph error stays the cause).
+ */
+function refused(error: unknown): unknown {
+  const status = error instanceof GraphCallError ? error.failure.status : null;
+  if (status === null || status >= 500 || status === 408 || status === 429) return error;
+  return Object.assign(new Error((error as Error).message, { cause: error }), { name: 'BadRequest' });
 }
 
 /** SAML mode, AWS's identifier (`#<account>`, unique in the tenant) and reply URL, and a signing certificate. */
