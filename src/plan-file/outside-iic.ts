@@ -88,8 +88,16 @@ export function checkOutsideSection(raw: Obj, add: Add): void {
   checkNoAssignments(raw, accounts, add);
 }
 
-/** An account outside Identity Center gets no Identity Center assignment from the plan. */
+/** An account outside Identity Center gets no Identity Center assignment from the plan, nor a direct SAML migration. */
 function checkNoAssignments(raw: Obj, accounts: Map<string, number>, add: Add): void {
+  if (Array.isArray(raw.directSaml))
+    raw.directSaml.forEach((d, i) => {
+      if (!isObj(d) || !accounts.has(String(d.accountId))) return;
+      add(
+        ['directSaml', i, 'accountId'],
+        `account ${d.accountId} stays outside Identity Center (outsideIdentityCenter[${accounts.get(String(d.accountId))}]): its roles are kept, not migrated; remove this entry`,
+      );
+    });
   if (!Array.isArray(raw.groups)) return;
   raw.groups.forEach((g, i) => {
     if (!isObj(g) || !Array.isArray(g.assignments)) return;

@@ -98,6 +98,30 @@ const cases: Case[] = [
 ];
 
 describe('plan file: outsideIdentityCenter', () => {
+  test('a direct SAML migration of an account kept outside Identity Center is refused', () => {
+    const plan = basePlan();
+    plan.directSaml = [
+      {
+        accountId: '222222222222',
+        role: 'Entra-Admin',
+        provider: 'arn:aws:iam::222222222222:saml-provider/EntraID',
+        permissionSets: ['ReadOnly'],
+        groups: ['AWS-dev-ReadOnly'],
+        members: [],
+        via: [],
+        parity: { gaps: [], excess: [], needsReview: [], acknowledged: [] },
+        blockedBy: [],
+      },
+    ];
+    const read = parsePlanText(renderPlanYaml(plan), FILE, { quota: 10, strict: true });
+    assert.deepEqual(
+      read.problems.map((p) => p.message),
+      [
+        'directSaml[0].accountId: account 222222222222 stays outside Identity Center (outsideIdentityCenter[0]): its roles are kept, not migrated; remove this entry',
+      ],
+    );
+  });
+
   const text = renderPlanYaml(basePlan());
 
   test('a plan keeping an account outside Identity Center is valid and reads back as written', () => {
