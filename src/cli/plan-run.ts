@@ -234,6 +234,10 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
       `  SAML role ${r.accountId}/${r.role} -> ${r.permissionSets.join(', ') || 'nothing'} via ${r.groups.join(', ') || 'no group'}: ` +
         `${r.members.length} holder${r.members.length === 1 ? '' : 's'}${r.blockedBy.length ? `; blocked: ${r.blockedBy.join('; ')}` : ''}`,
     );
+  for (const o of plan.outsideIdentityCenter ?? [])
+    lines.push(
+      `  outside Identity Center ${o.accountId}: Entra app '${o.app}', SAML provider ${o.provider}, roles ${o.roles.map((r) => r.name).join(', ')}${o.adopt ? ' (kept, adopted)' : ''}`,
+    );
   const review = plan.users.filter((u) => u.review);
   if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);
   for (const u of review.slice(0, 20)) lines.push(`  review ${u.accountId}/${u.userName}: ${u.review}`);
