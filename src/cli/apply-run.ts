@@ -43,7 +43,7 @@ import { openStateDb, type StateDb } from '../store/db.js';
 import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { reportingPerformer } from './apply-progress.js';
-import { createSamlKeepRuntime, type SamlKeepRuntime, samlKeepPart } from './apply-saml-keep.js';
+import { type SamlKeepRuntime, samlKeepForApply } from './apply-saml-keep.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
 import { recordLeftAfterApply, recordPendingDiff } from './pending-record.js';
@@ -223,21 +223,15 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     );
     // Accounts kept outside Identity Center: their direct SAML federation, read and diffed on its own.
     const writes: string[] = [];
-    const outside = plan.outsideIdentityCenter ?? [];
-    if (outside.length > 0) samlRuntime = createSamlKeepRuntime(settings, flags.assumeRole, config.entra, entra);
-    const saml = samlRuntime
-      ? await samlKeepPart(
-          samlRuntime,
-          outside,
-          {
-            origin: (ref) => owned.originOf(ref),
-            createdRoles: listOwned(db, 'saml-role').flatMap((o) =>
-              o.origin === 'created' && o.objectId ? [o.objectId] : [],
-            ),
-          },
-          flags.dryRun ? { writes } : null,
-        )
-      : null;
+    const saml = await samlKeepForApply(plan.outsideIdentityCenter ?? [], {
+      settings,
+      assumeRole: flags.assumeRole,
+      entraConfig: config.entra,
+      entra,
+      db,
+      writes: flags.dryRun ? writes : null,
+    });
+    samlRuntime = saml?.runtime ?? null;
     const changes = [...gated, ...(saml?.changes ?? [])];
     const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason })), ...(saml?.skipped ?? [])];
     const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;

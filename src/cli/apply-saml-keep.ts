@@ -62,18 +62,45 @@ export function createSamlKeepRuntime(
   };
 }
 
-/** What the run adds for the accounts outside Identity Center. */
-export type SamlKeepPart = Awaited<ReturnType<typeof computeSamlKeepChanges>> & { performer: Performer };
+/** What the run adds for the accounts outside Identity Center, and the runtime to close when it ends. */
+export type SamlKeepPart = Awaited<ReturnType<typeof computeSamlKeepChanges>> & {
+  performer: Performer;
+  runtime: SamlKeepRuntime;
+};
 
-/** Reads the planned accounts and returns their changes, refusals and performer. */
-export async function samlKeepPart(
-  runtime: SamlKeepRuntime,
+/** What the tool owns, as the diff asks it: the origin of an object, and the ARNs of the roles it made. */
+function ownedFrom(db: StateDb | null): { origin: OriginOf; createdRoles: string[] } {
+  const owned = db ? stateOwnership(db) : null;
+  const created = db ? listOwned(db, 'saml-role').filter((o) => o.origin === 'created' && o.objectId) : [];
+  return { origin: (ref) => owned?.originOf(ref) ?? null, createdRoles: created.map((o) => o.objectId as string) };
+}
+
+/**
+ * For `apply`: reads the planned accounts and returns their changes, refusals and performer (under --dry-run, with
+ * `writes`, one that records what it would write); null when the plan keeps no account outside Identity Center.
+ */
+export async function samlKeepForApply(
   entries: PlannedOutsideAccount[],
-  owned: { origin: OriginOf; createdRoles: string[] },
-  dryRun: { writes: string[] } | null,
-): Promise<SamlKeepPart> {
-  const computed = await computeSamlKeepChanges(runtime.ports, entries, owned.origin, owned.createdRoles);
-  return { ...computed, performer: dryRun ? dryRunPerformer(dryRun.writes) : samlKeepPerformer(runtime.ports) };
+  run: {
+    settings: AwsSettings;
+    assumeRole: string;
+    entraConfig: EntraConfig | undefined;
+    entra: EntraAdapter | null;
+    db: StateDb;
+    writes: string[] | null;
+  },
+): Promise<SamlKeepPart | null> {
+  if (entries.length === 0) return null;
+  const runtime = createSamlKeepRuntime(run.settings, run.assumeRole, run.entraConfig, run.entra);
+  try {
+    const owned = ownedFrom(run.db);
+    const computed = await computeSamlKeepChanges(runtime.ports, entries, owned.origin, owned.createdRoles);
+    const performer = run.writes ? dryRunPerformer(run.writes) : samlKeepPerformer(runtime.ports);
+    return { ...computed, performer, runtime };
+  } catch (error) {
+    runtime.close();
+    throw error;
+  }
 }
 
 /**
@@ -91,14 +118,8 @@ export async function pendingSamlKeep(
   if (entries.length === 0) return { changes: [], skipped: [] };
   const runtime = createSamlKeepRuntime(settings, assumeRole, entraConfig, entra);
   try {
-    const owned = db ? stateOwnership(db) : null;
-    const created = db ? listOwned(db, 'saml-role').filter((o) => o.origin === 'created' && o.objectId) : [];
-    return await computeSamlKeepChanges(
-      runtime.ports,
-      entries,
-      (ref) => owned?.originOf(ref) ?? null,
-      created.map((o) => o.objectId as string),
-    );
+    const owned = ownedFrom(db);
+    return await computeSamlKeepChanges(runtime.ports, entries, owned.origin, owned.createdRoles);
   } finally {
     runtime.close();
   }
