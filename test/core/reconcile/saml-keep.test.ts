@@ -232,6 +232,26 @@ describe('the changes of an account kept outside Identity Center', () => {
     );
   });
 
+  test('after a run stopped part way (app and provider made, nothing else), running again makes only the rest', () => {
+    const live = everything();
+    live.roles = [];
+    live.app!.appRoles = [];
+    live.app!.assignments = [];
+    assert.deepEqual(kinds(diffSamlKeepAccount(entry(), live, allCreated).changes), [
+      'saml.keep.role.create',
+      'saml.keep.role.attach',
+      'saml.keep.app-role.add',
+      'saml.keep.assign',
+    ]);
+    // Its app was made but not yet set up for SAML: set up, and the provider is made from the metadata then.
+    live.app!.configured = false;
+    live.provider = null;
+    assert.deepEqual(kinds(diffSamlKeepAccount(entry(), live, allCreated).changes).slice(0, 2), [
+      'saml.keep.app.configure',
+      'saml.keep.provider.create',
+    ]);
+  });
+
   test('an account that could not be read gets no change, only the reason', () => {
     const out = diffSamlKeepAccount(entry(), { ...nothing(), unreadable: 'could not be read (AccessDenied)' }, none);
     assert.deepEqual(out, {
