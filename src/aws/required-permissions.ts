@@ -55,6 +55,20 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'rolesanywhere:ListTrustAnchors',
     'rolesanywhere:TagResource',
   ],
+  'src/aws/iam-saml-keep.ts': [
+    'iam:AttachRolePolicy',
+    'iam:CreateRole',
+    'iam:CreateSAMLProvider',
+    'iam:DeleteRole',
+    'iam:DeleteSAMLProvider',
+    'iam:DetachRolePolicy',
+    'iam:GetRole',
+    'iam:GetSAMLProvider',
+    'iam:ListAttachedRolePolicies',
+    'iam:TagRole',
+    'iam:TagSAMLProvider',
+    'iam:UpdateSAMLProvider',
+  ],
   'src/aws/iam-writer.ts': [
     'iam:AddRoleToInstanceProfile',
     'iam:AttachUserPolicy',
@@ -198,6 +212,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'identitystore:UpdateUser',
   ],
   'src/cli/rollout-run.ts': ['sso:ListInstances'],
+  'src/cli/apply-saml-keep.ts': ['sts:GetCallerIdentity'],
   'src/cli/scp-run.ts': ['sts:GetCallerIdentity'],
   'src/cli/sync-run.ts': ['sso:ListInstances'],
   'src/doctor/gather.ts': [
@@ -239,6 +254,7 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
   'src/entra/graph-harden.ts': ['ca.read', 'ca.write', 'pim.activations.read', 'pim.read', 'pim.write'],
   'src/entra/graph-pim-rules.ts': ['pim.policy.read', 'pim.policy.write'],
   'src/entra/graph-provisioning.ts': ['sync.read', 'sync.write'],
+  'src/entra/graph-saml-keep.ts': ['apps.assign', 'apps.read', 'apps.write', 'groups.read'],
   'src/entra/graph-writers.ts': ['apps.assign', 'groups.create', 'groups.members.write'],
   'src/entra/lookup.ts': ['users.read'],
   'src/explain/entra-facts.ts': ['apps.read'],
@@ -372,7 +388,10 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     graph: ['users.read', 'groups.read', 'apps.read', 'groups.create', 'groups.members.write', 'apps.assign'],
     assumesRole: true,
     assigns: true,
-    notes: ['member accounts are read again before any write, to refuse a stale plan'],
+    notes: [
+      'member accounts are read again before any write, to refuse a stale plan',
+      'a plan with outsideIdentityCenter also needs, in those accounts, the SAML provider and role calls of src/aws/iam-saml-keep.ts, and Graph Application.ReadWrite.All and AppRoleAssignment.ReadWrite.All',
+    ],
   },
   sync: {
     ...none,

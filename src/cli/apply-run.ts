@@ -12,6 +12,7 @@ import { applyReport, massChangesOf } from '../apply/outcome.js';
 import { applyPerformer } from '../apply/perform.js';
 import { renderDiffLines, renderSummary } from '../apply/render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
+import { withSamlKeepPerformer } from '../apply/saml-keep.js';
 import { applyArrivals, DEFAULT_SCIM_WAIT_MS } from '../apply/scim-arrivals.js';
 import { findStaleAccounts, readAccountsNow } from '../apply/stale-check.js';
 import { type AwsOptions, type AwsSettings, resolveAwsSettings } from '../aws/clients.js';
@@ -42,6 +43,7 @@ import { openStateDb, type StateDb } from '../store/db.js';
 import { listOwned, memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, startRun } from '../store/runs-repo.js';
 import { reportingPerformer } from './apply-progress.js';
+import { type SamlKeepRuntime, samlKeepForApply } from './apply-saml-keep.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import { type Io, printJson } from './io.js';
 import { recordLeftAfterApply, recordPendingDiff } from './pending-record.js';
@@ -179,6 +181,7 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
   const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
   const runId = `apply-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   let lock: HeldLock | null = null;
+  let samlRuntime: SamlKeepRuntime | null = null;
   const stop = new AbortController();
   const onSigint = () => stop.abort();
   try {
@@ -211,14 +214,26 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     // Members made eligible by `entra harden --pim` are neither added back as standing members nor removed.
     const eligible = new Set(listOwned(db, 'pim-eligibility').map((o) => o.key));
     const unread = await readLeftAccounts(all, covered, live.state.assignments, readable, flags, settings, io);
-    const { changes, held } = gateByReads(
+    const { changes: gated, held } = gateByReads(
       leaveEligibleAlone(all, eligible),
       readable,
       covered,
       live.state.assignments,
       unread,
     );
-    const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason }))];
+    // Accounts kept outside Identity Center: their direct SAML federation, read and diffed on its own.
+    const writes: string[] = [];
+    const saml = await samlKeepForApply(plan.outsideIdentityCenter ?? [], {
+      settings,
+      assumeRole: flags.assumeRole,
+      entraConfig: config.entra,
+      entra,
+      db,
+      writes: flags.dryRun ? writes : null,
+    });
+    samlRuntime = saml?.runtime ?? null;
+    const changes = [...gated, ...(saml?.changes ?? [])];
+    const skipped = [...diff.skipped, ...held.map(({ item, reason }) => ({ item, reason })), ...(saml?.skipped ?? [])];
     const present = plan.groups.filter((g) => live.storeGroupIds.has(g.name.toLowerCase())).length;
     const sourceNote = identitySourceNote(source, plan.groups.length, present);
     if (sourceNote) io.err(sourceNote);
@@ -234,7 +249,6 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     } else if (!flags.autoApprove && !flags.dryRun && !(await confirm(io))) {
       throw new UsageError('apply cancelled');
     }
-    const writes: string[] = [];
     const ports = flags.dryRun ? dryRunPorts(runtime.ports, writes) : runtime.ports;
     if (!flags.dryRun) startRun(db, runId, 'apply', new Date());
     process.on('SIGINT', onSigint);
@@ -243,8 +257,9 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     const arrivals = flags.dryRun
       ? dryRunArrivals(writes, waitMs)
       : applyArrivals(ports, live, { waitMs, note: (line) => progress && io.err(line), signal: stop.signal });
+    const base = applyPerformer(ports, live, { concurrency: flags.concurrency, arrivals });
     const performer = reportingPerformer(
-      applyPerformer(ports, live, { concurrency: flags.concurrency, arrivals }),
+      saml ? withSamlKeepPerformer(base, saml.performer) : base,
       changes.length,
       (line) => io.err(line),
       progress,
@@ -303,5 +318,6 @@ export async function runApplyCommand(flags: ApplyFlags, io: Io): Promise<void> 
     lock?.release();
     db.close();
     runtime.close();
+    samlRuntime?.close();
   }
 }

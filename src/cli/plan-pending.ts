@@ -7,6 +7,7 @@ import { renderDiffLines, renderSummary } from '../apply/render.js';
 import { computeChanges, createApplyRuntime, rateFromEnv } from '../apply/run.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
+import type { MigrationPlan } from '../core/plan-types.js';
 import type { PlanForApply } from '../core/reconcile/desired.js';
 import { DEFAULT_IDENTITY_SOURCE, entraNeed, entraWritten } from '../core/reconcile/identity-source.js';
 import { createEntraAdapter } from '../entra/adapter.js';
@@ -15,13 +16,14 @@ import { resolveEntraSettings } from '../entra/settings.js';
 import { ExitCode, UsageError, ValidationFailed } from '../errors.js';
 import { DEFAULT_STATE_PATH, openStateDb } from '../store/db.js';
 import { stateOwnership } from '../store/ownership-repo.js';
+import { pendingSamlKeep } from './apply-saml-keep.js';
 import { colourEnabled, diffPainter } from './colour.js';
 import type { Io } from './io.js';
 import { recordPendingDiff } from './pending-record.js';
 
 /** Prints the pending changes and throws ExitCode(2) when there are any. */
 export async function exitWithPendingChanges(
-  plan: PlanForApply,
+  plan: PlanForApply & Pick<MigrationPlan, 'outsideIdentityCenter'>,
   entraConfig: EntraConfig | undefined,
   io: Io,
   aws: AwsOptions & { color?: boolean } = {},
@@ -41,7 +43,13 @@ export async function exitWithPendingChanges(
   try {
     const db = existsSync(statePath) ? await openStateDb(statePath) : null;
     const owned = db ? stateOwnership(db) : { originOf: () => null };
-    const { diff, changes, adoptionProblems } = await computeChanges(plan, runtime.ports, 8, owned)
+    // Accounts kept outside Identity Center: their direct SAML federation is compared too (e.g. a rotated certificate).
+    const saml = await pendingSamlKeep(plan.outsideIdentityCenter ?? [], settings, entraConfig, entra, db);
+    const {
+      diff,
+      changes: iic,
+      adoptionProblems,
+    } = await computeChanges(plan, runtime.ports, 8, owned)
       .then((computed) => {
         if (db && planPath)
           recordPendingDiff(db, planPath, plan, 'plan --detailed-exitcode', {
@@ -54,6 +62,8 @@ export async function exitWithPendingChanges(
         throw toCloudError(e, 'sso');
       })
       .finally(() => db?.close());
+    const changes = [...iic, ...saml.changes];
+    diff.skipped.push(...saml.skipped);
     if (adoptionProblems.length > 0)
       throw new ValidationFailed(
         adoptionProblems.map((p) => ({ file: 'the plan', message: `${p.path.join('.')}: ${p.message}` })),

@@ -15,6 +15,7 @@ import { planMigration } from '../core/plan.js';
 import { describeDiff, diffPlans } from '../core/plan-diff.js';
 import { withDirectSaml } from '../core/plan-direct-saml.js';
 import { type ExistingIdentityCenter, withExistingIdentityCenter } from '../core/plan-existing-iic.js';
+import { withOutsideIdentityCenter } from '../core/plan-outside-iic.js';
 import type { PlanSettings } from '../core/plan-settings.js';
 import { withStandaloneAccount } from '../core/plan-standalone.js';
 import type { MigrationPlan } from '../core/plan-types.js';
@@ -44,6 +45,8 @@ export type PlanFlags = AwsOptions & {
   directoryLookup: boolean;
   /** Bring the Identity Center already in use into the plan (reads Identity Center and Entra). */
   adoptExisting?: boolean;
+  /** Account ids kept outside Identity Center (direct SAML federation instead). */
+  outsideIdentityCenter?: string[];
 };
 export type ExportFlags = {
   format: string;
@@ -119,14 +122,17 @@ export async function runPlan(flags: PlanFlags, io: Io): Promise<void> {
     createdAt: new Date().toISOString(),
   });
   const existing = flags.adoptExisting ? await readExisting(flags, io) : null;
-  const brought = withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
-    snapshot,
-    entra: directSamlEntra,
-    settings,
-    compiler,
-    managedDocuments: awsManagedDocuments,
-    previous,
-  });
+  const brought = withOutsideIdentityCenter(
+    withDirectSaml(withExistingIdentityCenter(generated, existing, previous), {
+      snapshot,
+      entra: directSamlEntra,
+      settings,
+      compiler,
+      managedDocuments: awsManagedDocuments,
+      previous,
+    }),
+    { accounts: flags.outsideIdentityCenter ?? [], previous, snapshot, entra: directSamlEntra },
+  );
   const plan = { ...brought, problems: [...brought.problems, ...keptUserProblems(brought, snapshot, new Date())] };
   // Last (after every section made from the planned access): a standalone account gets no Identity Center object.
   Object.assign(plan, withStandaloneAccount(plan, snapshot));
@@ -234,6 +240,10 @@ function summarize(plan: MigrationPlan, previous: MigrationPlan | null, kept: st
     lines.push(
       `  SAML role ${r.accountId}/${r.role} -> ${r.permissionSets.join(', ') || 'nothing'} via ${r.groups.join(', ') || 'no group'}: ` +
         `${r.members.length} holder${r.members.length === 1 ? '' : 's'}${r.blockedBy.length ? `; blocked: ${r.blockedBy.join('; ')}` : ''}`,
+    );
+  for (const o of plan.outsideIdentityCenter ?? [])
+    lines.push(
+      `  outside Identity Center ${o.accountId}: Entra app '${o.app}', SAML provider ${o.provider}, roles ${o.roles.map((r) => r.name).join(', ')}${o.adopt ? ' (kept, adopted)' : ''}`,
     );
   const review = plan.users.filter((u) => u.review);
   if (review.length) lines.push(`${review.length} user(s) to review (see review in the plan):`);

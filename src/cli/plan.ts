@@ -31,6 +31,17 @@ export function registerPlan(program: Command, io: Io): void {
       'bring an Identity Center already in use into the plan: its permission sets, directory groups and group assignments as adopt: entries, an Entra group of the same name for each directory group, who would lose sign-in on the identity-source switch (reads Identity Center and Entra)',
       false,
     )
+    .option(
+      '--outside-identity-center <accounts>',
+      "keep these accounts (comma-separated ids) outside Identity Center: direct SAML federation from Entra's AWS Single-Account Access app (outsideIdentityCenter:), no assignments there",
+      (v: string, prev: string[] = []) => [
+        ...prev,
+        ...v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ],
+    )
     .option('--json', 'print the plan as JSON on stdout', false)
     .option(
       '--detailed-exitcode',

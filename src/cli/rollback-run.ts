@@ -8,10 +8,12 @@ import { dryRunPorts } from '../apply/dry-run.js';
 import { applyPerformer } from '../apply/perform.js';
 import { readLiveState } from '../apply/read-live.js';
 import { createApplyRuntime, rateFromEnv } from '../apply/run.js';
+import { samlKeepPerformer, withSamlKeepPerformer } from '../apply/saml-keep.js';
 import { type AwsOptions, resolveAwsSettings } from '../aws/clients.js';
 import { toCloudError } from '../aws/errors.js';
 import { loadConfig } from '../config/config.js';
 import { type Change, changeId, createdObject, describeChange, ownerCheck } from '../core/reconcile/changes.js';
+import { isSamlKeepChange } from '../core/reconcile/changes-saml-keep.js';
 import type { DesiredState } from '../core/reconcile/desired.js';
 import { orderChanges } from '../core/reconcile/order.js';
 import { restoreChanges } from '../core/reconcile/restore.js';
@@ -29,6 +31,7 @@ import { type JournalEntry, runEntries } from '../store/journal-repo.js';
 import { memoryOwnership, stateOwnership } from '../store/ownership-repo.js';
 import { finishRun, listRuns, startRun } from '../store/runs-repo.js';
 import { confirm } from './apply-run.js';
+import { createSamlKeepRuntime, dryRunPerformer, type SamlKeepRuntime } from './apply-saml-keep.js';
 import type { Io } from './io.js';
 import { hasOwnRollback, rollbackOwnRun } from './rollback-dispatch.js';
 import { reportRollback, rollbackIncomplete } from './rollback-report.js';
@@ -148,6 +151,7 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
   const runtime = createApplyRuntime(settings, entra, rateFromEnv(process.env));
   const runId = `rollback-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(2).toString('hex')}`;
   const lock = flags.dryRun ? null : holdWriterLock(db, runId, { command: 'rollback', note: (line) => io.err(line) });
+  let samlRuntime: SamlKeepRuntime | null = null;
   try {
     const journal = flags.dryRun ? memoryJournal() : stateJournal(db, runId, target);
     if (!flags.dryRun)
@@ -190,7 +194,18 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
       applyPerformer(ports, live, { concurrency: 8 }),
       adapterHardenPerformer(entra),
     );
-    const exec = await executeChanges(changes, performer, {
+    // Undos of direct SAML federation (accounts outside Identity Center) go to theirs.
+    if (changes.some(isSamlKeepChange))
+      samlRuntime = createSamlKeepRuntime(
+        settings,
+        flags.assumeRole ?? 'OrganizationAccountAccessRole',
+        config.entra,
+        entra,
+      );
+    const withSaml = samlRuntime
+      ? withSamlKeepPerformer(performer, flags.dryRun ? dryRunPerformer(writes) : samlKeepPerformer(samlRuntime.ports))
+      : performer;
+    const exec = await executeChanges(changes, withSaml, {
       runId,
       journal,
       ownership: flags.dryRun ? memoryOwnership(owned) : owned,
@@ -203,5 +218,6 @@ export async function runRollbackCommand(target: string, flags: RollbackFlags, i
     lock?.release();
     db.close();
     runtime.close();
+    samlRuntime?.close();
   }
 }

@@ -132,6 +132,33 @@ export type MigrationPlan = {
   privilegedAccess?: PrivilegedGroupSetting[];
   /** Roles of direct SAML federation and the Identity Center access that replaces them (absent when none). */
   directSaml?: PlannedSamlRole[];
+  /** Accounts kept outside Identity Center: direct SAML federation from Entra, made or kept by apply. */
+  outsideIdentityCenter?: PlannedOutsideAccount[];
+};
+
+/**
+ * An account that stays outside Identity Center: its Entra "AWS Single-Account Access" app, the IAM SAML provider made
+ * from that app's federation metadata, and the roles people reach through it. `adopt: true` keeps the existing app and
+ * provider of these names as the tool's (otherwise a name already taken is refused); apply gives the account no
+ * Identity Center assignment.
+ */
+export type PlannedOutsideAccount = {
+  accountId: string;
+  /** The Entra enterprise app's display name. */
+  app: string;
+  /** The IAM SAML provider's name in the account. */
+  provider: string;
+  adopt?: boolean;
+  roles: PlannedOutsideRole[];
+};
+
+/** One role with the SAML trust: its AWS managed or customer managed policy ARNs and the Entra groups given it. */
+export type PlannedOutsideRole = {
+  name: string;
+  policies: string[];
+  groups: string[];
+  /** Keep the existing role of this name as it is (adopted); otherwise it is created. */
+  adopt?: boolean;
 };
 
 /**

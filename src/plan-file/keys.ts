@@ -18,6 +18,7 @@ const ROOT = [
   'privilegedAccess',
   'adopt',
   'directSaml',
+  'outsideIdentityCenter',
 ];
 const PERMISSION_SET = [
   'key',
@@ -75,6 +76,8 @@ const SHAPES: Record<string, string[]> = {
     'blockedBy',
   ],
   'directSaml.#.parity': ['gaps', 'excess', 'needsReview', 'acknowledged'],
+  'outsideIdentityCenter.#': ['accountId', 'app', 'provider', 'adopt', 'roles'],
+  'outsideIdentityCenter.#.roles.#': ['name', 'policies', 'groups', 'adopt'],
 };
 
 /** Every key of the plan object that the format does not know, with the path it is at and a suggestion. */

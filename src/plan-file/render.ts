@@ -37,6 +37,10 @@ const SECTION_COMMENTS: Record<string, string> = {
   directSaml:
     " Roles of direct SAML federation (Entra's per-account app): the permission sets and groups that replace each, and\n" +
     ' the people Entra gives it (they join the groups). parity.acknowledged as for users; blockedBy: why nobody joins yet.',
+  outsideIdentityCenter:
+    " Accounts that stay outside Identity Center: apply keeps or makes Entra's AWS Single-Account Access app, the IAM\n" +
+    ' SAML provider from its metadata and the roles (policies: managed policy ARNs; groups: Entra groups given the\n' +
+    ' role). adopt: true keeps the existing app, provider or role of that name as iam2sso’s. No assignments there.',
   adopt:
     ' Existing objects you adopt: apply manages them from then on (makes them match this plan). Entries:\n' +
     '   {kind: permission-set|entra-group|store-group|store-user, name} or {kind: assignment, accountId, permissionSet, group}.',

@@ -18,6 +18,7 @@ import {
   policyGrammarProblems,
   sessionDurationProblem,
 } from './limits.js';
+import { checkOutsideSection } from './outside-iic.js';
 
 /** A validation finding at a path of the plan document. */
 export type PathProblem = { path: (string | number)[]; message: string };
@@ -122,6 +123,7 @@ export function validatePlanObject(
   });
   checkConsistency(raw, options, add);
   checkAdoptSection(raw, options.strict, add);
+  checkOutsideSection(raw, add);
   return problems;
 }
 

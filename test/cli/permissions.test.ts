@@ -45,6 +45,7 @@ const TAGGING_OF: Record<string, string> = {
   'iam:CreateUser': 'iam:TagUser',
   'iam:CreateRole': 'iam:TagRole',
   'iam:CreateOpenIDConnectProvider': 'iam:TagOpenIDConnectProvider',
+  'iam:CreateSAMLProvider': 'iam:TagSAMLProvider',
   'iam:CreateInstanceProfile': 'iam:TagInstanceProfile',
   'sns:CreateTopic': 'sns:TagResource',
 };

@@ -1,16 +1,25 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import {
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListSAMLProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
+import { parsePlanText } from '../../src/plan-file/read.js';
 import { loadAuditRun } from '../../src/store/audit-repo.js';
 import { openStateDb } from '../../src/store/db.js';
 import { directSamlUses } from '../../src/store/direct-saml-repo.js';
+import { listRuns } from '../../src/store/runs-repo.js';
 import { cliJson } from '../apply/kit.js';
 import { runIam2sso, sandboxEnv } from '../helpers/cli.js';
 
@@ -23,6 +32,32 @@ async function entraAssertion(sandbox: RunningSandbox, appId: string, upn: strin
   const body = (await res.json()) as { samlResponse?: string; message?: string };
   assert.equal(res.status, 200, body.message);
   return body.samlResponse as string;
+}
+
+/** Credentials in a member account through its OrganizationAccountAccessRole. */
+async function memberCredentials(sandbox: RunningSandbox, account: string) {
+  const sts = new STSClient(sdkConfig(sandbox));
+  const assumed = await sts.send(
+    new AssumeRoleCommand({
+      RoleArn: `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`,
+      RoleSessionName: 'saml-keep-check',
+    }),
+  );
+  sts.destroy();
+  const c = assumed.Credentials!;
+  return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+}
+
+/** The AWS CLI in `account`: the management account's own credentials, else its OrganizationAccountAccessRole. */
+async function cliIn(sandbox: RunningSandbox, account: string, args: string[]) {
+  if (account === sandbox.manifest.managementAccountId) return awsCli(sandbox, args);
+  return awsCli(sandbox, args, await memberCredentials(sandbox, account));
+}
+
+/** The SDK's IAM client in `account` (as cliIn reaches it), for checks the AWS CLI would only make slower. */
+async function iamIn(sandbox: RunningSandbox, account: string): Promise<IAMClient> {
+  if (account === sandbox.manifest.managementAccountId) return new IAMClient(sdkConfig(sandbox));
+  return new IAMClient({ ...sdkConfig(sandbox), credentials: await memberCredentials(sandbox, account) });
 }
 
 /** AssumeRoleWithSAML through the SDK (unsigned: it sends no credentials); the error name, or 'ok'. */
@@ -300,5 +335,140 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     const last = sandbox.world.account(account).trail.events.at(-1)!.record;
     assert.equal(last.eventName, 'AssumeRoleWithSAML');
     assert.equal(last.errorCode, 'ExpiredTokenException');
+  });
+
+  it('an account kept outside Identity Center: plan adopts its federation, apply makes the app, provider, role, app role and group assignment of another, a group member signs in through them, a re-apply changes nothing, rollback removes only what apply made', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const kept = truth.accounts[1];
+    // Every member account is federated already: the management account is the one without federation.
+    const fresh = sandbox.manifest.accounts.find((a) => !truth.accounts.some((t) => t.accountId === a.id))!.id;
+    const state = join(dir, 'state.db');
+    const out = join(dir, 'outside.yaml');
+    const planned = await runIam2sso(
+      ['plan', '--state', state, '--out', out, '--outside-identity-center', kept.accountId, '--json'],
+      env,
+    );
+    assert.equal(planned.status, 0, planned.stderr);
+    const plan = planned.json<MigrationPlan>();
+    const entry = plan.outsideIdentityCenter!.find((o) => o.accountId === kept.accountId)!;
+    const keptApp = truth.apps.find((a) => a.accountId === kept.accountId)!;
+    assert.deepEqual(
+      { app: entry.app, provider: entry.provider, adopt: entry.adopt },
+      { app: keptApp.displayName, provider: kept.provider.split('/').pop(), adopt: true },
+    );
+    const admin = entry.roles.find((r) => r.name === 'Entra-Admin')!;
+    assert.deepEqual(admin.policies, ['arn:aws:iam::aws:policy/AdministratorAccess']);
+    assert.deepEqual(
+      admin.groups,
+      keptApp.roles.find((r) => r.roleName === 'Entra-Admin')!.groups.map((g) => g.displayName),
+    );
+    // No Identity Center access is planned there any more.
+    assert.ok(!plan.groups.some((g) => g.assignments.some((a) => a.accountId === kept.accountId)));
+    assert.ok(!(plan.directSaml ?? []).some((d) => d.accountId === kept.accountId));
+
+    // The written plan is valid as apply reads it (users of the account list no permission set there any more).
+    assert.deepEqual(parsePlanText(readFileSync(out, 'utf8'), out, { quota: 10, strict: true }).problems, []);
+
+    // The plan file is the truth: Identity Center left out, and a role made from scratch in an account without any.
+    const readOnly = keptApp.roles.find((r) => r.roleName === 'Entra-ReadOnly')!.groups[0];
+    const doc = parseYaml(readFileSync(out, 'utf8'));
+    Object.assign(doc, { permissionSets: [], groups: [], users: [], serviceAccounts: [], directSaml: [] });
+    doc.outsideIdentityCenter.push({
+      accountId: fresh,
+      app: `AWS ${fresh}`,
+      provider: 'EntraID',
+      roles: [
+        { name: 'Entra-Deploy', policies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], groups: [readOnly.displayName] },
+      ],
+    });
+    writeFileSync(out, toYaml(doc));
+    sandbox.world.entra!.instantiateDelayMs = 0;
+    const apply = ['apply', '--plan', out, '--state', state, '--auto-approve', '--json', '--no-progress'];
+    const first = await runIam2sso(apply, env);
+    assert.equal(first.status, 0, first.stderr);
+    const report = first.json<{ created: string[]; adopted: string[]; failed: unknown[] }>();
+    assert.deepEqual(report.failed, []);
+    assert.equal(report.adopted.length, 2 + entry.roles.length, report.adopted.join('\n'));
+    assert.ok(
+      report.created.includes(`IAM SAML provider EntraID in ${fresh} (metadata of 'AWS ${fresh}')`),
+      report.created.join('\n'),
+    );
+
+    const providerArn = `arn:aws:iam::${fresh}:saml-provider/EntraID`;
+    const roleArn = `arn:aws:iam::${fresh}:role/Entra-Deploy`;
+    const [listed, got] = await Promise.all([
+      cliIn(sandbox, fresh, ['iam', 'list-saml-providers']),
+      cliIn(sandbox, fresh, ['iam', 'get-role', '--role-name', 'Entra-Deploy']),
+    ]);
+    const providers = cliJson<{ SAMLProviderList: { Arn: string }[] }>(listed);
+    assert.deepEqual(
+      providers.SAMLProviderList.map((p) => p.Arn),
+      [providerArn],
+    );
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(got);
+    assert.deepEqual((role.Role.AssumeRolePolicyDocument as { Statement: unknown[] }).Statement, [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: providerArn },
+        Action: 'sts:AssumeRoleWithSAML',
+        Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+      },
+    ]);
+    const freshIam = await iamIn(sandbox, fresh);
+    const attached = await freshIam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'Entra-Deploy' }));
+    assert.deepEqual(
+      attached.AttachedPolicies?.map((p) => p.PolicyArn),
+      ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+    );
+    // In Entra: the app role carries `roleArn,providerArn` and the group holds it; a member signs in to AWS with it.
+    const sp = [...sandbox.world.entra!.servicePrincipals.values()].find(
+      (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
+    )!;
+    const appRole = sp.appRoles.find((r) => r.value === `${roleArn},${providerArn}`)!;
+    assert.ok(appRole);
+    assert.deepEqual(
+      sp.appRoleAssignedTo.map((a) => [a.principalId, a.appRoleId]),
+      [[readOnly.id, appRole.id]],
+    );
+    const member = readOnly.members[0];
+    assert.equal(
+      await assumeWithSaml(sandbox, await entraAssertion(sandbox, sp.appId, member), roleArn, providerArn),
+      'ok',
+    );
+
+    const again = await runIam2sso(apply, env);
+    assert.equal(again.status, 0, again.stderr);
+    const second = again.json<{ created: string[]; updated: string[]; deleted: string[]; adopted: string[] }>();
+    assert.deepEqual([second.created, second.updated, second.deleted, second.adopted], [[], [], [], []]);
+
+    const db = await openStateDb(state);
+    const runId = listRuns(db).find((r) => r.command === 'apply')!.runId;
+    db.close();
+    const rolled = await runIam2sso(['rollback', runId, '--state', state, '--auto-approve', '--json'], env);
+    assert.equal(rolled.status, 0, rolled.stderr);
+    const after = await freshIam.send(new ListSAMLProvidersCommand({}));
+    assert.deepEqual(after.SAMLProviderList, []);
+    const gone = await freshIam.send(new GetRoleCommand({ RoleName: 'Entra-Deploy' })).catch((e: Error) => e.name);
+    assert.equal(gone, 'NoSuchEntityException');
+    freshIam.destroy();
+    assert.ok(
+      ![...sandbox.world.entra!.servicePrincipals.values()].some(
+        (x) => x.displayName === `AWS ${fresh}` && !x.deletedDateTime,
+      ),
+    );
+    // What rollback removed is pending again for the plan file.
+    const pending = await runIam2sso(['plan', '--detailed-exitcode', '--out', out, '--state', state], env);
+    assert.equal(pending.status, 2, pending.stderr);
+    assert.match(pending.stderr, new RegExp(`\\+ IAM SAML provider EntraID in ${fresh}`));
+    // The adopted federation is left as it was.
+    const keptIam = await iamIn(sandbox, kept.accountId);
+    const keptProviders = await keptIam.send(new ListSAMLProvidersCommand({}));
+    assert.deepEqual(
+      keptProviders.SAMLProviderList?.map((p) => p.Arn),
+      [kept.provider],
+    );
+    const keptRole = await keptIam.send(new GetRoleCommand({ RoleName: 'Entra-Admin' }));
+    keptIam.destroy();
+    assert.equal(keptRole.Role?.RoleName, 'Entra-Admin');
   });
 });

@@ -199,4 +199,30 @@ describe('sandbox Entra: gallery app, SAML configuration, federation metadata an
     const { profile } = await samlClient().validatePostResponseAsync({ SAMLResponse: samlResponse });
     assert.equal(profile?.nameID, assigned.userPrincipalName);
   });
+
+  it('keeps an enabled app role when a PATCH of appRoles drops it (CannotDeleteOrUpdateEnabledEntitlement); disabled first, it can go', async () => {
+    const path = `/servicePrincipals/${app.servicePrincipal.id}`;
+    type Role = { id: string; value: string | null; isEnabled: boolean; allowedMemberTypes: string[] };
+    const roles = async () => ((await graph.api(path).select('appRoles').get()) as { appRoles: Role[] }).appRoles;
+    const before = await roles();
+    const added: Role = {
+      id: '5b0c8c61-33c7-4a5e-9b53-6e2b7f0c0a11',
+      value: 'arn:aws:iam::111111111111:role/Ops,arn:aws:iam::111111111111:saml-provider/EntraID',
+      isEnabled: true,
+      allowedMemberTypes: ['User'],
+    };
+    await graph.api(path).patch({ appRoles: [...before, { ...added, displayName: 'Ops', description: 'Ops' }] });
+    await assert.rejects(
+      graph.api(path).patch({ appRoles: before }),
+      (e: GraphError) => e.statusCode === 400 && e.code === 'CannotDeleteOrUpdateEnabledEntitlement',
+    );
+    assert.ok((await roles()).some((r) => r.id === added.id));
+    const disabled = (await roles()).map((r) => (r.id === added.id ? { ...r, isEnabled: false } : r));
+    await graph.api(path).patch({ appRoles: disabled });
+    await graph.api(path).patch({ appRoles: before });
+    assert.deepEqual(
+      (await roles()).map((r) => r.id),
+      before.map((r) => r.id),
+    );
+  });
 });

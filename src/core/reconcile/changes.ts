@@ -67,6 +67,17 @@ import {
   rolesAnywhereOwnerCheck,
   undoRolesAnywhereChange,
 } from './changes-rolesanywhere.js';
+import {
+  describeSamlKeepChange,
+  isSamlKeepChange,
+  type SamlKeepChange,
+  type SamlKeepObjectKind,
+  samlKeepChangeId,
+  samlKeepCreated,
+  samlKeepDeleted,
+  samlKeepOwnerCheck,
+  samlKeepUndo,
+} from './changes-saml-keep.js';
 import { describeScimChange, isScimChange, type ScimChange, scimChangeId } from './changes-scim.js';
 import {
   describeSyncChange,
@@ -95,7 +106,8 @@ export type ObjectKind =
   | 'entra-app-assignment'
   | 'entra-app-user-assignment'
   | 'scp'
-  | RolesAnywhereObjectKind;
+  | RolesAnywhereObjectKind
+  | SamlKeepObjectKind;
 
 /** An object by kind and natural key (names lower-cased where the cloud compares them so). */
 export type ObjectRef = { kind: ObjectKind; key: string };
@@ -142,7 +154,8 @@ export type Change =
   | AdoptChange
   | OrgChange
   | ScimChange
-  | RolesAnywhereChange;
+  | RolesAnywhereChange
+  | SamlKeepChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -165,6 +178,7 @@ export function changeId(c: Change): string {
   if (isOrgChange(c)) return orgChangeId(c);
   if (isScimChange(c)) return scimChangeId(c);
   if (isRolesAnywhereChange(c)) return rolesAnywhereChangeId(c);
+  if (isSamlKeepChange(c)) return samlKeepChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -205,6 +219,7 @@ export function createdObject(c: Change): ObjectRef | null {
   if (isEntraSetupChange(c)) return entraSetupCreated(c);
   if (isOrgChange(c)) return orgCreatedObject(c);
   if (isRolesAnywhereChange(c)) return rolesAnywhereCreated(c);
+  if (isSamlKeepChange(c)) return samlKeepCreated(c);
   switch (c.kind) {
     case 'ps.create':
       return { kind: 'permission-set', key: c.name };
@@ -231,6 +246,7 @@ export function deletedObject(c: Change): ObjectRef | null {
   if (isAdoptChange(c)) return releasedObject(c);
   if (isOrgChange(c)) return orgDeletedObject(c);
   if (isRolesAnywhereChange(c)) return rolesAnywhereDeleted(c);
+  if (isSamlKeepChange(c)) return samlKeepDeleted(c);
   switch (c.kind) {
     case 'ps.delete':
       return { kind: 'permission-set', key: c.name };
@@ -263,6 +279,7 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isOrgChange(c)) return orgOwnerCheck(c);
   if (isScimChange(c)) return null;
   if (isRolesAnywhereChange(c)) return rolesAnywhereOwnerCheck(c);
+  if (isSamlKeepChange(c)) return samlKeepOwnerCheck(c);
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -302,6 +319,7 @@ export function undoOf(c: Change): Change | null {
   if (isOrgChange(c)) return undoOfOrg(c);
   if (isScimChange(c)) return null;
   if (isRolesAnywhereChange(c)) return undoRolesAnywhereChange(c);
+  if (isSamlKeepChange(c)) return samlKeepUndo(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -400,6 +418,7 @@ export function describeChange(c: Change): string {
   if (isOrgChange(c)) return describeOrgChange(c);
   if (isScimChange(c)) return describeScimChange(c);
   if (isRolesAnywhereChange(c)) return describeRolesAnywhereChange(c);
+  if (isSamlKeepChange(c)) return describeSamlKeepChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

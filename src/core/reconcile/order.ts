@@ -10,6 +10,7 @@ import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 import { ORG_PHASE, orgNeeds } from './changes-org.js';
 import { ROLES_ANYWHERE_PHASE, rolesAnywhereNeeds } from './changes-rolesanywhere.js';
+import { isSamlKeepChange, SAML_KEEP_PHASE, samlKeepNeeds } from './changes-saml-keep.js';
 import { SCIM_PHASE, scimNeeds } from './changes-scim.js';
 
 const PHASE: Record<ChangeKind, number> = {
@@ -51,6 +52,7 @@ const PHASE: Record<ChangeKind, number> = {
   ...ORG_PHASE,
   ...SCIM_PHASE,
   ...ROLES_ANYWHERE_PHASE,
+  ...SAML_KEEP_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -87,6 +89,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
     for (const p of changes) {
       if (isOwnedIamChange(c) && isOwnedIamChange(p) && ownedIamDependsOn(c, p)) need(c, p);
       if (isEntraSetupChange(c) && isEntraSetupChange(p) && entraSetupNeeds(c, p)) need(c, p);
+      if (isSamlKeepChange(c) && isSamlKeepChange(p) && samlKeepNeeds(c, p)) need(c, p);
       // Everything on a permission set or a group follows its creation.
       if (p.kind === 'ps.create' && 'name' in c && c.name === p.name && c.kind.startsWith('ps.')) need(c, p);
       if (p.kind === 'ps.create' && c.kind === 'assignment.create' && c.permissionSet === p.name) need(c, p);

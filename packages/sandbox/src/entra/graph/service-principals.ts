@@ -51,7 +51,7 @@ function applySpProps(sp: ServicePrincipal, body: Record<string, unknown>): void
     else if (key === 'loginUrl') sp.loginUrl = value === null ? null : String(value);
     else if (key === 'notificationEmailAddresses') sp.notificationEmailAddresses = (value as string[]) ?? [];
     else if (key === 'tags') sp.tags = (value as string[]) ?? [];
-    else if (key === 'appRoles') sp.appRoles = (value as ServicePrincipal['appRoles']) ?? [];
+    else if (key === 'appRoles') sp.appRoles = checkedAppRoles(sp, (value as ServicePrincipal['appRoles']) ?? []);
     else {
       throw graphError(
         400,
@@ -60,6 +60,22 @@ function applySpProps(sp: ServicePrincipal, body: Record<string, unknown>): void
       );
     }
   }
+}
+
+/**
+ * A PATCH of `appRoles` replaces the whole list, and Entra refuses one that drops an enabled role: a role is disabled
+ * (`isEnabled: false`) in one PATCH and removed in the next (learn.microsoft.com/entra/identity-platform/
+ * enterprise-app-role-management; Graph answers 400 CannotDeleteOrUpdateEnabledEntitlement).
+ */
+function checkedAppRoles(sp: ServicePrincipal, next: ServicePrincipal['appRoles']): ServicePrincipal['appRoles'] {
+  const dropped = sp.appRoles.filter((r) => r.isEnabled && !next.some((n) => n.id === r.id));
+  if (dropped.length > 0)
+    throw graphError(
+      400,
+      'CannotDeleteOrUpdateEnabledEntitlement',
+      'Permission (scope or role) cannot be deleted or updated unless disabled first.',
+    );
+  return next;
 }
 
 function addTokenSigningCertificate(request: GraphRequest, sp: ServicePrincipal) {
