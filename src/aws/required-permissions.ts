@@ -390,7 +390,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     assigns: true,
     notes: [
       'member accounts are read again before any write, to refuse a stale plan',
-      'a plan with outsideIdentityCenter also needs, in those accounts, the SAML provider and role calls of src/aws/iam-saml-keep.ts, and Graph Application.ReadWrite.All and AppRoleAssignment.ReadWrite.All',
+      'a plan with outsideIdentityCenter adds the SAML provider and role calls in those accounts and the Entra app writes (permissions --for apply --plan FILE includes them)',
     ],
   },
   sync: {
@@ -518,6 +518,18 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
 const IDENTITY_STORE_WRITES = AWS_MODULE_ACTIONS['src/aws/identity-store.ts'].filter((a) =>
   /^identitystore:(Create|Delete|Update)/.test(a),
 );
+
+/**
+ * What apply adds for a plan that keeps accounts outside Identity Center: the SAML provider and role calls in those
+ * accounts, and the Entra app (instantiated from the gallery, configured, its app roles assigned).
+ */
+export const OUTSIDE_IDENTITY_CENTER: { aws: string[]; graph: GraphOperation[] } = {
+  aws: ['src/aws/iam-saml-keep.ts'],
+  graph: [
+    ...GRAPH_MODULE_OPERATIONS['src/entra/graph-saml-keep.ts'],
+    ...GRAPH_MODULE_OPERATIONS['src/entra/graph-app.ts'],
+  ],
+};
 
 /**
  * apply under the plan's identity source (see src/core/reconcile/identity-source.ts): `scim` makes the Entra groups,

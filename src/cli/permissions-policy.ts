@@ -8,6 +8,7 @@ import {
   AWS_MODULE_ACTIONS,
   COMMAND_MODULES,
   type CommandModules,
+  OUTSIDE_IDENTITY_CENTER,
   type PermissionCommand,
 } from '../aws/required-permissions.js';
 import type { IdentitySource } from '../core/reconcile/identity-source.js';
@@ -124,18 +125,32 @@ function statements(
   return out;
 }
 
+/** Apply's modules when the plan keeps accounts outside Identity Center (direct SAML federation made there). */
+function withOutsideIdentityCenter(apply: CommandModules): CommandModules {
+  const add = <T extends string>(list: T[], more: T[]) => [...new Set([...list, ...more])];
+  return {
+    ...apply,
+    management: add(apply.management, OUTSIDE_IDENTITY_CENTER.aws),
+    member: add(apply.member, OUTSIDE_IDENTITY_CENTER.aws),
+    graph: add(apply.graph, OUTSIDE_IDENTITY_CENTER.graph),
+  };
+}
+
 /**
  * The permissions `commands` need together; `partition` and `roleName` fill the AssumeRole resource, and the plan's
- * `identitySource` (default iam2sso-sync) decides what apply writes where.
+ * `identitySource` (default iam2sso-sync) decides what apply writes where; a plan that keeps accounts outside
+ * Identity Center (`outsideIdentityCenter`) adds apply's SAML provider, role and Entra app writes.
  */
 export function requiredPermissions(
   commands: PermissionCommand[],
-  options: { partition: string; roleName: string; identitySource?: IdentitySource },
+  options: { partition: string; roleName: string; identitySource?: IdentitySource; outsideIdentityCenter?: boolean },
 ): RequiredPermissions {
   const source = options.identitySource ?? 'iam2sso-sync';
-  const needs = commands.map((c) =>
-    c === 'apply' && source !== 'iam2sso-sync' ? APPLY_BY_IDENTITY_SOURCE[source] : COMMAND_MODULES[c],
-  );
+  const needs = commands.map((c) => {
+    if (c !== 'apply') return COMMAND_MODULES[c];
+    const apply = source !== 'iam2sso-sync' ? APPLY_BY_IDENTITY_SOURCE[source] : COMMAND_MODULES.apply;
+    return options.outsideIdentityCenter ? withOutsideIdentityCenter(apply) : apply;
+  });
   const assumes = needs.some((n) => n.assumesRole);
   const management = actionsOf(needs, 'management').filter((a) => assumes || a !== 'sts:AssumeRole');
   const member = actionsOf(needs, 'member');

@@ -19,8 +19,12 @@ export function runPermissions(flags: PermissionsFlags, io: Io): void {
     partition: flags.partition,
     roleName: flags.assumeRole,
     identitySource: plan?.source,
+    outsideIdentityCenter: plan?.outsideIdentityCenter,
   });
-  if (plan) needed.notes.push(`apply: identitySource ${plan.source}, from ${plan.file}`);
+  if (plan)
+    needed.notes.push(
+      `apply: identitySource ${plan.source}${plan.outsideIdentityCenter ? ', accounts kept outside Identity Center' : ''}, from ${plan.file}`,
+    );
   const format = flags.json ? 'json' : flags.format;
   if (format === 'json') printJson(io, needed);
   else if (format === 'terraform') io.out(renderTerraform(needed));

@@ -15,12 +15,14 @@ import { DEFAULT_PLAN_FILE } from './plan.js';
 export function planIdentitySource(
   flags: { plan?: string },
   cwd = process.cwd(),
-): { file: string; source: IdentitySource } | null {
+): { file: string; source: IdentitySource; outsideIdentityCenter: boolean } | null {
   const file = flags.plan ?? (existsSync(`${cwd}/${DEFAULT_PLAN_FILE}`) ? `${cwd}/${DEFAULT_PLAN_FILE}` : null);
   if (!file || !existsSync(file)) return null;
+  const plan = readPlanFile(file, { quota: 20, strict: false }).plan;
   return {
     file,
-    source: readPlanFile(file, { quota: 20, strict: false }).plan?.identitySource ?? DEFAULT_IDENTITY_SOURCE,
+    source: plan?.identitySource ?? DEFAULT_IDENTITY_SOURCE,
+    outsideIdentityCenter: (plan?.outsideIdentityCenter?.length ?? 0) > 0,
   };
 }
 

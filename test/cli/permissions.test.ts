@@ -182,6 +182,19 @@ describe('least-privilege policies per command', () => {
     }
   });
 
+  it('apply of a plan that keeps accounts outside Identity Center adds the SAML provider, role and Entra app writes', () => {
+    const of = (outsideIdentityCenter: boolean, identitySource?: 'external') =>
+      requiredPermissions(['apply'], { partition: 'aws', roleName: 'R', identitySource, outsideIdentityCenter });
+    const samlWrites = (d: Parameters<typeof actions>[0]) =>
+      actions(d).filter((a) => /^iam:(CreateSAMLProvider|CreateRole|AttachRolePolicy)$/.test(a));
+    assert.deepEqual(samlWrites(of(false).member), []);
+    const kept = of(true, 'external');
+    assert.deepEqual(samlWrites(kept.member), ['iam:AttachRolePolicy', 'iam:CreateRole', 'iam:CreateSAMLProvider']);
+    assert.ok(kept.graphApplicationPermissions.includes('Application.ReadWrite.All'));
+    assert.ok(kept.graphApplicationPermissions.includes('AppRoleAssignment.ReadWrite.All'));
+    assert.deepEqual(of(false, 'external').graphApplicationPermissions, [], 'external alone needs no Graph');
+  });
+
   it('permissions --for apply reads the identity source from --plan, and refuses a plan file that is not there', () => {
     const dir = mkdtempSync(join(tmpdir(), 'iam2sso-perm-'));
     try {
