@@ -56,6 +56,14 @@ import {
   orgOwnerCheck,
   undoOfOrg,
 } from './changes-org.js';
+import {
+  describeSamlRetireChange,
+  isSamlRetireChange,
+  isSamlRetireRemoval,
+  type SamlRetireChange,
+  samlRetireChangeId,
+  samlRetireUndoOf,
+} from './changes-saml-retire.js';
 import { describeScimChange, isScimChange, type ScimChange, scimChangeId } from './changes-scim.js';
 import {
   describeSyncChange,
@@ -129,7 +137,8 @@ export type Change =
   | EntraSetupChange
   | AdoptChange
   | OrgChange
-  | ScimChange;
+  | ScimChange
+  | SamlRetireChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -151,6 +160,7 @@ export function changeId(c: Change): string {
   if (isAdoptChange(c)) return adoptChangeId(c);
   if (isOrgChange(c)) return orgChangeId(c);
   if (isScimChange(c)) return scimChangeId(c);
+  if (isSamlRetireChange(c)) return samlRetireChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -246,6 +256,8 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isEntraSetupChange(c)) return entraSetupOwnerCheck(c);
   if (isOrgChange(c)) return orgOwnerCheck(c);
   if (isScimChange(c)) return null;
+  // Retiring direct SAML acts on what the reviewed plan lists as direct SAML (checked before its changes are made).
+  if (isSamlRetireChange(c)) return null;
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -284,6 +296,7 @@ export function undoOf(c: Change): Change | null {
   if (isAdoptChange(c)) return undoOfAdopt(c);
   if (isOrgChange(c)) return undoOfOrg(c);
   if (isScimChange(c)) return null;
+  if (isSamlRetireChange(c)) return samlRetireUndoOf(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -367,6 +380,7 @@ export function undoOf(c: Change): Change | null {
 /** True for changes that delete, detach, remove or unassign (what the mass-change guard counts). */
 export function isRemoval(c: Change): boolean {
   if (isIamChange(c)) return isIamRemoval(c);
+  if (isSamlRetireChange(c)) return isSamlRetireRemoval(c);
   return (
     /\.(delete|detach|remove|unassign)/.test(c.kind) || c.kind === 'ps.delete-inline' || c.kind === 'ps.delete-boundary'
   );
@@ -381,6 +395,7 @@ export function describeChange(c: Change): string {
   if (isAdoptChange(c)) return describeAdopt(c);
   if (isOrgChange(c)) return describeOrgChange(c);
   if (isScimChange(c)) return describeScimChange(c);
+  if (isSamlRetireChange(c)) return describeSamlRetireChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -9,6 +9,7 @@ import { ENTRA_SETUP_PHASE, entraSetupNeeds, isEntraSetupChange } from './change
 import { HARDEN_PHASE, hardenDependencies } from './changes-harden.js';
 import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-iam.js';
 import { ORG_PHASE, orgNeeds } from './changes-org.js';
+import { isSamlRetireChange, SAML_RETIRE_PHASE, samlRetireNeeds } from './changes-saml-retire.js';
 import { SCIM_PHASE, scimNeeds } from './changes-scim.js';
 
 const PHASE: Record<ChangeKind, number> = {
@@ -49,6 +50,7 @@ const PHASE: Record<ChangeKind, number> = {
   ...ENTRA_SETUP_PHASE,
   ...ORG_PHASE,
   ...SCIM_PHASE,
+  ...SAML_RETIRE_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -96,6 +98,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       if (p.kind === 'store.user.create' && c.kind === 'store.member.add' && lower(c.upn) === lower(p.upn)) need(c, p);
       if (orgNeeds(c, p)) need(c, p);
       if (scimNeeds(c, p)) need(c, p);
+      if ((isSamlRetireChange(c) || isSamlRetireChange(p)) && samlRetireNeeds(c, p)) need(c, p);
       // Provisioning carries the policy changes of its permission set.
       if (c.kind === 'ps.provision' && p.kind.startsWith('ps.') && 'name' in p && p.name === c.name) need(c, p);
       // Detaching the old policy waits for attaching the new one.
