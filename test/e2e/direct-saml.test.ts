@@ -288,6 +288,49 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     );
   });
 
+  it('decommission saml refuses to retire a role still used through direct SAML, naming who signed in, when and the event; nothing is changed', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === accountId)!;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0].toLowerCase();
+    const state = join(dir, 'state.db');
+    const r = await runIam2sso(
+      [
+        'decommission',
+        'saml',
+        '--stage',
+        'disable',
+        '--account',
+        accountId,
+        '--plan',
+        join(dir, 'plan.yaml'),
+        '--state',
+        state,
+        '--auto-approve',
+        '--json',
+      ],
+      env,
+    );
+    assert.notEqual(r.status, 0, r.stderr);
+    const out = r.json<{
+      runId: string | null;
+      roles: { role: string; result: string; blockers: { id: string; message: string }[] }[];
+    }>();
+    assert.equal(out.runId, null);
+    const admin = out.roles.find((x) => x.role === 'Entra-Admin')!;
+    assert.equal(admin.result, 'blocked');
+    const use = admin.blockers.find((b) => b.id === 'use.in-window')!;
+    const db = await openStateDb(state);
+    const last = directSamlUses(db).find((d) => d.role === 'Entra-Admin' && d.accountId === accountId)!;
+    db.close();
+    assert.ok(
+      use.message.includes(upn) && use.message.includes(last.lastEventId) && use.message.includes(last.lastTime),
+      use.message,
+    );
+    // Nothing changed: the app still signs the person in (Entra issues the assertion).
+    assert.ok(await entraAssertion(sandbox, app.appId, upn));
+  });
+
   it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
     const truth = sandbox.manifest.directSaml!;
     const { accountId: account, provider } = truth.accounts[0];
