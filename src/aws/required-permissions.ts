@@ -435,6 +435,7 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
     ...none,
     management: [
       'src/aws/accounts.ts',
+      'src/aws/cloud-clock.ts',
       'src/aws/saml-retire-iam.ts',
       'src/aws/iam-user-reads.ts',
       'src/aws/iam-user-writes.ts',

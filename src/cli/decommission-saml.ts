@@ -5,8 +5,11 @@
  * `delete` snapshots then removes the roles, the providers none of whose roles remain, the provisioning users of
  * accounts left with no provider, and the apps of accounts left with no role. `iam2sso rollback RUN` undoes a run.
  */
+
+import type { AwsSettings } from '../aws/clients.js';
+import { cloudClock } from '../aws/cloud-clock.js';
 import { toCloudError } from '../aws/errors.js';
-import { cloudNow, readIamUser } from '../aws/iam-user-reads.js';
+import { readIamUser } from '../aws/iam-user-reads.js';
 import { readSamlProvider, readSamlRole } from '../aws/saml-retire-iam.js';
 import { deleteChanges } from '../core/decommission.js';
 import type { Blocker } from '../core/decommission-types.js';
@@ -84,8 +87,12 @@ function appOf(apps: DirectSamlApp[], accountId: string): DirectSamlApp | undefi
   return apps.find((a) => a.roles.some((r) => roleOfArn(r.roleArn)?.accountId === accountId));
 }
 
-async function readAssigned(flags: SamlStageFlags, io: Io, accounts: string[]): Promise<Set<string> | null> {
-  const { settings } = await openIam(flags, io, true);
+async function readAssigned(
+  flags: SamlStageFlags,
+  settings: AwsSettings,
+  io: Io,
+  accounts: string[],
+): Promise<Set<string> | null> {
   const runtime = createVerifyRuntime(settings, flags.assumeRole);
   try {
     const facts = await readAssignmentFacts(runtime.readers, accounts);
@@ -117,7 +124,7 @@ export async function runSamlStage(flags: SamlStageFlags, io: Io): Promise<void>
       'say which stage: `decommission saml --stage disable` (then, after the watch window, `--stage delete`)',
     );
   const db = await openStateDb(flags.state);
-  const { iam } = await openIam(flags, io);
+  const { settings, iam } = await openIam(flags, io, true);
   let graph: ReturnType<typeof openGraph> | null = null;
   const graphOf = () => {
     graph ??= openGraph(flags);
@@ -126,11 +133,12 @@ export async function runSamlStage(flags: SamlStageFlags, io: Io): Promise<void>
   try {
     const ctx = loadContext(db, flags);
     const accounts = [...new Set(ctx.entries.map((e) => e.accountId))];
-    const now = cloudNow(await iam.iamFor(accounts[0]));
+    // The watch window is measured on the cloud's clock, as track's windows and the stage dates are.
+    const now = await cloudClock(settings);
     const stages = loadSamlStages(db);
     const { tracked } = readEvidence(db);
     const uses = directSamlUses(db);
-    const assigned = await readAssigned(flags, io, accounts);
+    const assigned = await readAssigned(flags, settings, io, accounts);
     const watchDays = decommissionSettings(flags.config).watchDays;
     const outcomes: SamlOutcome[] = ctx.entries.map((entry) => {
       const key = `${entry.accountId}/${entry.role}`;

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { CreateGroupCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import {
+  CreateAccountAssignmentCommand,
+  CreatePermissionSetCommand,
+  ListInstancesCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
+import { parse } from 'yaml';
+import { sandboxGraphClient } from '../../packages/sandbox/test/entra-helpers.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
@@ -61,6 +70,45 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
       NODE_EXTRA_CA_CERTS: caFile,
     });
   });
+  /** The organization role's credentials in a member account, for the AWS CLI. */
+  const credentialsIn = async (accountId: string) => {
+    const sts = new STSClient(sdkConfig(sandbox));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+        RoleSessionName: 'saml-check',
+      }),
+    );
+    sts.destroy();
+    const c = assumed.Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  };
+  /**
+   * What `apply` makes for the plan's direct SAML roles of an account, made here through the SDK: each permission set
+   * assigned to its `AWS-<Account>-<PermissionSet>` group on the account (the replacement `decommission saml` waits for).
+   */
+  const grantReplacement = async (accountId: string, plan: MigrationPlan) => {
+    const admin = new SSOAdminClient(sdkConfig(sandbox));
+    const store = new IdentitystoreClient(sdkConfig(sandbox));
+    const { InstanceArn, IdentityStoreId } = (await admin.send(new ListInstancesCommand({}))).Instances![0];
+    for (const e of (plan.directSaml ?? []).filter((d) => d.accountId === accountId))
+      for (const [i, name] of e.permissionSets.entries()) {
+        const ps = await admin.send(new CreatePermissionSetCommand({ InstanceArn, Name: name }));
+        const group = await store.send(new CreateGroupCommand({ IdentityStoreId, DisplayName: e.groups[i] }));
+        await admin.send(
+          new CreateAccountAssignmentCommand({
+            InstanceArn,
+            TargetId: accountId,
+            TargetType: 'AWS_ACCOUNT',
+            PermissionSetArn: ps.PermissionSet!.PermissionSetArn,
+            PrincipalType: 'GROUP',
+            PrincipalId: group.GroupId,
+          }),
+        );
+      }
+    admin.destroy();
+    store.destroy();
+  };
   after(async () => {
     await sandbox?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -329,6 +377,107 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     );
     // Nothing changed: the app still signs the person in (Entra issues the assertion).
     assert.ok(await entraAssertion(sandbox, app.appId, upn));
+  });
+
+  it('decommission saml retires an unused account after the watch window (app off, then roles, provider, provisioning user and app gone, checked with the AWS CLI and the Graph client), and rollback brings them back', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const target = truth.accounts[1];
+    const app = truth.apps.find((a) => a.accountId === target.accountId)!;
+    const upn = app.roles[0].groups[0].members[0];
+    const state = join(dir, 'state.db');
+    const plan = join(dir, 'plan.yaml');
+    const saml = (stage: string) =>
+      runIam2sso(
+        [
+          'decommission',
+          'saml',
+          '--stage',
+          stage,
+          '--account',
+          target.accountId,
+          '--plan',
+          plan,
+          '--state',
+          state,
+        ].concat(['--auto-approve', '--json']),
+        env,
+      );
+    /** `track` over the organization trail's log files in S3 (the target account), on the cloud's clock. */
+    const track = async (days: number) => {
+      const bucket = `aws-cloudtrail-logs-${sandbox.manifest.managementAccountId}-org`;
+      const args = ['track', '--json', '--no-progress', '--since', `${days}d`, '--s3', `s3://${bucket}`];
+      // One attempt per call: after the clock moved, the SDK retries (with back-off) the sandbox's answers to the
+      // Identity Store lookups track makes for Identity Center records, which costs 40 s and is not what is tested.
+      const once = { ...env, AWS_MAX_ATTEMPTS: '1' };
+      const r = await runIam2sso([...args, '--accounts', target.accountId, '--plan', plan, '--state', state], once);
+      assert.equal(r.status, 0, r.stderr);
+    };
+    await grantReplacement(target.accountId, parse(readFileSync(plan, 'utf8')) as MigrationPlan);
+    await track(31);
+
+    const disabled = await saml('disable');
+    assert.equal(disabled.status, 0, disabled.stdout + disabled.stderr);
+    const disableRun = disabled.json<{ runId: string; roles: { result: string }[] }>();
+    assert.deepEqual(
+      disableRun.roles.map((r) => r.result),
+      ['done', 'done'],
+    );
+    // Entra starts no sign-in to the disabled app (AADSTS7000112); the roles' trust is left as it was.
+    const refused = await fetch(`${sandbox.info.endpoint}/_sandbox/entra/saml/assertion`, {
+      method: 'POST',
+      body: JSON.stringify({ appId: app.appId, upn }),
+    });
+    assert.notEqual(refused.status, 200);
+
+    sandbox.world.clock.advance(31 * 86_400_000);
+    await track(32);
+    const deleted = await saml('delete');
+    assert.equal(deleted.status, 0, deleted.stdout + deleted.stderr);
+    const deleteRun = deleted.json<{ runId: string; changes: string[] }>();
+    assert.equal(deleteRun.changes.filter((c) => c.startsWith('- IAM role')).length, 2, deleteRun.changes.join('\n'));
+
+    const creds = await credentialsIn(target.accountId);
+    const getRole = () => awsCli(sandbox, ['iam', 'get-role', '--role-name', 'Entra-Admin'], creds);
+    const providers = async () =>
+      cliJson<{ SAMLProviderList: { Arn: string }[] }>(await awsCli(sandbox, ['iam', 'list-saml-providers'], creds))
+        .SAMLProviderList.map((p) => p.Arn)
+        .filter((arn) => !arn.includes(':saml-provider/AWSSSO_')); // Identity Center's own: never touched
+    const getUser = () => awsCli(sandbox, ['iam', 'get-user', '--user-name', target.provisioningUser], creds);
+    const graph = sandboxGraphClient(sandbox);
+    const appThere = async () =>
+      graph
+        .api(`/applications(appId='${app.appId}')`)
+        .get()
+        .then(
+          () => true,
+          (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+        );
+    assert.match((await getRole()).stderr, /NoSuchEntity/);
+    assert.deepEqual(await providers(), []);
+    assert.match((await getUser()).stderr, /NoSuchEntity/);
+    assert.equal(await appThere(), false);
+    // The other account, still used, keeps its provider.
+    assert.ok(sandbox.world.account(truth.accounts[0].accountId).iam.samlProviders.has(truth.accounts[0].provider));
+
+    for (const run of [deleteRun.runId, disableRun.runId]) {
+      const back = await runIam2sso(['rollback', run, '--auto-approve', '--state', state], env);
+      assert.equal(back.status, 0, back.stderr);
+    }
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(await getRole());
+    const trust = JSON.stringify(role.Role.AssumeRolePolicyDocument);
+    assert.ok(trust.includes(target.provider), trust);
+    assert.deepEqual(sandbox.world.account(target.accountId).iam.roles.get('Entra-Admin')?.attachedPolicies, [
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    assert.deepEqual(await providers(), [target.provider]);
+    assert.equal((await getUser()).status, 0);
+    assert.equal(await appThere(), true);
+    const sp = await graph.api(`/servicePrincipals/${app.servicePrincipalId}`).select('accountEnabled').get();
+    assert.equal(sp.accountEnabled, true);
+    // People sign in through the restored app and the recreated provider and role again.
+    const assertion = await entraAssertion(sandbox, app.appId, upn);
+    const roleArn = `arn:aws:iam::${target.accountId}:role/${app.roles[0].roleName}`;
+    assert.equal(await assumeWithSaml(sandbox, assertion, roleArn, target.provider), 'ok');
   });
 
   it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
