@@ -8,18 +8,20 @@
 
 import type { AwsSettings } from '../aws/clients.js';
 import { cloudClock } from '../aws/cloud-clock.js';
-import { toCloudError } from '../aws/errors.js';
-import { readIamUser } from '../aws/iam-user-reads.js';
-import { readSamlProvider, readSamlRole } from '../aws/saml-retire-iam.js';
-import { deleteChanges } from '../core/decommission.js';
-import type { Blocker } from '../core/decommission-types.js';
-import { type DirectSamlApp, isIdentityCenterProvider, recognizeDirectSaml, roleOfArn } from '../core/direct-saml.js';
+import {
+  type DirectSamlApp,
+  type DirectSamlFederation,
+  isIdentityCenterProvider,
+  recognizeDirectSaml,
+} from '../core/direct-saml.js';
 import type { PlannedSamlRole } from '../core/plan-types.js';
 import type { Change } from '../core/reconcile/changes.js';
 import { describeChange } from '../core/reconcile/changes.js';
+import { describeMassChanges, findMassChanges } from '../core/reconcile/guard.js';
 import { orderChanges } from '../core/reconcile/order.js';
-import { assignmentKey, type SamlRetireStage, samlRetireScope, samlRoleBlockers } from '../core/saml-retire.js';
+import { assignmentKey, type SamlRetireStage, samlRoleBlockers } from '../core/saml-retire.js';
 import { CloudError, UsageError } from '../errors.js';
+import type { ExecutionReport } from '../reconcile/executor.js';
 import { loadAuditRun } from '../store/audit-repo.js';
 import { openStateDb, type StateDb } from '../store/db.js';
 import { saveSnapshot } from '../store/decommission-repo.js';
@@ -37,31 +39,31 @@ import {
 import { newDecommissionRunId } from './decommission-execute.js';
 import { runSamlChanges } from './decommission-saml-execute.js';
 import { approveSaml, openGraph } from './decommission-saml-io.js';
+import { emptyPlan, planDelete, planDisable, type SamlOutcome } from './decommission-saml-plan.js';
 import { type Io, printJson } from './io.js';
 
 /** The flags of `decommission saml`. */
-export type SamlStageFlags = DecommissionFlags & { stage?: string; dryRun: boolean; autoApprove: boolean };
-
-/** What happened to one (account, role). */
-export type SamlOutcome = {
-  accountId: string;
-  role: string;
-  result: 'done' | 'unchanged' | 'planned' | 'blocked' | 'failed';
-  blockers: Blocker[];
+export type SamlStageFlags = DecommissionFlags & {
+  stage?: string;
+  dryRun: boolean;
+  autoApprove: boolean;
+  allowMassDelete?: boolean;
 };
 
 type Context = {
   db: StateDb;
   entries: PlannedSamlRole[];
   apps: DirectSamlApp[];
-  federations: ReturnType<typeof recognizeDirectSaml>[];
+  federations: DirectSamlFederation[];
 };
 
 function loadContext(db: StateDb, flags: SamlStageFlags): Context {
   const plan = readPlan(flags.plan);
   const run = loadAuditRun(db, plan.fingerprint.runId);
   if (!run) throw new UsageError(`the audit ${plan.fingerprint.runId} the plan was made from is not in ${flags.state}`);
-  const federations = run.snapshot.accounts.map(recognizeDirectSaml).filter((f) => f !== null);
+  const federations = run.snapshot.accounts
+    .map(recognizeDirectSaml)
+    .filter((f): f is DirectSamlFederation => f !== null);
   // Only what the audit read as direct SAML: a role the plan names that the audit did not see trusting its provider
   // (or Identity Center's own provider) is never touched.
   const read = new Set(
@@ -80,11 +82,6 @@ function loadContext(db: StateDb, flags: SamlStageFlags): Context {
     );
   const entra = loadDirectSamlEntra(db, run.snapshot.runId);
   return { db, entries, apps: entra?.status === 'read' ? entra.apps : [], federations };
-}
-
-/** The app of an account: the one whose app roles name the account's roles. */
-function appOf(apps: DirectSamlApp[], accountId: string): DirectSamlApp | undefined {
-  return apps.find((a) => a.roles.some((r) => roleOfArn(r.roleArn)?.accountId === accountId));
 }
 
 async function readAssigned(
@@ -135,125 +132,16 @@ export async function runSamlStage(flags: SamlStageFlags, io: Io): Promise<void>
     const accounts = [...new Set(ctx.entries.map((e) => e.accountId))];
     // The watch window is measured on the cloud's clock, as track's windows and the stage dates are.
     const now = await cloudClock(settings);
-    const stages = loadSamlStages(db);
-    const { tracked } = readEvidence(db);
-    const uses = directSamlUses(db);
-    const assigned = await readAssigned(flags, settings, io, accounts);
-    const watchDays = decommissionSettings(flags.config).watchDays;
-    const outcomes: SamlOutcome[] = ctx.entries.map((entry) => {
-      const key = `${entry.accountId}/${entry.role}`;
-      const blockers = samlRoleBlockers(stage, {
-        entry,
-        record: stages.get(key) ?? null,
-        now,
-        watchDays,
-        uses,
-        tracked,
-        assigned,
-      });
-      if (blockers[0]?.id === 'stage.done')
-        return { accountId: entry.accountId, role: entry.role, result: 'unchanged', blockers: [] };
-      return {
-        accountId: entry.accountId,
-        role: entry.role,
-        result: blockers.length ? 'blocked' : 'planned',
-        blockers,
-      };
+    const outcomes = gateRoles(stage, db, ctx.entries, now, {
+      assigned: await readAssigned(flags, settings, io, accounts),
+      watchDays: decommissionSettings(flags.config).watchDays,
     });
-    const changes: Change[] = [];
-    const snapshots: { kind: 'role' | 'provider' | 'app'; key: string; snapshot: unknown }[] = [];
-    const iamUsers: Awaited<ReturnType<typeof readIamUser>>[] = [];
-    if (stage === 'disable') {
-      for (const accountId of accounts) {
-        const mine = outcomes.filter((o) => o.accountId === accountId);
-        const blocked = mine.filter((o) => o.result === 'blocked');
-        const app = appOf(ctx.apps, accountId);
-        for (const o of mine.filter((x) => x.result === 'planned')) {
-          // One app signs in to every role of the account: it goes off only when all of them may.
-          if (blocked.length > 0)
-            o.blockers.push({
-              id: 'account.in-use',
-              message: `the account's app also signs in to ${blocked.map((b) => b.role).join(', ')}, which may not be retired yet`,
-            });
-          else if (!app)
-            o.blockers.push({
-              id: 'entra.app-unknown',
-              message: 'the audit read no Entra app for this account: run `iam2sso audit` with Entra credentials',
-            });
-          if (o.blockers.length) o.result = 'blocked';
-        }
-        if (app && blocked.length === 0 && mine.some((o) => o.result === 'planned'))
-          changes.push({
-            kind: 'saml.retire.sp.disable',
-            accountId,
-            servicePrincipalId: app.servicePrincipalId,
-            appId: app.appId,
-            applicationId: '',
-            displayName: app.displayName,
-          });
-      }
-    } else {
-      const retired = new Set(
-        ctx.entries
-          .filter((e) => {
-            const o = outcomes.find((x) => x.accountId === e.accountId && x.role === e.role);
-            return o?.result === 'planned' || o?.result === 'unchanged';
-          })
-          .map((e) => `${e.accountId}/${e.role}`),
-      );
-      const scope = samlRetireScope(
-        ctx.federations.filter((f) => f !== null),
-        ctx.entries,
-        retired,
-      );
-      for (const o of outcomes.filter((x) => x.result === 'planned')) {
-        const snapshot = await readSamlRole(await iam.iamFor(o.accountId), o.role).catch((e) => {
-          throw toCloudError(e, 'iam', o.accountId);
-        });
-        if (!snapshot) continue;
-        changes.push({ kind: 'saml.retire.role.delete', accountId: o.accountId, roleName: o.role, snapshot });
-        snapshots.push({ kind: 'role', key: `${o.accountId}/${o.role}`, snapshot });
-      }
-      for (const arn of scope.providers.filter(
-        (p) => !isIdentityCenterProvider(p) && ctx.entries.some((e) => e.provider === p),
-      )) {
-        const accountId = arn.split(':')[4];
-        const snapshot = await readSamlProvider(await iam.iamFor(accountId), arn);
-        if (!snapshot) continue;
-        changes.push({
-          kind: 'saml.retire.provider.delete',
-          accountId,
-          name: arn.slice(arn.indexOf('/') + 1),
-          arn,
-          snapshot,
-        });
-        snapshots.push({ kind: 'provider', key: arn, snapshot });
-      }
-      for (const key of scope.provisioningUsers) {
-        const [accountId, userName] = [key.slice(0, key.indexOf('/')), key.slice(key.indexOf('/') + 1)];
-        if (!accounts.includes(accountId)) continue;
-        const facts = await readIamUser(await iam.iamFor(accountId), accountId, userName);
-        if (!facts) continue;
-        iamUsers.push(facts);
-        changes.push(...deleteChanges(facts));
-      }
-      for (const accountId of scope.accountsDone.filter((a) => accounts.includes(a))) {
-        const app = appOf(ctx.apps, accountId);
-        if (!app) continue;
-        const { applicationIdOf } = await import('../entra/saml-retire-apps.js');
-        const applicationId = await applicationIdOf(graphOf(), app.appId);
-        if (!applicationId) continue;
-        const ref = {
-          accountId,
-          servicePrincipalId: app.servicePrincipalId,
-          appId: app.appId,
-          applicationId,
-          displayName: app.displayName,
-        };
-        changes.push({ kind: 'saml.retire.app.delete', ...ref });
-        snapshots.push({ kind: 'app', key: applicationId, snapshot: { ...app, applicationId } });
-      }
-    }
+    const planned =
+      stage === 'disable'
+        ? { ...emptyPlan(), changes: planDisable(ctx.apps, outcomes, accounts) }
+        : await planDelete({ ...ctx, iam, graph: graphOf, accounts }, outcomes);
+    const { changes, snapshots, iamUsers } = planned;
+    massCheck(flags, outcomes, changes);
     const show = (line: string) => (flags.json ? io.err(line) : io.out(line));
     for (const c of orderChanges(changes)) show(`  ${describeChange(c)}`);
     const proceed = await approveSaml(flags, io, changes.length);
@@ -261,32 +149,11 @@ export async function runSamlStage(flags: SamlStageFlags, io: Io): Promise<void>
     if (proceed) {
       // Everything deleted is snapshotted to the state database before the first removal.
       for (const s of snapshots) saveSamlSnapshot(db, runId, s.kind, s.key, now.toISOString(), s.snapshot);
-      for (const u of iamUsers) saveSnapshot(db, u!, runId, now.toISOString());
+      for (const u of iamUsers) saveSnapshot(db, u, runId, now.toISOString());
     }
     const { report } = await runSamlChanges(changes, { db, iam, graph: graphOf, runId, dryRun: !proceed, io });
-    const failed = new Set(
-      [...report.failed, ...report.cancelled, ...report.refused].map(
-        (f) => (f.change as { accountId?: string }).accountId,
-      ),
-    );
-    for (const o of outcomes.filter((x) => x.result === 'planned')) {
-      if (!proceed) continue;
-      if (failed.has(o.accountId)) {
-        o.result = 'failed';
-        continue;
-      }
-      o.result = 'done';
-      saveSamlStage(
-        db,
-        {
-          accountId: o.accountId,
-          role: o.role,
-          stage: stage === 'disable' ? 'disabled' : 'deleted',
-          enteredAt: now.toISOString(),
-        },
-        runId,
-      );
-    }
+    // With nothing to change (all gone already) the stage is recorded too, outside a dry run.
+    if (proceed || (!flags.dryRun && changes.length === 0)) recordOutcomes(db, stage, outcomes, report, runId, now);
     report_(flags, io, outcomes, {
       stage,
       runId: proceed ? runId : null,
@@ -297,6 +164,62 @@ export async function runSamlStage(flags: SamlStageFlags, io: Io): Promise<void>
     iam.close();
     db.close();
   }
+}
+
+/** Each role's gate for the stage (`stage.done` ones are unchanged). */
+function gateRoles(
+  stage: SamlRetireStage,
+  db: StateDb,
+  entries: PlannedSamlRole[],
+  now: Date,
+  read: { assigned: Set<string> | null; watchDays: number },
+): SamlOutcome[] {
+  const stages = loadSamlStages(db);
+  const { tracked } = readEvidence(db);
+  const uses = directSamlUses(db);
+  return entries.map((entry): SamlOutcome => {
+    const record = stages.get(`${entry.accountId}/${entry.role}`) ?? null;
+    const blockers = samlRoleBlockers(stage, { entry, record, now, uses, tracked, ...read });
+    const base = { accountId: entry.accountId, role: entry.role };
+    if (blockers[0]?.id === 'stage.done') return { ...base, result: 'unchanged', blockers: [] };
+    return { ...base, result: blockers.length ? 'blocked' : 'planned', blockers };
+  });
+}
+
+/** Records the stage each role reached: a role failed when its own change (or, for disable, its app's) did not. */
+function recordOutcomes(
+  db: StateDb,
+  stage: SamlRetireStage,
+  outcomes: SamlOutcome[],
+  report: ExecutionReport,
+  runId: string,
+  now: Date,
+): void {
+  const failed = new Set(
+    [...report.failed, ...report.cancelled, ...report.refused]
+      .map((f) => f.change as { accountId?: string; roleName?: string })
+      .map((c) => (c.roleName ? `${c.accountId}/${c.roleName}` : `${c.accountId}`)),
+  );
+  for (const o of outcomes.filter((x) => x.result === 'planned')) {
+    if (failed.has(`${o.accountId}/${o.role}`) || (stage === 'disable' && failed.has(o.accountId))) {
+      o.result = 'failed';
+      continue;
+    }
+    o.result = 'done';
+    const to = stage === 'disable' ? 'disabled' : 'deleted';
+    saveSamlStage(db, { accountId: o.accountId, role: o.role, stage: to, enteredAt: now.toISOString() }, runId);
+  }
+}
+
+function massCheck(flags: SamlStageFlags, outcomes: SamlOutcome[], changes: Change[]): void {
+  const removals = changes.filter((c) => c.kind === 'saml.retire.role.delete' || c.kind === 'saml.retire.sp.disable');
+  const keyOf = (c: Change) => {
+    const r = c as { accountId?: string; roleName?: string };
+    return r.roleName ? `${r.accountId}/${r.roleName}` : `${r.accountId}`;
+  };
+  const acting = new Set(removals.map(keyOf)).size;
+  const found = findMassChanges([{ kind: 'direct SAML roles and apps', removals: acting, owned: outcomes.length }]);
+  if (found.length > 0 && !flags.allowMassDelete) throw new UsageError(describeMassChanges(found));
 }
 
 function report_(flags: SamlStageFlags, io: Io, outcomes: SamlOutcome[], extra: Record<string, unknown>): void {

@@ -85,8 +85,14 @@ export function registerDecommission(program: Command, io: Io): void {
       ].join('\n'),
     )
     .action(async () => {
+      const flags = { ...decommission.opts(), ...saml.opts() } as StageFlags & { rollback?: boolean };
+      // The users' options mean nothing here: refuse them rather than act on more than was asked.
+      if (flags.users || flags.all || flags.rollback)
+        throw new UsageError(
+          '`decommission saml` takes --account (or no selection: every direct SAML role of the plan); undo a run with `iam2sso rollback RUN`',
+        );
       const { runSamlStage } = await import('./decommission-saml.js');
-      await runSamlStage({ ...decommission.opts(), ...saml.opts() } as StageFlags, io);
+      await runSamlStage(flags, io);
     });
   const status = decommission
     .command('status')
