@@ -66,10 +66,10 @@ export async function readSamlRole(iam: IAMClient, roleName: string): Promise<Sa
 }
 
 /** Deletes the role: its inline policies, its managed policies, then the role. */
-export async function deleteSamlRole(iam: IAMClient, roleName: string, snapshot: SamlRoleSnapshot): Promise<void> {
+export async function deleteSamlRole(iam: IAMClient, roleName: string): Promise<void> {
+  // Read again when the change runs: what is attached now is what must go first (the snapshot is the undo's).
   const live = await readSamlRole(iam, roleName);
   if (!live) return;
-  void snapshot;
   for (const p of live.inlinePolicies)
     await orNull(iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: p.name })));
   for (const arn of live.attachedPolicies)

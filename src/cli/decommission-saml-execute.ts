@@ -48,7 +48,7 @@ async function perform(c: Change, o: SamlRunOptions): Promise<void> {
     case 'saml.retire.app.restore':
       return restoreApplication(o.graph(), c.applicationId, c.servicePrincipalId);
     case 'saml.retire.role.delete':
-      return deleteSamlRole(await o.iam.iamFor(c.accountId), c.roleName, c.snapshot);
+      return deleteSamlRole(await o.iam.iamFor(c.accountId), c.roleName);
     case 'saml.retire.role.create':
       return createSamlRole(await o.iam.iamFor(c.accountId), c.roleName, c.snapshot);
     case 'saml.retire.provider.delete':
