@@ -100,6 +100,23 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:TagUser',
   ],
   'src/aws/iam-password-policy.ts': ['iam:GetAccountPasswordPolicy'],
+  'src/aws/saml-retire-iam.ts': [
+    'iam:AttachRolePolicy',
+    'iam:CreateRole',
+    'iam:CreateSAMLProvider',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+    'iam:DeleteSAMLProvider',
+    'iam:DetachRolePolicy',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:GetSAMLProvider',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListRolePolicies',
+    'iam:PutRolePermissionsBoundary',
+    'iam:PutRolePolicy',
+    'iam:TagRole',
+  ],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   'src/aws/iam-user-credentials.ts': [
     'iam:GetAccessKeyLastUsed',
@@ -257,6 +274,7 @@ export const GRAPH_MODULE_OPERATIONS: Record<string, GraphOperation[]> = {
   'src/entra/graph-saml-keep.ts': ['apps.assign', 'apps.read', 'apps.write', 'groups.read'],
   'src/entra/graph-writers.ts': ['apps.assign', 'groups.create', 'groups.members.write'],
   'src/entra/lookup.ts': ['users.read'],
+  'src/entra/saml-retire-apps.ts': ['apps.read', 'apps.write'],
   'src/explain/entra-facts.ts': ['apps.read'],
 };
 
@@ -272,6 +290,7 @@ export const PERMISSION_COMMANDS = [
   'scp',
   'breakglass',
   'replace',
+  'decommission-saml',
 ] as const;
 /** One of PERMISSION_COMMANDS. */
 export type PermissionCommand = (typeof PERMISSION_COMMANDS)[number];
@@ -439,6 +458,27 @@ export const COMMAND_MODULES: Record<PermissionCommand, CommandModules> = {
       'the SSO proof of `--stage delete` and `status` reads each account as `iam2sso verify` does (authorization details, the Identity Center roles)',
       'Identity Center and the Identity Store are read for the SSO proof of `--stage delete` and `status`',
       'iam:CreateUser, CreateLoginProfile, PutUserPolicy, AttachUserPolicy and AddUserToGroup only for --rollback',
+    ],
+  },
+  'decommission-saml': {
+    ...none,
+    management: [
+      'src/aws/accounts.ts',
+      'src/aws/cloud-clock.ts',
+      'src/aws/saml-retire-iam.ts',
+      'src/aws/iam-user-reads.ts',
+      'src/aws/iam-user-writes.ts',
+      ...IDENTITY_CENTER_READS,
+      'src/aws/identity-store.ts',
+    ],
+    member: ['src/aws/saml-retire-iam.ts', 'src/aws/iam-user-reads.ts', 'src/aws/iam-user-writes.ts'],
+    graph: ['apps.read', 'apps.write'],
+    assumesRole: true,
+    except: ['organizations:DescribeOrganization', 'organizations:ListAccounts'],
+    notes: [
+      '`decommission saml`: Identity Center and the Identity Store are read to prove the replacing assignments exist',
+      'iam:CreateRole, AttachRolePolicy, PutRolePolicy, PutRolePermissionsBoundary and CreateSAMLProvider only for `rollback` of its runs',
+      'Microsoft Graph Application.ReadWrite.All: the enterprise apps are disabled, deleted and restored from deleted items',
     ],
   },
   entra: {

@@ -9,6 +9,7 @@ import { blockersFor, lastLegacyUse, nextCommand } from '../core/decommission.js
 import type { Blocker, LegacyUse } from '../core/decommission-types.js';
 import { openStateDb } from '../store/db.js';
 import { directSamlUses } from '../store/direct-saml-repo.js';
+import { loadSamlStages } from '../store/saml-retire-repo.js';
 import {
   type DecommissionFlags,
   decommissionSettings,
@@ -94,13 +95,18 @@ export async function runStatus(flags: DecommissionFlags, io: Io): Promise<void>
     });
     // Direct SAML federation (Entra's per-account app) is retired after the last person who still signs in with it.
     const federation = directSamlUses(db);
+    // Where `decommission saml` stands for each (account, role) it moved on.
+    const samlStages = [...loadSamlStages(db).values()];
     if (flags.json)
       return printJson(io, {
         now: now.toISOString(),
         watchDays: settings.watchDays,
         users: rows,
         directSaml: federation,
+        directSamlStages: samlStages,
       });
+    for (const r of samlStages)
+      io.out(`direct SAML ${r.accountId}/${r.role}: ${r.stage} since ${r.enteredAt.slice(0, 10)} (decommission saml)`);
     for (const d of federation)
       io.out(
         `direct SAML ${d.accountId}/${d.role}: still used by ${d.upn} (last ${d.lastTime.slice(0, 10)}, event ${d.lastEventId})`,

@@ -65,6 +65,35 @@ export function registerDecommission(program: Command, io: Io): void {
       const { runStage } = await import('./decommission-stage.js');
       await runStage(flags, io);
     });
+  const saml = decommission
+    .command('saml')
+    .description(
+      'retire direct SAML federation (Entra "AWS Single-Account Access" apps, IAM SAML providers, the roles trusting them, the provisioning user) only after nobody uses it: --stage disable, then (after the watch window) --stage delete (takes --plan, --account, --state, --config, --dry-run, --auto-approve, --json)',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Only what the plan lists under directSaml: and the audit read as direct SAML is touched (never AWSReservedSSO_ roles or',
+        "the AWSSSO_ provider). --stage disable turns the account's Entra app off (accountEnabled false) once every role of the",
+        'account has its Identity Center replacement assigned and `track` read the last decommission.watchDays days with no',
+        'AssumeRoleWithSAML use of it; --stage delete, a watch window later with still no use, snapshots and deletes the roles,',
+        'then each provider none of whose roles remain, the provisioning user of an account left with no provider, and the',
+        'Entra application of an account left with no role (restorable from deleted items for 30 days).',
+        'Without --auto-approve and no terminal it is a dry run. `iam2sso rollback RUN` undoes a run: roles recreated from',
+        'their snapshot, providers from their stored metadata, the application restored, its sign-in enabled again.',
+      ].join('\n'),
+    )
+    .action(async () => {
+      const flags = { ...decommission.opts(), ...saml.opts() } as StageFlags & { rollback?: boolean };
+      // The users' options mean nothing here: refuse them rather than act on more than was asked.
+      if (flags.users || flags.all || flags.rollback)
+        throw new UsageError(
+          '`decommission saml` takes --account (or no selection: every direct SAML role of the plan); undo a run with `iam2sso rollback RUN`',
+        );
+      const { runSamlStage } = await import('./decommission-saml.js');
+      await runSamlStage(flags, io);
+    });
   const status = decommission
     .command('status')
     .description(

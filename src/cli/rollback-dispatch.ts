@@ -10,9 +10,15 @@ import { type Io, printJson } from './io.js';
 import type { RollbackFlags } from './rollback-run.js';
 
 /** The commands whose runs `rollback` hands to their own rollback. */
-export type OwnRollbackCommand = 'breakglass' | 'replace' | 'scp' | 'decommission';
+export type OwnRollbackCommand = 'breakglass' | 'replace' | 'scp' | 'decommission' | 'decommission-saml';
 
-const OWN: ReadonlySet<string> = new Set<OwnRollbackCommand>(['breakglass', 'replace', 'scp', 'decommission']);
+const OWN: ReadonlySet<string> = new Set<OwnRollbackCommand>([
+  'breakglass',
+  'replace',
+  'scp',
+  'decommission',
+  'decommission-saml',
+]);
 
 /** True when runs of `command` are undone by that command's own rollback. */
 export function hasOwnRollback(command: string): command is OwnRollbackCommand {
@@ -35,6 +41,10 @@ export async function rollbackOwnRun(
   if (command === 'decommission') {
     const { rollbackDecommissionRun } = await import('./decommission-rollback.js');
     return rollbackDecommissionRun(db, target, { ...flags, plan: '', assumeRole }, io);
+  }
+  if (command === 'decommission-saml') {
+    const { rollbackSamlRun } = await import('./decommission-saml-io.js');
+    return rollbackSamlRun(db, target, { ...flags, assumeRole }, io);
   }
   const { rollbackIamRun } = await import('./iam-changes-run.js');
   const settings = await resolveAwsSettings(flags, { note: (line) => io.err(line) });

@@ -9,9 +9,17 @@ import {
   ListAttachedRolePoliciesCommand,
   ListSAMLProvidersCommand,
 } from '@aws-sdk/client-iam';
+import { CreateGroupCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import {
+  CreateAccountAssignmentCommand,
+  CreatePermissionSetCommand,
+  ListInstancesCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { AssumeRoleCommand, AssumeRoleWithSAMLCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { RunningSandbox } from '@iam2sso/sandbox';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { parse, stringify as toYaml } from 'yaml';
+import { sandboxGraphClient } from '../../packages/sandbox/test/entra-helpers.js';
 import { awsCli, hasAwsCli, sdkConfig, startTestSandbox } from '../../packages/sandbox/test/helpers/sandbox.js';
 import type { DirectSamlEntra, DirectSamlFederation } from '../../src/core/direct-saml.js';
 import type { MigrationPlan } from '../../src/core/plan-types.js';
@@ -96,6 +104,45 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
       NODE_EXTRA_CA_CERTS: caFile,
     });
   });
+  /** The organization role's credentials in a member account, for the AWS CLI. */
+  const credentialsIn = async (accountId: string) => {
+    const sts = new STSClient(sdkConfig(sandbox));
+    const assumed = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: `arn:aws:iam::${accountId}:role/OrganizationAccountAccessRole`,
+        RoleSessionName: 'saml-check',
+      }),
+    );
+    sts.destroy();
+    const c = assumed.Credentials!;
+    return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
+  };
+  /**
+   * What `apply` makes for the plan's direct SAML roles of an account, made here through the SDK: each permission set
+   * assigned to its `AWS-<Account>-<PermissionSet>` group on the account (the replacement `decommission saml` waits for).
+   */
+  const grantReplacement = async (accountId: string, plan: MigrationPlan) => {
+    const admin = new SSOAdminClient(sdkConfig(sandbox));
+    const store = new IdentitystoreClient(sdkConfig(sandbox));
+    const { InstanceArn, IdentityStoreId } = (await admin.send(new ListInstancesCommand({}))).Instances![0];
+    for (const e of (plan.directSaml ?? []).filter((d) => d.accountId === accountId))
+      for (const [i, name] of e.permissionSets.entries()) {
+        const ps = await admin.send(new CreatePermissionSetCommand({ InstanceArn, Name: name }));
+        const group = await store.send(new CreateGroupCommand({ IdentityStoreId, DisplayName: e.groups[i] }));
+        await admin.send(
+          new CreateAccountAssignmentCommand({
+            InstanceArn,
+            TargetId: accountId,
+            TargetType: 'AWS_ACCOUNT',
+            PermissionSetArn: ps.PermissionSet!.PermissionSetArn,
+            PrincipalType: 'GROUP',
+            PrincipalId: group.GroupId,
+          }),
+        );
+      }
+    admin.destroy();
+    store.destroy();
+  };
   after(async () => {
     await sandbox?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -323,6 +370,123 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     );
   });
 
+  it('decommission saml refuses the role still used, naming who signed in, when and the event, and retires the unused account after the watch window (app off, then roles, provider, provisioning user and app gone, checked with the AWS CLI and the Graph client); rollback brings them back', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const target = truth.accounts[1];
+    const app = truth.apps.find((a) => a.accountId === target.accountId)!;
+    const upn = app.roles[0].groups[0].members[0];
+    const state = join(dir, 'state.db');
+    const plan = join(dir, 'plan.yaml');
+    type Outcome = { accountId: string; role: string; result: string; blockers: { id: string; message: string }[] };
+    const saml = (stage: string, only: string[]) =>
+      runIam2sso(
+        [
+          'decommission',
+          'saml',
+          '--stage',
+          stage,
+          ...only,
+          '--plan',
+          plan,
+          '--state',
+          state,
+          '--auto-approve',
+          '--json',
+        ],
+        env,
+      );
+    /** `track` over the organization trail's log files in S3 (the target account), on the cloud's clock. */
+    const track = async (days: number) => {
+      const bucket = `aws-cloudtrail-logs-${sandbox.manifest.managementAccountId}-org`;
+      const args = ['track', '--json', '--no-progress', '--since', `${days}d`, '--s3', `s3://${bucket}`];
+      // One attempt per call: after the clock moved, the SDK retries (with back-off) the sandbox's answers to the
+      // Identity Store lookups track makes for Identity Center records, which costs 40 s and is not what is tested.
+      const once = { ...env, AWS_MAX_ATTEMPTS: '1' };
+      const r = await runIam2sso([...args, '--accounts', target.accountId, '--plan', plan, '--state', state], once);
+      assert.equal(r.status, 0, r.stderr);
+    };
+    await grantReplacement(target.accountId, parse(readFileSync(plan, 'utf8')) as MigrationPlan);
+    await track(31);
+
+    // Both accounts at once: the one whose Entra-Admin track saw in use is refused with the evidence.
+    const disabled = await saml('disable', []);
+    assert.equal(disabled.status, 1, disabled.stderr);
+    const disableRun = disabled.json<{ runId: string; roles: Outcome[] }>();
+    const used = truth.accounts[0].accountId;
+    const usedApp = truth.apps.find((a) => a.accountId === used)!;
+    const admin = disableRun.roles.find((r) => r.accountId === used && r.role === 'Entra-Admin')!;
+    assert.equal(admin.result, 'blocked');
+    const db = await openStateDb(state);
+    const last = directSamlUses(db).find((d) => d.role === 'Entra-Admin' && d.accountId === used)!;
+    db.close();
+    const evidence = admin.blockers.find((b) => b.id === 'use.in-window')?.message ?? '';
+    for (const part of [last.upn, last.lastTime, last.lastEventId]) assert.ok(evidence.includes(part), evidence);
+    assert.deepEqual(
+      disableRun.roles.filter((r) => r.accountId === target.accountId).map((r) => r.result),
+      ['done', 'done'],
+    );
+    // The used account's app still signs people in; the retired one's starts no sign-in (AADSTS7000112), its
+    // roles' trust left as it was.
+    assert.ok(await entraAssertion(sandbox, usedApp.appId, usedApp.roles[0].groups[0].members[0]));
+    const refused = await fetch(`${sandbox.info.endpoint}/_sandbox/entra/saml/assertion`, {
+      method: 'POST',
+      body: JSON.stringify({ appId: app.appId, upn }),
+    });
+    assert.notEqual(refused.status, 200);
+
+    sandbox.world.clock.advance(31 * 86_400_000);
+    await track(32);
+    const deleted = await saml('delete', ['--account', target.accountId]);
+    assert.equal(deleted.status, 0, deleted.stdout + deleted.stderr);
+    const deleteRun = deleted.json<{ runId: string; changes: string[] }>();
+    assert.equal(deleteRun.changes.filter((c) => c.startsWith('- IAM role')).length, 2, deleteRun.changes.join('\n'));
+
+    const creds = await credentialsIn(target.accountId);
+    const getRole = () => awsCli(sandbox, ['iam', 'get-role', '--role-name', 'Entra-Admin'], creds);
+    const providers = async () =>
+      cliJson<{ SAMLProviderList: { Arn: string }[] }>(await awsCli(sandbox, ['iam', 'list-saml-providers'], creds))
+        .SAMLProviderList.map((p) => p.Arn)
+        .filter((arn) => !arn.includes(':saml-provider/AWSSSO_')); // Identity Center's own: never touched
+    const provisioningUser = () => sandbox.world.account(target.accountId).iam.users.get(target.provisioningUser);
+    const graph = sandboxGraphClient(sandbox);
+    const appThere = async () =>
+      graph
+        .api(`/applications(appId='${app.appId}')`)
+        .get()
+        .then(
+          () => true,
+          (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+        );
+    assert.match((await getRole()).stderr, /NoSuchEntity/);
+    assert.deepEqual(await providers(), []);
+    assert.equal(provisioningUser(), undefined);
+    assert.equal(await appThere(), false);
+    // The other account, still used, keeps its provider.
+    assert.ok(sandbox.world.account(truth.accounts[0].accountId).iam.samlProviders.has(truth.accounts[0].provider));
+
+    for (const run of [deleteRun.runId, disableRun.runId]) {
+      const back = await runIam2sso(['rollback', run, '--auto-approve', '--state', state], env);
+      assert.equal(back.status, 0, back.stderr);
+    }
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(await getRole());
+    const trust = JSON.stringify(role.Role.AssumeRolePolicyDocument);
+    assert.ok(trust.includes(target.provider), trust);
+    assert.deepEqual(sandbox.world.account(target.accountId).iam.roles.get('Entra-Admin')?.attachedPolicies, [
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    assert.deepEqual(await providers(), [target.provider]);
+    // The provisioning user comes back with its policy (its old access key cannot: a new one is made by hand).
+    const restoredUser = provisioningUser();
+    assert.equal((restoredUser?.inlinePolicies.size ?? 0) + (restoredUser?.attachedPolicies.length ?? 0), 1);
+    assert.equal(await appThere(), true);
+    const sp = await graph.api(`/servicePrincipals/${app.servicePrincipalId}`).select('accountEnabled').get();
+    assert.equal(sp.accountEnabled, true);
+    // People sign in through the restored app and the recreated provider and role again.
+    const assertion = await entraAssertion(sandbox, app.appId, upn);
+    const roleArn = `arn:aws:iam::${target.accountId}:role/${app.roles[0].roleName}`;
+    assert.equal(await assumeWithSaml(sandbox, assertion, roleArn, target.provider), 'ok');
+  });
+
   it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
     const truth = sandbox.manifest.directSaml!;
     const { accountId: account, provider } = truth.accounts[0];
@@ -371,7 +535,7 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
 
     // The plan file is the truth: Identity Center left out, and a role made from scratch in an account without any.
     const readOnly = keptApp.roles.find((r) => r.roleName === 'Entra-ReadOnly')!.groups[0];
-    const doc = parseYaml(readFileSync(out, 'utf8'));
+    const doc = parse(readFileSync(out, 'utf8'));
     Object.assign(doc, { permissionSets: [], groups: [], users: [], serviceAccounts: [], directSaml: [] });
     doc.outsideIdentityCenter.push({
       accountId: fresh,

@@ -222,6 +222,45 @@ describe('sandbox Entra: OAuth and Microsoft Graph through @azure/identity and t
     await entraControl(sandbox, 'settings', { tokenLifetimeSeconds: 3599 });
   });
 
+  it('deletes an application with its service principal and restores each from deleted items for 30 days', async () => {
+    const graph = sandboxGraphClient(sandbox);
+    const app = (await graph.api('/applications').post({ displayName: 'AWS Single-Account Access' })) as {
+      id: string;
+      appId: string;
+    };
+    const sp = (await graph.api('/servicePrincipals').post({ appId: app.appId })) as { id: string };
+    const status = (path: string) =>
+      graph
+        .api(path)
+        .get()
+        .then(
+          () => 200,
+          (e: GraphError) => e.statusCode,
+        );
+    await graph.api(`/applications/${app.id}`).delete();
+    assert.deepEqual(
+      [await status(`/applications/${app.id}`), await status(`/servicePrincipals/${sp.id}`)],
+      [404, 404],
+    );
+    const restored = (await graph.api(`/directory/deletedItems/${app.id}/restore`).post({})) as Record<string, unknown>;
+    assert.equal(restored['@odata.type'], '#microsoft.graph.application');
+    assert.equal(restored.appId, app.appId);
+    // Restoring the application leaves its service principal in deleted items until it is restored too.
+    assert.deepEqual(
+      [await status(`/applications/${app.id}`), await status(`/servicePrincipals/${sp.id}`)],
+      [200, 404],
+    );
+    await graph.api(`/directory/deletedItems/${sp.id}/restore`).post({});
+    assert.equal(await status(`/servicePrincipals/${sp.id}`), 200);
+    await graph.api(`/applications/${app.id}`).delete();
+    sandbox.world.clock.advance(31 * 86_400_000);
+    const late = await graph
+      .api(`/directory/deletedItems/${app.id}/restore`)
+      .post({})
+      .catch((e: GraphError) => e.statusCode);
+    assert.equal(late, 404);
+  });
+
   it('refuses a call the app has no permission for with 403 naming the permission', async () => {
     const graph = sandboxGraphClient(sandbox);
     await assert.rejects(

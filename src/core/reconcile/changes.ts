@@ -78,6 +78,14 @@ import {
   samlKeepOwnerCheck,
   samlKeepUndo,
 } from './changes-saml-keep.js';
+import {
+  describeSamlRetireChange,
+  isSamlRetireChange,
+  isSamlRetireRemoval,
+  type SamlRetireChange,
+  samlRetireChangeId,
+  samlRetireUndoOf,
+} from './changes-saml-retire.js';
 import { describeScimChange, isScimChange, type ScimChange, scimChangeId } from './changes-scim.js';
 import {
   describeSyncChange,
@@ -155,7 +163,8 @@ export type Change =
   | OrgChange
   | ScimChange
   | RolesAnywhereChange
-  | SamlKeepChange;
+  | SamlKeepChange
+  | SamlRetireChange;
 
 /** The kind tags of `Change`. */
 export type ChangeKind = Change['kind'];
@@ -179,6 +188,7 @@ export function changeId(c: Change): string {
   if (isScimChange(c)) return scimChangeId(c);
   if (isRolesAnywhereChange(c)) return rolesAnywhereChangeId(c);
   if (isSamlKeepChange(c)) return samlKeepChangeId(c);
+  if (isSamlRetireChange(c)) return samlRetireChangeId(c);
   switch (c.kind) {
     case 'ps.attach-managed':
     case 'ps.detach-managed':
@@ -280,6 +290,8 @@ export function ownerCheck(c: Change): ObjectRef | null {
   if (isScimChange(c)) return null;
   if (isRolesAnywhereChange(c)) return rolesAnywhereOwnerCheck(c);
   if (isSamlKeepChange(c)) return samlKeepOwnerCheck(c);
+  // Retiring direct SAML acts on what the reviewed plan lists as direct SAML (checked before its changes are made).
+  if (isSamlRetireChange(c)) return null;
   const deleted = deletedObject(c);
   if (deleted) return deleted;
   if (isAdoptChange(c)) return null;
@@ -320,6 +332,7 @@ export function undoOf(c: Change): Change | null {
   if (isScimChange(c)) return null;
   if (isRolesAnywhereChange(c)) return undoRolesAnywhereChange(c);
   if (isSamlKeepChange(c)) return samlKeepUndo(c);
+  if (isSamlRetireChange(c)) return samlRetireUndoOf(c);
   switch (c.kind) {
     case 'ps.create':
       return {
@@ -403,6 +416,7 @@ export function undoOf(c: Change): Change | null {
 /** True for changes that delete, detach, remove or unassign (what the mass-change guard counts). */
 export function isRemoval(c: Change): boolean {
   if (isIamChange(c)) return isIamRemoval(c);
+  if (isSamlRetireChange(c)) return isSamlRetireRemoval(c);
   return (
     /\.(delete|detach|remove|unassign)/.test(c.kind) || c.kind === 'ps.delete-inline' || c.kind === 'ps.delete-boundary'
   );
@@ -419,6 +433,7 @@ export function describeChange(c: Change): string {
   if (isScimChange(c)) return describeScimChange(c);
   if (isRolesAnywhereChange(c)) return describeRolesAnywhereChange(c);
   if (isSamlKeepChange(c)) return describeSamlKeepChange(c);
+  if (isSamlRetireChange(c)) return describeSamlRetireChange(c);
   const sign = isRemoval(c)
     ? '-'
     : c.kind.endsWith('create') || c.kind.endsWith('.add') || c.kind.includes('attach') || c.kind.endsWith('assign')

@@ -11,6 +11,7 @@ import { IAM_PHASES, iamDependencies, iamPhaseOf, isIamChange } from './changes-
 import { ORG_PHASE, orgNeeds } from './changes-org.js';
 import { ROLES_ANYWHERE_PHASE, rolesAnywhereNeeds } from './changes-rolesanywhere.js';
 import { isSamlKeepChange, SAML_KEEP_PHASE, samlKeepNeeds } from './changes-saml-keep.js';
+import { isSamlRetireChange, SAML_RETIRE_PHASE, samlRetireNeeds } from './changes-saml-retire.js';
 import { SCIM_PHASE, scimNeeds } from './changes-scim.js';
 
 const PHASE: Record<ChangeKind, number> = {
@@ -53,6 +54,7 @@ const PHASE: Record<ChangeKind, number> = {
   ...SCIM_PHASE,
   ...ROLES_ANYWHERE_PHASE,
   ...SAML_KEEP_PHASE,
+  ...SAML_RETIRE_PHASE,
 };
 
 /** The phase of a change: every change of a phase runs after every change of the phases before. */
@@ -102,6 +104,7 @@ export function dependenciesOf(changes: Change[]): Map<string, string[]> {
       if (orgNeeds(c, p)) need(c, p);
       if (scimNeeds(c, p)) need(c, p);
       if (rolesAnywhereNeeds(c, p)) need(c, p);
+      if ((isSamlRetireChange(c) || isSamlRetireChange(p)) && samlRetireNeeds(c, p)) need(c, p);
       // Provisioning carries the policy changes of its permission set.
       if (c.kind === 'ps.provision' && p.kind.startsWith('ps.') && 'name' in p && p.name === c.name) need(c, p);
       // Detaching the old policy waits for attaching the new one.

@@ -4,6 +4,7 @@
  */
 import { applicationHandlers } from './graph/applications.js';
 import { conditionalAccessHandlers } from './graph/conditional-access.js';
+import { deletedItemHandlers } from './graph/deleted-items.js';
 import { deltaHandlers } from './graph/delta.js';
 import { groupHandlers } from './graph/groups.js';
 import { pimApprovalHandlers } from './graph/pim-approvals.js';
@@ -22,6 +23,7 @@ export const graphHandlers: GraphHandler[] = [
   ...groupHandlers,
   ...applicationHandlers,
   ...servicePrincipalHandlers,
+  ...deletedItemHandlers,
   ...templateHandlers,
   ...synchronizationHandlers,
   ...conditionalAccessHandlers,

@@ -168,7 +168,11 @@ export const applicationHandlers: GraphHandler[] = [
     pattern: /^\/applications\/([^/]+)$/,
     permissions: WRITE_APPS,
     handle: (request, m) => {
-      appOr404(request, m[1]).deletedDateTime = nowOf(request);
+      // Deleting an application deletes its service principal too (both restorable from deleted items).
+      const app = appOr404(request, m[1]);
+      app.deletedDateTime = nowOf(request);
+      for (const sp of tenantOf(request).servicePrincipals.values())
+        if (sp.appId === app.appId && !sp.deletedDateTime) sp.deletedDateTime = app.deletedDateTime;
       return ok(204);
     },
   },

@@ -71,8 +71,12 @@ export function issueAssertion(
   sp: ServicePrincipal,
   request: { upn: string; acsUrl?: string | null; inResponseTo?: string | null; now: Date },
 ): IssueResult {
-  const app = [...entra.applications.values()].find((a) => a.appId === sp.appId);
-  if (!app) return refuse(400, 700016, `Application with identifier '${sp.appId}' was not found in the directory.`);
+  const app = [...entra.applications.values()].find((a) => a.appId === sp.appId && !a.deletedDateTime);
+  if (!app || sp.deletedDateTime)
+    return refuse(400, 700016, `Application with identifier '${sp.appId}' was not found in the directory.`);
+  // An enterprise app whose service principal is disabled (accountEnabled false) starts no sign-in: AADSTS7000112.
+  if (sp.accountEnabled === false)
+    return refuse(400, 7000112, `Application '${sp.appId}'(${sp.displayName}) is disabled.`);
   if (sp.preferredSingleSignOnMode !== 'saml') {
     return refuse(
       400,
