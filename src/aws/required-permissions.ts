@@ -116,6 +116,7 @@ export const AWS_MODULE_ACTIONS: Record<string, string[]> = {
     'iam:PutRolePermissionsBoundary',
     'iam:PutRolePolicy',
     'iam:TagRole',
+    'iam:TagSAMLProvider',
   ],
   'src/aws/iam-credential-report.ts': ['iam:GenerateCredentialReport', 'iam:GetCredentialReport'],
   'src/aws/iam-user-credentials.ts': [

@@ -370,137 +370,6 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     );
   });
 
-  it('decommission saml refuses the role still used, naming who signed in, when and the event, and retires the unused account after the watch window (app off, then roles, provider, provisioning user and app gone, checked with the AWS CLI and the Graph client); rollback brings them back', async () => {
-    const truth = sandbox.manifest.directSaml!;
-    const target = truth.accounts[1];
-    const app = truth.apps.find((a) => a.accountId === target.accountId)!;
-    const upn = app.roles[0].groups[0].members[0];
-    const state = join(dir, 'state.db');
-    const plan = join(dir, 'plan.yaml');
-    type Outcome = { accountId: string; role: string; result: string; blockers: { id: string; message: string }[] };
-    const saml = (stage: string, only: string[]) =>
-      runIam2sso(
-        [
-          'decommission',
-          'saml',
-          '--stage',
-          stage,
-          ...only,
-          '--plan',
-          plan,
-          '--state',
-          state,
-          '--auto-approve',
-          '--json',
-        ],
-        env,
-      );
-    /** `track` over the organization trail's log files in S3 (the target account), on the cloud's clock. */
-    const track = async (days: number) => {
-      const bucket = `aws-cloudtrail-logs-${sandbox.manifest.managementAccountId}-org`;
-      const args = ['track', '--json', '--no-progress', '--since', `${days}d`, '--s3', `s3://${bucket}`];
-      // One attempt per call: after the clock moved, the SDK retries (with back-off) the sandbox's answers to the
-      // Identity Store lookups track makes for Identity Center records, which costs 40 s and is not what is tested.
-      const once = { ...env, AWS_MAX_ATTEMPTS: '1' };
-      const r = await runIam2sso([...args, '--accounts', target.accountId, '--plan', plan, '--state', state], once);
-      assert.equal(r.status, 0, r.stderr);
-    };
-    await grantReplacement(target.accountId, parse(readFileSync(plan, 'utf8')) as MigrationPlan);
-    await track(31);
-
-    // Both accounts at once: the one whose Entra-Admin track saw in use is refused with the evidence.
-    const disabled = await saml('disable', []);
-    assert.equal(disabled.status, 1, disabled.stderr);
-    const disableRun = disabled.json<{ runId: string; roles: Outcome[] }>();
-    const used = truth.accounts[0].accountId;
-    const usedApp = truth.apps.find((a) => a.accountId === used)!;
-    const admin = disableRun.roles.find((r) => r.accountId === used && r.role === 'Entra-Admin')!;
-    assert.equal(admin.result, 'blocked');
-    const db = await openStateDb(state);
-    const last = directSamlUses(db).find((d) => d.role === 'Entra-Admin' && d.accountId === used)!;
-    db.close();
-    const evidence = admin.blockers.find((b) => b.id === 'use.in-window')?.message ?? '';
-    for (const part of [last.upn, last.lastTime, last.lastEventId]) assert.ok(evidence.includes(part), evidence);
-    assert.deepEqual(
-      disableRun.roles.filter((r) => r.accountId === target.accountId).map((r) => r.result),
-      ['done', 'done'],
-    );
-    // The used account's app still signs people in; the retired one's starts no sign-in (AADSTS7000112), its
-    // roles' trust left as it was.
-    assert.ok(await entraAssertion(sandbox, usedApp.appId, usedApp.roles[0].groups[0].members[0]));
-    const refused = await fetch(`${sandbox.info.endpoint}/_sandbox/entra/saml/assertion`, {
-      method: 'POST',
-      body: JSON.stringify({ appId: app.appId, upn }),
-    });
-    assert.notEqual(refused.status, 200);
-
-    sandbox.world.clock.advance(31 * 86_400_000);
-    await track(32);
-    const deleted = await saml('delete', ['--account', target.accountId]);
-    assert.equal(deleted.status, 0, deleted.stdout + deleted.stderr);
-    const deleteRun = deleted.json<{ runId: string; changes: string[] }>();
-    assert.equal(deleteRun.changes.filter((c) => c.startsWith('- IAM role')).length, 2, deleteRun.changes.join('\n'));
-
-    const creds = await credentialsIn(target.accountId);
-    const getRole = () => awsCli(sandbox, ['iam', 'get-role', '--role-name', 'Entra-Admin'], creds);
-    const providers = async () =>
-      cliJson<{ SAMLProviderList: { Arn: string }[] }>(await awsCli(sandbox, ['iam', 'list-saml-providers'], creds))
-        .SAMLProviderList.map((p) => p.Arn)
-        .filter((arn) => !arn.includes(':saml-provider/AWSSSO_')); // Identity Center's own: never touched
-    const provisioningUser = () => sandbox.world.account(target.accountId).iam.users.get(target.provisioningUser);
-    const graph = sandboxGraphClient(sandbox);
-    const appThere = async () =>
-      graph
-        .api(`/applications(appId='${app.appId}')`)
-        .get()
-        .then(
-          () => true,
-          (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
-        );
-    assert.match((await getRole()).stderr, /NoSuchEntity/);
-    assert.deepEqual(await providers(), []);
-    assert.equal(provisioningUser(), undefined);
-    assert.equal(await appThere(), false);
-    // The other account, still used, keeps its provider.
-    assert.ok(sandbox.world.account(truth.accounts[0].accountId).iam.samlProviders.has(truth.accounts[0].provider));
-
-    for (const run of [deleteRun.runId, disableRun.runId]) {
-      const back = await runIam2sso(['rollback', run, '--auto-approve', '--state', state], env);
-      assert.equal(back.status, 0, back.stderr);
-    }
-    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(await getRole());
-    const trust = JSON.stringify(role.Role.AssumeRolePolicyDocument);
-    assert.ok(trust.includes(target.provider), trust);
-    assert.deepEqual(sandbox.world.account(target.accountId).iam.roles.get('Entra-Admin')?.attachedPolicies, [
-      'arn:aws:iam::aws:policy/AdministratorAccess',
-    ]);
-    assert.deepEqual(await providers(), [target.provider]);
-    // The provisioning user comes back with its policy (its old access key cannot: a new one is made by hand).
-    const restoredUser = provisioningUser();
-    assert.equal((restoredUser?.inlinePolicies.size ?? 0) + (restoredUser?.attachedPolicies.length ?? 0), 1);
-    assert.equal(await appThere(), true);
-    const sp = await graph.api(`/servicePrincipals/${app.servicePrincipalId}`).select('accountEnabled').get();
-    assert.equal(sp.accountEnabled, true);
-    // People sign in through the restored app and the recreated provider and role again.
-    const assertion = await entraAssertion(sandbox, app.appId, upn);
-    const roleArn = `arn:aws:iam::${target.accountId}:role/${app.roles[0].roleName}`;
-    assert.equal(await assumeWithSaml(sandbox, assertion, roleArn, target.provider), 'ok');
-  });
-
-  it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
-    const truth = sandbox.manifest.directSaml!;
-    const { accountId: account, provider } = truth.accounts[0];
-    const app = truth.apps.find((a) => a.accountId === account)!;
-    const admin = `arn:aws:iam::${account}:role/Entra-Admin`;
-    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
-    const good = await entraAssertion(sandbox, app.appId, upn);
-    sandbox.world.clock.advance(2 * 3600_000);
-    assert.equal(await assumeWithSaml(sandbox, good, admin, provider), 'ExpiredTokenException');
-    const last = sandbox.world.account(account).trail.events.at(-1)!.record;
-    assert.equal(last.eventName, 'AssumeRoleWithSAML');
-    assert.equal(last.errorCode, 'ExpiredTokenException');
-  });
-
   it('an account kept outside Identity Center: plan adopts its federation, apply makes the app, provider, role, app role and group assignment of another, a group member signs in through them, a re-apply changes nothing, rollback removes only what apply made', async () => {
     const truth = sandbox.manifest.directSaml!;
     const kept = truth.accounts[1];
@@ -634,5 +503,136 @@ describe('direct SAML federation to IAM roles (--scenario direct-saml)', {
     const keptRole = await keptIam.send(new GetRoleCommand({ RoleName: 'Entra-Admin' }));
     keptIam.destroy();
     assert.equal(keptRole.Role?.RoleName, 'Entra-Admin');
+  });
+
+  it('decommission saml refuses the role still used, naming who signed in, when and the event, and retires the unused account after the watch window (app off, then roles, provider, provisioning user and app gone, checked with the AWS CLI and the Graph client); rollback brings them back', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const target = truth.accounts[1];
+    const app = truth.apps.find((a) => a.accountId === target.accountId)!;
+    const upn = app.roles[0].groups[0].members[0];
+    const state = join(dir, 'state.db');
+    const plan = join(dir, 'plan.yaml');
+    type Outcome = { accountId: string; role: string; result: string; blockers: { id: string; message: string }[] };
+    const saml = (stage: string, only: string[]) =>
+      runIam2sso(
+        [
+          'decommission',
+          'saml',
+          '--stage',
+          stage,
+          ...only,
+          '--plan',
+          plan,
+          '--state',
+          state,
+          '--auto-approve',
+          '--json',
+        ],
+        env,
+      );
+    /** `track` over the organization trail's log files in S3 (the target account), on the cloud's clock. */
+    const track = async (days: number) => {
+      const bucket = `aws-cloudtrail-logs-${sandbox.manifest.managementAccountId}-org`;
+      const args = ['track', '--json', '--no-progress', '--since', `${days}d`, '--s3', `s3://${bucket}`];
+      // One attempt per call: after the clock moved, the SDK retries (with back-off) the sandbox's answers to the
+      // Identity Store lookups track makes for Identity Center records, which costs 40 s and is not what is tested.
+      const once = { ...env, AWS_MAX_ATTEMPTS: '1' };
+      const r = await runIam2sso([...args, '--accounts', target.accountId, '--plan', plan, '--state', state], once);
+      assert.equal(r.status, 0, r.stderr);
+    };
+    await grantReplacement(target.accountId, parse(readFileSync(plan, 'utf8')) as MigrationPlan);
+    await track(31);
+
+    // Both accounts at once: the one whose Entra-Admin track saw in use is refused with the evidence.
+    const disabled = await saml('disable', []);
+    assert.equal(disabled.status, 1, disabled.stderr);
+    const disableRun = disabled.json<{ runId: string; roles: Outcome[] }>();
+    const used = truth.accounts[0].accountId;
+    const usedApp = truth.apps.find((a) => a.accountId === used)!;
+    const admin = disableRun.roles.find((r) => r.accountId === used && r.role === 'Entra-Admin')!;
+    assert.equal(admin.result, 'blocked');
+    const db = await openStateDb(state);
+    const last = directSamlUses(db).find((d) => d.role === 'Entra-Admin' && d.accountId === used)!;
+    db.close();
+    const evidence = admin.blockers.find((b) => b.id === 'use.in-window')?.message ?? '';
+    for (const part of [last.upn, last.lastTime, last.lastEventId]) assert.ok(evidence.includes(part), evidence);
+    assert.deepEqual(
+      disableRun.roles.filter((r) => r.accountId === target.accountId).map((r) => r.result),
+      ['done', 'done'],
+    );
+    // The used account's app still signs people in; the retired one's starts no sign-in (AADSTS7000112), its
+    // roles' trust left as it was.
+    assert.ok(await entraAssertion(sandbox, usedApp.appId, usedApp.roles[0].groups[0].members[0]));
+    const refused = await fetch(`${sandbox.info.endpoint}/_sandbox/entra/saml/assertion`, {
+      method: 'POST',
+      body: JSON.stringify({ appId: app.appId, upn }),
+    });
+    assert.notEqual(refused.status, 200);
+
+    sandbox.world.clock.advance(31 * 86_400_000);
+    await track(32);
+    const deleted = await saml('delete', ['--account', target.accountId]);
+    assert.equal(deleted.status, 0, deleted.stdout + deleted.stderr);
+    const deleteRun = deleted.json<{ runId: string; changes: string[] }>();
+    assert.equal(deleteRun.changes.filter((c) => c.startsWith('- IAM role')).length, 2, deleteRun.changes.join('\n'));
+
+    const creds = await credentialsIn(target.accountId);
+    const getRole = () => awsCli(sandbox, ['iam', 'get-role', '--role-name', 'Entra-Admin'], creds);
+    const providers = async () =>
+      cliJson<{ SAMLProviderList: { Arn: string }[] }>(await awsCli(sandbox, ['iam', 'list-saml-providers'], creds))
+        .SAMLProviderList.map((p) => p.Arn)
+        .filter((arn) => !arn.includes(':saml-provider/AWSSSO_')); // Identity Center's own: never touched
+    const provisioningUser = () => sandbox.world.account(target.accountId).iam.users.get(target.provisioningUser);
+    const graph = sandboxGraphClient(sandbox);
+    const appThere = async () =>
+      graph
+        .api(`/applications(appId='${app.appId}')`)
+        .get()
+        .then(
+          () => true,
+          (e: { statusCode?: number }) => (e.statusCode === 404 ? false : Promise.reject(e)),
+        );
+    assert.match((await getRole()).stderr, /NoSuchEntity/);
+    assert.deepEqual(await providers(), []);
+    assert.equal(provisioningUser(), undefined);
+    assert.equal(await appThere(), false);
+    // The other account, still used, keeps its provider.
+    assert.ok(sandbox.world.account(truth.accounts[0].accountId).iam.samlProviders.has(truth.accounts[0].provider));
+
+    for (const run of [deleteRun.runId, disableRun.runId]) {
+      const back = await runIam2sso(['rollback', run, '--auto-approve', '--state', state], env);
+      assert.equal(back.status, 0, back.stderr);
+    }
+    const role = cliJson<{ Role: { AssumeRolePolicyDocument: unknown } }>(await getRole());
+    const trust = JSON.stringify(role.Role.AssumeRolePolicyDocument);
+    assert.ok(trust.includes(target.provider), trust);
+    assert.deepEqual(sandbox.world.account(target.accountId).iam.roles.get('Entra-Admin')?.attachedPolicies, [
+      'arn:aws:iam::aws:policy/AdministratorAccess',
+    ]);
+    assert.deepEqual(await providers(), [target.provider]);
+    // The provisioning user comes back with its policy (its old access key cannot: a new one is made by hand).
+    const restoredUser = provisioningUser();
+    assert.equal((restoredUser?.inlinePolicies.size ?? 0) + (restoredUser?.attachedPolicies.length ?? 0), 1);
+    assert.equal(await appThere(), true);
+    const sp = await graph.api(`/servicePrincipals/${app.servicePrincipalId}`).select('accountEnabled').get();
+    assert.equal(sp.accountEnabled, true);
+    // People sign in through the restored app and the recreated provider and role again.
+    const assertion = await entraAssertion(sandbox, app.appId, upn);
+    const roleArn = `arn:aws:iam::${target.accountId}:role/${app.roles[0].roleName}`;
+    assert.equal(await assumeWithSaml(sandbox, assertion, roleArn, target.provider), 'ok');
+  });
+
+  it('STS refuses an assertion past its NotOnOrAfter on the virtual clock (ExpiredTokenException), and CloudTrail logs the refusal', async () => {
+    const truth = sandbox.manifest.directSaml!;
+    const { accountId: account, provider } = truth.accounts[0];
+    const app = truth.apps.find((a) => a.accountId === account)!;
+    const admin = `arn:aws:iam::${account}:role/Entra-Admin`;
+    const upn = app.roles.find((r) => r.roleName === 'Entra-Admin')!.groups[0].members[0];
+    const good = await entraAssertion(sandbox, app.appId, upn);
+    sandbox.world.clock.advance(2 * 3600_000);
+    assert.equal(await assumeWithSaml(sandbox, good, admin, provider), 'ExpiredTokenException');
+    const last = sandbox.world.account(account).trail.events.at(-1)!.record;
+    assert.equal(last.eventName, 'AssumeRoleWithSAML');
+    assert.equal(last.errorCode, 'ExpiredTokenException');
   });
 });
