@@ -4,13 +4,17 @@
  * https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_DescribeUser.html
  */
 import { DescribeUserCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore';
-import { type AwsSettings, clientConfig, countRequests } from '../aws/clients.js';
+import { type AwsSettings, countRequests, identityCenterReadConfig } from '../aws/clients.js';
 
 /** Resolves `identityStoreArn#userId` subjects to user names; ids that cannot be read stay unresolved. */
 export async function resolveIdcUsers(settings: AwsSettings, subjects: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (subjects.length === 0) return out;
-  const client = countRequests(new IdentitystoreClient(clientConfig(settings)), 'identitystore', settings.counter);
+  const client = countRequests(
+    new IdentitystoreClient(identityCenterReadConfig(settings)),
+    'identitystore',
+    settings.counter,
+  );
   try {
     for (const subject of subjects) {
       const [arn, userId] = subject.split('#');

@@ -206,6 +206,11 @@ export function clientConfig(settings: AwsSettings) {
   return config(settings, settings.credentials);
 }
 
+/** The configuration of a client that only reads Identity Center: bounded retries and a timeout, in its region. */
+export function identityCenterReadConfig(settings: AwsSettings) {
+  return { ...readConfig(settings, settings.credentials), region: settings.ssoRegion ?? settings.region };
+}
+
 /** The configuration of the Identity Center clients (SSO Admin, Identity Store): in Identity Center's region. */
 export function identityCenterClientConfig(settings: AwsSettings) {
   return { ...config(settings, settings.credentials), region: settings.ssoRegion ?? settings.region };

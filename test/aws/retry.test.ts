@@ -43,3 +43,26 @@ describe('the retry rule of every AWS client', () => {
     );
   });
 });
+
+describe('a client error answered while the SDK corrects its clock', () => {
+  const skewed = (status: number) =>
+    ({
+      errorType: 'TRANSIENT',
+      error: { $metadata: { clockSkewCorrected: true, httpStatusCode: status } },
+    }) as never;
+
+  it('is retried once at once (signed again on the corrected clock), then given up on', async () => {
+    const strategy = boundedRetryStrategy(10, 0);
+    const first = await strategy.refreshRetryTokenForRetry(await strategy.acquireInitialRetryToken('s'), skewed(400));
+    assert.equal(first.getRetryDelay(), 0);
+    await assert.rejects(strategy.refreshRetryTokenForRetry(first, skewed(400)));
+  });
+
+  it('leaves a server error answered with a corrected clock to the server-error rule', async () => {
+    const strategy = boundedRetryStrategy(10, 0);
+    let t = await strategy.acquireInitialRetryToken('s');
+    t = await strategy.refreshRetryTokenForRetry(t, skewed(500));
+    t = await strategy.refreshRetryTokenForRetry(t, skewed(500));
+    await assert.rejects(strategy.refreshRetryTokenForRetry(t, skewed(500)));
+  });
+});
