@@ -143,11 +143,10 @@ function instrument<T>(client: T, service: string, counter: ApiCallCounter): T {
 /** A read that gets no answer at all is abandoned after this long (and retried as a connection failure). */
 const READ_TIMEOUT_MS = 60_000;
 
-/** The audit's reads: bounded retries (see retry.ts) unless AWS_RETRY_MODE chose an SDK mode, and a timeout. */
+/** The audit's reads: the retry rule of every client, and a timeout. */
 function readConfig(settings: AwsSettings, credentials: AwsSettings['credentials']) {
   return {
     ...config(settings, credentials),
-    ...(process.env.AWS_RETRY_MODE ? {} : { retryStrategy: boundedRetryStrategy(settings.maxAttempts) }),
     requestHandler: { requestTimeout: READ_TIMEOUT_MS, connectionTimeout: 10_000, throwOnRequestTimeout: true },
   };
 }
@@ -162,6 +161,8 @@ function config(settings: AwsSettings, credentials: AwsSettings['credentials']) 
     maxAttempts: settings.maxAttempts,
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    // The product's retry rule (retry.ts) unless AWS_RETRY_MODE chose one of the SDK's modes.
+    ...(process.env.AWS_RETRY_MODE ? {} : { retryStrategy: boundedRetryStrategy(settings.maxAttempts) }),
   };
 }
 

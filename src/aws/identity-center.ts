@@ -1,5 +1,5 @@
 /**
- * The Identity Center (SSO Admin) adapter behind apply's port: SDK v3 with adaptive retries, every attempt
+ * The Identity Center (SSO Admin) adapter behind apply's port: SDK v3 with the product's bounded retries (retry.ts), every attempt
  * paced by a shared client-side rate limiter, and idempotent writes. The port is assembled here from its
  * parts: permission set and assignment reads, asynchronous request reads, writes.
  */
