@@ -1,7 +1,7 @@
 /**
- * The Identity Center (SSO Admin) adapter behind apply's port: SDK v3 with the product's bounded retries (retry.ts), every attempt
- * paced by a shared client-side rate limiter, and idempotent writes. The port is assembled here from its
- * parts: permission set and assignment reads, asynchronous request reads, writes.
+ * The Identity Center (SSO Admin) adapter behind apply's port: SDK v3 with the product's bounded retries
+ * (retry.ts), every attempt paced by a shared client-side rate limiter, and idempotent writes. The port is
+ * assembled here from its parts: permission set and assignment reads, asynchronous request reads, writes.
  */
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { IdentityCenterPort } from '../apply/ports.js';
