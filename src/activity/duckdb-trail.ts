@@ -72,7 +72,7 @@ function readerSql(shape: TrailFileShape, paths: string[], maxObject = 16 * 1024
 
 function viewSql(groups: Map<TrailFileShape, string[]>, maxObject: number): string {
   const parts = [...groups].filter(([, p]) => p.length).map(([shape, paths]) => readerSql(shape, paths, maxObject));
-  const source = parts.length ? parts.join('\nUNION ALL BY NAME\n') : 'SELECT NULL AS r, NULL AS filename WHERE false';
+  const source = parts.join('\nUNION ALL BY NAME\n');
   return `CREATE OR REPLACE VIEW cloudtrail AS SELECT
     r.userIdentity AS useridentity, r.eventTime AS eventtime, r.eventSource AS eventsource,
     r.eventName AS eventname, r.awsRegion AS awsregion, r.sourceIPAddress AS sourceipaddress,
@@ -140,6 +140,10 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
       else groups.set(f.shape, [f.path]);
     }
   }
+  const readable = () => [...groups.values()].some((paths) => paths.length > 0);
+  // No file to read (none since the cursor, or none readable): nothing happened in it, without asking DuckDB to type
+  // an empty view.
+  if (!readable()) return result;
   const maxObject = objectLimit(files.filter((f) => 'shape' in f && f.shape === 'records'));
   const { db, conn } = await connect();
   try {
@@ -160,6 +164,7 @@ export async function queryTrailFiles(files: TrailFile[], since: Date, until: Da
       }
       result.skippedRecords = [];
       result.events = 0;
+      if (!readable()) return result;
       await conn.run(viewSql(groups, maxObject));
       await collect(conn, result, since, until);
     }

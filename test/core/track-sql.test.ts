@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -43,6 +43,21 @@ describe('track.sql in DuckDB against the TypeScript reading of the same records
     assert.deepEqual(
       sql.skippedRecords.map((r) => r.problem),
       ['userIdentity.type "SomethingNew2027" is not one iam2sso knows'],
+    );
+  });
+
+  it('reads nothing, and does not fail, when no file is new or every file is unreadable', async () => {
+    const window = [new Date('2026-11-01T00:00:00Z'), new Date('2026-12-01T00:00:00Z')] as const;
+    const none = await queryTrailFiles([], ...window);
+    assert.deepEqual({ rows: none.rows, events: none.events }, { rows: [], events: 0 });
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    writeFileSync(join(broken, 'cut.json.gz'), gzipSync('{"Records": [{"eventTime": "2026-11-02T00:0'));
+    const cut = await queryTrailFiles(findTrailFiles(broken), ...window);
+    assert.deepEqual({ rows: cut.rows, events: cut.events }, { rows: [], events: 0 });
+    assert.deepEqual(
+      cut.skippedFiles.map((f) => f.file),
+      [join(broken, 'cut.json.gz')],
     );
   });
 });
