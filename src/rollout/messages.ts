@@ -105,7 +105,7 @@ const STEPS: Record<ServiceRecommendation, string[]> = {
     'Delete the repository secrets that held the access keys.',
   ],
   'iam-roles-anywhere': [
-    'Create a trust anchor for your private CA and a profile with the role below.',
+    'The trust anchor for your private CA, the profile and the role below are made with `iam2sso replace` (from the CA bundle you send the platform team).',
     'Install aws_signing_helper on the host and point credential_process at it.',
     'Remove the long-lived keys from the host.',
   ],
