@@ -5,6 +5,7 @@
  */
 import type { IamRole } from '../../world/iam-state.js';
 import type { Principal, World } from '../../world/world.js';
+import { AwsError } from '../errors.js';
 import { sessionToken, temporaryKeyId, temporarySecret } from './assume-role.js';
 
 /** Temporary credentials as STS returns them. */
@@ -54,4 +55,20 @@ export function issueRoleSession(
     assumedRoleId: `${role.roleId}:${sessionName}`,
     arn: `arn:aws:sts::${accountId}:assumed-role/${role.roleName}/${sessionName}`,
   };
+}
+
+/**
+ * The session length a federated call asks for (DurationSeconds, else the default hour), refused as AWS does when
+ * it is under 15 minutes or over the role's MaxSessionDuration.
+ * Source: STS API reference, AssumeRoleWithSAML / AssumeRoleWithWebIdentity, DurationSeconds.
+ */
+export function federatedDuration(asked: string | undefined, role: IamRole): number {
+  const duration = Number(asked ?? 3600);
+  if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration)
+    throw new AwsError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+      400,
+    );
+  return duration;
 }

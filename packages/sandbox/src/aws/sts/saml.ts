@@ -29,7 +29,7 @@ import type { QueryParams } from '../context.js';
 import { AwsError } from '../errors.js';
 import { requireParam } from '../query.js';
 import { type FederatedTrail, serveFederatedCall } from './federated-call.js';
-import { issueRoleSession } from './role-session.js';
+import { federatedDuration, issueRoleSession } from './role-session.js';
 import { trustAllows } from './trust-policy.js';
 import { ROLE_ARN } from './web-identity.js';
 
@@ -136,13 +136,7 @@ function accept(world: World, params: QueryParams): Accepted {
   if (!role || role.path !== path || !trustAllows(role.assumeRolePolicyDocument, requester, 'sts:AssumeRoleWithSAML'))
     throw denied;
   const asked = params.get('DurationSeconds') ?? samlAttributeValues(signed, AWS_SAML_ATTRIBUTES.sessionDuration)[0];
-  const duration = Number(asked ?? 3600);
-  if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration)
-    throw new AwsError(
-      'ValidationError',
-      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-      400,
-    );
+  const duration = federatedDuration(asked, role);
   const session = issueRoleSession(world, accountId, role, sessionName, duration, providerArn, world.region);
   const result = {
     Credentials: {

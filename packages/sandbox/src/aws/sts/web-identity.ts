@@ -16,7 +16,7 @@ import { oidcProvidersOf } from '../iam/handlers/oidc-providers.js';
 import { requireParam } from '../query.js';
 import { type FederatedTrail, serveFederatedCall } from './federated-call.js';
 import { GITHUB_ISSUER, verifyGithubToken } from './github-issuer.js';
-import { issueRoleSession } from './role-session.js';
+import { federatedDuration, issueRoleSession } from './role-session.js';
 import { trustAllows } from './trust-policy.js';
 
 /** A role ARN as STS takes it: account id, path and name. */
@@ -73,13 +73,7 @@ function accept(world: World, params: QueryParams): Accepted {
     !trustAllows(role.assumeRolePolicyDocument, requester, 'sts:AssumeRoleWithWebIdentity')
   )
     throw new AwsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
-  const duration = Number(params.get('DurationSeconds') ?? 3600);
-  if (!Number.isInteger(duration) || duration < 900 || duration > role.maxSessionDuration)
-    throw new AwsError(
-      'ValidationError',
-      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
-      400,
-    );
+  const duration = federatedDuration(params.get('DurationSeconds') ?? undefined, role);
   const session = issueRoleSession(world, accountId, role, sessionName, duration, providerArn, world.region);
   return {
     accountId,
