@@ -247,3 +247,27 @@ export function hardenTookEffect(
       return false;
   }
 }
+
+/**
+ * How iam2sso's MFA policy's included groups differ from the plan's groups that exist in Entra (`groupIds`: lower-cased
+ * name → object id): plan groups it leaves out, and groups it includes that the plan does not have (named when Entra
+ * knows them, else by id). `harden` makes them equal again (`entra.ca.groups`).
+ */
+export function caGroupsDrift(
+  plan: Pick<MigrationPlan, 'groups'>,
+  groupIds: Map<string, string>,
+  includeGroups: string[],
+): { missing: string[]; extra: string[] } {
+  const included = new Set(includeGroups);
+  const planned = new Map(
+    plan.groups.flatMap((g) => {
+      const id = groupIds.get(g.name.toLowerCase());
+      return id ? [[id, g.name] as const] : [];
+    }),
+  );
+  const names = new Map([...groupIds].map(([name, id]) => [id, name]));
+  return {
+    missing: [...planned].filter(([id]) => !included.has(id)).map(([, name]) => name),
+    extra: includeGroups.filter((id) => !planned.has(id)).map((id) => names.get(id) ?? id),
+  };
+}

@@ -1,10 +1,12 @@
 /**
  * Doctor's checks of `entra harden`'s controls: is there a Conditional Access policy that is on and requires MFA
- * for the AWS app, and do the plan's privileged groups (administrator or IAM-write access) have standing members
- * (direct members without an active PIM activation) rather than eligible ones.
+ * for the AWS app, does iam2sso's policy still cover exactly the plan's groups, and do the plan's privileged groups
+ * (administrator or IAM-write access) have standing members (direct members without an active PIM activation)
+ * rather than eligible ones.
  */
 import { existsSync } from 'node:fs';
-import { privilegedGroups } from '../core/harden-plan.js';
+import { CA_POLICY_NAME, caGroupsDrift, privilegedGroups } from '../core/harden-plan.js';
+import type { MigrationPlan } from '../core/plan-types.js';
 import type { EntraAdapter } from '../entra/adapter.js';
 import { failureOf } from '../entra/graph-errors.js';
 import { graphHardenReader } from '../entra/graph-harden.js';
@@ -23,23 +25,10 @@ function requiresMfaFor(p: CaPolicyRecord, appId: string): boolean {
   return mfa && (apps.includes(appId) || apps.includes('All'));
 }
 
-/** Whether a policy that is on requires MFA for the app. */
-async function mfaCheck(adapter: EntraAdapter, app: EnterpriseApp): Promise<Check> {
-  let policies: CaPolicyRecord[];
-  try {
-    policies = await graphHardenReader(adapter.graph).listPolicies();
-  } catch (error) {
-    const f = failureOf(error);
-    if (!f) throw error;
-    return check(
-      'harden.mfa-policy',
-      'hardening',
-      'warning',
-      'MFA policy not checked',
-      `Graph answered ${f.status} ${f.code}: ${f.message}`,
-      FIX_MFA,
-    );
-  }
+/** Whether a policy that is on requires MFA for the app (`policies`: the tenant's, or the Graph failure). */
+function mfaCheck(app: EnterpriseApp, policies: CaPolicyRecord[] | { failure: string }): Check {
+  if ('failure' in policies)
+    return check('harden.mfa-policy', 'hardening', 'warning', 'MFA policy not checked', policies.failure, FIX_MFA);
   const mine = policies.filter((p) => requiresMfaFor(p, app.appId));
   const on = mine.filter((p) => p.state === 'enabled');
   if (on.length)
@@ -63,14 +52,42 @@ async function mfaCheck(adapter: EntraAdapter, app: EnterpriseApp): Promise<Chec
   );
 }
 
-/** Privileged groups with standing members, from the plan file. */
-async function standingCheck(adapter: EntraAdapter, planFile: string): Promise<Check | null> {
+/** Whether iam2sso's MFA policy (if there is one) includes exactly the plan's groups that exist in Entra. */
+async function caGroupsCheck(adapter: EntraAdapter, plan: MigrationPlan, policies: CaPolicyRecord[]) {
+  const mine = policies.find((p) => p.displayName === CA_POLICY_NAME);
+  if (!mine) return null;
+  const groups = await adapter.reader.listGroups();
+  const ids = new Map(groups.map((g) => [g.displayName.toLowerCase(), g.id]));
+  const { missing, extra } = caGroupsDrift(plan, ids, mine.conditions.users.includeGroups);
+  if (!missing.length && !extra.length)
+    return check('harden.ca-groups', 'hardening', 'ok', "the MFA policy covers the plan's groups", CA_POLICY_NAME);
+  const mode = mine.state === 'enabled' ? 'on' : mine.state === 'disabled' ? 'off' : 'report-only';
+  return check(
+    'harden.ca-groups',
+    'hardening',
+    'warning',
+    "the MFA policy's groups differ from the plan's",
+    [
+      missing.length ? `left out: ${missing.join(', ')}` : '',
+      extra.length ? `not in the plan: ${extra.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+    `run \`iam2sso entra harden --conditional-access ${mode}\`: it sets the policy's groups to the plan's`,
+  );
+}
+
+/** The plan file's content, or null when there is none or it cannot be read. */
+function planOf(planFile: string): MigrationPlan | null {
   if (!existsSync(planFile)) return null;
-  const read = readPlanFile(planFile, { quota: 25, strict: false });
-  if (!read.plan) return null;
+  return readPlanFile(planFile, { quota: 25, strict: false }).plan ?? null;
+}
+
+/** Privileged groups with standing members, from the plan. */
+async function standingCheck(adapter: EntraAdapter, plan: MigrationPlan, planFile: string): Promise<Check> {
   const harden = graphHardenReader(adapter.graph);
   const standing: string[] = [];
-  for (const s of privilegedGroups(read.plan).settings) {
+  for (const s of privilegedGroups(plan).settings) {
     const found = (await adapter.reader.findGroupsByName(s.group)).filter((g) => g.displayName === s.group);
     if (found.length !== 1) continue;
     const id = found[0].id;
@@ -92,10 +109,27 @@ async function standingCheck(adapter: EntraAdapter, planFile: string): Promise<C
   );
 }
 
-/** The hardening checks (the MFA policy; standing admins when a plan file is there). */
+/** The tenant's Conditional Access policies, or what Graph answered instead. */
+async function readPolicies(adapter: EntraAdapter): Promise<CaPolicyRecord[] | { failure: string }> {
+  try {
+    return await graphHardenReader(adapter.graph).listPolicies();
+  } catch (error) {
+    const f = failureOf(error);
+    if (!f) throw error;
+    return { failure: `Graph answered ${f.status} ${f.code}: ${f.message}` };
+  }
+}
+
+/** The hardening checks (the MFA policy; with a plan file, its groups and standing admins). */
 export async function hardenChecks(adapter: EntraAdapter, app: EnterpriseApp, planFile: string): Promise<Check[]> {
-  const out = [await mfaCheck(adapter, app)];
-  const standing = await standingCheck(adapter, planFile);
-  if (standing) out.push(standing);
+  const policies = await readPolicies(adapter);
+  const out = [mfaCheck(app, policies)];
+  const plan = planOf(planFile);
+  if (!plan) return out;
+  if (!('failure' in policies)) {
+    const groups = await caGroupsCheck(adapter, plan, policies);
+    if (groups) out.push(groups);
+  }
+  out.push(await standingCheck(adapter, plan, planFile));
   return out;
 }

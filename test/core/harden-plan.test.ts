@@ -4,6 +4,7 @@ import { parseConfig } from '../../src/config/config.js';
 import { describeHardenMass, hardenMassChanges } from '../../src/core/harden-guard.js';
 import {
   CA_POLICY_NAME,
+  caGroupsDrift,
   leaveEligibleAlone,
   planConditionalAccess,
   planPim,
@@ -340,5 +341,28 @@ describe('entra harden planning', () => {
         [4, 'unknown key "other" in harden'],
       ],
     );
+  });
+});
+
+describe("doctor's check of the MFA policy's groups against the plan", () => {
+  const groups = (...names: string[]) => ({ groups: names.map((name) => ({ name })) }) as Pick<MigrationPlan, 'groups'>;
+  const ids = new Map([
+    ['aws-prod-admin', 'g1'],
+    ['aws-prod-read', 'g2'],
+    ['aws-old', 'g3'],
+  ]);
+
+  it('finds no drift when the policy covers exactly the plan groups that exist in Entra', () => {
+    assert.deepEqual(caGroupsDrift(groups('AWS-Prod-Admin', 'AWS-Prod-Read', 'AWS-Not-Made-Yet'), ids, ['g2', 'g1']), {
+      missing: [],
+      extra: [],
+    });
+  });
+
+  it('names the plan groups it leaves out and the groups it includes that the plan no longer has', () => {
+    assert.deepEqual(caGroupsDrift(groups('AWS-Prod-Admin', 'AWS-Prod-Read'), ids, ['g1', 'g3', 'g-gone']), {
+      missing: ['AWS-Prod-Read'],
+      extra: ['aws-old', 'g-gone'],
+    });
   });
 });

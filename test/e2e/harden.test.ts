@@ -277,12 +277,22 @@ describe('entra harden: MFA for the AWS app and eligible admin membership', () =
     await sync();
     assert.ok(!(await roles(admin.upn)).includes(admin.role), 'expired: sync takes it away');
 
+    // Someone takes a plan group out of the policy in the portal: doctor names it (harden would put it back).
+    const policy = [...(entraState().harden?.policies.values() ?? [])].find((p) => p.displayName === CA_POLICY_NAME)!;
+    const kept = policy.conditions.users.includeGroups.slice();
+    const dropped = kept.find((id) => id === entraGroupId(admin.group)) ?? kept[0];
+    const droppedName = [...entraState().groups.values()].find((g) => g.id === dropped)!.displayName;
+    policy.conditions.users.includeGroups = kept.filter((id) => id !== dropped);
     const doctor = (await cli(['doctor', '--plan', m.plan, '--json'])).json<{
-      checks: { id: string; status: string }[];
+      checks: { id: string; status: string; evidence: string }[];
     }>();
-    const status = (id: string) => doctor.checks.find((c) => c.id === id)?.status;
+    policy.conditions.users.includeGroups = kept;
+    const byId = (id: string) => doctor.checks.find((c) => c.id === id);
+    const status = (id: string) => byId(id)?.status;
     assert.equal(status('harden.mfa-policy'), 'ok');
     assert.equal(status('harden.standing-admins'), 'ok');
+    assert.equal(status('harden.ca-groups'), 'warning');
+    assert.equal(byId('harden.ca-groups')!.evidence, `left out: ${droppedName}`);
 
     const back = await cli(['rollback', pim.run, '--auto-approve', '--json']);
     assert.equal(back.status, 0, back.stderr);
