@@ -11,7 +11,6 @@ import { parseSamlRoleValue, roleOfArn } from '../core/direct-saml.js';
 import type { PlannedOutsideAccount } from '../core/plan-types.js';
 import type { OriginOf } from '../core/reconcile/adopt.js';
 import type { AdoptChange } from '../core/reconcile/adopt-changes.js';
-import type { Change } from '../core/reconcile/changes.js';
 import { isSamlKeepChange, type SamlKeepChange } from '../core/reconcile/changes-saml-keep.js';
 import {
   AWS_SINGLE_ACCOUNT_TEMPLATE_ID,
@@ -31,7 +30,7 @@ import {
   unassignRole,
 } from '../entra/graph-saml-keep.js';
 import type { AppReader, AppWriter, EnterpriseApp } from '../entra/ports.js';
-import type { Performer } from '../reconcile/executor.js';
+import { type Performer, routePerformer } from '../reconcile/executor.js';
 import { MANAGED_TAG } from './ports.js';
 
 /** AWS's SAML sign-in endpoint: the reply URL, and (with `#<account>`) the app's identifier. */
@@ -274,13 +273,5 @@ async function configure(
 
 /** A performer that hands `saml.keep.*` changes to `saml` and every other change to `other`. */
 export function withSamlKeepPerformer(other: Performer, saml: Performer): Performer {
-  const pick = (c: Change) => (isSamlKeepChange(c) ? saml : other);
-  return {
-    resolve: (c) => pick(c).resolve(c),
-    perform: (c, ids, submitted) => pick(c).perform(c, ids, submitted),
-    limit: (c, fn) => pick(c).limit(c, fn),
-    concurrency: (c) => pick(c).concurrency(c),
-    lane: (c) => pick(c).lane?.(c) ?? c.kind,
-    timeoutMs: (c) => pick(c).timeoutMs?.(c),
-  };
+  return routePerformer(isSamlKeepChange, saml, other);
 }

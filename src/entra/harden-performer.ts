@@ -5,7 +5,7 @@
  */
 import { type Change, describeChange } from '../core/reconcile/changes.js';
 import { type CaPolicySpec, isHardenChange } from '../core/reconcile/changes-harden.js';
-import type { Performer } from '../reconcile/executor.js';
+import { type Performer, routePerformer } from '../reconcile/executor.js';
 import type { GraphApi } from './graph-client.js';
 import { graphHardenReader, graphHardenWriter } from './graph-harden.js';
 import type { CaPolicyBody, HardenReader, HardenWriter } from './harden-ports.js';
@@ -125,12 +125,5 @@ export function adapterHardenPerformer(entra: {
 
 /** Sends harden's changes to its performer and the rest to `other` (rollback replays both kinds). */
 export function withHardenPerformer(other: Performer, harden: Performer): Performer {
-  const pick = (c: Change) => (isHardenChange(c) ? harden : other);
-  return {
-    resolve: (c) => pick(c).resolve(c),
-    perform: (c, ids, submitted) => pick(c).perform(c, ids, submitted),
-    limit: (c, fn) => pick(c).limit(c, fn),
-    concurrency: (c) => pick(c).concurrency(c),
-    lane: (c) => pick(c).lane?.(c) ?? c.kind,
-  };
+  return routePerformer(isHardenChange, harden, other);
 }

@@ -48,6 +48,19 @@ export type Performer = {
   timeoutMs?(change: Change): number | undefined;
 };
 
+/** A performer that hands the changes `mine` accepts to `own` and every other change to `other`. */
+export function routePerformer(mine: (c: Change) => boolean, own: Performer, other: Performer): Performer {
+  const pick = (c: Change) => (mine(c) ? own : other);
+  return {
+    resolve: (c) => pick(c).resolve(c),
+    perform: (c, ids, submitted) => pick(c).perform(c, ids, submitted),
+    limit: (c, fn) => pick(c).limit(c, fn),
+    concurrency: (c) => pick(c).concurrency(c),
+    lane: (c) => pick(c).lane?.(c) ?? c.kind,
+    timeoutMs: (c) => pick(c).timeoutMs?.(c),
+  };
+}
+
 /** Interleaves changes round-robin over their lanes, so that workers never queue up behind one lane. */
 function interleave(batch: Change[], lane: ((c: Change) => string) | undefined): Change[] {
   if (!lane) return batch;
